@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Adapters: the devices that use the service.
+ *
+ * A registered adapter pins its device and this module. Unregistering tears
+ * down, in this order, everything the driver left behind: the ADLs and
+ * attachments on the adapter (so the device loses access first), then the
+ * objects created with it, each named in a leak report.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "internal.h"
+
+static LIST_HEAD(dxgkpm_adapters);
+static DEFINE_MUTEX(dxgkpm_adapters_lock);
+
+static void dxgkpm_adapter_release(struct dxgkpm_obj *obj)
+{
+	struct dxgkpm_adapter *adapter =
+		container_of(obj, struct dxgkpm_adapter, obj);
+
+	WARN_ON(!list_empty(&adapter->pmos) || !list_empty(&adapter->amos));
+	put_device(adapter->dev);
+	mutex_destroy(&adapter->lock);
+	kfree(adapter);
+	atomic_long_dec(&dxgkpm_stats.adapters);
+	module_put(THIS_MODULE);
+}
+
+void dxgkpm_adapter_put(struct dxgkpm_adapter *adapter)
+{
+	dxgkpm_obj_put(&adapter->obj);
+}
+
+/**
+ * dxgkpm_adapter_get_live() - pin an adapter that is not being unregistered
+ * @adapter: adapter
+ *
+ * Return: @adapter with a reference, or NULL if unregistration started.
+ */
+struct dxgkpm_adapter *dxgkpm_adapter_get_live(struct dxgkpm_adapter *adapter)
+{
+	bool dead;
+
+	mutex_lock(&adapter->lock);
+	dead = adapter->dead;
+	if (!dead)
+		dxgkpm_obj_get(&adapter->obj);
+	mutex_unlock(&adapter->lock);
+	return dead ? NULL : adapter;
+}
+
+/**
+ * dxgkpm_adapter_get_handle() - look up an adapter handle
+ * @handle: value from a caller (DXGKRNL_INTERFACE::DeviceHandle)
+ *
+ * Return: the adapter with a reference, or NULL.
+ */
+struct dxgkpm_adapter *dxgkpm_adapter_get_handle(u64 handle)
+{
+	struct dxgkpm_obj *obj = dxgkpm_handle_get(handle,
+						   DXGKPM_KIND_ADAPTER);
+
+	return obj ? container_of(obj, struct dxgkpm_adapter, obj) : NULL;
+}
+
+/**
+ * dxgkpm_register_adapter() - make a device a user of the service
+ * @dev: the GPU's device; its DMA mask must be set before objects are opened
+ *	for it
+ *
+ * Context: process context, may sleep.
+ * Return: the adapter, or ERR_PTR(-EINVAL) for a NULL device,
+ * ERR_PTR(-EBUSY) if @dev is already registered, ERR_PTR(-ENOMEM).
+ */
+struct dxgkpm_adapter *dxgkpm_register_adapter(struct device *dev)
+{
+	struct dxgkpm_adapter *adapter, *pos;
+	int ret;
+
+	might_sleep();
+	if (!dev)
+		return ERR_PTR(-EINVAL);
+	adapter = kzalloc(sizeof(*adapter), GFP_KERNEL);
+	if (!adapter)
+		return ERR_PTR(-ENOMEM);
+	dxgkpm_obj_init(&adapter->obj, DXGKPM_KIND_ADAPTER,
+			dxgkpm_adapter_release);
+	mutex_init(&adapter->lock);
+	INIT_LIST_HEAD(&adapter->pmos);
+	INIT_LIST_HEAD(&adapter->amos);
+	adapter->dev = dev;
+
+	mutex_lock(&dxgkpm_adapters_lock);
+	list_for_each_entry(pos, &dxgkpm_adapters, node) {
+		if (pos->dev == dev) {
+			ret = -EBUSY;
+			goto err_unlock;
+		}
+	}
+	ret = dxgkpm_handle_publish(&adapter->obj);
+	if (ret)
+		goto err_unlock;
+	get_device(dev);
+	__module_get(THIS_MODULE);
+	list_add_tail(&adapter->node, &dxgkpm_adapters);
+	atomic_long_inc(&dxgkpm_stats.adapters);
+	mutex_unlock(&dxgkpm_adapters_lock);
+	dev_dbg(dev, "registered with dxgkpm as adapter %#llx\n",
+		adapter->obj.handle);
+	return adapter;
+
+err_unlock:
+	mutex_unlock(&dxgkpm_adapters_lock);
+	mutex_destroy(&adapter->lock);
+	kfree(adapter);
+	return ERR_PTR(ret);
+}
+EXPORT_SYMBOL_GPL(dxgkpm_register_adapter);
+
+/* Pop the first attachment on the adapter, with references to it and its
+ * object, or return NULL.
+ */
+static struct dxgkpm_amo *dxgkpm_adapter_pop_amo(struct dxgkpm_adapter *adapter)
+{
+	struct dxgkpm_amo *amo;
+
+	mutex_lock(&adapter->lock);
+	amo = list_first_entry_or_null(&adapter->amos, struct dxgkpm_amo,
+				       adapter_node);
+	if (amo) {
+		list_del_init(&amo->adapter_node);
+		dxgkpm_obj_get(&amo->obj);
+		dxgkpm_obj_get(&amo->pmo->obj);
+	}
+	mutex_unlock(&adapter->lock);
+	return amo;
+}
+
+/**
+ * dxgkpm_unregister_adapter() - stop using the service
+ * @adapter: from dxgkpm_register_adapter(); NULL and error pointers are
+ *	ignored
+ *
+ * Every ADL, adapter memory object and physical memory object the driver
+ * left on this adapter is freed, with a leak report naming each. Objects
+ * created without an adapter are not touched: they belong to the module.
+ *
+ * Context: process context, may sleep.
+ */
+void dxgkpm_unregister_adapter(struct dxgkpm_adapter *adapter)
+{
+	const char *name;
+	struct dxgkpm_amo *amo;
+	struct dxgkpm_pmo *pmo;
+	unsigned int leaked = 0;
+
+	might_sleep();
+	if (IS_ERR_OR_NULL(adapter))
+		return;
+	name = dev_name(adapter->dev);
+
+	mutex_lock(&dxgkpm_adapters_lock);
+	list_del_init(&adapter->node);
+	mutex_unlock(&dxgkpm_adapters_lock);
+
+	mutex_lock(&adapter->lock);
+	if (WARN_ON(adapter->dead)) {
+		mutex_unlock(&adapter->lock);
+		return;
+	}
+	adapter->dead = true;
+	mutex_unlock(&adapter->lock);
+	dxgkpm_handle_retire(&adapter->obj);
+
+	/* First cut the device off: ADLs and attachments on this adapter. */
+	while ((amo = dxgkpm_adapter_pop_amo(adapter))) {
+		pmo = amo->pmo;
+		mutex_lock(&pmo->lock);
+		if (!amo->closed) {
+			pr_warn("%s: leaked adapter memory object %#llx of %s object %#llx (context %#lx)\n",
+				name, amo->obj.handle,
+				dxgkpm_type_name(pmo->type), pmo->obj.handle,
+				pmo->context);
+			dxgkpm_amo_close_locked(amo, true);
+			leaked++;
+		}
+		mutex_unlock(&pmo->lock);
+		dxgkpm_pmo_put(pmo);
+		dxgkpm_amo_put(amo);
+	}
+	/* Then the objects created with it. */
+	while ((pmo = dxgkpm_pmo_pop(&adapter->pmos, &adapter->lock))) {
+		if (dxgkpm_pmo_teardown(pmo, name))
+			leaked++;
+		dxgkpm_pmo_put(pmo);
+	}
+	if (leaked)
+		pr_warn("%s: unregistered with %u leaked objects\n", name,
+			leaked);
+	dxgkpm_adapter_put(adapter);
+}
+EXPORT_SYMBOL_GPL(dxgkpm_unregister_adapter);
+
+/* Module exit: adapters hold module references, so none can be left. */
+void dxgkpm_adapters_exit(void)
+{
+	WARN_ON(!list_empty(&dxgkpm_adapters));
+}

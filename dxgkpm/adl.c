@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Address descriptor lists: the pages of a byte range of an open object, as
+ * page numbers in the adapter's DMA address space.
+ *
+ * An ADL is cut from the mapping made when the object was opened; it pins
+ * nothing by itself that the attachment does not already pin, but it keeps
+ * the attachment (and so the mapping and the memory) from going away: close
+ * and destroy are refused while an ADL is alive.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/dma-mapping.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+
+#include "internal.h"
+
+static_assert(offsetof(struct dxgkpm_adl, dxgk) == 0);
+
+static bool dxgkpm_dma_contiguous(const dma_addr_t *dma, pgoff_t count)
+{
+	pgoff_t i;
+
+	for (i = 1; i < count; i++)
+		if (dma[i] != dma[0] + ((dma_addr_t)i << PAGE_SHIFT))
+			return false;
+	return true;
+}
+
+/**
+ * dxgkpm_adl_alloc() - build an ADL over part of an open object
+ * @amo: adapter memory object
+ * @offset: first byte; a multiple of PAGE_SIZE
+ * @size: bytes; a non-zero multiple of PAGE_SIZE; the range must lie inside
+ *	the object
+ * @flags: DXGKPM_ADL_REQUIRE_CONTIGUOUS (only for contiguous and IO-space
+ *	objects) and/or DXGKPM_ADL_PREFER_CONTIGUOUS
+ * @adlp: the ADL, on success
+ *
+ * With either flag, an ADL whose pages are consecutive in the device's
+ * address space is described by its first page; otherwise it carries one
+ * page number per page.
+ *
+ * Context: process context, may sleep.
+ * Return: 0; -EINVAL for a bad range or flags, or when a required contiguous
+ * range is not contiguous; -ENOENT if @amo is closed; -ENOMEM.
+ */
+int dxgkpm_adl_alloc(struct dxgkpm_amo *amo, size_t offset, size_t size,
+		     u32 flags, struct dxgkpm_adl **adlp)
+{
+	struct dxgkpm_pmo *pmo;
+	struct dxgkpm_adl *adl;
+	pgoff_t first, count, i;
+	bool contiguous;
+	int ret;
+
+	might_sleep();
+	if (!amo || !adlp)
+		return -EINVAL;
+	*adlp = NULL;
+	if (flags & ~(DXGKPM_ADL_REQUIRE_CONTIGUOUS |
+		      DXGKPM_ADL_PREFER_CONTIGUOUS))
+		return -EINVAL;
+	if (!PAGE_ALIGNED(offset) || !PAGE_ALIGNED(size))
+		return -EINVAL;
+	pmo = amo->pmo;
+	ret = dxgkpm_pmo_check_range(pmo, offset, size);
+	if (ret)
+		return ret;
+	if ((flags & DXGKPM_ADL_REQUIRE_CONTIGUOUS) &&
+	    pmo->type != DXGKPM_MEM_CONTIGUOUS &&
+	    pmo->type != DXGKPM_MEM_IO_SPACE)
+		return -EINVAL;
+	first = offset >> PAGE_SHIFT;
+	count = size >> PAGE_SHIFT;
+	if (count > U32_MAX)
+		return -EINVAL;
+
+	mutex_lock(&pmo->lock);
+	if (amo->closed) {
+		ret = -ENOENT;
+		goto out_unlock;
+	}
+	contiguous = dxgkpm_dma_contiguous(amo->dma + first, count);
+	if ((flags & DXGKPM_ADL_REQUIRE_CONTIGUOUS) && !contiguous) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	contiguous = contiguous && flags;
+
+	adl = kvzalloc(struct_size(adl, pages, contiguous ? 0 : count),
+		       GFP_KERNEL);
+	if (!adl) {
+		ret = -ENOMEM;
+		goto out_unlock;
+	}
+	adl->amo = amo;
+	adl->first = first;
+	adl->dxgk.PageCount = count;
+	adl->dxgk.Flags.Contiguous = contiguous;
+	if (contiguous) {
+		adl->dxgk.BasePageNumber = amo->dma[first] >> PAGE_SHIFT;
+	} else {
+		for (i = 0; i < count; i++)
+			adl->pages[i] = amo->dma[first + i] >> PAGE_SHIFT;
+		adl->dxgk.Pages = adl->pages;
+	}
+	list_add_tail(&adl->node, &amo->adls);
+	pmo->nr_adls++;
+	atomic_long_inc(&dxgkpm_stats.adls);
+	*adlp = adl;
+
+out_unlock:
+	mutex_unlock(&pmo->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(dxgkpm_adl_alloc);
+
+static void dxgkpm_adl_free_locked(struct dxgkpm_adl *adl)
+{
+	list_del(&adl->node);
+	adl->amo->pmo->nr_adls--;
+	atomic_long_dec(&dxgkpm_stats.adls);
+	kvfree(adl);
+}
+
+/**
+ * dxgkpm_adl_free() - release an ADL
+ * @amo: the adapter memory object it was built from
+ * @adl: the ADL; it is looked up in @amo's list before it is touched, so a
+ *	pointer that is not a live ADL of @amo is refused safely
+ *
+ * The device must not access the range any more.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -ENOENT if @adl is not a live ADL of @amo.
+ */
+int dxgkpm_adl_free(struct dxgkpm_amo *amo, struct dxgkpm_adl *adl)
+{
+	struct dxgkpm_pmo *pmo;
+	struct dxgkpm_adl *pos;
+	int ret = -ENOENT;
+
+	might_sleep();
+	if (!amo || !adl)
+		return -EINVAL;
+	pmo = amo->pmo;
+	mutex_lock(&pmo->lock);
+	list_for_each_entry(pos, &amo->adls, node) {
+		if (pos == adl) {
+			dxgkpm_adl_free_locked(adl);
+			ret = 0;
+			break;
+		}
+	}
+	mutex_unlock(&pmo->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(dxgkpm_adl_free);
+
+/* Teardown: free every ADL of an attachment, naming each. */
+void dxgkpm_adl_free_all_locked(struct dxgkpm_amo *amo, const char *why)
+{
+	struct dxgkpm_adl *adl, *next;
+
+	lockdep_assert_held(&amo->pmo->lock);
+	list_for_each_entry_safe(adl, next, &amo->adls, node) {
+		pr_warn("%s: leaked ADL of %u pages at page %lu of object %#llx (context %#lx)\n",
+			why, adl->dxgk.PageCount, adl->first,
+			amo->pmo->obj.handle, amo->pmo->context);
+		dxgkpm_adl_free_locked(adl);
+	}
+}
+
+/**
+ * dxgkpm_adl_page_count() - number of pages an ADL describes
+ * @adl: live ADL
+ *
+ * Return: the page count.
+ */
+u32 dxgkpm_adl_page_count(const struct dxgkpm_adl *adl)
+{
+	return adl->dxgk.PageCount;
+}
+EXPORT_SYMBOL_GPL(dxgkpm_adl_page_count);
+
+/**
+ * dxgkpm_adl_is_contiguous() - whether an ADL is one range
+ * @adl: live ADL
+ *
+ * Return: true if it is described by its first page only.
+ */
+bool dxgkpm_adl_is_contiguous(const struct dxgkpm_adl *adl)
+{
+	return adl->dxgk.Flags.Contiguous;
+}
+EXPORT_SYMBOL_GPL(dxgkpm_adl_is_contiguous);
+
+/**
+ * dxgkpm_adl_dma_address() - device address of one page of an ADL
+ * @adl: live ADL
+ * @index: page index, below dxgkpm_adl_page_count()
+ *
+ * Return: the address in the adapter's DMA address space, or
+ * DMA_MAPPING_ERROR for an index out of range.
+ */
+dma_addr_t dxgkpm_adl_dma_address(const struct dxgkpm_adl *adl, u32 index)
+{
+	if (index >= adl->dxgk.PageCount)
+		return DMA_MAPPING_ERROR;
+	if (adl->dxgk.Flags.Contiguous)
+		return (dma_addr_t)(adl->dxgk.BasePageNumber + index) << PAGE_SHIFT;
+	return (dma_addr_t)adl->pages[index] << PAGE_SHIFT;
+}
+EXPORT_SYMBOL_GPL(dxgkpm_adl_dma_address);

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Adapter memory objects: a physical memory object opened for an adapter.
+ *
+ * Opening maps the whole object into the adapter's DMA address space once;
+ * every ADL is carved out of that mapping, and closing removes it. An object
+ * is open for at most one adapter at a time, as on Windows.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/device.h>
+#include <linux/slab.h>
+
+#include "internal.h"
+
+static void dxgkpm_amo_release(struct dxgkpm_obj *obj)
+{
+	struct dxgkpm_amo *amo = container_of(obj, struct dxgkpm_amo, obj);
+
+	WARN_ON(!amo->closed || !list_empty(&amo->adls));
+	dxgkpm_pmo_put(amo->pmo);
+	dxgkpm_adapter_put(amo->adapter);
+	kfree(amo);
+}
+
+void dxgkpm_amo_put(struct dxgkpm_amo *amo)
+{
+	dxgkpm_obj_put(&amo->obj);
+}
+
+/**
+ * dxgkpm_amo_get_handle() - look up an adapter memory object handle
+ * @handle: value from a caller
+ *
+ * Return: the attachment with a reference, or NULL.
+ */
+struct dxgkpm_amo *dxgkpm_amo_get_handle(u64 handle)
+{
+	struct dxgkpm_obj *obj = dxgkpm_handle_get(handle, DXGKPM_KIND_AMO);
+
+	return obj ? container_of(obj, struct dxgkpm_amo, obj) : NULL;
+}
+
+/**
+ * dxgkpm_amo_open_locked() - attach an object to an adapter
+ * @pmo: object, locked by the caller
+ * @adapter: adapter
+ * @amop: the new attachment, with a reference for the caller
+ *
+ * Return: 0; -ENOENT if @pmo is destroyed; -EBUSY if it is already open;
+ * -ENODEV if @adapter is going away; -ENOMEM or a DMA API error.
+ */
+int dxgkpm_amo_open_locked(struct dxgkpm_pmo *pmo,
+			   struct dxgkpm_adapter *adapter,
+			   struct dxgkpm_amo **amop)
+{
+	struct dxgkpm_amo *amo;
+	int ret;
+
+	lockdep_assert_held(&pmo->lock);
+	if (pmo->destroyed)
+		return -ENOENT;
+	if (pmo->amo)
+		return -EBUSY;
+	if (!dxgkpm_adapter_get_live(adapter))
+		return -ENODEV;
+
+	amo = kzalloc(sizeof(*amo), GFP_KERNEL);
+	if (!amo) {
+		ret = -ENOMEM;
+		goto err_put_adapter;
+	}
+	dxgkpm_obj_init(&amo->obj, DXGKPM_KIND_AMO, dxgkpm_amo_release);
+	amo->pmo = pmo;
+	amo->adapter = adapter;
+	INIT_LIST_HEAD(&amo->adls);
+	INIT_LIST_HEAD(&amo->adapter_node);
+
+	ret = pmo->ops->dma_map(amo);
+	if (ret)
+		goto err_free_amo;
+	ret = dxgkpm_handle_publish(&amo->obj);
+	if (ret)
+		goto err_dma_unmap;
+
+	mutex_lock(&adapter->lock);
+	if (adapter->dead) {
+		mutex_unlock(&adapter->lock);
+		ret = -ENODEV;
+		goto err_retire_amo;
+	}
+	list_add_tail(&amo->adapter_node, &adapter->amos);
+	mutex_unlock(&adapter->lock);
+
+	dxgkpm_obj_get(&pmo->obj);
+	pmo->amo = amo;
+	atomic_long_inc(&dxgkpm_stats.amos);
+	/* The caller's reference, on top of the one close drops. */
+	dxgkpm_obj_get(&amo->obj);
+	*amop = amo;
+	return 0;
+
+err_retire_amo:
+	dxgkpm_handle_retire(&amo->obj);
+err_dma_unmap:
+	pmo->ops->dma_unmap(amo);
+err_free_amo:
+	kfree(amo);
+err_put_adapter:
+	dxgkpm_adapter_put(adapter);
+	return ret;
+}
+
+/**
+ * dxgkpm_amo_close_locked() - detach an object from its adapter
+ * @amo: attachment; its object is locked by the caller
+ * @force: free live ADLs (teardown) instead of refusing
+ *
+ * The caller's reference to @amo, if any, stays valid; the creator's
+ * reference is dropped here.
+ *
+ * Return: 0; -ENOENT if already closed; -EBUSY if ADLs are alive and
+ * @force is false.
+ */
+int dxgkpm_amo_close_locked(struct dxgkpm_amo *amo, bool force)
+{
+	struct dxgkpm_pmo *pmo = amo->pmo;
+	struct dxgkpm_adapter *adapter = amo->adapter;
+
+	lockdep_assert_held(&pmo->lock);
+	if (amo->closed)
+		return -ENOENT;
+	if (!list_empty(&amo->adls)) {
+		if (!force)
+			return -EBUSY;
+		dxgkpm_adl_free_all_locked(amo, dev_name(adapter->dev));
+	}
+	dxgkpm_handle_retire(&amo->obj);
+	pmo->ops->dma_unmap(amo);
+
+	mutex_lock(&adapter->lock);
+	list_del_init(&amo->adapter_node);
+	mutex_unlock(&adapter->lock);
+
+	amo->closed = true;
+	pmo->amo = NULL;
+	atomic_long_dec(&dxgkpm_stats.amos);
+	dxgkpm_amo_put(amo);
+	return 0;
+}
+
+/**
+ * dxgkpm_pmo_open() - open a physical memory object for an adapter
+ * @pmo: object created without an adapter, or closed since
+ * @adapter: adapter whose device will reach the memory
+ * @amop: the adapter memory object, on success
+ *
+ * Maps the whole object for the adapter's device; ADLs are built from that
+ * mapping. An object can be open for one adapter at a time.
+ *
+ * Context: process context, may sleep.
+ * Return: 0; -EINVAL for NULL arguments; -EBUSY if the object is already
+ * open; -ENOENT if it was destroyed; -ENODEV if the adapter is going away;
+ * -ENOMEM or an error of the DMA API.
+ */
+int dxgkpm_pmo_open(struct dxgkpm_pmo *pmo, struct dxgkpm_adapter *adapter,
+		    struct dxgkpm_amo **amop)
+{
+	int ret;
+
+	might_sleep();
+	if (!pmo || !adapter || !amop)
+		return -EINVAL;
+	*amop = NULL;
+	mutex_lock(&pmo->lock);
+	ret = dxgkpm_amo_open_locked(pmo, adapter, amop);
+	mutex_unlock(&pmo->lock);
+	if (!ret)
+		dxgkpm_amo_put(*amop);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(dxgkpm_pmo_open);
+
+/**
+ * dxgkpm_amo_close() - close an adapter memory object
+ * @amo: from dxgkpm_pmo_create() or dxgkpm_pmo_open()
+ *
+ * Removes the object's mapping from the adapter's DMA address space. @amo
+ * must not be used afterwards.
+ *
+ * Context: process context, may sleep.
+ * Return: 0; -EBUSY, with nothing changed, while ADLs built from @amo are
+ * alive; -ENOENT if it was already closed.
+ */
+int dxgkpm_amo_close(struct dxgkpm_amo *amo)
+{
+	struct dxgkpm_pmo *pmo;
+	int ret;
+
+	might_sleep();
+	if (!amo)
+		return -EINVAL;
+	pmo = amo->pmo;
+	mutex_lock(&pmo->lock);
+	ret = dxgkpm_amo_close_locked(amo, false);
+	mutex_unlock(&pmo->lock);
+	if (ret == -EBUSY)
+		pr_warn_ratelimited("refusing to close adapter memory object %#llx: ADLs still alive\n",
+				    amo->obj.handle);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(dxgkpm_amo_close);

@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * The DXGK face of the service: the Dxgkrnl callbacks a Windows display
+ * miniport calls through DXGKRNL_INTERFACE.
+ *
+ * This layer only translates. It checks what the argument structures carry
+ * (NULL pointers, reserved bits, handles of the right kind that are alive),
+ * turns handles into objects and back, calls the native API and turns its
+ * -errno into an NTSTATUS. A call that fails changes nothing, logs one
+ * ratelimited line naming the callback and the reason, and for the callbacks
+ * that return VOID that line is the only trace.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/err.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+
+#include "internal.h"
+
+/* The native enumerations carry the DXGK values, so arguments pass as is. */
+#define DXGKPM_SAME(a, b) static_assert((int)(a) == (int)(b))
+DXGKPM_SAME(DXGKPM_MEM_PAGES, DXGK_PHYSICAL_MEMORY_TYPE_MDL);
+DXGKPM_SAME(DXGKPM_MEM_CONTIGUOUS, DXGK_PHYSICAL_MEMORY_TYPE_CONTIGUOUS_MEMORY);
+DXGKPM_SAME(DXGKPM_MEM_SECTION, DXGK_PHYSICAL_MEMORY_TYPE_SECTION);
+DXGKPM_SAME(DXGKPM_MEM_IO_SPACE, DXGK_PHYSICAL_MEMORY_TYPE_IO_SPACE);
+DXGKPM_SAME(DXGKPM_CACHING_UNCACHED, DXGK_MEMORY_CACHING_TYPE_NON_CACHED);
+DXGKPM_SAME(DXGKPM_CACHING_CACHED, DXGK_MEMORY_CACHING_TYPE_CACHED);
+DXGKPM_SAME(DXGKPM_CACHING_WC, DXGK_MEMORY_CACHING_TYPE_WRITE_COMBINED);
+static_assert(DXGKPM_ALLOC_DONT_ZERO == MM_DONT_ZERO_ALLOCATION);
+static_assert(DXGKPM_ALLOC_LOCAL_NODE_ONLY == MM_ALLOCATE_FROM_LOCAL_NODE_ONLY);
+static_assert(DXGKPM_ALLOC_FULLY_REQUIRED == MM_ALLOCATE_FULLY_REQUIRED);
+static_assert(DXGKPM_ALLOC_NO_WAIT == MM_ALLOCATE_NO_WAIT);
+static_assert(DXGKPM_ALLOC_PREFER_CONTIGUOUS == MM_ALLOCATE_PREFER_CONTIGUOUS);
+static_assert(DXGKPM_ALLOC_CONTIGUOUS_CHUNKS ==
+	      MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS);
+static_assert(DXGKPM_ALLOC_FAST_LARGE_PAGES == MM_ALLOCATE_FAST_LARGE_PAGES);
+static_assert(DXGKPM_ALLOC_AND_HOT_REMOVE == MM_ALLOCATE_AND_HOT_REMOVE);
+
+static u64 dxgkpm_h2u(HANDLE handle)
+{
+	return (u64)(uintptr_t)handle;
+}
+
+static HANDLE dxgkpm_u2h(u64 value)
+{
+	return (HANDLE)(uintptr_t)value;
+}
+
+/**
+ * dxgkpm_ntstatus() - NTSTATUS for a native error
+ * @err: 0 or -errno from the native API
+ *
+ * Return: the status a Windows caller expects for that kind of failure.
+ */
+NTSTATUS dxgkpm_ntstatus(int err)
+{
+	switch (err) {
+	case 0:
+		return STATUS_SUCCESS;
+	case -EINVAL:
+	case -E2BIG:
+	case -ERANGE:
+		return STATUS_INVALID_PARAMETER;
+	case -ENOMEM:
+	case -ENOSPC:
+		return STATUS_INSUFFICIENT_RESOURCES;
+	case -ENOENT:
+	case -EBADF:
+		return STATUS_INVALID_HANDLE;
+	case -EBUSY:
+		return STATUS_INVALID_DEVICE_STATE;
+	case -EOPNOTSUPP:
+		return STATUS_NOT_SUPPORTED;
+	case -ENODEV:
+		return STATUS_NO_SUCH_DEVICE;
+	case -EACCES:
+	case -EPERM:
+		return STATUS_ACCESS_DENIED;
+	case -EINTR:
+		return STATUS_CANCELLED;
+	default:
+		return STATUS_UNSUCCESSFUL;
+	}
+}
+
+/* Log a refused call once in a while and turn its error into a status. */
+static NTSTATUS dxgkpm_refuse(const char *call, const char *what, int err)
+{
+	pr_warn_ratelimited("%s: %s: %pe\n", call, what, ERR_PTR(err));
+	return dxgkpm_ntstatus(err);
+}
+
+/* Translate the create arguments into a native descriptor. */
+static void dxgkpm_desc_from_args(const DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT *a,
+				  struct dxgkpm_pmo_desc *desc)
+{
+	memset(desc, 0, sizeof(*desc));
+	desc->size = a->Size;
+	desc->type = (enum dxgkpm_mem_type)a->Type;
+	desc->caching = (enum dxgkpm_caching)a->CacheType;
+	desc->context = a->Context;
+	switch (a->Type) {
+	case DXGK_PHYSICAL_MEMORY_TYPE_MDL:
+		desc->pages.low = (u64)a->Mdl.LowAddress.QuadPart;
+		desc->pages.high = (u64)a->Mdl.HighAddress.QuadPart;
+		desc->pages.skip = (u64)a->Mdl.SkipBytes.QuadPart;
+		desc->pages.flags = a->Mdl.Flags;
+		break;
+	case DXGK_PHYSICAL_MEMORY_TYPE_CONTIGUOUS_MEMORY:
+		desc->contig.low =
+			(u64)a->ContiguousMemory.LowestAcceptableAddress.QuadPart;
+		desc->contig.high =
+			(u64)a->ContiguousMemory.HighestAcceptableAddress.QuadPart;
+		desc->contig.boundary =
+			(u64)a->ContiguousMemory.BoundaryAddressMultiple.QuadPart;
+		break;
+	case DXGK_PHYSICAL_MEMORY_TYPE_SECTION:
+		desc->section.access = a->Section.DesiredAccess;
+		desc->section.protection = a->Section.PageProtection;
+		desc->section.attributes = a->Section.AllocationAttributes;
+		break;
+	case DXGK_PHYSICAL_MEMORY_TYPE_IO_SPACE:
+		desc->io.base = (u64)a->IOSpace.BaseAddress.QuadPart;
+		break;
+	}
+}
+
+static NTSTATUS APIENTRY
+dxgkpm_cb_create(IN_OUT_PDXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT args)
+{
+	static const char call[] = "DxgkCbCreatePhysicalMemoryObject";
+	struct dxgkpm_adapter *adapter = NULL;
+	struct dxgkpm_amo *amo = NULL;
+	struct dxgkpm_pmo_desc desc;
+	struct dxgkpm_pmo *pmo;
+	int ret;
+
+	might_sleep();
+	if (!args)
+		return dxgkpm_refuse(call, "NULL arguments", -EINVAL);
+	args->hPhysicalMemoryObject = NULL;
+	args->hAdapterMemoryObject = NULL;
+	if (args->hAdapter) {
+		adapter = dxgkpm_adapter_get_handle(dxgkpm_h2u(args->hAdapter));
+		if (!adapter)
+			return dxgkpm_refuse(call, "invalid hAdapter", -EBADF);
+	}
+	dxgkpm_desc_from_args(args, &desc);
+	ret = dxgkpm_pmo_create_ref(&desc, adapter, &pmo, &amo);
+	if (adapter)
+		dxgkpm_adapter_put(adapter);
+	if (ret)
+		return dxgkpm_refuse(call, "cannot create", ret);
+
+	args->hPhysicalMemoryObject = dxgkpm_u2h(pmo->obj.handle);
+	if (amo) {
+		args->hAdapterMemoryObject = dxgkpm_u2h(amo->obj.handle);
+		dxgkpm_amo_put(amo);
+	}
+	dxgkpm_pmo_put(pmo);
+	return STATUS_SUCCESS;
+}
+
+static VOID APIENTRY
+dxgkpm_cb_destroy(IN_CONST_PDXGKARGCB_DESTROY_PHYSICAL_MEMORY_OBJECT args)
+{
+	static const char call[] = "DxgkCbDestroyPhysicalMemoryObject";
+	struct dxgkpm_amo *amo = NULL;
+	struct dxgkpm_pmo *pmo;
+	int ret;
+
+	might_sleep();
+	if (!args) {
+		dxgkpm_refuse(call, "NULL arguments", -EINVAL);
+		return;
+	}
+	pmo = dxgkpm_pmo_get_handle(dxgkpm_h2u(args->hPhysicalMemoryObject));
+	if (!pmo) {
+		dxgkpm_refuse(call, "invalid hPhysicalMemoryObject", -EBADF);
+		return;
+	}
+	if (args->hAdapterMemoryObject) {
+		amo = dxgkpm_amo_get_handle(dxgkpm_h2u(args->hAdapterMemoryObject));
+		if (!amo) {
+			dxgkpm_refuse(call, "invalid hAdapterMemoryObject",
+				      -EBADF);
+			goto out_put_pmo;
+		}
+	}
+	ret = dxgkpm_pmo_destroy(pmo, amo);
+	if (ret == -EINVAL)
+		dxgkpm_refuse(call, "hAdapterMemoryObject is not this object's",
+			      ret);
+	else if (ret && ret != -EBUSY)	/* -EBUSY has its own message */
+		dxgkpm_refuse(call, "cannot destroy", ret);
+	if (amo)
+		dxgkpm_amo_put(amo);
+out_put_pmo:
+	dxgkpm_pmo_put(pmo);
+}
+
+static NTSTATUS APIENTRY
+dxgkpm_cb_open(IN_OUT_PDXGKARGCB_OPEN_PHYSICAL_MEMORY_OBJECT args)
+{
+	static const char call[] = "DxgkCbOpenPhysicalMemoryObject";
+	struct dxgkpm_adapter *adapter;
+	struct dxgkpm_amo *amo;
+	struct dxgkpm_pmo *pmo;
+	int ret;
+
+	might_sleep();
+	if (!args)
+		return dxgkpm_refuse(call, "NULL arguments", -EINVAL);
+	args->hAdapterMemoryObject = NULL;
+	pmo = dxgkpm_pmo_get_handle(dxgkpm_h2u(args->hPhysicalMemoryObject));
+	if (!pmo)
+		return dxgkpm_refuse(call, "invalid hPhysicalMemoryObject",
+				     -EBADF);
+	adapter = dxgkpm_adapter_get_handle(dxgkpm_h2u(args->hAdapter));
+	if (!adapter) {
+		ret = -EBADF;
+		goto out_put_pmo;
+	}
+	mutex_lock(&pmo->lock);
+	ret = dxgkpm_amo_open_locked(pmo, adapter, &amo);
+	mutex_unlock(&pmo->lock);
+	dxgkpm_adapter_put(adapter);
+	if (!ret) {
+		args->hAdapterMemoryObject = dxgkpm_u2h(amo->obj.handle);
+		dxgkpm_amo_put(amo);
+	}
+out_put_pmo:
+	dxgkpm_pmo_put(pmo);
+	if (ret == -EBADF)
+		return dxgkpm_refuse(call, "invalid hAdapter", ret);
+	if (ret == -EBUSY)
+		return dxgkpm_refuse(call, "object is already open", ret);
+	if (ret)
+		return dxgkpm_refuse(call, "cannot open", ret);
+	return STATUS_SUCCESS;
+}
+
+static VOID APIENTRY
+dxgkpm_cb_close(IN_CONST_PDXGKARGCB_CLOSE_PHYSICAL_MEMORY_OBJECT args)
+{
+	static const char call[] = "DxgkCbClosePhysicalMemoryObject";
+	struct dxgkpm_amo *amo;
+	int ret;
+
+	might_sleep();
+	if (!args) {
+		dxgkpm_refuse(call, "NULL arguments", -EINVAL);
+		return;
+	}
+	amo = dxgkpm_amo_get_handle(dxgkpm_h2u(args->hAdapterMemoryObject));
+	if (!amo) {
+		dxgkpm_refuse(call, "invalid hAdapterMemoryObject", -EBADF);
+		return;
+	}
+	ret = dxgkpm_amo_close(amo);
+	if (ret && ret != -EBUSY)	/* -EBUSY has its own message */
+		dxgkpm_refuse(call, "cannot close", ret);
+	dxgkpm_amo_put(amo);
+}
+
+static NTSTATUS APIENTRY
+dxgkpm_cb_map(IN_OUT_PDXGKARGCB_MAP_PHYSICAL_MEMORY args)
+{
+	static const char call[] = "DxgkCbMapPhysicalMemory";
+	struct dxgkpm_pmo *pmo;
+	size_t offset, size;
+	void *vaddr = NULL;
+	int ret;
+
+	might_sleep();
+	if (!args)
+		return dxgkpm_refuse(call, "NULL arguments", -EINVAL);
+	args->pMappedAddress = NULL;
+	pmo = dxgkpm_pmo_get_handle(dxgkpm_h2u(args->hPhysicalMemoryObject));
+	if (!pmo)
+		return dxgkpm_refuse(call, "invalid hPhysicalMemoryObject",
+				     -EBADF);
+	offset = args->Offset;
+	size = args->Size;
+	switch (args->AccessMode) {
+	case DXGK_ACCESS_MODE_KERNEL_MODE:
+		ret = dxgkpm_map_kernel(pmo, &offset, &size, &vaddr);
+		break;
+	case DXGK_ACCESS_MODE_USER_MODE:
+		ret = -EOPNOTSUPP;
+		break;
+	default:
+		ret = -EINVAL;
+		break;
+	}
+	dxgkpm_pmo_put(pmo);
+	if (ret)
+		return dxgkpm_refuse(call, "cannot map", ret);
+	args->Offset = offset;
+	args->Size = size;
+	args->pMappedAddress = vaddr;
+	return STATUS_SUCCESS;
+}
+
+static VOID APIENTRY
+dxgkpm_cb_unmap(IN_CONST_PDXGKARGCB_UNMAP_PHYSICAL_MEMORY args)
+{
+	static const char call[] = "DxgkCbUnmapPhysicalMemory";
+	struct dxgkpm_pmo *pmo;
+	int ret;
+
+	might_sleep();
+	if (!args) {
+		dxgkpm_refuse(call, "NULL arguments", -EINVAL);
+		return;
+	}
+	pmo = dxgkpm_pmo_get_handle(dxgkpm_h2u(args->hPhysicalMemoryObject));
+	if (!pmo) {
+		dxgkpm_refuse(call, "invalid hPhysicalMemoryObject", -EBADF);
+		return;
+	}
+	ret = dxgkpm_unmap_kernel(pmo, args->pBaseAddress, args->Size);
+	dxgkpm_pmo_put(pmo);
+	if (ret == -ENOENT)
+		dxgkpm_refuse(call, "pBaseAddress is not a view of this object",
+			      -EINVAL);
+	else if (ret)
+		dxgkpm_refuse(call, "Size is not the size of the view", ret);
+}
+
+static NTSTATUS APIENTRY dxgkpm_cb_allocate_adl(IN_OUT_PDXGKARGCB_ALLOCATE_ADL args)
+{
+	static const char call[] = "DxgkCbAllocateAdl";
+	struct dxgkpm_adl *adl;
+	struct dxgkpm_amo *amo;
+	int ret;
+
+	might_sleep();
+	if (!args)
+		return dxgkpm_refuse(call, "NULL arguments", -EINVAL);
+	args->pAdl = NULL;
+	if (args->Flags.Reserved)
+		return dxgkpm_refuse(call, "reserved flags set", -EINVAL);
+	amo = dxgkpm_amo_get_handle(dxgkpm_h2u(args->hAdapterMemoryObject));
+	if (!amo)
+		return dxgkpm_refuse(call, "invalid hAdapterMemoryObject",
+				     -EBADF);
+	ret = dxgkpm_adl_alloc(amo, args->Offset, args->Size,
+			       args->Flags.Value, &adl);
+	dxgkpm_amo_put(amo);
+	if (ret)
+		return dxgkpm_refuse(call, "cannot build the ADL", ret);
+	args->pAdl = &adl->dxgk;
+	return STATUS_SUCCESS;
+}
+
+static VOID APIENTRY dxgkpm_cb_free_adl(IN_CONST_PDXGKARGCB_FREE_ADL args)
+{
+	static const char call[] = "DxgkCbFreeAdl";
+	struct dxgkpm_amo *amo;
+	int ret;
+
+	might_sleep();
+	if (!args || !args->pAdl) {
+		dxgkpm_refuse(call, "NULL arguments", -EINVAL);
+		return;
+	}
+	amo = dxgkpm_amo_get_handle(dxgkpm_h2u(args->hAdapterMemoryObject));
+	if (!amo) {
+		dxgkpm_refuse(call, "invalid hAdapterMemoryObject", -EBADF);
+		return;
+	}
+	/* Only compared against the live ADLs of @amo, never dereferenced. */
+	ret = dxgkpm_adl_free(amo, container_of(args->pAdl, struct dxgkpm_adl,
+						dxgk));
+	dxgkpm_amo_put(amo);
+	if (ret)
+		dxgkpm_refuse(call, "pAdl is not a live ADL of this object",
+			      ret);
+}
+
+/* The interface must at least reach the last WDDM 2.9 member. */
+#define DXGKPM_IFACE_MIN_SIZE \
+	offsetofend(DXGKRNL_INTERFACE, DxgkCbPinFrameBufferForSave2)
+
+/**
+ * dxgkpm_query_interface() - hand a driver the DXGK callbacks
+ * @adapter: from dxgkpm_register_adapter()
+ * @iface: Size and Version set by the caller; Version an official DXGK
+ *	interface version of WDDM 2.9 or later, Size at least what the WDDM 2.9
+ *	members need and at most sizeof(DXGKRNL_INTERFACE)
+ *
+ * Fills DeviceHandle (the hAdapter to pass in calls) and the callback
+ * members dxgkpm implements; every other member up to Size is set to NULL.
+ *
+ * Context: process context, may sleep.
+ * Return: 0; -EINVAL for NULL arguments, a version older than WDDM 2.9 or
+ * not official, or a size outside the bounds; -ENODEV if @adapter is being
+ * unregistered.
+ */
+int dxgkpm_query_interface(struct dxgkpm_adapter *adapter,
+			   DXGKRNL_INTERFACE *iface)
+{
+	size_t head = offsetof(DXGKRNL_INTERFACE, DxgkCbEvalAcpiMethod);
+
+	might_sleep();
+	if (!adapter || !iface)
+		return -EINVAL;
+	if (iface->Version < DXGKDDI_INTERFACE_VERSION_WDDM2_9 ||
+	    !IS_OFFICIAL_DDI_INTERFACE_VERSION(iface->Version))
+		return -EINVAL;
+	if (iface->Size < DXGKPM_IFACE_MIN_SIZE ||
+	    iface->Size > sizeof(*iface))
+		return -EINVAL;
+	if (!dxgkpm_adapter_get_live(adapter))
+		return -ENODEV;
+
+	memset((u8 *)iface + head, 0, iface->Size - head);
+	iface->DeviceHandle = dxgkpm_u2h(adapter->obj.handle);
+	iface->DxgkCbCreatePhysicalMemoryObject = dxgkpm_cb_create;
+	iface->DxgkCbDestroyPhysicalMemoryObject = dxgkpm_cb_destroy;
+	iface->DxgkCbOpenPhysicalMemoryObject = dxgkpm_cb_open;
+	iface->DxgkCbClosePhysicalMemoryObject = dxgkpm_cb_close;
+	iface->DxgkCbMapPhysicalMemory = dxgkpm_cb_map;
+	iface->DxgkCbUnmapPhysicalMemory = dxgkpm_cb_unmap;
+	iface->DxgkCbAllocateAdl = dxgkpm_cb_allocate_adl;
+	iface->DxgkCbFreeAdl = dxgkpm_cb_free_adl;
+	dxgkpm_adapter_put(adapter);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(dxgkpm_query_interface);

@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * dxgkpm internals shared by the object, backend and DXGK layers.
+ *
+ * Object graph and references (an arrow holds a reference):
+ *
+ *   handle table ···> every published object (no reference; see handle.c)
+ *   adapter  <── pmo (owner, if created with an adapter)
+ *   adapter  <── amo ──> pmo
+ *   adl ──> (owned by its amo, freed before it)
+ *   user VMA ──> view file ──> pmo
+ *
+ * Locking: adapter->lock protects the adapter's lists; pmo->lock protects
+ * everything that hangs off one object (its amo, ADLs, views, state). The
+ * order is pmo->lock, then adapter->lock; never the other way round.
+ */
+#ifndef _DXGKPM_INTERNAL_H
+#define _DXGKPM_INTERNAL_H
+
+#include <linux/atomic.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mm_types.h>
+#include <linux/mutex.h>
+#include <linux/scatterlist.h>
+#include <linux/types.h>
+
+#include <dxgkpm/d3dkmddi.h>
+#include <dxgkpm/dxgkpm.h>
+
+/* ------------------------------------------------------------------ handles */
+
+/**
+ * enum dxgkpm_kind - what a handle refers to
+ * @DXGKPM_KIND_ADAPTER: struct dxgkpm_adapter (DXGKRNL_INTERFACE::DeviceHandle)
+ * @DXGKPM_KIND_PMO: struct dxgkpm_pmo (hPhysicalMemoryObject)
+ * @DXGKPM_KIND_AMO: struct dxgkpm_amo (hAdapterMemoryObject)
+ * @DXGKPM_KIND_COUNT: number of kinds
+ */
+enum dxgkpm_kind {
+	DXGKPM_KIND_ADAPTER = 1,
+	DXGKPM_KIND_PMO,
+	DXGKPM_KIND_AMO,
+	DXGKPM_KIND_COUNT,
+};
+
+/**
+ * struct dxgkpm_obj - common header of every object that has a handle
+ * @ref: lifetime of the containing object.
+ * @handle: published handle value; 0 before publication and after retirement.
+ * @kind: what the containing object is.
+ * @release: frees the containing object when @ref drops to zero.
+ */
+struct dxgkpm_obj {
+	struct kref ref;
+	u64 handle;
+	enum dxgkpm_kind kind;
+	void (*release)(struct dxgkpm_obj *obj);
+};
+
+void dxgkpm_obj_init(struct dxgkpm_obj *obj, enum dxgkpm_kind kind,
+		     void (*release)(struct dxgkpm_obj *obj));
+void dxgkpm_obj_get(struct dxgkpm_obj *obj);
+void dxgkpm_obj_put(struct dxgkpm_obj *obj);
+int dxgkpm_handle_publish(struct dxgkpm_obj *obj);
+void dxgkpm_handle_retire(struct dxgkpm_obj *obj);
+struct dxgkpm_obj *dxgkpm_handle_get(u64 handle, enum dxgkpm_kind kind);
+void dxgkpm_handles_exit(void);
+
+/* ----------------------------------------------------------------- adapter */
+
+/**
+ * struct dxgkpm_adapter - a device that uses the service (hAdapter)
+ * @obj: handle and reference.
+ * @dev: the device; a reference is held.
+ * @node: in the global adapter list.
+ * @lock: protects @pmos, @amos and @dead.
+ * @pmos: objects created with this adapter (struct dxgkpm_pmo.owner_node).
+ * @amos: adapter memory objects opened on it (struct dxgkpm_amo.adapter_node).
+ * @dead: set once unregistration has started; no new object may attach.
+ */
+struct dxgkpm_adapter {
+	struct dxgkpm_obj obj;
+	struct device *dev;
+	struct list_head node;
+	struct mutex lock;
+	struct list_head pmos;
+	struct list_head amos;
+	bool dead;
+};
+
+struct dxgkpm_adapter *dxgkpm_adapter_get_live(struct dxgkpm_adapter *a);
+struct dxgkpm_adapter *dxgkpm_adapter_get_handle(u64 handle);
+void dxgkpm_adapter_put(struct dxgkpm_adapter *adapter);
+void dxgkpm_adapters_exit(void);
+
+/* ------------------------------------------------------------------ object */
+
+struct dxgkpm_pmo;
+struct dxgkpm_amo;
+
+/**
+ * struct dxgkpm_mem_ops - what a memory type provides
+ * @name: for messages.
+ * @init: allocate or describe the backing store from the descriptor.
+ * @release: free it (caching already restored by the backend if it set it).
+ * @dma_map: map the whole object for @amo's device; fills @amo->dma.
+ * @dma_unmap: undo @dma_map.
+ * @vmap: kernel mapping of @count pages from @first with the object's
+ *	cache type.
+ * @vunmap: undo @vmap.
+ */
+struct dxgkpm_mem_ops {
+	const char *name;
+	int (*init)(struct dxgkpm_pmo *pmo, const struct dxgkpm_pmo_desc *desc);
+	void (*release)(struct dxgkpm_pmo *pmo);
+	int (*dma_map)(struct dxgkpm_amo *amo);
+	void (*dma_unmap)(struct dxgkpm_amo *amo);
+	void *(*vmap)(struct dxgkpm_pmo *pmo, pgoff_t first, pgoff_t count);
+	void (*vunmap)(struct dxgkpm_pmo *pmo, void *vaddr);
+};
+
+extern const struct dxgkpm_mem_ops dxgkpm_mem_pages_ops;
+
+/* mem_pages.c: shared by every type backed by a struct page array */
+int dxgkpm_pagearray_dma_map(struct dxgkpm_amo *amo);
+void dxgkpm_pagearray_dma_unmap(struct dxgkpm_amo *amo);
+void *dxgkpm_pagearray_vmap(struct dxgkpm_pmo *pmo, pgoff_t first,
+			    pgoff_t count);
+void dxgkpm_pagearray_vunmap(struct dxgkpm_pmo *pmo, void *vaddr);
+
+/**
+ * struct dxgkpm_pmo - physical memory object (hPhysicalMemoryObject)
+ * @obj: handle and reference; the creator's reference is dropped by destroy.
+ * @type: backing store.
+ * @caching: CPU cache type of every view.
+ * @size: requested size in bytes.
+ * @npages: size of the object in pages (@size rounded up).
+ * @context: caller's cookie.
+ * @ops: the backend.
+ * @owner: adapter given at creation (reference held) or NULL.
+ * @owner_node: in @owner->pmos, or in the list of objects without owner.
+ * @lock: protects everything below.
+ * @amo: the adapter memory object, if the object is open.
+ * @kviews: live kernel-mode views (struct dxgkpm_kview).
+ * @nr_adls: live ADLs over this object (through @amo).
+ * @destroyed: destroy succeeded or teardown ran; no new attachment.
+ * @pages: page array of page-backed types.
+ * @zeroed: the pages were zeroed when allocated.
+ */
+struct dxgkpm_pmo {
+	struct dxgkpm_obj obj;
+	enum dxgkpm_mem_type type;
+	enum dxgkpm_caching caching;
+	size_t size;
+	pgoff_t npages;
+	unsigned long context;
+	const struct dxgkpm_mem_ops *ops;
+	struct dxgkpm_adapter *owner;
+	struct list_head owner_node;
+	struct mutex lock;
+	struct dxgkpm_amo *amo;
+	struct list_head kviews;
+	unsigned int nr_adls;
+	bool destroyed;
+	struct page **pages;
+	bool zeroed;
+};
+
+/**
+ * struct dxgkpm_amo - a physical memory object opened for an adapter
+ * @obj: handle and reference.
+ * @pmo: the object (reference held).
+ * @adapter: the adapter (reference held).
+ * @adapter_node: in @adapter->amos.
+ * @adls: live ADLs built from this attachment.
+ * @sgt: the object's pages as mapped for @adapter->dev.
+ * @dma: device address of each page of the object.
+ * @closed: close ran; the handle is retired and @dma is gone.
+ */
+struct dxgkpm_amo {
+	struct dxgkpm_obj obj;
+	struct dxgkpm_pmo *pmo;
+	struct dxgkpm_adapter *adapter;
+	struct list_head adapter_node;
+	struct list_head adls;
+	struct sg_table sgt;
+	dma_addr_t *dma;
+	bool closed;
+};
+
+/**
+ * struct dxgkpm_adl - address descriptor list
+ * @dxgk: what the DXGK caller sees; Pages points at @pages.
+ * @node: in the attachment's list.
+ * @amo: the attachment it was built from.
+ * @first: first page of the object it describes.
+ * @pages: page numbers when not contiguous.
+ */
+struct dxgkpm_adl {
+	DXGK_ADL dxgk;
+	struct list_head node;
+	struct dxgkpm_amo *amo;
+	pgoff_t first;
+	DXGK_PAGE_NUMBER pages[];
+};
+
+/**
+ * struct dxgkpm_kview - kernel-mode CPU view
+ * @node: in the object's list.
+ * @vaddr: start of the view (page aligned).
+ * @first: first page of the object it maps.
+ * @npages: pages mapped.
+ */
+struct dxgkpm_kview {
+	struct list_head node;
+	void *vaddr;
+	pgoff_t first;
+	pgoff_t npages;
+};
+
+/* pmo.c */
+struct dxgkpm_pmo *dxgkpm_pmo_get_handle(u64 handle);
+void dxgkpm_pmo_put(struct dxgkpm_pmo *pmo);
+int dxgkpm_pmo_check_range(const struct dxgkpm_pmo *pmo, size_t offset,
+			   size_t size);
+bool dxgkpm_pmo_teardown(struct dxgkpm_pmo *pmo, const char *why);
+struct dxgkpm_pmo *dxgkpm_pmo_pop(struct list_head *list, struct mutex *lock);
+int dxgkpm_pmo_create_ref(const struct dxgkpm_pmo_desc *desc,
+			  struct dxgkpm_adapter *adapter,
+			  struct dxgkpm_pmo **pmop, struct dxgkpm_amo **amop);
+void dxgkpm_pmos_exit(void);
+const char *dxgkpm_type_name(enum dxgkpm_mem_type type);
+const char *dxgkpm_caching_name(enum dxgkpm_caching caching);
+
+/* amo.c */
+struct dxgkpm_amo *dxgkpm_amo_get_handle(u64 handle);
+void dxgkpm_amo_put(struct dxgkpm_amo *amo);
+int dxgkpm_amo_open_locked(struct dxgkpm_pmo *pmo,
+			   struct dxgkpm_adapter *adapter,
+			   struct dxgkpm_amo **amop);
+int dxgkpm_amo_close_locked(struct dxgkpm_amo *amo, bool force);
+
+/* adl.c */
+void dxgkpm_adl_free_all_locked(struct dxgkpm_amo *amo, const char *why);
+
+/* ddi.c */
+NTSTATUS dxgkpm_ntstatus(int err);
+
+/* view.c */
+void dxgkpm_kviews_free_all_locked(struct dxgkpm_pmo *pmo, const char *why);
+
+/* pages.c: the page provider */
+
+/**
+ * struct dxgkpm_page_req - what a page-backed object needs
+ * @npages: number of pages.
+ * @low: lowest acceptable physical address.
+ * @high: highest acceptable physical address (inclusive).
+ * @skip: 0, or the distance between successive acceptable windows
+ *	[@low + k * @skip, @high + k * @skip] (MmAllocatePagesForMdlEx's
+ *	SkipBytes); a page is acceptable inside any of them.
+ * @chunk_order: 0, or the order of naturally aligned blocks the array must
+ *	consist of (contiguous chunks); the last block may be partly used.
+ * @flags: DXGKPM_ALLOC_* flags.
+ */
+struct dxgkpm_page_req {
+	pgoff_t npages;
+	phys_addr_t low;
+	phys_addr_t high;
+	phys_addr_t skip;
+	unsigned int chunk_order;
+	u32 flags;
+};
+
+int dxgkpm_pages_alloc(const struct dxgkpm_page_req *req, struct page **pages);
+void dxgkpm_pages_free(struct page **pages, pgoff_t npages);
+int dxgkpm_pages_set_caching(struct page **pages, pgoff_t npages,
+			     enum dxgkpm_caching caching);
+int dxgkpm_pages_restore_caching(struct page **pages, pgoff_t npages,
+				 enum dxgkpm_caching caching);
+pgprot_t dxgkpm_pgprot(enum dxgkpm_caching caching, pgprot_t prot);
+
+/* stats.c */
+
+/**
+ * struct dxgkpm_stats - live counts, for leak checks and debugfs
+ * @adapters: registered adapters.
+ * @pmos: physical memory objects alive (including destroyed ones still
+ *	referenced by a view).
+ * @amos: open adapter memory objects.
+ * @adls: live ADLs.
+ * @kviews: live kernel-mode views.
+ * @pages: pages held by objects.
+ * @pages_wc: of those, write-combined on the linear map.
+ * @pages_uc: of those, uncached on the linear map.
+ * @dma_maps: live DMA mappings (one per open page-backed object).
+ */
+struct dxgkpm_stats {
+	atomic_long_t adapters;
+	atomic_long_t pmos;
+	atomic_long_t amos;
+	atomic_long_t adls;
+	atomic_long_t kviews;
+	atomic_long_t pages;
+	atomic_long_t pages_wc;
+	atomic_long_t pages_uc;
+	atomic_long_t dma_maps;
+};
+
+extern struct dxgkpm_stats dxgkpm_stats;
+
+bool dxgkpm_stats_idle(void);
+void dxgkpm_debugfs_init(void);
+void dxgkpm_debugfs_exit(void);
+
+#endif /* _DXGKPM_INTERNAL_H */

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Live counts of everything dxgkpm holds, for leak checks (tests read them
+ * directly, the VM tests through debugfs) and for anyone curious.
+ */
+
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+
+#include "internal.h"
+
+struct dxgkpm_stats dxgkpm_stats;
+
+static struct dentry *dxgkpm_debugfs_root;
+
+#define DXGKPM_STAT(name) { #name, &dxgkpm_stats.name }
+
+static const struct {
+	const char *name;
+	atomic_long_t *value;
+} dxgkpm_stat_list[] = {
+	DXGKPM_STAT(adapters),
+	DXGKPM_STAT(pmos),
+	DXGKPM_STAT(amos),
+	DXGKPM_STAT(adls),
+	DXGKPM_STAT(kviews),
+	DXGKPM_STAT(pages),
+	DXGKPM_STAT(pages_wc),
+	DXGKPM_STAT(pages_uc),
+	DXGKPM_STAT(dma_maps),
+};
+
+/**
+ * dxgkpm_stats_idle() - whether dxgkpm holds nothing but adapters
+ *
+ * Return: true if no object, attachment, ADL, view, page or DMA mapping is
+ * alive.
+ */
+bool dxgkpm_stats_idle(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(dxgkpm_stat_list); i++)
+		if (dxgkpm_stat_list[i].value != &dxgkpm_stats.adapters &&
+		    atomic_long_read(dxgkpm_stat_list[i].value))
+			return false;
+	return true;
+}
+
+static int dxgkpm_stats_show(struct seq_file *m, void *unused)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(dxgkpm_stat_list); i++)
+		seq_printf(m, "%s %ld\n", dxgkpm_stat_list[i].name,
+			   atomic_long_read(dxgkpm_stat_list[i].value));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(dxgkpm_stats);
+
+void dxgkpm_debugfs_init(void)
+{
+	dxgkpm_debugfs_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_file("stats", 0444, dxgkpm_debugfs_root, NULL,
+			    &dxgkpm_stats_fops);
+}
+
+void dxgkpm_debugfs_exit(void)
+{
+	debugfs_remove_recursive(dxgkpm_debugfs_root);
+}

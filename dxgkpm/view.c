@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Kernel-mode CPU views of physical memory objects.
+ *
+ * A view covers whole pages: the requested byte range is widened to page
+ * boundaries, and the caller learns where its first byte landed (the DXGK
+ * rounding contract of DXGKCB_MAPPHYSICALMEMORY). Every view has the
+ * object's cache type. Unmapping needs the exact base and size the map
+ * returned; anything else is refused and the view stays.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include "internal.h"
+
+/**
+ * dxgkpm_map_kernel() - map part of an object into the kernel
+ * @pmo: object
+ * @offset: in: first byte wanted; out: its offset from *@vaddr
+ * @size: in: bytes wanted (non-zero); out: size of the view, whole pages
+ * @vaddr: out: start of the view
+ *
+ * Context: process context, may sleep.
+ * Return: 0; -EINVAL for a range outside the object or NULL arguments;
+ * -ENOENT if the object is destroyed; -ENOMEM.
+ */
+int dxgkpm_map_kernel(struct dxgkpm_pmo *pmo, size_t *offset, size_t *size,
+		      void **vaddr)
+{
+	struct dxgkpm_kview *view;
+	pgoff_t first, last;
+	int ret;
+
+	might_sleep();
+	if (!pmo || !offset || !size || !vaddr)
+		return -EINVAL;
+	*vaddr = NULL;
+	ret = dxgkpm_pmo_check_range(pmo, *offset, *size);
+	if (ret)
+		return ret;
+	first = *offset >> PAGE_SHIFT;
+	last = (*offset + *size - 1) >> PAGE_SHIFT;
+
+	view = kzalloc(sizeof(*view), GFP_KERNEL);
+	if (!view)
+		return -ENOMEM;
+	view->first = first;
+	view->npages = last - first + 1;
+
+	mutex_lock(&pmo->lock);
+	if (pmo->destroyed) {
+		ret = -ENOENT;
+		goto err_unlock;
+	}
+	view->vaddr = pmo->ops->vmap(pmo, first, view->npages);
+	if (!view->vaddr) {
+		ret = -ENOMEM;
+		goto err_unlock;
+	}
+	list_add_tail(&view->node, &pmo->kviews);
+	atomic_long_inc(&dxgkpm_stats.kviews);
+	mutex_unlock(&pmo->lock);
+
+	*offset = offset_in_page(*offset);
+	*size = view->npages << PAGE_SHIFT;
+	*vaddr = view->vaddr;
+	return 0;
+
+err_unlock:
+	mutex_unlock(&pmo->lock);
+	kfree(view);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(dxgkpm_map_kernel);
+
+static void dxgkpm_kview_free_locked(struct dxgkpm_pmo *pmo,
+				     struct dxgkpm_kview *view)
+{
+	list_del(&view->node);
+	pmo->ops->vunmap(pmo, view->vaddr);
+	atomic_long_dec(&dxgkpm_stats.kviews);
+	kfree(view);
+}
+
+/**
+ * dxgkpm_unmap_kernel() - remove a kernel-mode view
+ * @pmo: the object the view was made of
+ * @vaddr: the address dxgkpm_map_kernel() returned
+ * @size: the size dxgkpm_map_kernel() returned
+ *
+ * Context: process context, may sleep.
+ * Return: 0; -ENOENT if @vaddr is not a view of @pmo; -EINVAL if @size is
+ * not the size of that view (the view is kept).
+ */
+int dxgkpm_unmap_kernel(struct dxgkpm_pmo *pmo, void *vaddr, size_t size)
+{
+	struct dxgkpm_kview *view;
+	int ret = -ENOENT;
+
+	might_sleep();
+	if (!pmo || !vaddr)
+		return -EINVAL;
+	mutex_lock(&pmo->lock);
+	list_for_each_entry(view, &pmo->kviews, node) {
+		if (view->vaddr != vaddr)
+			continue;
+		if (size != view->npages << PAGE_SHIFT) {
+			ret = -EINVAL;
+			break;
+		}
+		dxgkpm_kview_free_locked(pmo, view);
+		ret = 0;
+		break;
+	}
+	mutex_unlock(&pmo->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(dxgkpm_unmap_kernel);
+
+/* Teardown: unmap every kernel view of an object, naming each. */
+void dxgkpm_kviews_free_all_locked(struct dxgkpm_pmo *pmo, const char *why)
+{
+	struct dxgkpm_kview *view, *next;
+
+	lockdep_assert_held(&pmo->lock);
+	list_for_each_entry_safe(view, next, &pmo->kviews, node) {
+		pr_warn("%s: leaked kernel view of %lu pages at page %lu of object %#llx (context %#lx)\n",
+			why, view->npages, view->first, pmo->obj.handle,
+			pmo->context);
+		dxgkpm_kview_free_locked(pmo, view);
+	}
+}
