@@ -260,8 +260,10 @@ void dxgkpm_kviews_free_all_locked(struct dxgkpm_pmo *pmo, const char *why);
  * @skip: 0, or the distance between successive acceptable windows
  *	[@low + k * @skip, @high + k * @skip] (MmAllocatePagesForMdlEx's
  *	SkipBytes); a page is acceptable inside any of them.
- * @chunk_order: 0, or the order of naturally aligned blocks the array must
- *	consist of (contiguous chunks); the last block may be partly used.
+ * @run: 0 or 1 for no contiguity; else the array is made of runs of @run
+ *	physically consecutive pages (the last one may be shorter).
+ * @align: alignment of each run's first page, in pages (a power of two).
+ * @boundary: 0, or a power of two (bytes) no run may cross.
  * @flags: DXGKPM_ALLOC_* flags.
  */
 struct dxgkpm_page_req {
@@ -269,7 +271,9 @@ struct dxgkpm_page_req {
 	phys_addr_t low;
 	phys_addr_t high;
 	phys_addr_t skip;
-	unsigned int chunk_order;
+	pgoff_t run;
+	pgoff_t align;
+	phys_addr_t boundary;
 	u32 flags;
 };
 

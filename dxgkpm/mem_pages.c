@@ -13,7 +13,6 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
-#include "compat.h"
 #include "internal.h"
 
 #define DXGKPM_ALLOC_KNOWN	(DXGKPM_ALLOC_DONT_ZERO |		\
@@ -169,13 +168,14 @@ static int dxgkpm_mem_pages_request(const struct dxgkpm_pmo *pmo,
 	}
 	if (!skip) {
 		/* One contiguous block for the whole object. */
-		req->chunk_order = order_base_2(pmo->npages);
+		req->run = pmo->npages;
 		return 0;
 	}
 	/* Chunks of exactly SkipBytes, aligned to it, covering the size. */
 	if (!is_power_of_2(skip) || pmo->size % skip)
 		return -EINVAL;
-	req->chunk_order = ilog2(skip >> PAGE_SHIFT);
+	req->run = skip >> PAGE_SHIFT;
+	req->align = req->run;
 	return 0;
 }
 
@@ -188,8 +188,6 @@ static int dxgkpm_mem_pages_init(struct dxgkpm_pmo *pmo,
 	ret = dxgkpm_mem_pages_request(pmo, desc, &req);
 	if (ret)
 		return ret;
-	if (req.chunk_order > DXGKPM_MAX_ORDER)
-		return -ENOMEM;
 
 	pmo->pages = kvmalloc_array(pmo->npages, sizeof(*pmo->pages),
 				    GFP_KERNEL);

@@ -3,18 +3,24 @@
  * The page provider: every page that backs an object comes from here and
  * goes back through here, together with its CPU cache attribute.
  *
- * Pages are taken highest order first, like TTM and the dma-buf system heap:
- * large blocks mean fewer IOMMU page-table entries and fewer sg entries. The
- * orders above 0 are opportunistic (no retry, no warning, no emergency
- * reserves); only DXGKPM_ALLOC_PREFER_CONTIGUOUS lets them reclaim and
- * compact once, and only a required chunk order retries hard. Every block is
- * split into order-0 pages so that each page can be mapped into user space
- * and released on its own.
+ * Pages come from two sources, tried in this order:
  *
- * A physical address window is honoured page by page: pages outside it are
- * kept aside (so the allocator does not hand them out again) and released at
- * the end. A bound on those rejects turns an unsatisfiable window into
- * -ENOMEM instead of a walk through all of memory.
+ * 1. The buddy allocator, highest order first like TTM and the dma-buf
+ *    system heap: large blocks mean fewer IOMMU page-table entries and sg
+ *    entries. The orders above 0 are opportunistic (no retry, no warning, no
+ *    emergency reserves); DXGKPM_ALLOC_PREFER_CONTIGUOUS lets them reclaim
+ *    and compact once, and a required run length retries hard. Every block
+ *    is split into order-0 pages, so each page can be mapped into user space
+ *    and released on its own. A page outside the acceptable physical window
+ *    is set aside (so it is not handed out again) and released at the end.
+ *
+ * 2. The window itself, scanned with alloc_contig_range(), the primitive CMA
+ *    and virtio-mem use: it claims a given physical range, migrating movable
+ *    pages out of it. The buddy allocator serves low addresses first, so a
+ *    window that excludes low memory (a device that must see pages above
+ *    some address) or a run longer than its largest order can only be
+ *    satisfied this way. It may sleep for migration; DXGKPM_ALLOC_NO_WAIT
+ *    never gets here.
  *
  * On x86 the linear map of write-combined and uncached pages is switched with
  * one set_pages_array_*() call per object, so the TLB flush and the cache
@@ -25,9 +31,15 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/gfp.h>
+#include <linux/highmem.h>
+#include <linux/ioport.h>
 #include <linux/log2.h>
 #include <linux/math64.h>
+#include <linux/memory_hotplug.h>
 #include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/overflow.h>
+#include <linux/pageblock-flags.h>
 #include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/topology.h>
@@ -41,8 +53,10 @@
 /* Orders above this one never enter direct reclaim (2 MiB, a huge page). */
 #define DXGKPM_BENEFICIAL_ORDER	(21 - PAGE_SHIFT)
 
-/* Pages outside the window that may be set aside before giving up. */
-#define DXGKPM_REJECT_SLACK	(SZ_64M >> PAGE_SHIFT)
+/* Pages outside the window the buddy allocator may hand out before the
+ * window is scanned instead.
+ */
+#define DXGKPM_REJECT_SLACK	1024
 
 /* GFP flags for one block of @order, given what the caller asked for. */
 static gfp_t dxgkpm_gfp(const struct dxgkpm_page_req *req, unsigned int order)
@@ -63,7 +77,7 @@ static gfp_t dxgkpm_gfp(const struct dxgkpm_page_req *req, unsigned int order)
 	if (req->flags & DXGKPM_ALLOC_LOCAL_NODE_ONLY)
 		gfp |= __GFP_THISNODE;
 
-	if (req->chunk_order) {
+	if (req->run > 1) {
 		/* The order is required: try hard, but never OOM-kill. */
 		gfp |= __GFP_RETRY_MAYFAIL;
 	} else if (order) {
@@ -80,15 +94,15 @@ static gfp_t dxgkpm_gfp(const struct dxgkpm_page_req *req, unsigned int order)
 }
 
 /*
- * Whether a block lies inside one acceptable window. All windows have the
- * same length, so if any window holds the block, the last one that starts
- * at or below it does.
+ * Whether [pfn, pfn + count) lies inside one acceptable window and crosses
+ * no boundary. All windows have the same length, so if any window holds the
+ * range, the last one that starts at or below it does.
  */
-static bool dxgkpm_in_window(const struct dxgkpm_page_req *req,
-			     struct page *page, unsigned int order)
+static bool dxgkpm_range_ok(const struct dxgkpm_page_req *req,
+			    unsigned long pfn, unsigned long count)
 {
-	phys_addr_t start = page_to_phys(page);
-	phys_addr_t last = start + (PAGE_SIZE << order) - 1;
+	phys_addr_t start = PFN_PHYS(pfn);
+	phys_addr_t last = start + PFN_PHYS(count) - 1;
 	u64 off;
 
 	if (start < req->low)
@@ -96,18 +110,246 @@ static bool dxgkpm_in_window(const struct dxgkpm_page_req *req,
 	off = start - req->low;
 	if (req->skip)
 		off -= div64_u64(off, req->skip) * req->skip;
-	return off + (last - start) <= req->high - req->low;
+	if (off + (last - start) > req->high - req->low)
+		return false;
+	return !req->boundary ||
+	       (start & ~(req->boundary - 1)) == (last & ~(req->boundary - 1));
 }
 
-/* Release the pages set aside because they were outside the window. */
-static void dxgkpm_free_rejects(struct list_head *rejects)
+/* Release a list of pages set aside (linked through page->lru). */
+static void dxgkpm_free_page_list(struct list_head *list)
 {
 	struct page *page, *next;
 
-	list_for_each_entry_safe(page, next, rejects, lru) {
+	list_for_each_entry_safe(page, next, list, lru) {
 		list_del(&page->lru);
 		__free_page(page);
 	}
+}
+
+/*
+ * Take one block from the buddy allocator and keep what fits. Returns the
+ * number of pages kept, or -ENOMEM when the allocator has no block of this
+ * order left.
+ */
+static long dxgkpm_buddy_block(const struct dxgkpm_page_req *req,
+			       unsigned int order, int nid, struct page **pages,
+			       pgoff_t *done, struct list_head *rejects,
+			       pgoff_t *rejected)
+{
+	unsigned long n = 1UL << order, i, keep;
+	struct page *page;
+
+	page = alloc_pages_node(nid, dxgkpm_gfp(req, order), order);
+	if (!page)
+		return -ENOMEM;
+	if (order)
+		split_page(page, order);
+
+	if (req->run > 1) {
+		/* A run is used whole, the last one perhaps in part. */
+		if (!dxgkpm_range_ok(req, page_to_pfn(page),
+				     min_t(unsigned long, n, req->run))) {
+			for (i = 0; i < n; i++)
+				list_add(&page[i].lru, rejects);
+			*rejected += n;
+			return 0;
+		}
+		keep = min_t(unsigned long, n, req->npages - *done);
+		for (i = 0; i < n; i++) {
+			if (i < keep)
+				pages[(*done)++] = &page[i];
+			else
+				__free_page(&page[i]);
+		}
+		return keep;
+	}
+	keep = 0;
+	for (i = 0; i < n; i++) {
+		if (*done < req->npages &&
+		    dxgkpm_range_ok(req, page_to_pfn(&page[i]), 1)) {
+			pages[(*done)++] = &page[i];
+			keep++;
+		} else {
+			list_add(&page[i].lru, rejects);
+			(*rejected)++;
+		}
+	}
+	return keep;
+}
+
+/*
+ * Fill @pages from the buddy allocator. Returns 0 when full, -ENOMEM when
+ * the allocator ran out or kept handing out pages outside the window (then
+ * *@done pages are filled), -EINTR on a fatal signal.
+ */
+static int dxgkpm_pages_from_buddy(const struct dxgkpm_page_req *req,
+				   struct page **pages, pgoff_t *done)
+{
+	int nid = (req->flags & DXGKPM_ALLOC_LOCAL_NODE_ONLY) ?
+		  numa_node_id() : NUMA_NO_NODE;
+	unsigned int order, run_order = order_base_2(req->run);
+	pgoff_t rejected = 0;
+	LIST_HEAD(rejects);
+	long kept;
+	int ret = 0;
+
+	if (run_order > DXGKPM_MAX_ORDER)
+		return -ENOMEM;
+	order = req->run > 1 ? run_order :
+		min_t(unsigned int, DXGKPM_MAX_ORDER, ilog2(req->npages));
+
+	while (*done < req->npages) {
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		if (req->run <= 1)
+			order = min_t(unsigned int, order,
+				      ilog2(req->npages - *done));
+		kept = dxgkpm_buddy_block(req, order, nid, pages, done,
+					  &rejects, &rejected);
+		if (kept < 0) {
+			if (req->run > 1 || !order) {
+				ret = -ENOMEM;
+				break;
+			}
+			/* Like the system heap: never climb back up. */
+			order--;
+			continue;
+		}
+		if (rejected > DXGKPM_REJECT_SLACK) {
+			ret = -ENOMEM;
+			break;
+		}
+		cond_resched();
+	}
+	dxgkpm_free_page_list(&rejects);
+	return ret;
+}
+
+/* State of a scan of the window with alloc_contig_range(). */
+struct dxgkpm_scan {
+	const struct dxgkpm_page_req *req;
+	struct page **pages;
+	pgoff_t *done;
+	int err;
+};
+
+/* Claim [pfn, pfn + count) if the whole range is RAM of a single zone. */
+static bool dxgkpm_claim_range(struct dxgkpm_scan *scan, unsigned long pfn,
+			       unsigned long count)
+{
+	const struct dxgkpm_page_req *req = scan->req;
+	struct page *first, *last;
+	unsigned long i;
+
+	first = pfn_to_online_page(pfn);
+	last = pfn_to_online_page(pfn + count - 1);
+	if (!first || !last || page_zone(first) != page_zone(last))
+		return false;
+	for (i = ALIGN(pfn + 1, pageblock_nr_pages); i < pfn + count;
+	     i += pageblock_nr_pages)
+		if (!pfn_to_online_page(i))
+			return false;
+	if (alloc_contig_range(pfn, pfn + count, MIGRATE_MOVABLE,
+			       GFP_KERNEL | __GFP_NOWARN))
+		return false;
+	for (i = 0; i < count; i++) {
+		struct page *page = pfn_to_page(pfn + i);
+
+		if (!(req->flags & DXGKPM_ALLOC_DONT_ZERO))
+			clear_highpage(page);
+		scan->pages[(*scan->done)++] = page;
+	}
+	return true;
+}
+
+/* Walk one range of System RAM, claiming runs inside the window. */
+static int dxgkpm_scan_ram(struct resource *res, void *arg)
+{
+	struct dxgkpm_scan *scan = arg;
+	const struct dxgkpm_page_req *req = scan->req;
+	unsigned long run = max_t(pgoff_t, req->run, 1);
+	unsigned long align = max_t(pgoff_t, req->align, 1);
+	unsigned long pfn = PFN_UP(res->start);
+	unsigned long end = PFN_DOWN(res->end + 1);
+	unsigned long count;
+
+	pfn = ALIGN(pfn, align);
+	while (*scan->done < req->npages && pfn < end) {
+		if (fatal_signal_pending(current)) {
+			scan->err = -EINTR;
+			return 1;
+		}
+		/*
+		 * Claiming isolates whole pageblocks, and a pageblock with a
+		 * page of ours in it cannot be isolated again: without a run,
+		 * take all that is needed from the rest of the pageblock.
+		 */
+		count = req->npages - *scan->done;
+		if (run > 1)
+			count = min(count, run);
+		else
+			count = min(count, ALIGN(pfn + 1, pageblock_nr_pages) - pfn);
+		if (pfn + count > end)
+			break;
+		if (dxgkpm_range_ok(req, pfn, count) &&
+		    dxgkpm_claim_range(scan, pfn, count)) {
+			pfn = ALIGN(pfn + count, align);
+			continue;
+		}
+		/* Next candidate: the next aligned run, or pageblock. */
+		pfn = align > 1 ? pfn + align : ALIGN(pfn + 1, pageblock_nr_pages);
+		cond_resched();
+	}
+	return *scan->done < req->npages ? 0 : 1;
+}
+
+static int dxgkpm_ram_top_cb(struct resource *res, void *arg)
+{
+	u64 *top = arg;
+
+	*top = max_t(u64, *top, (u64)res->end + 1);
+	return 0;
+}
+
+/* One past the highest byte of System RAM. */
+static u64 dxgkpm_ram_top(void)
+{
+	u64 top = 0;
+
+	walk_iomem_res_desc(IORES_DESC_NONE,
+			    IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, 0, U64_MAX,
+			    &top, dxgkpm_ram_top_cb);
+	return top;
+}
+
+/*
+ * Fill the rest of @pages by scanning every acceptable window of System RAM.
+ * Returns 0 when full, -ENOMEM when the windows hold no more claimable
+ * memory, -EINTR on a fatal signal.
+ */
+static int dxgkpm_pages_from_window(const struct dxgkpm_page_req *req,
+				    struct page **pages, pgoff_t *done)
+{
+	struct dxgkpm_scan scan = { .req = req, .pages = pages, .done = done };
+	u64 top = dxgkpm_ram_top(), low, high, k;
+
+	for (k = 0; *done < req->npages; k++) {
+		if (k && !req->skip)
+			break;
+		if (check_mul_overflow(k, (u64)req->skip, &low) ||
+		    check_add_overflow(low, (u64)req->low, &low) || low >= top)
+			break;
+		high = low + min_t(u64, req->high - req->low, top - 1 - low);
+		walk_iomem_res_desc(IORES_DESC_NONE,
+				    IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY,
+				    low, high, &scan, dxgkpm_scan_ram);
+		if (scan.err)
+			return scan.err;
+	}
+	return *done < req->npages ? -ENOMEM : 0;
 }
 
 /**
@@ -116,87 +358,33 @@ static void dxgkpm_free_rejects(struct list_head *rejects)
  * @pages: array of @req->npages entries, filled on success
  *
  * All or nothing: on failure no page is kept. The pages are write-back and,
- * unless DXGKPM_ALLOC_DONT_ZERO was asked for, zeroed. With a chunk order,
- * @pages consists of naturally aligned runs of 2^chunk_order consecutive
- * pages, in order.
+ * unless DXGKPM_ALLOC_DONT_ZERO was asked for, zeroed. With @req->run > 1,
+ * @pages consists of runs of @req->run physically consecutive pages (the
+ * last one perhaps shorter), each starting at a multiple of @req->align.
  *
  * Return: 0, -ENOMEM, or -EINTR when a fatal signal is pending.
  */
 int dxgkpm_pages_alloc(const struct dxgkpm_page_req *req, struct page **pages)
 {
-	int nid = (req->flags & DXGKPM_ALLOC_LOCAL_NODE_ONLY) ?
-		  numa_node_id() : NUMA_NO_NODE;
-	pgoff_t done = 0, rejected = 0, i, n;
-	unsigned int order;
-	LIST_HEAD(rejects);
-	struct page *page;
-	int ret = 0;
+	pgoff_t done = 0, i;
+	int ret;
 
-	if (req->chunk_order > DXGKPM_MAX_ORDER)
-		return -ENOMEM;
-	order = req->chunk_order ? req->chunk_order :
-		min_t(unsigned int, DXGKPM_MAX_ORDER, ilog2(req->npages));
-
-	while (done < req->npages) {
-		if (fatal_signal_pending(current)) {
-			ret = -EINTR;
-			goto err_free_pages;
+	ret = dxgkpm_pages_from_buddy(req, pages, &done);
+	if (ret == -ENOMEM && !(req->flags & DXGKPM_ALLOC_NO_WAIT)) {
+		/* A run is all or nothing: give partial runs back first. */
+		if (req->run > 1) {
+			while (done % req->run)
+				__free_page(pages[--done]);
 		}
-		if (!req->chunk_order)
-			order = min_t(unsigned int, order,
-				      ilog2(req->npages - done));
-		page = alloc_pages_node(nid, dxgkpm_gfp(req, order), order);
-		if (!page) {
-			if (req->chunk_order || !order) {
-				ret = -ENOMEM;
-				goto err_free_pages;
-			}
-			/* Like the system heap: never climb back up. */
-			order--;
-			continue;
-		}
-		n = 1UL << order;
-		if (order)
-			split_page(page, order);
-
-		if (req->chunk_order) {
-			/* A chunk is used whole (the last one maybe in part). */
-			bool ok = dxgkpm_in_window(req, page, order);
-
-			for (i = 0; i < n; i++) {
-				if (ok && done < req->npages) {
-					pages[done++] = &page[i];
-				} else {
-					list_add(&page[i].lru, &rejects);
-					rejected += ok ? 0 : 1;
-				}
-			}
-		} else {
-			for (i = 0; i < n; i++) {
-				if (done < req->npages &&
-				    dxgkpm_in_window(req, &page[i], 0)) {
-					pages[done++] = &page[i];
-				} else {
-					list_add(&page[i].lru, &rejects);
-					rejected++;
-				}
-			}
-		}
-		if (rejected > req->npages + DXGKPM_REJECT_SLACK) {
-			ret = -ENOMEM;
-			goto err_free_pages;
-		}
-		cond_resched();
+		ret = dxgkpm_pages_from_window(req, pages, &done);
 	}
-	dxgkpm_free_rejects(&rejects);
+	if (ret) {
+		for (i = 0; i < done; i++)
+			__free_page(pages[i]);
+		return ret;
+	}
 	atomic_long_add(req->npages, &dxgkpm_stats.pages);
 	return 0;
-
-err_free_pages:
-	dxgkpm_free_rejects(&rejects);
-	for (i = 0; i < done; i++)
-		__free_page(pages[i]);
-	return ret;
 }
 
 /**
