@@ -98,15 +98,15 @@ int dxgkpm_adl_alloc(struct dxgkpm_amo *amo, size_t offset, size_t size,
 	}
 	adl->amo = amo;
 	adl->first = first;
-	adl->dxgk.PageCount = count;
-	adl->dxgk.Flags.Contiguous = contiguous;
+	adl->count = count;
+	adl->contiguous = contiguous;
 	if (contiguous) {
-		adl->dxgk.BasePageNumber = amo->dma[first] >> PAGE_SHIFT;
+		adl->base = amo->dma[first] >> PAGE_SHIFT;
 	} else {
 		for (i = 0; i < count; i++)
 			adl->pages[i] = amo->dma[first + i] >> PAGE_SHIFT;
-		adl->dxgk.Pages = adl->pages;
 	}
+	dxgkpm_adl_fill_dxgk(adl);
 	list_add_tail(&adl->node, &amo->adls);
 	pmo->nr_adls++;
 	atomic_long_inc(&dxgkpm_stats.adls);
@@ -168,7 +168,7 @@ void dxgkpm_adl_free_all_locked(struct dxgkpm_amo *amo, const char *why)
 	lockdep_assert_held(&amo->pmo->lock);
 	list_for_each_entry_safe(adl, next, &amo->adls, node) {
 		pr_warn("%s: leaked ADL of %u pages at page %lu of object %#llx (context %#lx)\n",
-			why, adl->dxgk.PageCount, adl->first,
+			why, adl->count, adl->first,
 			amo->pmo->obj.handle, amo->pmo->context);
 		dxgkpm_adl_free_locked(adl);
 	}
@@ -182,7 +182,7 @@ void dxgkpm_adl_free_all_locked(struct dxgkpm_amo *amo, const char *why)
  */
 u32 dxgkpm_adl_page_count(const struct dxgkpm_adl *adl)
 {
-	return adl->dxgk.PageCount;
+	return adl->count;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_adl_page_count);
 
@@ -194,7 +194,7 @@ EXPORT_SYMBOL_GPL(dxgkpm_adl_page_count);
  */
 bool dxgkpm_adl_is_contiguous(const struct dxgkpm_adl *adl)
 {
-	return adl->dxgk.Flags.Contiguous;
+	return adl->contiguous;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_adl_is_contiguous);
 
@@ -208,10 +208,10 @@ EXPORT_SYMBOL_GPL(dxgkpm_adl_is_contiguous);
  */
 dma_addr_t dxgkpm_adl_dma_address(const struct dxgkpm_adl *adl, u32 index)
 {
-	if (index >= adl->dxgk.PageCount)
+	if (index >= adl->count)
 		return DMA_MAPPING_ERROR;
-	if (adl->dxgk.Flags.Contiguous)
-		return (dma_addr_t)(adl->dxgk.BasePageNumber + index) << PAGE_SHIFT;
+	if (adl->contiguous)
+		return (dma_addr_t)(adl->base + index) << PAGE_SHIFT;
 	return (dma_addr_t)adl->pages[index] << PAGE_SHIFT;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_adl_dma_address);

@@ -381,6 +381,23 @@ static VOID APIENTRY dxgkpm_cb_free_adl(IN_CONST_PDXGKARGCB_FREE_ADL args)
 			      ret);
 }
 
+/**
+ * dxgkpm_adl_fill_dxgk() - describe an ADL the way DXGK callers read it
+ * @adl: ADL being built, not yet visible to anyone
+ */
+void dxgkpm_adl_fill_dxgk(struct dxgkpm_adl *adl)
+{
+	static_assert(sizeof(adl->pages[0]) == sizeof(DXGK_PAGE_NUMBER));
+
+	adl->dxgk.PageCount = adl->count;
+	adl->dxgk.Flags.Value = 0;
+	adl->dxgk.Flags.Contiguous = adl->contiguous;
+	if (adl->contiguous)
+		adl->dxgk.BasePageNumber = adl->base;
+	else
+		adl->dxgk.Pages = adl->pages;
+}
+
 /* The interface must at least reach the last WDDM 2.9 member. */
 #define DXGKPM_IFACE_MIN_SIZE \
 	offsetofend(DXGKRNL_INTERFACE, DxgkCbPinFrameBufferForSave2)

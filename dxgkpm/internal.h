@@ -83,7 +83,7 @@ struct dxgkpm_adapter {
 	struct dxgkpm_obj obj;
 	struct device *dev;
 	struct list_head node;
-	struct mutex lock;
+	struct mutex lock;	/* see above; nests inside pmo->lock */
 	struct list_head pmos;
 	struct list_head amos;
 	bool dead;
@@ -158,7 +158,7 @@ struct dxgkpm_pmo {
 	const struct dxgkpm_mem_ops *ops;
 	struct dxgkpm_adapter *owner;
 	struct list_head owner_node;
-	struct mutex lock;
+	struct mutex lock;	/* see above; outermost dxgkpm lock */
 	struct dxgkpm_amo *amo;
 	struct list_head kviews;
 	unsigned int nr_adls;
@@ -191,18 +191,24 @@ struct dxgkpm_amo {
 
 /**
  * struct dxgkpm_adl - address descriptor list
- * @dxgk: what the DXGK caller sees; Pages points at @pages.
+ * @dxgk: what a DXGK caller sees, filled by dxgkpm_adl_fill_dxgk().
  * @node: in the attachment's list.
  * @amo: the attachment it was built from.
  * @first: first page of the object it describes.
- * @pages: page numbers when not contiguous.
+ * @count: number of pages.
+ * @contiguous: described by @base alone.
+ * @base: first page number in the device's address space, if @contiguous.
+ * @pages: page numbers in the device's address space, if not @contiguous.
  */
 struct dxgkpm_adl {
 	DXGK_ADL dxgk;
 	struct list_head node;
 	struct dxgkpm_amo *amo;
 	pgoff_t first;
-	DXGK_PAGE_NUMBER pages[];
+	u32 count;
+	bool contiguous;
+	unsigned long base;
+	unsigned long pages[];
 };
 
 /**
@@ -246,6 +252,7 @@ void dxgkpm_adl_free_all_locked(struct dxgkpm_amo *amo, const char *why);
 
 /* ddi.c */
 NTSTATUS dxgkpm_ntstatus(int err);
+void dxgkpm_adl_fill_dxgk(struct dxgkpm_adl *adl);
 
 /* view.c */
 void dxgkpm_kviews_free_all_locked(struct dxgkpm_pmo *pmo, const char *why);

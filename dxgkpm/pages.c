@@ -65,15 +65,10 @@ static gfp_t dxgkpm_gfp(const struct dxgkpm_page_req *req, unsigned int order)
 
 	if (!(req->flags & DXGKPM_ALLOC_DONT_ZERO))
 		gfp |= __GFP_ZERO;
-#ifdef CONFIG_ZONE_DMA
-	if (req->high < SZ_16M)
+	if (IS_ENABLED(CONFIG_ZONE_DMA) && req->high < SZ_16M)
 		gfp |= GFP_DMA;
-	else
-#endif
-#ifdef CONFIG_ZONE_DMA32
-	if (req->high < SZ_4G)
+	else if (IS_ENABLED(CONFIG_ZONE_DMA32) && req->high < SZ_4G)
 		gfp |= GFP_DMA32;
-#endif
 	if (req->flags & DXGKPM_ALLOC_LOCAL_NODE_ONLY)
 		gfp |= __GFP_THISNODE;
 

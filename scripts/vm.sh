@@ -40,6 +40,7 @@ vm_boot() {
 	done
 	vm_initramfs "$B_DIR/initramfs.cpio.gz"
 	{
+		rc=0
 		timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 \
 			-accel tcg -M q35 -m 1G -smp 2 -nodefaults \
 			-display none -no-reboot -nic none -serial stdio \
@@ -47,8 +48,8 @@ vm_boot() {
 			-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 			-kernel "$K_VMLINUX" -initrd "$B_DIR/initramfs.cpio.gz" \
 			-append "console=ttyS0 loglevel=5 panic=-1 intel_iommu=on iommu.strict=1 $*" \
-			</dev/null 2>&1
-		echo "$?" > "$log.rc"
+			</dev/null 2>&1 || rc=$?
+		echo "$rc" > "$log.rc"
 	} | tee "$log" | _vm_show
 	rc=$(cat "$log.rc")
 	rm -f "$log.rc"

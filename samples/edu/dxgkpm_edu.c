@@ -32,7 +32,7 @@
 #define EDU_DEMO_PAGES	4
 #define EDU_DEMO_SIZE	(EDU_DEMO_PAGES * PAGE_SIZE)
 /* Ask for pages the device cannot reach by itself. */
-#define EDU_DEMO_LOW	(1ULL << EDU_DMA_BITS)
+#define EDU_DEMO_LOW	BIT_ULL(EDU_DMA_BITS)
 
 static bool demo = true;
 module_param(demo, bool, 0444);
