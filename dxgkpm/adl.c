@@ -12,7 +12,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/dma-mapping.h>
-#include <linux/overflow.h>
 #include <linux/slab.h>
 
 #include "internal.h"
@@ -78,52 +77,72 @@ int dxgkpm_adl_alloc(struct dxgkpm_amo *amo, size_t offset, size_t size,
 	if (count > U32_MAX)
 		return -EINVAL;
 
-	mutex_lock(&pmo->lock);
-	if (amo->closed) {
-		ret = -ENOENT;
-		goto out_unlock;
-	}
-	contiguous = dxgkpm_dma_contiguous(amo->dma + first, count);
-	if ((flags & DXGKPM_ADL_REQUIRE_CONTIGUOUS) && !contiguous) {
-		ret = -EINVAL;
-		goto out_unlock;
-	}
-	contiguous = contiguous && flags;
-
-	adl = kvzalloc(struct_size(adl, pages, contiguous ? 0 : count),
-		       GFP_KERNEL);
-	if (!adl) {
-		ret = -ENOMEM;
-		goto out_unlock;
-	}
+	adl = kzalloc(sizeof(*adl), GFP_KERNEL);
+	if (!adl)
+		return -ENOMEM;
 	adl->amo = amo;
 	adl->first = first;
 	adl->count = count;
-	adl->contiguous = contiguous;
-	if (contiguous) {
-		adl->base = amo->dma[first] >> PAGE_SHIFT;
+
+	mutex_lock(&pmo->lock);
+	if (amo->closed) {
+		ret = -ENOENT;
+		goto err_unlock;
+	}
+	if (pmo->ops->adl_map) {
+		ret = pmo->ops->adl_map(adl);
+		if (ret)
+			goto err_unlock;
 	} else {
+		adl->dma = amo->dma + first;
+	}
+	contiguous = dxgkpm_dma_contiguous(adl->dma, count);
+	if ((flags & DXGKPM_ADL_REQUIRE_CONTIGUOUS) && !contiguous) {
+		ret = -EINVAL;
+		goto err_unmap;
+	}
+	adl->contiguous = contiguous && flags;
+	if (adl->contiguous) {
+		adl->base = adl->dma[0] >> PAGE_SHIFT;
+	} else {
+		adl->pages = kvmalloc_array(count, sizeof(*adl->pages),
+					    GFP_KERNEL);
+		if (!adl->pages) {
+			ret = -ENOMEM;
+			goto err_unmap;
+		}
 		for (i = 0; i < count; i++)
-			adl->pages[i] = amo->dma[first + i] >> PAGE_SHIFT;
+			adl->pages[i] = adl->dma[i] >> PAGE_SHIFT;
 	}
 	dxgkpm_adl_fill_dxgk(adl);
 	list_add_tail(&adl->node, &amo->adls);
 	pmo->nr_adls++;
 	atomic_long_inc(&dxgkpm_stats.adls);
-	*adlp = adl;
-
-out_unlock:
 	mutex_unlock(&pmo->lock);
+	*adlp = adl;
+	return 0;
+
+err_unmap:
+	if (pmo->ops->adl_unmap)
+		pmo->ops->adl_unmap(adl);
+err_unlock:
+	mutex_unlock(&pmo->lock);
+	kfree(adl);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_adl_alloc);
 
 static void dxgkpm_adl_free_locked(struct dxgkpm_adl *adl)
 {
+	struct dxgkpm_pmo *pmo = adl->amo->pmo;
+
 	list_del(&adl->node);
-	adl->amo->pmo->nr_adls--;
+	if (pmo->ops->adl_unmap)
+		pmo->ops->adl_unmap(adl);
+	pmo->nr_adls--;
 	atomic_long_dec(&dxgkpm_stats.adls);
-	kvfree(adl);
+	kvfree(adl->pages);
+	kfree(adl);
 }
 
 /**

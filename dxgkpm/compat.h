@@ -6,6 +6,8 @@
 #ifndef _DXGKPM_COMPAT_H
 #define _DXGKPM_COMPAT_H
 
+#include <linux/err.h>
+#include <linux/iommu.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/version.h>
@@ -23,5 +25,28 @@ static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
 	vma->vm_flags |= flags;
 }
 #endif
+
+/* A paging IOMMU domain for @dev, or an ERR_PTR(). */
+static inline struct iommu_domain *dxgkpm_iommu_domain_alloc(struct device *dev)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+	return iommu_paging_domain_alloc(dev);
+#else
+	struct iommu_domain *domain = iommu_domain_alloc(dev->bus);
+
+	return domain ? domain : ERR_PTR(-ENODEV);
+#endif
+}
+
+static inline int dxgkpm_iommu_map(struct iommu_domain *domain,
+				   unsigned long iova, phys_addr_t paddr,
+				   size_t size, int prot)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	return iommu_map(domain, iova, paddr, size, prot, GFP_KERNEL);
+#else
+	return iommu_map(domain, iova, paddr, size, prot);
+#endif
+}
 
 #endif /* _DXGKPM_COMPAT_H */

@@ -14,7 +14,10 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/err.h>
+#include <linux/iommu.h>
+#include <linux/log2.h>
 #include <linux/kernel.h>
+#include <linux/sched.h>
 #include <linux/string.h>
 
 #include "internal.h"
@@ -92,6 +95,13 @@ static NTSTATUS dxgkpm_refuse(const char *call, const char *what, int err)
 	return dxgkpm_ntstatus(err);
 }
 
+/* Sections are anonymous here: no name, no directory to create one in. */
+static bool dxgkpm_section_unnamed(const OBJECT_ATTRIBUTES *attrs)
+{
+	return !attrs || (attrs->Length == sizeof(*attrs) &&
+			  !attrs->ObjectName && !attrs->RootDirectory);
+}
+
 /* Translate the create arguments into a native descriptor. */
 static void dxgkpm_desc_from_args(const DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT *a,
 				  struct dxgkpm_pmo_desc *desc)
@@ -142,6 +152,10 @@ dxgkpm_cb_create(IN_OUT_PDXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT args)
 		return dxgkpm_refuse(call, "NULL arguments", -EINVAL);
 	args->hPhysicalMemoryObject = NULL;
 	args->hAdapterMemoryObject = NULL;
+	if (args->Type == DXGK_PHYSICAL_MEMORY_TYPE_SECTION &&
+	    !dxgkpm_section_unnamed(args->Section.ObjectAttributes))
+		return dxgkpm_refuse(call, "named sections are not supported",
+				     -EOPNOTSUPP);
 	if (args->hAdapter) {
 		adapter = dxgkpm_adapter_get_handle(dxgkpm_h2u(args->hAdapter));
 		if (!adapter)
@@ -270,6 +284,7 @@ dxgkpm_cb_map(IN_OUT_PDXGKARGCB_MAP_PHYSICAL_MEMORY args)
 {
 	static const char call[] = "DxgkCbMapPhysicalMemory";
 	struct dxgkpm_pmo *pmo;
+	unsigned long uaddr;
 	size_t offset, size;
 	void *vaddr = NULL;
 	int ret;
@@ -289,7 +304,8 @@ dxgkpm_cb_map(IN_OUT_PDXGKARGCB_MAP_PHYSICAL_MEMORY args)
 		ret = dxgkpm_map_kernel(pmo, &offset, &size, &vaddr);
 		break;
 	case DXGK_ACCESS_MODE_USER_MODE:
-		ret = -EOPNOTSUPP;
+		ret = dxgkpm_map_user(pmo, &offset, &size, &uaddr);
+		vaddr = (void *)uaddr;
 		break;
 	default:
 		ret = -EINVAL;
@@ -321,7 +337,12 @@ dxgkpm_cb_unmap(IN_CONST_PDXGKARGCB_UNMAP_PHYSICAL_MEMORY args)
 		dxgkpm_refuse(call, "invalid hPhysicalMemoryObject", -EBADF);
 		return;
 	}
-	ret = dxgkpm_unmap_kernel(pmo, args->pBaseAddress, args->Size);
+	/* User and kernel views live in disjoint halves of the address space. */
+	if ((unsigned long)args->pBaseAddress < TASK_SIZE_MAX)
+		ret = dxgkpm_unmap_user(pmo, (unsigned long)args->pBaseAddress,
+					args->Size);
+	else
+		ret = dxgkpm_unmap_kernel(pmo, args->pBaseAddress, args->Size);
 	dxgkpm_pmo_put(pmo);
 	if (ret == -ENOENT)
 		dxgkpm_refuse(call, "pBaseAddress is not a view of this object",
@@ -448,3 +469,69 @@ int dxgkpm_query_interface(struct dxgkpm_adapter *adapter,
 	return 0;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_query_interface);
+
+/**
+ * dxgkpm_report_physical_memory_caps() - the driver's DXGK_PHYSICAL_MEMORY_CAPS
+ * @adapter: adapter, with nothing mapped for it yet
+ * @caps: HighestVisibleAddress: the highest address the device can reach
+ *	(for linked adapters, each reports its own; the lowest wins)
+ *
+ * What a WDDM driver reports for DXGKQAITYPE_PHYSICAL_MEMORY_CAPS. It
+ * becomes the device's DMA mask (the largest mask of the form 2^n - 1 that
+ * does not exceed it), so every ADL address is at most HighestVisibleAddress:
+ * under an IOMMU that is remapping into the device's reach.
+ *
+ * Context: process context, may sleep.
+ * Return: 0; -EINVAL for NULL arguments or an address below one page;
+ * -EBUSY once memory is mapped for the adapter; the error of
+ * dma_set_mask_and_coherent() when the platform cannot serve that mask.
+ */
+int dxgkpm_report_physical_memory_caps(struct dxgkpm_adapter *adapter,
+				       const DXGK_PHYSICAL_MEMORY_CAPS *caps)
+{
+	u64 highest, mask;
+
+	might_sleep();
+	if (!adapter || !caps)
+		return -EINVAL;
+	highest = (u64)caps->HighestVisibleAddress.QuadPart;
+	if (highest < PAGE_SIZE - 1)
+		return -EINVAL;
+	mask = highest == U64_MAX ? U64_MAX :
+				    rounddown_pow_of_two(highest + 1) - 1;
+	return dxgkpm_space_set_limit(adapter, mask);
+}
+EXPORT_SYMBOL_GPL(dxgkpm_report_physical_memory_caps);
+
+/**
+ * dxgkpm_query_iommu_caps() - what the platform gives the adapter's device
+ * @adapter: adapter
+ * @caps: filled: IommuIsolationSupported and DmaRemappingSupported are set
+ *	when the device sits behind a translating IOMMU domain (it can only
+ *	reach what is mapped for it, at addresses dxgkpm chooses);
+ *	IommuIsolationRequired and the other bits are the driver's to set and
+ *	come back clear
+ *
+ * A driver that requires isolation refuses to start when
+ * IommuIsolationSupported is clear, as Windows refuses to start it.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -EINVAL for NULL arguments.
+ */
+int dxgkpm_query_iommu_caps(struct dxgkpm_adapter *adapter,
+			    DXGK_IOMMU_CAPS *caps)
+{
+	struct iommu_domain *domain;
+	bool translated;
+
+	might_sleep();
+	if (!adapter || !caps)
+		return -EINVAL;
+	domain = iommu_get_domain_for_dev(adapter->dev);
+	translated = domain && (domain->type & __IOMMU_DOMAIN_PAGING);
+	caps->Value = 0;
+	caps->IommuIsolationSupported = translated;
+	caps->DmaRemappingSupported = translated;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(dxgkpm_query_iommu_caps);

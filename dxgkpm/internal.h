@@ -78,6 +78,9 @@ void dxgkpm_handles_exit(void);
  * @pmos: objects created with this adapter (struct dxgkpm_pmo.owner_node).
  * @amos: adapter memory objects opened on it (struct dxgkpm_amo.adapter_node).
  * @dead: set once unregistration has started; no new object may attach.
+ * @space: the DMA space shared with linked adapters, or NULL: the DMA API
+ *	on @dev.
+ * @mappings: live DMA mappings for this adapter (dmaspace.c).
  */
 struct dxgkpm_adapter {
 	struct dxgkpm_obj obj;
@@ -87,6 +90,8 @@ struct dxgkpm_adapter {
 	struct list_head pmos;
 	struct list_head amos;
 	bool dead;
+	struct dxgkpm_dma_space *space;
+	atomic_t mappings;
 };
 
 struct dxgkpm_adapter *dxgkpm_adapter_get_live(struct dxgkpm_adapter *a);
@@ -103,12 +108,18 @@ struct dxgkpm_amo;
  * struct dxgkpm_mem_ops - what a memory type provides
  * @name: for messages.
  * @init: allocate or describe the backing store from the descriptor.
- * @release: free it (caching already restored by the backend if it set it).
- * @dma_map: map the whole object for @amo's device; fills @amo->dma.
+ * @release: free it (restoring the linear map's cache type first).
+ * @dma_map: at open: map the object for @amo's adapter and fill @amo->dma,
+ *	or leave @amo->dma NULL when ADLs map their own range.
  * @dma_unmap: undo @dma_map.
- * @vmap: kernel mapping of @count pages from @first with the object's
- *	cache type.
+ * @adl_map: optional: pin and map one ADL's range, setting adl->dma and
+ *	adl->priv (types whose pages are only resident while pinned).
+ * @adl_unmap: undo @adl_map.
+ * @vmap: kernel mapping of @count pages from @first with the object's cache
+ *	type; may keep state for @vunmap in *@priv.
  * @vunmap: undo @vmap.
+ * @mmap: optional: populate a user view's VMA (vm_pgoff is the first page,
+ *	vm_page_prot has the cache type); without it user views are refused.
  */
 struct dxgkpm_mem_ops {
 	const char *name;
@@ -116,18 +127,26 @@ struct dxgkpm_mem_ops {
 	void (*release)(struct dxgkpm_pmo *pmo);
 	int (*dma_map)(struct dxgkpm_amo *amo);
 	void (*dma_unmap)(struct dxgkpm_amo *amo);
-	void *(*vmap)(struct dxgkpm_pmo *pmo, pgoff_t first, pgoff_t count);
-	void (*vunmap)(struct dxgkpm_pmo *pmo, void *vaddr);
+	int (*adl_map)(struct dxgkpm_adl *adl);
+	void (*adl_unmap)(struct dxgkpm_adl *adl);
+	void *(*vmap)(struct dxgkpm_pmo *pmo, pgoff_t first, pgoff_t count,
+		      void **priv);
+	void (*vunmap)(struct dxgkpm_pmo *pmo, void *vaddr, pgoff_t count,
+		       void *priv);
+	int (*mmap)(struct dxgkpm_pmo *pmo, struct vm_area_struct *vma);
 };
 
 extern const struct dxgkpm_mem_ops dxgkpm_mem_pages_ops;
+extern const struct dxgkpm_mem_ops dxgkpm_mem_contig_ops;
+extern const struct dxgkpm_mem_ops dxgkpm_mem_section_ops;
+extern const struct dxgkpm_mem_ops dxgkpm_mem_io_ops;
 
-/* mem_pages.c: shared by every type backed by a struct page array */
-int dxgkpm_pagearray_dma_map(struct dxgkpm_amo *amo);
-void dxgkpm_pagearray_dma_unmap(struct dxgkpm_amo *amo);
-void *dxgkpm_pagearray_vmap(struct dxgkpm_pmo *pmo, pgoff_t first,
-			    pgoff_t count);
-void dxgkpm_pagearray_vunmap(struct dxgkpm_pmo *pmo, void *vaddr);
+/* ZwCreateSection's page protections and allocation attribute. */
+#define DXGKPM_SECTION_READONLY		0x02
+#define DXGKPM_SECTION_READWRITE	0x04
+#define DXGKPM_SECTION_WRITECOPY	0x08
+#define DXGKPM_SECTION_EXECUTE		0x10
+#define DXGKPM_SECTION_COMMIT		0x08000000
 
 /**
  * struct dxgkpm_pmo - physical memory object (hPhysicalMemoryObject)
@@ -143,10 +162,14 @@ void dxgkpm_pagearray_vunmap(struct dxgkpm_pmo *pmo, void *vaddr);
  * @lock: protects everything below.
  * @amo: the adapter memory object, if the object is open.
  * @kviews: live kernel-mode views (struct dxgkpm_kview).
+ * @uviews: live user-mode views (struct dxgkpm_uview).
  * @nr_adls: live ADLs over this object (through @amo).
  * @destroyed: destroy succeeded or teardown ran; no new attachment.
+ * @zeroed: the memory was zeroed (or never allocated); user views allowed.
  * @pages: page array of page-backed types.
- * @zeroed: the pages were zeroed when allocated.
+ * @file: the shmem file of a section.
+ * @protection: a section's page protection (DXGKPM_SECTION_*).
+ * @io_base: CPU physical address of an IO-space object.
  */
 struct dxgkpm_pmo {
 	struct dxgkpm_obj obj;
@@ -161,10 +184,14 @@ struct dxgkpm_pmo {
 	struct mutex lock;	/* see above; outermost dxgkpm lock */
 	struct dxgkpm_amo *amo;
 	struct list_head kviews;
+	struct list_head uviews;
 	unsigned int nr_adls;
 	bool destroyed;
-	struct page **pages;
 	bool zeroed;
+	struct page **pages;
+	struct file *file;
+	u32 protection;
+	phys_addr_t io_base;
 };
 
 /**
@@ -174,8 +201,9 @@ struct dxgkpm_pmo {
  * @adapter: the adapter (reference held).
  * @adapter_node: in @adapter->amos.
  * @adls: live ADLs built from this attachment.
- * @sgt: the object's pages as mapped for @adapter->dev.
- * @dma: device address of each page of the object.
+ * @sgt: the object's pages as mapped for @adapter (page-backed types).
+ * @dma: device address of each page of the object, or NULL for types whose
+ *	ADLs map their own range.
  * @closed: close ran; the handle is retired and @dma is gone.
  */
 struct dxgkpm_amo {
@@ -199,6 +227,8 @@ struct dxgkpm_amo {
  * @contiguous: described by @base alone.
  * @base: first page number in the device's address space, if @contiguous.
  * @pages: page numbers in the device's address space, if not @contiguous.
+ * @dma: device address of each page (into @amo->dma, or the backend's).
+ * @priv: backend state of an ADL that maps its own range.
  */
 struct dxgkpm_adl {
 	DXGK_ADL dxgk;
@@ -208,7 +238,9 @@ struct dxgkpm_adl {
 	u32 count;
 	bool contiguous;
 	unsigned long base;
-	unsigned long pages[];
+	unsigned long *pages;
+	const dma_addr_t *dma;
+	void *priv;
 };
 
 /**
@@ -217,12 +249,14 @@ struct dxgkpm_adl {
  * @vaddr: start of the view (page aligned).
  * @first: first page of the object it maps.
  * @npages: pages mapped.
+ * @priv: the backend's state for unmapping it.
  */
 struct dxgkpm_kview {
 	struct list_head node;
 	void *vaddr;
 	pgoff_t first;
 	pgoff_t npages;
+	void *priv;
 };
 
 /* pmo.c */
@@ -254,8 +288,42 @@ void dxgkpm_adl_free_all_locked(struct dxgkpm_amo *amo, const char *why);
 NTSTATUS dxgkpm_ntstatus(int err);
 void dxgkpm_adl_fill_dxgk(struct dxgkpm_adl *adl);
 
-/* view.c */
+/* view.c, uview.c */
 void dxgkpm_kviews_free_all_locked(struct dxgkpm_pmo *pmo, const char *why);
+
+/* pagearray.c: shared by every type backed by a struct page array */
+struct dxgkpm_page_req;
+int dxgkpm_pagearray_alloc(struct dxgkpm_pmo *pmo,
+			   const struct dxgkpm_page_req *req);
+void dxgkpm_pagearray_release(struct dxgkpm_pmo *pmo);
+int dxgkpm_pages_to_sgt(struct device *dev, struct page **pages,
+			pgoff_t npages, struct sg_table *sgt);
+int dxgkpm_pagearray_dma_map(struct dxgkpm_amo *amo);
+void dxgkpm_pagearray_dma_unmap(struct dxgkpm_amo *amo);
+void *dxgkpm_pagearray_vmap(struct dxgkpm_pmo *pmo, pgoff_t first,
+			    pgoff_t count, void **priv);
+void dxgkpm_pagearray_vunmap(struct dxgkpm_pmo *pmo, void *vaddr,
+			     pgoff_t count, void *priv);
+int dxgkpm_pagearray_mmap(struct dxgkpm_pmo *pmo, struct vm_area_struct *vma);
+
+/* mem_pages.c */
+int dxgkpm_mdl_request(pgoff_t npages, size_t size, phys_addr_t low,
+		       phys_addr_t high, phys_addr_t skip, u32 flags,
+		       struct dxgkpm_page_req *req);
+
+/* dmaspace.c */
+struct dxgkpm_dma_space;
+u64 dxgkpm_space_limit(struct dxgkpm_adapter *adapter);
+int dxgkpm_space_map_pages(struct dxgkpm_adapter *adapter, struct sg_table *sgt,
+			   unsigned long attrs, dma_addr_t *dma, pgoff_t npages);
+void dxgkpm_space_unmap_pages(struct dxgkpm_adapter *adapter,
+			      struct sg_table *sgt, unsigned long attrs,
+			      const dma_addr_t *dma, pgoff_t npages);
+int dxgkpm_space_map_resource(struct dxgkpm_adapter *adapter, phys_addr_t phys,
+			      size_t size, dma_addr_t *addr);
+void dxgkpm_space_unmap_resource(struct dxgkpm_adapter *adapter,
+				 dma_addr_t addr, size_t size);
+int dxgkpm_space_set_limit(struct dxgkpm_adapter *adapter, u64 mask);
 
 /* pages.c: the page provider */
 
@@ -302,10 +370,12 @@ pgprot_t dxgkpm_pgprot(enum dxgkpm_caching caching, pgprot_t prot);
  * @amos: open adapter memory objects.
  * @adls: live ADLs.
  * @kviews: live kernel-mode views.
+ * @uviews: live user-mode views.
  * @pages: pages held by objects.
  * @pages_wc: of those, write-combined on the linear map.
  * @pages_uc: of those, uncached on the linear map.
- * @dma_maps: live DMA mappings (one per open page-backed object).
+ * @pinned: section pages pinned by ADLs and kernel views.
+ * @dma_maps: live DMA mappings (one per open object, one per section ADL).
  */
 struct dxgkpm_stats {
 	atomic_long_t adapters;
@@ -313,9 +383,11 @@ struct dxgkpm_stats {
 	atomic_long_t amos;
 	atomic_long_t adls;
 	atomic_long_t kviews;
+	atomic_long_t uviews;
 	atomic_long_t pages;
 	atomic_long_t pages_wc;
 	atomic_long_t pages_uc;
+	atomic_long_t pinned;
 	atomic_long_t dma_maps;
 };
 

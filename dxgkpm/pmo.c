@@ -52,6 +52,12 @@ static const struct dxgkpm_mem_ops *dxgkpm_mem_ops(enum dxgkpm_mem_type type)
 	switch (type) {
 	case DXGKPM_MEM_PAGES:
 		return &dxgkpm_mem_pages_ops;
+	case DXGKPM_MEM_CONTIGUOUS:
+		return &dxgkpm_mem_contig_ops;
+	case DXGKPM_MEM_SECTION:
+		return &dxgkpm_mem_section_ops;
+	case DXGKPM_MEM_IO_SPACE:
+		return &dxgkpm_mem_io_ops;
 	default:
 		return NULL;
 	}
@@ -66,7 +72,8 @@ static void dxgkpm_pmo_release(struct dxgkpm_obj *obj)
 {
 	struct dxgkpm_pmo *pmo = container_of(obj, struct dxgkpm_pmo, obj);
 
-	WARN_ON(pmo->amo || pmo->nr_adls || !list_empty(&pmo->kviews));
+	WARN_ON(pmo->amo || pmo->nr_adls || !list_empty(&pmo->kviews) ||
+		!list_empty(&pmo->uviews));
 	pmo->ops->release(pmo);
 	if (pmo->owner)
 		dxgkpm_adapter_put(pmo->owner);
@@ -263,6 +270,7 @@ int dxgkpm_pmo_create_ref(const struct dxgkpm_pmo_desc *desc,
 	pmo->ops = dxgkpm_mem_ops(desc->type);
 	INIT_LIST_HEAD(&pmo->owner_node);
 	INIT_LIST_HEAD(&pmo->kviews);
+	INIT_LIST_HEAD(&pmo->uviews);
 	mutex_init(&pmo->lock);
 	if (adapter && !dxgkpm_adapter_get_live(adapter)) {
 		ret = -ENODEV;

@@ -24,9 +24,11 @@ static const struct {
 	DXGKPM_STAT(amos),
 	DXGKPM_STAT(adls),
 	DXGKPM_STAT(kviews),
+	DXGKPM_STAT(uviews),
 	DXGKPM_STAT(pages),
 	DXGKPM_STAT(pages_wc),
 	DXGKPM_STAT(pages_uc),
+	DXGKPM_STAT(pinned),
 	DXGKPM_STAT(dma_maps),
 };
 

@@ -55,7 +55,7 @@ int dxgkpm_map_kernel(struct dxgkpm_pmo *pmo, size_t *offset, size_t *size,
 		ret = -ENOENT;
 		goto err_unlock;
 	}
-	view->vaddr = pmo->ops->vmap(pmo, first, view->npages);
+	view->vaddr = pmo->ops->vmap(pmo, first, view->npages, &view->priv);
 	if (!view->vaddr) {
 		ret = -ENOMEM;
 		goto err_unlock;
@@ -80,7 +80,7 @@ static void dxgkpm_kview_free_locked(struct dxgkpm_pmo *pmo,
 				     struct dxgkpm_kview *view)
 {
 	list_del(&view->node);
-	pmo->ops->vunmap(pmo, view->vaddr);
+	pmo->ops->vunmap(pmo, view->vaddr, view->npages, view->priv);
 	atomic_long_dec(&dxgkpm_stats.kviews);
 	kfree(view);
 }

@@ -64,8 +64,32 @@ typedef LARGE_INTEGER PHYSICAL_ADDRESS, *PPHYSICAL_ADDRESS;
 
 typedef ULONG_PTR PFN_NUMBER, *PPFN_NUMBER;
 
-/* Never dereferenced by dxgkpm; present so that Section arguments compile. */
-typedef struct _OBJECT_ATTRIBUTES OBJECT_ATTRIBUTES, *POBJECT_ATTRIBUTES;
+/*
+ * OBJECT_ATTRIBUTES (wudfwdm.h/ntdef.h). Sections here are unnamed: dxgkpm
+ * accepts NULL or attributes with neither ObjectName nor RootDirectory.
+ */
+typedef struct _OBJECT_ATTRIBUTES {
+	ULONG Length;
+	HANDLE RootDirectory;
+	struct _UNICODE_STRING *ObjectName;
+	ULONG Attributes;
+	PVOID SecurityDescriptor;
+	PVOID SecurityQualityOfService;
+} OBJECT_ATTRIBUTES, *POBJECT_ATTRIBUTES;
+
+#define OBJ_KERNEL_HANDLE	0x00000200
+
+static inline VOID InitializeObjectAttributes(POBJECT_ATTRIBUTES p,
+					      struct _UNICODE_STRING *n,
+					      ULONG a, HANDLE r, PVOID s)
+{
+	p->Length = sizeof(OBJECT_ATTRIBUTES);
+	p->RootDirectory = r;
+	p->Attributes = a;
+	p->ObjectName = n;
+	p->SecurityDescriptor = s;
+	p->SecurityQualityOfService = NULL;
+}
 
 /* Calling conventions and SAL annotations carry no meaning here. */
 #ifndef APIENTRY

@@ -21,6 +21,8 @@ struct dxgkpm_pmo;
 struct dxgkpm_amo;
 struct dxgkpm_adl;
 struct _DXGKRNL_INTERFACE;
+struct _DXGK_PHYSICAL_MEMORY_CAPS;
+struct _DXGK_IOMMU_CAPS;
 
 /**
  * enum dxgkpm_mem_type - kind of backing store of a physical memory object
@@ -131,6 +133,12 @@ struct dxgkpm_adapter *dxgkpm_register_adapter(struct device *dev);
 void dxgkpm_unregister_adapter(struct dxgkpm_adapter *adapter);
 int dxgkpm_query_interface(struct dxgkpm_adapter *adapter,
 			   struct _DXGKRNL_INTERFACE *iface);
+int dxgkpm_report_physical_memory_caps(struct dxgkpm_adapter *adapter,
+				       const struct _DXGK_PHYSICAL_MEMORY_CAPS *caps);
+int dxgkpm_query_iommu_caps(struct dxgkpm_adapter *adapter,
+			    struct _DXGK_IOMMU_CAPS *caps);
+int dxgkpm_link_adapters(struct dxgkpm_adapter **adapters, unsigned int count);
+int dxgkpm_unlink_adapter(struct dxgkpm_adapter *adapter);
 
 int dxgkpm_pmo_create(const struct dxgkpm_pmo_desc *desc,
 		      struct dxgkpm_adapter *adapter,
@@ -150,5 +158,9 @@ dma_addr_t dxgkpm_adl_dma_address(const struct dxgkpm_adl *adl, u32 index);
 int dxgkpm_map_kernel(struct dxgkpm_pmo *pmo, size_t *offset, size_t *size,
 		      void **vaddr);
 int dxgkpm_unmap_kernel(struct dxgkpm_pmo *pmo, void *vaddr, size_t size);
+int dxgkpm_map_user(struct dxgkpm_pmo *pmo, size_t *offset, size_t *size,
+		    unsigned long *uaddr);
+int dxgkpm_unmap_user(struct dxgkpm_pmo *pmo, unsigned long uaddr,
+		      size_t size);
 
 #endif /* _DXGKPM_DXGKPM_H */

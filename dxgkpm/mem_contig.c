@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * DXGKPM_MEM_CONTIGUOUS (DXGK_PHYSICAL_MEMORY_TYPE_CONTIGUOUS_MEMORY): one
+ * physically contiguous block inside [low, high] that crosses no multiple of
+ * the boundary, like MmAllocateContiguousMemorySpecifyCache. Up to the buddy
+ * allocator's largest order (4 MiB on x86) it is one buddy block; beyond,
+ * or in a window the buddy allocator does not serve, the page provider
+ * claims a range with alloc_contig_range() (see pages.c). Unlike Windows'
+ * contiguous memory it is zeroed.
+ */
+
+#include <linux/log2.h>
+#include <linux/mm.h>
+
+#include "internal.h"
+
+static int dxgkpm_mem_contig_init(struct dxgkpm_pmo *pmo,
+				  const struct dxgkpm_pmo_desc *desc)
+{
+	phys_addr_t bytes = (phys_addr_t)pmo->npages << PAGE_SHIFT;
+	phys_addr_t low = desc->contig.low, high = desc->contig.high;
+	phys_addr_t boundary = desc->contig.boundary;
+	struct dxgkpm_page_req req = {
+		.npages = pmo->npages,
+		.low = low,
+		.high = high,
+		.run = pmo->npages,
+		.align = 1,
+		.boundary = boundary,
+	};
+
+	/* The window must be able to hold the block at all. */
+	if (low > high || high - low < bytes - 1 ||
+	    PAGE_ALIGN(low) > high - (bytes - 1))
+		return -EINVAL;
+	if (boundary && (!is_power_of_2(boundary) || boundary < bytes))
+		return -EINVAL;
+	return dxgkpm_pagearray_alloc(pmo, &req);
+}
+
+const struct dxgkpm_mem_ops dxgkpm_mem_contig_ops = {
+	.name = "contiguous",
+	.init = dxgkpm_mem_contig_init,
+	.release = dxgkpm_pagearray_release,
+	.dma_map = dxgkpm_pagearray_dma_map,
+	.dma_unmap = dxgkpm_pagearray_dma_unmap,
+	.vmap = dxgkpm_pagearray_vmap,
+	.vunmap = dxgkpm_pagearray_vunmap,
+	.mmap = dxgkpm_pagearray_mmap,
+};

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * What every memory type backed by a struct page array shares: the array
+ * itself with its cache type, one DMA mapping of the whole object per
+ * attachment, kernel views through vmap() and user views through
+ * vm_insert_pages().
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/dma-mapping.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "compat.h"
+#include "internal.h"
+
+/**
+ * dxgkpm_pagearray_alloc() - allocate an object's pages
+ * @pmo: object being created; @pmo->npages and @pmo->caching are set
+ * @req: constraints
+ *
+ * Return: 0 or -errno (see dxgkpm_pages_alloc()).
+ */
+int dxgkpm_pagearray_alloc(struct dxgkpm_pmo *pmo,
+			   const struct dxgkpm_page_req *req)
+{
+	int ret;
+
+	pmo->pages = kvmalloc_array(pmo->npages, sizeof(*pmo->pages),
+				    GFP_KERNEL);
+	if (!pmo->pages)
+		return -ENOMEM;
+	ret = dxgkpm_pages_alloc(req, pmo->pages);
+	if (ret)
+		goto err_free_array;
+	pmo->zeroed = !(req->flags & DXGKPM_ALLOC_DONT_ZERO);
+	ret = dxgkpm_pages_set_caching(pmo->pages, pmo->npages, pmo->caching);
+	if (ret)
+		goto err_free_pages;
+	return 0;
+
+err_free_pages:
+	dxgkpm_pages_free(pmo->pages, pmo->npages);
+err_free_array:
+	kvfree(pmo->pages);
+	pmo->pages = NULL;
+	return ret;
+}
+
+/**
+ * dxgkpm_pagearray_release() - free an object's pages
+ * @pmo: object whose last reference went
+ *
+ * Pages that cannot be made write-back again are leaked, not freed.
+ */
+void dxgkpm_pagearray_release(struct dxgkpm_pmo *pmo)
+{
+	if (!dxgkpm_pages_restore_caching(pmo->pages, pmo->npages,
+					  pmo->caching))
+		dxgkpm_pages_free(pmo->pages, pmo->npages);
+	kvfree(pmo->pages);
+	pmo->pages = NULL;
+}
+
+static unsigned long dxgkpm_pagearray_attrs(const struct dxgkpm_pmo *pmo)
+{
+	/* No CPU cache to maintain for pages the CPU never caches. */
+	return pmo->caching == DXGKPM_CACHING_CACHED ? 0 :
+						       DMA_ATTR_SKIP_CPU_SYNC;
+}
+
+/**
+ * dxgkpm_pages_to_sgt() - describe pages for the DMA API
+ * @dev: device the table will be mapped for (for its segment limit)
+ * @pages: pages
+ * @npages: number of pages
+ * @sgt: table to fill; free it with sg_free_table()
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int dxgkpm_pages_to_sgt(struct device *dev, struct page **pages,
+			pgoff_t npages, struct sg_table *sgt)
+{
+	unsigned int max_seg;
+
+	/* sg lengths are 32 bits: stay well below, and within the device's. */
+	max_seg = min_t(unsigned int, dma_get_max_seg_size(dev), SZ_1G);
+	max_seg = max_t(unsigned int, max_seg & PAGE_MASK, PAGE_SIZE);
+	return sg_alloc_table_from_pages_segment(sgt, pages, npages, 0,
+						 (u64)npages << PAGE_SHIFT,
+						 max_seg, GFP_KERNEL);
+}
+
+/**
+ * dxgkpm_pagearray_dma_map() - map a page-backed object for a device
+ * @amo: attachment; its pmo's pages are mapped for its adapter
+ *
+ * One table for the whole object, mapped once: under an IOMMU that is one
+ * IOVA range, so any page-aligned sub-range is contiguous in the device's
+ * address space. The device address of every page is kept so that ADLs are
+ * built without walking the table again.
+ *
+ * Return: 0 or -errno.
+ */
+int dxgkpm_pagearray_dma_map(struct dxgkpm_amo *amo)
+{
+	struct dxgkpm_pmo *pmo = amo->pmo;
+	int ret;
+
+	amo->dma = kvmalloc_array(pmo->npages, sizeof(*amo->dma), GFP_KERNEL);
+	if (!amo->dma)
+		return -ENOMEM;
+	ret = dxgkpm_pages_to_sgt(amo->adapter->dev, pmo->pages, pmo->npages,
+				  &amo->sgt);
+	if (ret)
+		goto err_free_dma;
+	ret = dxgkpm_space_map_pages(amo->adapter, &amo->sgt,
+				     dxgkpm_pagearray_attrs(pmo), amo->dma,
+				     pmo->npages);
+	if (ret)
+		goto err_free_table;
+	atomic_long_inc(&dxgkpm_stats.dma_maps);
+	return 0;
+
+err_free_table:
+	sg_free_table(&amo->sgt);
+err_free_dma:
+	kvfree(amo->dma);
+	amo->dma = NULL;
+	return ret;
+}
+
+/**
+ * dxgkpm_pagearray_dma_unmap() - undo dxgkpm_pagearray_dma_map()
+ * @amo: attachment whose mapping goes
+ */
+void dxgkpm_pagearray_dma_unmap(struct dxgkpm_amo *amo)
+{
+	dxgkpm_space_unmap_pages(amo->adapter, &amo->sgt,
+				 dxgkpm_pagearray_attrs(amo->pmo), amo->dma,
+				 amo->pmo->npages);
+	sg_free_table(&amo->sgt);
+	kvfree(amo->dma);
+	amo->dma = NULL;
+	atomic_long_dec(&dxgkpm_stats.dma_maps);
+}
+
+/**
+ * dxgkpm_pagearray_vmap() - kernel view of part of a page-backed object
+ * @pmo: object
+ * @first: first page
+ * @count: number of pages
+ * @priv: unused
+ *
+ * The view's memory type matches the one the linear map was given.
+ *
+ * Return: the address, or NULL.
+ */
+void *dxgkpm_pagearray_vmap(struct dxgkpm_pmo *pmo, pgoff_t first,
+			    pgoff_t count, void **priv)
+{
+	if (count > UINT_MAX)
+		return NULL;
+	return vmap(pmo->pages + first, count, VM_MAP,
+		    dxgkpm_pgprot(pmo->caching, PAGE_KERNEL));
+}
+
+/**
+ * dxgkpm_pagearray_vunmap() - undo dxgkpm_pagearray_vmap()
+ * @pmo: object
+ * @vaddr: the view
+ * @count: its pages
+ * @priv: unused
+ */
+void dxgkpm_pagearray_vunmap(struct dxgkpm_pmo *pmo, void *vaddr,
+			     pgoff_t count, void *priv)
+{
+	vunmap(vaddr);
+}
+
+/**
+ * dxgkpm_pagearray_mmap() - populate a user view of a page-backed object
+ * @pmo: object
+ * @vma: the view's VMA; vm_pgoff is the first page, vm_page_prot already
+ *	has the object's cache type
+ *
+ * All pages are inserted at once, with a reference each: the view can never
+ * fault on them, and they stay valid until the VMA goes.
+ *
+ * Return: 0 or -errno.
+ */
+int dxgkpm_pagearray_mmap(struct dxgkpm_pmo *pmo, struct vm_area_struct *vma)
+{
+	unsigned long count = vma_pages(vma);
+	int ret;
+
+	vm_flags_set(vma, VM_MIXEDMAP);
+	ret = vm_insert_pages(vma, vma->vm_start, pmo->pages + vma->vm_pgoff,
+			      &count);
+	return ret ? ret : count ? -EFAULT : 0;
+}
