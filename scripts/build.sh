@@ -22,6 +22,13 @@ build_modules() {
 		grep -E 'error|warning' "$B_LOG" >&2 || tail -n 30 "$B_LOG" >&2
 		die "build against $K_REL failed (log: $B_LOG)"
 	fi
+	# The guest's test program: static, libc only.
+	mkdir -p "$B_DIR/bin"
+	if ! gcc -static -O2 -Wall -Wextra -Werror -o "$B_DIR/bin/dxgkpm-vmtest" \
+		"$B_DIR/tests/vm/dxgkpm-vmtest.c" >>"$B_LOG" 2>&1; then
+		tail -n 20 "$B_LOG" >&2
+		die "building the VM test program failed (log: $B_LOG)"
+	fi
 	B_WARNINGS=$(grep -cE 'warning:|WARNING:' "$B_LOG" || true)
 	if [ "$B_WARNINGS" -ne 0 ]; then
 		grep -E 'warning:|WARNING:' "$B_LOG" >&2

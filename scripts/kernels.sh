@@ -162,3 +162,43 @@ kernel_source_fetch() {
 		tar -xJ -C "$dest" || die "cannot unpack $pkg"
 	touch "$dest/.complete"
 }
+
+# kernel_modules NAME...: unpack modules of the last fetched kernel (see
+# kernel_fetch) and everything they depend on, decompressed, into
+# $K_MODDIR; $K_MODDIR/order lists them in load order (dependencies first).
+kernel_modules() {
+	local deb list want=("$@") done=() name path file dep order=() i
+	K_MODDIR=$DXGKPM_CACHE/kernels/$K_REL/modules
+	if [ -e "$K_MODDIR/.complete" ] && [ "$(cat "$K_MODDIR/.complete")" = "$*" ]; then
+		return 0
+	fi
+	deb=$(_deb_path "$DXGKPM_CACHE/debs" "linux-image-$K_REL-unsigned=$K_PKGVER")
+	[ -n "$deb" ] || die "kernel_modules: fetch $K_REL first"
+	rm -rf "$K_MODDIR"
+	mkdir -p "$K_MODDIR"
+	list=$(dpkg-deb --fsys-tarfile "$deb" | tar -t | grep -E '\.ko(\.xz|\.zst)?$')
+	# Depth first, so that a module comes after what it needs.
+	_kmod_add() {
+		local name=${1//-/_} path file dep
+		case " ${done[*]} " in *" $name "*) return 0 ;; esac
+		done+=("$name")
+		path=$(echo "$list" | grep -E "/(${name}|${name//_/-})\.ko(\.xz|\.zst)?$" | head -n 1)
+		[ -n "$path" ] || die "module $1 is not in $(basename "$deb")"
+		dpkg-deb --fsys-tarfile "$deb" | tar -x -O "$path" > "$K_MODDIR/$name.ko.tmp"
+		case $path in
+		*.xz) xz -dc "$K_MODDIR/$name.ko.tmp" > "$K_MODDIR/$name.ko" ;;
+		*.zst) zstd -dcq "$K_MODDIR/$name.ko.tmp" > "$K_MODDIR/$name.ko" ;;
+		*) mv "$K_MODDIR/$name.ko.tmp" "$K_MODDIR/$name.ko" ;;
+		esac
+		rm -f "$K_MODDIR/$name.ko.tmp"
+		for dep in $(modinfo -F depends "$K_MODDIR/$name.ko" | tr ',' ' '); do
+			_kmod_add "$dep"
+		done
+		order+=("$name.ko")
+	}
+	for name in "${want[@]}"; do
+		_kmod_add "$name"
+	done
+	printf '%s\n' "${order[@]}" > "$K_MODDIR/order"
+	echo "$*" > "$K_MODDIR/.complete"
+}

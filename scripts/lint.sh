@@ -11,8 +11,12 @@ set -euo pipefail
 # Files that spell the Windows DXGK names (structure members, typedefs):
 # those names are the contract, so checkpatch's CamelCase and typedef
 # checks are off for them, and only for them.
-DDI_FILES="include/dxgkpm/d3dkmddi.h dxgkpm/ddi.c samples/edu/dxgkpm_edu.c"
+DDI_FILES="include/dxgkpm/d3dkmddi.h dxgkpm/ddi.c samples/edu/edu.h
+	samples/edu/edu_demo.c samples/edu/edu_ioctl.c samples/edu/edu_main.c"
 DDI_IGNORE=CAMELCASE,NEW_TYPEDEFS
+# User-space programs: the kernel's u32 and friends do not exist there.
+USER_FILES="tests/vm/dxgkpm-vmtest.c"
+USER_IGNORE=PREFER_KERNEL_TYPES
 
 cd "$DXGKPM_TOP"
 setup_tools
@@ -41,9 +45,10 @@ step "checkpatch --strict"
 rc=0
 for f in "${SOURCES[@]}"; do
 	ignore=
-	case " $DDI_FILES " in
+	case " $(echo $DDI_FILES) " in
 	*" $f "*) ignore="--ignore $DDI_IGNORE --typedefsfile $typedefs" ;;
 	esac
+	case " $(echo $USER_FILES) " in *" $f "*) ignore="--ignore $USER_IGNORE" ;; esac
 	# The one file allowed to key on the kernel version (see compat.h).
 	[ "$f" = dxgkpm/compat.h ] && ignore="--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON"
 	# shellcheck disable=SC2086

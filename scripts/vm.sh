@@ -16,6 +16,11 @@ vm_initramfs() {
 	install -m 0755 "$DXGKPM_TOP/tests/vm/init.sh" "$root/init"
 	cp "$B_DIR/dxgkpm/dxgkpm.ko" "$B_DIR/samples/edu/dxgkpm_edu.ko" \
 		"$B_DIR/tests/vm/vmcheck.ko" "$root/lib/dxgkpm/"
+	cp "$B_DIR/bin/dxgkpm-vmtest" "$root/bin/"
+	# Debian's zram, for swap in the guest (section paging).
+	kernel_modules zram
+	mkdir -p "$root/lib/dxgkpm/swap"
+	cp "$K_MODDIR"/*.ko "$K_MODDIR/order" "$root/lib/dxgkpm/swap/"
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$out"
 	rm -rf "$root"
 }

@@ -95,6 +95,15 @@ pages_write_back() {
 		echo "$out" | grep -q ' 0 not write-back, 0 not mapped'
 }
 
+# Swap on zram (Debian's modules), so that section pages can page out.
+swap_on() {
+	for m in $(cat $MODS/swap/order); do
+		insmod "$MODS/swap/$m" || return 1
+	done
+	echo 64M > /sys/block/zram0/disksize &&
+		mkswap /dev/zram0 >/dev/null && swapon /dev/zram0
+}
+
 report "kernel $(uname -r), $(edu_devices) edu device(s), $(grep -c ^processor /proc/cpuinfo) CPU(s)"
 report "IOMMU: $(dmesg | grep -o 'DMAR: IOMMU enabled' | head -n 1), $(dmesg | grep -o 'Default domain type: [A-Za-z]*' | head -n 1)"
 
@@ -105,6 +114,13 @@ DEMO_LOG=$(klog_since | grep 'dxgkpm_edu ')
 echo "$DEMO_LOG" | sed 's/^dxgkpm_edu [0-9a-f:.]*: /@@   /'
 check demo demo_passed
 check unload-refused-while-registered sh -c '! rmmod dxgkpm 2>/dev/null'
+
+if [ "$DXGKPM_MODE" = test ]; then
+	check swap-on swap_on
+	report "user-space tests (/bin/dxgkpm-vmtest, through /dev/dxgkpm_edu0)"
+	/bin/dxgkpm-vmtest /dev/dxgkpm_edu0 swap
+	failed=$((failed + $?))
+fi
 
 klog_mark
 check unload-sample rmmod dxgkpm_edu

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * dxgkpm_edu: a sample GPU driver for QEMU's edu device that gets all of its
- * system memory through the DXGK physical memory object callbacks, the way a
+ * dxgkpm_edu: the demo run when a device is bound. It gets all of its system
+ * memory through the DXGK physical memory object callbacks, the way a
  * Windows display miniport does, and has the device copy it by DMA.
  *
  * The edu device reaches only the low 256 MiB (a 28-bit DMA mask). The
@@ -18,32 +18,17 @@
  * (to name the physical pages) and for the device itself.
  */
 
-#include <linux/module.h>
-#include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
-#include <dxgkpm/d3dkmddi.h>
-#include <dxgkpm/dxgkpm.h>
-
+#include "edu.h"
 #include "edu_hw.h"
 
 #define EDU_DEMO_PAGES	4
 #define EDU_DEMO_SIZE	(EDU_DEMO_PAGES * PAGE_SIZE)
 /* Ask for pages the device cannot reach by itself. */
 #define EDU_DEMO_LOW	BIT_ULL(EDU_DMA_BITS)
-
-static bool demo = true;
-module_param(demo, bool, 0444);
-MODULE_PARM_DESC(demo, "Run the DMA demo when a device is bound (default: true)");
-
-struct edu_gpu {
-	struct pci_dev *pdev;
-	void __iomem *bar;
-	struct dxgkpm_adapter *adapter;
-	DXGKRNL_INTERFACE DxgkInterface;
-};
 
 /* One buffer of the demo, as a driver's memory manager would track it. */
 struct edu_buffer {
@@ -73,6 +58,48 @@ static DXGK_PAGE_NUMBER edu_adl_page(const DXGK_ADL *pAdl, UINT32 i)
 {
 	return pAdl->Flags.Contiguous ? pAdl->BasePageNumber + i :
 					pAdl->Pages[i];
+}
+
+/**
+ * edu_copy_adl() - have the device copy pages from one ADL to another
+ * @gpu: the device
+ * @src: source ADL
+ * @src_page: first page of @src to copy
+ * @dst: destination ADL
+ * @dst_page: first page of @dst to write
+ * @pages: number of pages
+ *
+ * Each page goes source -> device buffer -> destination, in halves (see
+ * EDU_DMA_CHUNK).
+ *
+ * Return: 0, -EINVAL for a range outside an ADL, or the device's error.
+ */
+int edu_copy_adl(struct edu_gpu *gpu, const DXGK_ADL *src, u32 src_page,
+		 const DXGK_ADL *dst, u32 dst_page, u32 pages)
+{
+	UINT32 i, off;
+	int ret = 0;
+
+	if (src_page > src->PageCount || pages > src->PageCount - src_page ||
+	    dst_page > dst->PageCount || pages > dst->PageCount - dst_page)
+		return -EINVAL;
+	mutex_lock(&gpu->dma_lock);
+	for (i = 0; i < pages && !ret; i++) {
+		dma_addr_t from = (dma_addr_t)edu_adl_page(src, src_page + i) <<
+				  PAGE_SHIFT;
+		dma_addr_t to = (dma_addr_t)edu_adl_page(dst, dst_page + i) <<
+				PAGE_SHIFT;
+
+		for (off = 0; off < PAGE_SIZE && !ret; off += EDU_DMA_CHUNK) {
+			ret = edu_dma(gpu->bar, from + off, 0, EDU_DMA_CHUNK,
+				      false);
+			if (!ret)
+				ret = edu_dma(gpu->bar, to + off, 0,
+					      EDU_DMA_CHUNK, true);
+		}
+	}
+	mutex_unlock(&gpu->dma_lock);
+	return ret;
 }
 
 /*
@@ -231,30 +258,6 @@ static size_t edu_first_mismatch(const u8 *p, size_t len, u8 seed)
 	return len;
 }
 
-/* Copy every page source -> device buffer -> destination. */
-static int edu_copy(struct edu_gpu *gpu, const struct edu_buffer *src,
-		    const struct edu_buffer *dst)
-{
-	UINT32 i, off;
-	int ret;
-
-	for (i = 0; i < src->pAdl->PageCount; i++) {
-		dma_addr_t from = (dma_addr_t)edu_adl_page(src->pAdl, i) << PAGE_SHIFT;
-		dma_addr_t to = (dma_addr_t)edu_adl_page(dst->pAdl, i) << PAGE_SHIFT;
-
-		for (off = 0; off < PAGE_SIZE; off += EDU_DMA_CHUNK) {
-			ret = edu_dma(gpu->bar, from + off, 0, EDU_DMA_CHUNK,
-				      false);
-			if (!ret)
-				ret = edu_dma(gpu->bar, to + off, 0,
-					      EDU_DMA_CHUNK, true);
-			if (ret)
-				return ret;
-		}
-	}
-	return 0;
-}
-
 static int edu_demo_one(struct edu_gpu *gpu, DXGK_MEMORY_CACHING_TYPE CacheType)
 {
 	const char *cache = edu_cache_name(CacheType);
@@ -295,7 +298,7 @@ static int edu_demo_one(struct edu_gpu *gpu, DXGK_MEMORY_CACHING_TYPE CacheType)
 	edu_report_adl(gpu, cache, &src);
 	edu_report_adl(gpu, cache, &dst);
 
-	ret = edu_copy(gpu, &src, &dst);
+	ret = edu_copy_adl(gpu, src.pAdl, 0, dst.pAdl, 0, EDU_DEMO_PAGES);
 	if (ret) {
 		dev_err(dev, "[%s] DMA failed: %d\n", cache, ret);
 		goto out_free_dst_adl;
@@ -329,7 +332,11 @@ out_destroy_src:
 	return ret;
 }
 
-static void edu_demo(struct edu_gpu *gpu)
+/**
+ * edu_demo() - the demo, once per cache type; prints a report
+ * @gpu: a bound device
+ */
+void edu_demo(struct edu_gpu *gpu)
 {
 	static const DXGK_MEMORY_CACHING_TYPE types[] = {
 		DXGK_MEMORY_CACHING_TYPE_CACHED,
@@ -351,67 +358,3 @@ static void edu_demo(struct edu_gpu *gpu)
 		dev_err(dev, "demo FAILED: %u of %zu cache types passed\n",
 			passed, ARRAY_SIZE(types));
 }
-
-static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
-{
-	struct device *dev = &pdev->dev;
-	struct edu_gpu *gpu;
-	int ret;
-
-	gpu = devm_kzalloc(dev, sizeof(*gpu), GFP_KERNEL);
-	if (!gpu)
-		return -ENOMEM;
-	gpu->pdev = pdev;
-	ret = pcim_enable_device(pdev);
-	if (ret)
-		return ret;
-	pci_set_master(pdev);
-	gpu->bar = pcim_iomap(pdev, 0, 0);
-	if (!gpu->bar)
-		return -ENOMEM;
-	if (!edu_is_alive(gpu->bar))
-		return dev_err_probe(dev, -ENODEV, "not an edu device\n");
-	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(EDU_DMA_BITS));
-	if (ret)
-		return dev_err_probe(dev, ret, "cannot set the DMA mask\n");
-
-	gpu->adapter = dxgkpm_register_adapter(dev);
-	if (IS_ERR(gpu->adapter))
-		return dev_err_probe(dev, PTR_ERR(gpu->adapter),
-				     "cannot register with dxgkpm\n");
-	gpu->DxgkInterface.Size = sizeof(gpu->DxgkInterface);
-	gpu->DxgkInterface.Version = DXGKDDI_INTERFACE_VERSION_WDDM2_9;
-	ret = dxgkpm_query_interface(gpu->adapter, &gpu->DxgkInterface);
-	if (ret) {
-		dxgkpm_unregister_adapter(gpu->adapter);
-		return dev_err_probe(dev, ret, "no DXGK interface\n");
-	}
-	pci_set_drvdata(pdev, gpu);
-	if (demo)
-		edu_demo(gpu);
-	return 0;
-}
-
-static void edu_remove(struct pci_dev *pdev)
-{
-	struct edu_gpu *gpu = pci_get_drvdata(pdev);
-
-	dxgkpm_unregister_adapter(gpu->adapter);
-}
-
-static const struct pci_device_id edu_ids[] = {
-	{ PCI_DEVICE(EDU_VENDOR_ID, EDU_DEVICE_ID) },
-	{ }
-};
-MODULE_DEVICE_TABLE(pci, edu_ids);
-
-static struct pci_driver edu_driver = {
-	.name = "dxgkpm_edu",
-	.id_table = edu_ids,
-	.probe = edu_probe,
-	.remove = edu_remove,
-};
-module_pci_driver(edu_driver);
-
-MODULE_DESCRIPTION("Sample GPU driver for QEMU's edu device using dxgkpm");
-MODULE_LICENSE("Dual MIT/GPL");

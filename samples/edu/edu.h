@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * dxgkpm_edu: shared state of the sample driver's parts.
+ */
+#ifndef _DXGKPM_EDU_H
+#define _DXGKPM_EDU_H
+
+#include <linux/miscdevice.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/xarray.h>
+
+#include <dxgkpm/d3dkmddi.h>
+#include <dxgkpm/dxgkpm.h>
+
+/**
+ * struct edu_gpu - one bound edu device
+ * @pdev: the device
+ * @bar: BAR0, the registers
+ * @adapter: dxgkpm's adapter for the device
+ * @DxgkInterface: the DXGK callbacks, as a Windows driver keeps them
+ * @dma_lock: the device has one DMA engine
+ * @index: N in the device name
+ * @misc: /dev/dxgkpm_eduN
+ * @name: storage for @misc's name
+ * @objects_lock: protects @objects
+ * @objects: objects made through the character device (struct edu_object)
+ */
+struct edu_gpu {
+	struct pci_dev *pdev;
+	void __iomem *bar;
+	struct dxgkpm_adapter *adapter;
+	DXGKRNL_INTERFACE DxgkInterface;
+	struct mutex dma_lock;	/* one DMA engine */
+	int index;
+	struct miscdevice misc;
+	char name[32];
+	struct mutex objects_lock;	/* protects @objects */
+	struct xarray objects;
+};
+
+int edu_copy_adl(struct edu_gpu *gpu, const DXGK_ADL *src, u32 src_page,
+		 const DXGK_ADL *dst, u32 dst_page, u32 pages);
+void edu_demo(struct edu_gpu *gpu);
+int edu_chardev_register(struct edu_gpu *gpu, unsigned int index);
+void edu_chardev_unregister(struct edu_gpu *gpu);
+
+#endif /* _DXGKPM_EDU_H */

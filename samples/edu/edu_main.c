@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * dxgkpm_edu: a sample GPU driver for QEMU's edu device that gets its system
+ * memory through the DXGK physical memory object callbacks, the way a
+ * Windows display miniport does.
+ *
+ * At probe it registers the device with dxgkpm, takes the DXGKRNL_INTERFACE
+ * (what DxgkDdiStartDevice receives on Windows), runs the demo (edu_demo.c)
+ * and offers /dev/dxgkpm_eduN (edu_ioctl.c), through which the VM test
+ * program has it create, map and DMA objects in the program's own process.
+ */
+
+#include <linux/idr.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+
+#include "edu.h"
+#include "edu_hw.h"
+
+static bool demo = true;
+module_param(demo, bool, 0444);
+MODULE_PARM_DESC(demo, "Run the DMA demo when a device is bound (default: true)");
+
+static DEFINE_IDA(edu_ida);
+
+static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct device *dev = &pdev->dev;
+	struct edu_gpu *gpu;
+	int ret, index;
+
+	gpu = devm_kzalloc(dev, sizeof(*gpu), GFP_KERNEL);
+	if (!gpu)
+		return -ENOMEM;
+	gpu->pdev = pdev;
+	mutex_init(&gpu->dma_lock);
+	ret = pcim_enable_device(pdev);
+	if (ret)
+		return ret;
+	pci_set_master(pdev);
+	gpu->bar = pcim_iomap(pdev, 0, 0);
+	if (!gpu->bar)
+		return -ENOMEM;
+	if (!edu_is_alive(gpu->bar))
+		return dev_err_probe(dev, -ENODEV, "not an edu device\n");
+	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(EDU_DMA_BITS));
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot set the DMA mask\n");
+
+	gpu->adapter = dxgkpm_register_adapter(dev);
+	if (IS_ERR(gpu->adapter))
+		return dev_err_probe(dev, PTR_ERR(gpu->adapter),
+				     "cannot register with dxgkpm\n");
+	gpu->DxgkInterface.Size = sizeof(gpu->DxgkInterface);
+	gpu->DxgkInterface.Version = DXGKDDI_INTERFACE_VERSION_WDDM2_9;
+	ret = dxgkpm_query_interface(gpu->adapter, &gpu->DxgkInterface);
+	if (ret) {
+		dev_err_probe(dev, ret, "no DXGK interface\n");
+		goto err_unregister;
+	}
+	index = ida_alloc(&edu_ida, GFP_KERNEL);
+	if (index < 0) {
+		ret = index;
+		goto err_unregister;
+	}
+	gpu->index = index;
+	ret = edu_chardev_register(gpu, index);
+	if (ret)
+		goto err_free_index;
+	pci_set_drvdata(pdev, gpu);
+	if (demo)
+		edu_demo(gpu);
+	return 0;
+
+err_free_index:
+	ida_free(&edu_ida, index);
+err_unregister:
+	dxgkpm_unregister_adapter(gpu->adapter);
+	return ret;
+}
+
+static void edu_remove(struct pci_dev *pdev)
+{
+	struct edu_gpu *gpu = pci_get_drvdata(pdev);
+
+	edu_chardev_unregister(gpu);
+	ida_free(&edu_ida, gpu->index);
+	dxgkpm_unregister_adapter(gpu->adapter);
+}
+
+static const struct pci_device_id edu_ids[] = {
+	{ PCI_DEVICE(EDU_VENDOR_ID, EDU_DEVICE_ID) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, edu_ids);
+
+static struct pci_driver edu_driver = {
+	.name = "dxgkpm_edu",
+	.id_table = edu_ids,
+	.probe = edu_probe,
+	.remove = edu_remove,
+};
+module_pci_driver(edu_driver);
+
+MODULE_DESCRIPTION("Sample GPU driver for QEMU's edu device using dxgkpm");
+MODULE_LICENSE("Dual MIT/GPL");

@@ -1,0 +1,230 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Run the dxgkpm KUnit suites with the kernel's own kunit.py: the checkout is
+# grafted into the Debian linux-source tree as drivers/dxgkpm, built into an
+# x86_64 kernel (kunit/.kunitconfig) and booted in QEMU under TCG on a q35
+# machine with an emulated Intel IOMMU and two edu devices
+# (kunit/qemu_x86_64.py). The kernel log is then searched for reports of the
+# kernel's checkers (KASAN, lockdep, DMA-API debugging, kmemleak, WARN, ...),
+# which fail the run even when every test case passed.
+#
+# Usage: scripts/kunit.sh [kunit.py run arguments]
+#   e.g. scripts/kunit.sh 'dxgkpm_harness.*'    (a filter glob)
+# Environment:
+#   KUNIT_TIMEOUT  seconds the VM may run (default 1800)
+#   KUNIT_JOBS     parallel build jobs (default: nproc)
+#   DXGKPM_CACHE   cache directory (default ~/.cache/dxgkpm); the build
+#                  directory is $DXGKPM_CACHE/kunit-build/x86_64, outside
+#                  the checkout, so reruns are incremental.
+# The last line of output is always "N passed, N failed"; the exit status is
+# non-zero if anything failed. Works without a terminal and as root.
+
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" || exit 1
+# shellcheck source=scripts/kernels.sh
+. "$DXGKPM_TOP/scripts/kernels.sh" || exit 1
+
+KUNIT_TIMEOUT=${KUNIT_TIMEOUT:-1800}
+KUNIT_JOBS=${KUNIT_JOBS:-$(nproc)}
+KUNIT_ARCH=x86_64
+KUNIT_BUILD=$DXGKPM_CACHE/kunit-build/$KUNIT_ARCH
+KUNIT_CONFIG=$DXGKPM_TOP/kunit/.kunitconfig
+KUNIT_QEMU_CONFIG=$DXGKPM_TOP/kunit/qemu_$KUNIT_ARCH.py
+
+# The final verdict, printed on every way out (die() included): nothing
+# passed and nothing skipped is a failure too.
+kunit_passed=0
+kunit_failed=0
+kunit_skipped=0
+kunit_verdict=
+verdict() {
+	kunit_verdict=1
+	printf '%d passed, %d failed\n' "$kunit_passed" "$kunit_failed"
+	[ "$kunit_failed" -eq 0 ] && [ $((kunit_passed + kunit_skipped)) -gt 0 ]
+	exit
+}
+# shellcheck disable=SC2317 # called by the EXIT trap
+on_exit() {
+	[ -n "$kunit_verdict" ] && return
+	kunit_failed=$((kunit_failed + 1))
+	verdict
+}
+trap on_exit EXIT
+fail() {
+	msg "error: $*"
+	kunit_failed=$((kunit_failed + 1))
+	verdict
+}
+
+# graft: make $K_SRC build this checkout as drivers/dxgkpm. Idempotent; a
+# moved checkout (CI clones elsewhere) re-points the link and drops the
+# objects built from the old one, whose sources may look newer.
+graft() {
+	local link=$K_SRC/drivers/dxgkpm kconfig=$K_SRC/drivers/Kconfig
+	local makefile=$K_SRC/drivers/Makefile line stamp
+
+	if [ -L "$link" ]; then
+		[ "$(readlink "$link")" = "$DXGKPM_TOP" ] ||
+			ln -sfn "$DXGKPM_TOP" "$link" || return 1
+	elif [ -e "$link" ]; then
+		msg "$link exists and is not a symlink"
+		return 1
+	else
+		ln -s "$DXGKPM_TOP" "$link" || return 1
+	fi
+
+	if ! grep -qx 'source "drivers/dxgkpm/Kconfig"' "$kconfig"; then
+		line=$(grep -n '^endmenu' "$kconfig" | tail -n 1 | cut -d: -f1)
+		[ -n "$line" ] || { msg "no endmenu in $kconfig"; return 1; }
+		sed -i "${line}i source \"drivers/dxgkpm/Kconfig\"\\n" "$kconfig" ||
+			return 1
+	fi
+	# shellcheck disable=SC2016 # a make variable, literally
+	grep -qxF 'obj-$(CONFIG_DXGKPM)		+= dxgkpm/' "$makefile" ||
+		printf '%s\n' 'obj-$(CONFIG_DXGKPM)		+= dxgkpm/' >> "$makefile" ||
+		return 1
+
+	stamp=$KUNIT_BUILD/.dxgkpm-top
+	if [ -e "$stamp" ] && [ "$(cat "$stamp")" != "$DXGKPM_TOP" ]; then
+		msg "checkout moved from $(cat "$stamp"): rebuilding its objects"
+		rm -rf "$KUNIT_BUILD/drivers/dxgkpm"
+	fi
+	mkdir -p "$KUNIT_BUILD" && printf '%s\n' "$DXGKPM_TOP" > "$stamp"
+}
+
+# check_config: every option the kunitconfig asks for is in the .config.
+# kunit.py checks this too; this says which one and stops a silent drop.
+check_config() {
+	local opt nmissing=0
+
+	while read -r opt; do
+		grep -qxF "$opt" "$KUNIT_BUILD/.config" && continue
+		msg "requested but not in the .config: $opt"
+		nmissing=$((nmissing + 1))
+	done < <(grep -E '^CONFIG_[A-Z0-9_]+=' "$KUNIT_CONFIG")
+	return "$nmissing"
+}
+
+# Kernel log lines that report a problem found by a checker. Extended
+# regular expressions, matched case-sensitively.
+CHECKER_RE='BUG:|WARNING:|Call Trace|KASAN|DMA-API:|possible circular locking|lockdep|kmemleak|UBSAN|general protection|Oops|Kernel panic|Unable to handle|qemu: hardware error|INFO: task .* blocked|rcu: INFO:|detected stalls'
+# Lines that match CHECKER_RE but only announce that a checker is on.
+BENIGN_RE='RCU lockdep checking is enabled|DMA-API: preallocated [0-9]+ debug entries|DMA-API: debugging enabled by kernel config|kmemleak: Kernel memory leak detector initialized|kmemleak: Automatic memory scanning thread started'
+
+# scan_log LOG: the checker reports in LOG, as matching lines (at most 200)
+# followed by a last line with the number of reports. The lines of one
+# report (a WARNING and its message, a trace) count once: a match within 40
+# lines of the previous one, or a "Call Trace" within 300, continues it.
+scan_log() {
+	grep -nE "$CHECKER_RE" "$1" | grep -vE "$BENIGN_RE" | awk -F: '
+		{
+			n = $1 + 0
+			trace = ($0 ~ /Call Trace/)
+			if (!seen || n - last > (trace ? 300 : 40))
+				reports++
+			seen = 1
+			last = n
+			if (++printed <= 200)
+				print "  " $0
+		}
+		END {
+			if (printed > 200)
+				print "  ... " printed - 200 " more lines"
+			print reports + 0
+		}'
+}
+
+# count STATUS SUMMARY: the number kunit.py gave for STATUS (summed over
+# the "Testing complete" lines of isolated runs).
+count() {
+	printf '%s\n' "$2" | grep -oE "$1: [0-9]+" | awk '{ n += $2 } END { print n + 0 }'
+}
+
+main() {
+	local log out rc summary scan reports passed failed crashed skipped
+	local errors
+
+	step "installing build and run dependencies"
+	apt_install bc bison build-essential flex libelf-dev libssl-dev \
+		python3 qemu-system-x86 qemu-system-data xz-utils
+
+	kernel_source_fetch
+	[ -d "$K_SRC" ] || fail "no kernel source tree at $K_SRC"
+	step "grafting $DXGKPM_TOP into $K_SRC"
+	mkdir -p "$KUNIT_BUILD" || fail "cannot create $KUNIT_BUILD"
+
+	# One run at a time: the graft in the shared source tree points at one
+	# checkout, and the build directory is shared.
+	exec 9> "$DXGKPM_CACHE/kunit-build/.lock" || fail "cannot open the lock"
+	if ! flock -n 9; then
+		msg "another KUnit run holds $DXGKPM_CACHE/kunit-build/.lock: waiting"
+		flock 9 || fail "cannot take the lock"
+	fi
+	graft || fail "cannot graft the checkout into $K_SRC"
+
+	log=$KUNIT_BUILD/test.log
+	out=$KUNIT_BUILD/kunit.out
+	rm -f "$log"
+	step "kunit.py run ($KUNIT_ARCH, QEMU TCG, build dir $KUNIT_BUILD)"
+	(cd "$K_SRC" && python3 tools/testing/kunit/kunit.py run \
+		--arch="$KUNIT_ARCH" \
+		--kunitconfig="$KUNIT_CONFIG" \
+		--build_dir="$KUNIT_BUILD" \
+		--qemu_config="$KUNIT_QEMU_CONFIG" \
+		--jobs="$KUNIT_JOBS" \
+		--timeout="$KUNIT_TIMEOUT" \
+		"$@") < /dev/null 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+
+	if [ -e "$KUNIT_BUILD/.config" ] && ! check_config; then
+		kunit_failed=$((kunit_failed + 1))
+	fi
+
+	summary=$(sed 's/\x1b\[[0-9;]*m//g' "$out" |
+		grep -oE 'Testing complete\. Ran [0-9]+ tests:.*')
+	if [ -z "$summary" ] || [ ! -s "$log" ]; then
+		fail "kunit.py did not run the tests (exit status $rc; see above)"
+	fi
+	passed=$(count passed "$summary")
+	failed=$(count failed "$summary")
+	crashed=$(count crashed "$summary")
+	skipped=$(count skipped "$summary")
+	errors=$(count errors "$summary")
+
+	step "machine"
+	grep -E 'DMAR: IOMMU enabled|\[1234:11e8\]|Adding to iommu group|iommu: Default domain type' "$log" |
+		sed 's/^/  /'
+	grep -q 'DMAR: IOMMU enabled' "$log" ||
+		msg "warning: the Intel IOMMU is not enabled in the guest"
+	grep -qE 'DMAR: \[DMA (Read|Write)' "$log" &&
+		msg "note: the IOMMU reported $(grep -cE 'DMAR: \[DMA (Read|Write)' "$log") DMA faults (failures only if a test says so)"
+
+	if grep -qE '^[^ ]*drivers/dxgkpm/.*: warning:' "$out"; then
+		step "compiler warnings in dxgkpm sources (this build only)"
+		grep -E '^[^ ]*drivers/dxgkpm/.*: warning:' "$out" | sed 's/^/  /'
+	fi
+
+	step "checker reports in $log"
+	scan=$(scan_log "$log")
+	reports=$(printf '%s\n' "$scan" | tail -n 1)
+	if [ "$reports" -eq 0 ]; then
+		msg "  none"
+	else
+		printf '%s\n' "$scan" | sed '$d' >&2
+		msg "  $reports reports"
+	fi
+
+	step "KUnit cases: $passed passed, $((failed + crashed)) failed, $skipped skipped"
+	[ "$errors" -eq 0 ] || msg "kunit.py: $errors errors parsing the results"
+	kunit_passed=$passed
+	kunit_skipped=$skipped
+	kunit_failed=$((kunit_failed + failed + crashed + errors + reports))
+	if [ "$rc" -ne 0 ] && [ "$kunit_failed" -eq 0 ]; then
+		msg "kunit.py exited with status $rc"
+		kunit_failed=1
+	fi
+	verdict
+}
+
+main "$@"

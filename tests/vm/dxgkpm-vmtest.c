@@ -1,0 +1,658 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * dxgkpm-vmtest: the user-space half of the VM tests. It has the sample
+ * driver (through /dev/dxgkpm_eduN) make DXGK calls in this process and
+ * checks what the DXGK contract promises: user-mode views that the device
+ * reads and writes by DMA, one section seen by two processes, section pages
+ * that page out unless an ADL pins them, an IO-space object over the edu
+ * BAR read through a kernel view, refusals of what must be refused, and
+ * nothing left behind. Static, libc only.
+ *
+ * Output: "VMTEST: PASS <name>" or "VMTEST: FAIL <name>: <why>" per test.
+ * Exit status: the number of failed tests (capped at 100).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../../samples/edu/dxgkpm_edu_uapi.h"
+
+/* DXGK values (d3dkmddi.h is a kernel header). */
+#define MDL		0
+#define CONTIG		1
+#define SECTION		2
+#define IO_SPACE	3
+#define NON_CACHED	0
+#define CACHED		1
+#define WC		2
+#define PAGE_READONLY	0x02
+#define PAGE_READWRITE	0x04
+#define PAGE_WRITECOPY	0x08
+#define MM_DONT_ZERO	0x01
+#define STATUS_SUCCESS		0
+#define STATUS_INVALID_PARAMETER	((int32_t)0xC000000D)
+#define STATUS_ACCESS_DENIED	((int32_t)0xC0000022)
+#define EDU_IDENT	0xed
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+static int fd;
+static long page;
+static int failed;
+static char why[256];
+
+static void pass(const char *name)
+{
+	printf("VMTEST: PASS %s\n", name);
+	fflush(stdout);
+}
+
+static void fail(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[256];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	printf("VMTEST: FAIL %s: %s\n", name, msg);
+	fflush(stdout);
+	failed++;
+}
+
+/* A test that fails says why: fill @why, return -1. */
+static int failf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static void run(const char *name, int (*test)(void))
+{
+	why[0] = 0;
+	if (test())
+		fail(name, "%s", why);
+	else
+		pass(name);
+}
+
+static int32_t create(uint32_t type, uint32_t cache, uint64_t size,
+		      uint32_t prot, uint32_t flags, uint32_t *id)
+{
+	struct edu_create c = {
+		.type = type, .cache = cache, .size = size, .high = ~0ULL,
+		.protection = prot, .flags = flags,
+	};
+
+	if (ioctl(fd, EDU_IOC_CREATE, &c))
+		return -1;
+	*id = c.id;
+	return c.status;
+}
+
+static int32_t create_io(uint32_t cache, uint64_t base, uint64_t size,
+			 uint32_t *id)
+{
+	struct edu_create c = {
+		.type = IO_SPACE, .cache = cache, .size = size, .base = base,
+	};
+
+	if (ioctl(fd, EDU_IOC_CREATE, &c))
+		return -1;
+	*id = c.id;
+	return c.status;
+}
+
+static void destroy(uint32_t id)
+{
+	struct edu_obj o = { .id = id };
+
+	ioctl(fd, EDU_IOC_DESTROY, &o);
+}
+
+static int32_t map(uint32_t id, uint64_t offset, uint64_t size, void **p,
+		   uint64_t *vsize)
+{
+	struct edu_map m = { .id = id, .offset = offset, .size = size };
+
+	if (ioctl(fd, EDU_IOC_MAP, &m))
+		return -1;
+	*p = (char *)(uintptr_t)m.addr + m.offset;
+	if (vsize)
+		*vsize = m.size;
+	return m.status;
+}
+
+static int32_t unmap(uint32_t id, void *base, uint64_t size)
+{
+	struct edu_map m = { .id = id, .addr = (uintptr_t)base, .size = size };
+
+	if (ioctl(fd, EDU_IOC_UNMAP, &m))
+		return -1;
+	return m.status;
+}
+
+static int32_t copy(uint32_t src, uint32_t dst, uint64_t len)
+{
+	struct edu_copy c = { .src = src, .dst = dst, .len = len };
+
+	if (ioctl(fd, EDU_IOC_COPY, &c))
+		return -1;
+	return c.status;
+}
+
+static int32_t pin(uint32_t id, uint64_t len, int on)
+{
+	struct edu_obj o = { .id = id, .value = on, .len = len };
+
+	if (ioctl(fd, EDU_IOC_PIN, &o))
+		return -1;
+	return o.status;
+}
+
+static int32_t read32(uint32_t id, uint64_t offset, uint32_t *value)
+{
+	struct edu_obj o = { .id = id, .offset = offset };
+
+	if (ioctl(fd, EDU_IOC_READ32, &o))
+		return -1;
+	*value = o.value;
+	return o.status;
+}
+
+static void fill(void *p, size_t len, unsigned int seed)
+{
+	uint32_t *w = p;
+	size_t i;
+
+	for (i = 0; i < len / 4; i++)
+		w[i] = seed * 2654435761u + (uint32_t)i;
+}
+
+static long mismatch(const void *p, size_t len, unsigned int seed)
+{
+	const uint32_t *w = p;
+	size_t i;
+
+	for (i = 0; i < len / 4; i++)
+		if (w[i] != seed * 2654435761u + (uint32_t)i)
+			return (long)i * 4;
+	return -1;
+}
+
+static int all_zero(const void *p, size_t len)
+{
+	const unsigned char *c = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (c[i])
+			return 0;
+	return 1;
+}
+
+/* A counter of dxgkpm's debugfs statistics. */
+static long stat_value(const char *name)
+{
+	FILE *f = fopen("/sys/kernel/debug/dxgkpm/stats", "r");
+	char key[64];
+	long v, found = -1;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", key, &v) == 2)
+		if (!strcmp(key, name))
+			found = v;
+	fclose(f);
+	return found;
+}
+
+static long vmstat_value(const char *name)
+{
+	FILE *f = fopen("/proc/vmstat", "r");
+	char key[64];
+	long v, found = -1;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", key, &v) == 2)
+		if (!strcmp(key, name))
+			found = v;
+	fclose(f);
+	return found;
+}
+
+/* User view written by this process, copied by the device, read back. */
+static int user_view_dma(uint32_t type, uint32_t cache)
+{
+	const uint32_t prot = type == SECTION ? PAGE_READWRITE : 0;
+	const uint64_t size = 4 * page;
+	uint32_t a, b;
+	void *pa, *pb;
+	uint64_t va, vb;
+	long bad;
+	int32_t st;
+
+	st = create(type, cache, size, prot, 0, &a);
+	if (!(st == STATUS_SUCCESS))
+		return failf("create A: %#x", st);
+	st = create(type, cache, size, prot, 0, &b);
+	if (!(st == STATUS_SUCCESS))
+		return failf("create B: %#x", st);
+	st = map(a, 0, size, &pa, &va);
+	if (!(st == STATUS_SUCCESS))
+		return failf("map A: %#x", st);
+	st = map(b, 0, size, &pb, &vb);
+	if (!(st == STATUS_SUCCESS))
+		return failf("map B: %#x", st);
+	if (!(all_zero(pa, size) && all_zero(pb, size)))
+		return failf("a new object does not read as zeroes");
+	fill(pa, size, 7 + cache);
+	st = copy(a, b, size);
+	if (!(st == STATUS_SUCCESS))
+		return failf("device copy: %#x", st);
+	bad = mismatch(pb, size, 7 + cache);
+	if (!(bad < 0))
+		return failf("the copy differs at byte %ld", bad);
+	if (!(unmap(a, pa, va) == STATUS_SUCCESS))
+		return failf("unmap A");
+	if (!(unmap(b, pb, vb) == STATUS_SUCCESS))
+		return failf("unmap B");
+	destroy(a);
+	destroy(b);
+	return 0;
+}
+
+static int t_mdl_cached(void) { return user_view_dma(MDL, CACHED); }
+static int t_mdl_wc(void) { return user_view_dma(MDL, WC); }
+static int t_mdl_uc(void) { return user_view_dma(MDL, NON_CACHED); }
+static int t_contig_wc(void) { return user_view_dma(CONTIG, WC); }
+static int t_section_cached(void) { return user_view_dma(SECTION, CACHED); }
+
+/* Kernel and user views, and two user views, of one object agree. */
+static int t_views_agree(void)
+{
+	uint32_t id, v;
+	uint32_t *p1, *p2;
+	uint64_t s1, s2;
+	int32_t st;
+
+	st = create(MDL, WC, 2 * page, 0, 0, &id);
+	if (!(st == STATUS_SUCCESS))
+		return failf("create: %#x", st);
+	if (!(map(id, 0, 2 * page, (void **)&p1, &s1) == STATUS_SUCCESS))
+		return failf("map 1");
+	if (!(map(id, page + 8, 4, (void **)&p2, &s2) == STATUS_SUCCESS))
+		return failf("map 2");
+	if (!(s2 == (uint64_t)page))
+		return failf("a 4-byte view is %llu bytes, not a page", (unsigned long long)s2);
+	p1[page / 4 + 2] = 0x12345678;
+	if (!(*p2 == 0x12345678))
+		return failf("the second view sees %#x", *p2);
+	if (!(read32(id, page + 8, &v) == STATUS_SUCCESS))
+		return failf("kernel view");
+	if (!(v == 0x12345678))
+		return failf("the kernel view sees %#x", v);
+	if (!(unmap(id, (char *)p2 - 8, s2) == STATUS_SUCCESS))
+		return failf("unmap 2");
+	if (!(unmap(id, p1, s1) == STATUS_SUCCESS))
+		return failf("unmap 1");
+	destroy(id);
+	return 0;
+}
+
+/* One section, two processes: each sees what the other wrote. */
+static int section_two_processes(uint32_t cache)
+{
+	const uint64_t size = 16 * page;
+	uint32_t id;
+	char *p;
+	uint64_t vs;
+	int status;
+	pid_t pid;
+
+	if (!(create(SECTION, cache, size, PAGE_READWRITE, 0, &id) == STATUS_SUCCESS))
+		return failf("create");
+	if (!(map(id, 0, size, (void **)&p, &vs) == STATUS_SUCCESS))
+		return failf("map");
+	fill(p, size / 2, 21);
+	pid = fork();
+	if (!(pid >= 0))
+		return failf("fork: %s", strerror(errno));
+	if (!pid) {
+		char *q;
+		uint64_t qs;
+
+		/* The view was not inherited: map it in this process. */
+		if (map(id, 0, size, (void **)&q, &qs) != STATUS_SUCCESS)
+			_exit(2);
+		if (mismatch(q, size / 2, 21) >= 0)
+			_exit(4);
+		fill(q + size / 2, size / 2, 22);
+		_exit(unmap(id, q, qs) == STATUS_SUCCESS ? 0 : 5);
+	}
+	if (!(waitpid(pid, &status, 0) == pid))
+		return failf("waitpid");
+	if (!(WIFEXITED(status) && !WEXITSTATUS(status)))
+		return failf("the second process failed (%d)", WEXITSTATUS(status));
+	if (!(mismatch(p + size / 2, size / 2, 22) < 0))
+		return failf("the second process's writes are not visible");
+	if (!(unmap(id, p, vs) == STATUS_SUCCESS))
+		return failf("unmap");
+	destroy(id);
+	return 0;
+}
+
+static int t_section_two_cached(void) { return section_two_processes(CACHED); }
+static int t_section_two_wc(void) { return section_two_processes(WC); }
+
+/* Pages of @p..@len resident in memory. */
+static long resident(void *p, size_t len)
+{
+	unsigned char vec[1024];
+	size_t i, n = len / page;
+	long count = 0;
+
+	if (n > sizeof(vec) || mincore(p, len, vec))
+		return -1;
+	for (i = 0; i < n; i++)
+		count += vec[i] & 1;
+	return count;
+}
+
+/* Ask the kernel to page the view out; a few tries for LRU batches. */
+static long page_out(void *p, size_t len)
+{
+	long left = len / page;
+	int i;
+
+	for (i = 0; i < 5 && left > 0; i++) {
+		if (madvise(p, len, MADV_PAGEOUT))
+			return -1;
+		left = resident(p, len);
+		if (left > 0)
+			usleep(100000);
+	}
+	return left;
+}
+
+/*
+ * Section pages go to swap when nothing pins them, come back with their
+ * contents, and stay while an ADL covers them.
+ */
+static int t_section_paging(void)
+{
+	const uint64_t size = 64 * page;
+	long before, left, swapped;
+	uint32_t id;
+	char *p;
+	uint64_t vs;
+
+	if (!(vmstat_value("pswpout") >= 0))
+		return failf("no /proc/vmstat");
+	if (!(create(SECTION, CACHED, size, PAGE_READWRITE, 0, &id) == STATUS_SUCCESS))
+		return failf("create");
+	if (!(map(id, 0, size, (void **)&p, &vs) == STATUS_SUCCESS))
+		return failf("map");
+	fill(p, size, 31);
+
+	/* Pinned by an ADL: nothing may leave memory. */
+	if (!(pin(id, size, 1) == STATUS_SUCCESS))
+		return failf("pin");
+	left = page_out(p, size);
+	if (!(left == (long)(size / page)))
+		return failf("%ld of %llu pinned pages left memory",
+			     (long)(size / page) - left,
+			     (unsigned long long)(size / page));
+	if (!(mismatch(p, size, 31) < 0))
+		return failf("pinned pages changed");
+	if (!(pin(id, size, 0) == STATUS_SUCCESS))
+		return failf("unpin");
+
+	/* Unpinned: the pages go to swap and come back intact. */
+	before = vmstat_value("pswpout");
+	left = page_out(p, size);
+	swapped = vmstat_value("pswpout") - before;
+	if (!(left >= 0 && left < (long)(size / page) / 4))
+		return failf("%ld of %llu unpinned pages stayed resident",
+			     left, (unsigned long long)(size / page));
+	if (!(swapped > 0))
+		return failf("nothing was written to swap");
+	if (!(mismatch(p, size, 31) < 0))
+		return failf("contents changed across swap");
+	if (!(unmap(id, p, vs) == STATUS_SUCCESS))
+		return failf("unmap");
+	destroy(id);
+	printf("@@   section paging: %ld pages written to swap and read back intact\n",
+	       swapped);
+	return 0;
+}
+
+/* A read-only section gives read-only views; write-copy ones copy. */
+static int t_section_protection(void)
+{
+	uint32_t ro, wc;
+	char *p, *q;
+	uint64_t ps, qs;
+
+	if (!(create(SECTION, CACHED, page, PAGE_READONLY, 0, &ro) == STATUS_SUCCESS))
+		return failf("create read-only");
+	if (!(map(ro, 0, page, (void **)&p, &ps) == STATUS_SUCCESS))
+		return failf("map");
+	if (!(mprotect(p, ps, PROT_READ | PROT_WRITE) != 0))
+		return failf("a read-only view could be made writable");
+	if (!(unmap(ro, p, ps) == STATUS_SUCCESS))
+		return failf("unmap");
+	destroy(ro);
+
+	if (!(create(SECTION, CACHED, page, PAGE_WRITECOPY, 0, &wc) == STATUS_SUCCESS))
+		return failf("create write-copy");
+	if (!(map(wc, 0, page, (void **)&p, &ps) == STATUS_SUCCESS))
+		return failf("map 1");
+	if (!(map(wc, 0, page, (void **)&q, &qs) == STATUS_SUCCESS))
+		return failf("map 2");
+	p[0] = 0x5a;
+	if (!(q[0] == 0))
+		return failf("a write-copy write reached another view");
+	if (!(unmap(wc, p, ps) == STATUS_SUCCESS && unmap(wc, q, qs) == STATUS_SUCCESS))
+		return failf("unmap");
+	destroy(wc);
+	return 0;
+}
+
+/* The edu BAR through an IO-space object and a kernel-mode view. */
+static int t_iospace_kernel_view(void)
+{
+	uint32_t id, ident;
+	void *p;
+	int32_t st;
+
+	st = create_io(NON_CACHED, 0, page, &id);
+	if (!(st == STATUS_SUCCESS))
+		return failf("create over BAR0: %#x", st);
+	if (!(read32(id, 0, &ident) == STATUS_SUCCESS))
+		return failf("kernel view");
+	if (!((ident & 0xff) == EDU_IDENT))
+		return failf("ident register reads %#x", ident);
+	st = map(id, 0, page, &p, NULL);
+	if (!(st == STATUS_INVALID_PARAMETER))
+		return failf("a user view of IO space gave %#x", st);
+	destroy(id);
+	printf("@@   IO space: edu ident register %#x read through a kernel view\n",
+	       ident);
+	return 0;
+}
+
+/* Nothing outside the device's own BARs can be wrapped. */
+static int t_iospace_refused(void)
+{
+	uint32_t id;
+	int32_t st;
+
+	st = create_io(NON_CACHED, 1 << 20, page, &id);	/* BAR0 is 1 MiB */
+	if (!(st == STATUS_INVALID_PARAMETER))
+		return failf("past the BAR: %#x", st);
+	st = create_io(NON_CACHED, (1 << 20) - page, 2 * page, &id);
+	if (!(st == STATUS_INVALID_PARAMETER))
+		return failf("straddling the end: %#x", st);
+	st = create_io(NON_CACHED, 100, page, &id);
+	if (!(st == STATUS_INVALID_PARAMETER))
+		return failf("unaligned: %#x", st);
+	st = create_io(CACHED, 0, page, &id);
+	if (!(st == STATUS_INVALID_PARAMETER))
+		return failf("cached MMIO: %#x", st);
+	st = create_io(WC, 0, page, &id);
+	if (!(st == STATUS_INVALID_PARAMETER))
+		return failf("write-combined non-prefetchable BAR: %#x", st);
+	return 0;
+}
+
+/* Memory that was not zeroed never reaches user space. */
+static int t_dont_zero_refused(void)
+{
+	uint32_t id;
+	void *p;
+	int32_t st;
+
+	if (!(create(MDL, CACHED, page, 0, MM_DONT_ZERO, &id) == STATUS_SUCCESS))
+		return failf("create");
+	st = map(id, 0, page, &p, NULL);
+	if (!(st == STATUS_ACCESS_DENIED))
+		return failf("user view of unzeroed memory: %#x", st);
+	destroy(id);
+	return 0;
+}
+
+/* A view keeps its pages valid after destroy, until munmap. */
+static int t_view_outlives_destroy(void)
+{
+	const uint64_t size = 2 * page;
+	uint32_t id;
+	char *p;
+	uint64_t vs;
+
+	if (!(create(MDL, WC, size, 0, 0, &id) == STATUS_SUCCESS))
+		return failf("create");
+	if (!(map(id, 0, size, (void **)&p, &vs) == STATUS_SUCCESS))
+		return failf("map");
+	fill(p, size, 41);
+	destroy(id);
+	if (!(stat_value("uviews") >= 1))
+		return failf("the view was dropped");
+	if (!(mismatch(p, size, 41) < 0))
+		return failf("contents changed after destroy");
+	fill(p, size, 42);
+	if (!(mismatch(p, size, 42) < 0))
+		return failf("writes after destroy failed");
+	if (!(munmap(p, vs) == 0))
+		return failf("munmap: %s", strerror(errno));
+	if (!(stat_value("uviews") == 0 && stat_value("pmos") == 0))
+		return failf("still held after munmap: %ld views, %ld objects",
+			     stat_value("uviews"), stat_value("pmos"));
+	return 0;
+}
+
+/* Unmap from another process does nothing; exit leaks nothing. */
+static int t_other_process(void)
+{
+	const uint64_t size = page;
+	uint32_t id;
+	char *p;
+	uint64_t vs;
+	int status;
+	pid_t pid;
+
+	if (!(create(MDL, CACHED, size, 0, 0, &id) == STATUS_SUCCESS))
+		return failf("create");
+	if (!(map(id, 0, size, (void **)&p, &vs) == STATUS_SUCCESS))
+		return failf("map");
+	fill(p, size, 51);
+	pid = fork();
+	if (!(pid >= 0))
+		return failf("fork");
+	if (!pid) {
+		char *q;
+		uint64_t qs;
+
+		/* The parent's view is not this process's to unmap. */
+		unmap(id, p, vs);
+		/* A view of its own, left for exit to clean up. */
+		if (map(id, 0, size, (void **)&q, &qs) != STATUS_SUCCESS)
+			_exit(2);
+		_exit(mismatch(q, size, 51) < 0 ? 0 : 3);
+	}
+	if (!(waitpid(pid, &status, 0) == pid))
+		return failf("waitpid");
+	if (!(WIFEXITED(status) && !WEXITSTATUS(status)))
+		return failf("child failed (%d)", WEXITSTATUS(status));
+	if (!(mismatch(p, size, 51) < 0))
+		return failf("the view changed");
+	if (!(stat_value("uviews") == 1))
+		return failf("%ld views alive, expected 1", stat_value("uviews"));
+	if (!(unmap(id, p, vs + page) != STATUS_SUCCESS))
+		return failf("unmap with the wrong size succeeded");
+	if (!(unmap(id, p, vs) == STATUS_SUCCESS))
+		return failf("unmap");
+	destroy(id);
+	return 0;
+}
+
+static int t_nothing_left(void)
+{
+	static const char * const keys[] = {
+		"pmos", "amos", "adls", "kviews", "uviews", "pages",
+		"pages_wc", "pages_uc", "pinned", "dma_maps",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		if (!(stat_value(keys[i]) == 0))
+			return failf("%s = %ld", keys[i], stat_value(keys[i]));
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *dev = argc > 1 ? argv[1] : "/dev/dxgkpm_edu0";
+	int swap = argc > 2 && !strcmp(argv[2], "swap");
+
+	page = sysconf(_SC_PAGESIZE);
+	fd = open(dev, O_RDWR);
+	if (fd < 0) {
+		fail("open-device", "%s: %s", dev, strerror(errno));
+		return 1;
+	}
+	run("user-view-dma-mdl-cached", t_mdl_cached);
+	run("user-view-dma-mdl-write-combined", t_mdl_wc);
+	run("user-view-dma-mdl-uncached", t_mdl_uc);
+	run("user-view-dma-contiguous-write-combined", t_contig_wc);
+	run("user-view-dma-section-cached", t_section_cached);
+	run("kernel-and-user-views-agree", t_views_agree);
+	run("section-two-processes-cached", t_section_two_cached);
+	run("section-two-processes-write-combined", t_section_two_wc);
+	run("section-protection", t_section_protection);
+	if (swap)
+		run("section-paging", t_section_paging);
+	run("iospace-kernel-view-of-edu-bar", t_iospace_kernel_view);
+	run("iospace-outside-bars-refused", t_iospace_refused);
+	run("user-view-of-unzeroed-refused", t_dont_zero_refused);
+	run("user-view-outlives-destroy", t_view_outlives_destroy);
+	run("other-process-and-exit", t_other_process);
+	run("nothing-left", t_nothing_left);
+	close(fd);
+	return failed > 100 ? 100 : failed;
+}
