@@ -25,7 +25,8 @@ static void dxgkpm_adapter_release(struct dxgkpm_obj *obj)
 	struct dxgkpm_adapter *adapter =
 		container_of(obj, struct dxgkpm_adapter, obj);
 
-	WARN_ON(!list_empty(&adapter->pmos) || !list_empty(&adapter->amos));
+	WARN_ON(!list_empty(&adapter->pmos) || !list_empty(&adapter->amos) ||
+		!list_empty(&adapter->mem24s));
 	put_device(adapter->dev);
 	mutex_destroy(&adapter->lock);
 	kfree(adapter);
@@ -95,6 +96,7 @@ struct dxgkpm_adapter *dxgkpm_register_adapter(struct device *dev)
 	mutex_init(&adapter->lock);
 	INIT_LIST_HEAD(&adapter->pmos);
 	INIT_LIST_HEAD(&adapter->amos);
+	INIT_LIST_HEAD(&adapter->mem24s);
 	adapter->dev = dev;
 
 	mutex_lock(&dxgkpm_adapters_lock);
@@ -148,8 +150,9 @@ static struct dxgkpm_amo *dxgkpm_adapter_pop_amo(struct dxgkpm_adapter *adapter)
  * @adapter: from dxgkpm_register_adapter(); NULL and error pointers are
  *	ignored
  *
- * Every ADL, adapter memory object and physical memory object the driver
- * left on this adapter is freed, with a leak report naming each. Objects
+ * Every WDDM 2.4 allocation or mapping, ADL, adapter memory object and
+ * physical memory object the driver left on this adapter is freed, with a
+ * leak report naming each. Objects
  * created without an adapter are not touched: they belong to the module.
  *
  * Context: process context, may sleep.
@@ -179,7 +182,11 @@ void dxgkpm_unregister_adapter(struct dxgkpm_adapter *adapter)
 	mutex_unlock(&adapter->lock);
 	dxgkpm_handle_retire(&adapter->obj);
 
-	/* First cut the device off: ADLs and attachments on this adapter. */
+	/*
+	 * First the WDDM 2.4 allocations and mappings, which are built on the
+	 * objects below; then cut the device off: ADLs and attachments.
+	 */
+	leaked += dxgkpm_wddm24_teardown(adapter, name);
 	while ((amo = dxgkpm_adapter_pop_amo(adapter))) {
 		pmo = amo->pmo;
 		mutex_lock(&pmo->lock);

@@ -41,16 +41,6 @@ static_assert(DXGKPM_ALLOC_CONTIGUOUS_CHUNKS ==
 static_assert(DXGKPM_ALLOC_FAST_LARGE_PAGES == MM_ALLOCATE_FAST_LARGE_PAGES);
 static_assert(DXGKPM_ALLOC_AND_HOT_REMOVE == MM_ALLOCATE_AND_HOT_REMOVE);
 
-static u64 dxgkpm_h2u(HANDLE handle)
-{
-	return (u64)(uintptr_t)handle;
-}
-
-static HANDLE dxgkpm_u2h(u64 value)
-{
-	return (HANDLE)(uintptr_t)value;
-}
-
 /**
  * dxgkpm_ntstatus() - NTSTATUS for a native error
  * @err: 0 or -errno from the native API
@@ -88,8 +78,15 @@ NTSTATUS dxgkpm_ntstatus(int err)
 	}
 }
 
-/* Log a refused call once in a while and turn its error into a status. */
-static NTSTATUS dxgkpm_refuse(const char *call, const char *what, int err)
+/**
+ * dxgkpm_refuse() - log a refused call, ratelimited, and give its status
+ * @call: the callback's DXGK name
+ * @what: why it is refused
+ * @err: the -errno
+ *
+ * Return: dxgkpm_ntstatus(@err).
+ */
+NTSTATUS dxgkpm_refuse(const char *call, const char *what, int err)
 {
 	pr_warn_ratelimited("%s: %s: %pe\n", call, what, ERR_PTR(err));
 	return dxgkpm_ntstatus(err);
@@ -465,6 +462,12 @@ int dxgkpm_query_interface(struct dxgkpm_adapter *adapter,
 	iface->DxgkCbUnmapPhysicalMemory = dxgkpm_cb_unmap;
 	iface->DxgkCbAllocateAdl = dxgkpm_cb_allocate_adl;
 	iface->DxgkCbFreeAdl = dxgkpm_cb_free_adl;
+	iface->DxgkCbAllocateContiguousMemory = dxgkpm_cb_allocate_contiguous;
+	iface->DxgkCbFreeContiguousMemory = dxgkpm_cb_free_contiguous;
+	iface->DxgkCbAllocatePagesForMdl = dxgkpm_cb_allocate_pages_for_mdl;
+	iface->DxgkCbFreePagesFromMdl = dxgkpm_cb_free_pages_from_mdl;
+	iface->DxgkCbMapMdlToIoMmu = dxgkpm_cb_map_mdl_to_iommu;
+	iface->DxgkCbUnmapMdlFromIoMmu = dxgkpm_cb_unmap_mdl_from_iommu;
 	dxgkpm_adapter_put(adapter);
 	return 0;
 }

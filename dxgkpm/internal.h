@@ -8,6 +8,7 @@
  *   adapter  <── pmo (owner, if created with an adapter)
  *   adapter  <── amo ──> pmo
  *   adl ──> (owned by its amo, freed before it)
+ *   adapter  <── WDDM 2.4 allocation ──> pmo, amo (wddm24.c)
  *   user VMA ──> view file ──> pmo
  *
  * Locking: adapter->lock protects the adapter's lists; pmo->lock protects
@@ -35,12 +36,15 @@
  * @DXGKPM_KIND_ADAPTER: struct dxgkpm_adapter (DXGKRNL_INTERFACE::DeviceHandle)
  * @DXGKPM_KIND_PMO: struct dxgkpm_pmo (hPhysicalMemoryObject)
  * @DXGKPM_KIND_AMO: struct dxgkpm_amo (hAdapterMemoryObject)
+ * @DXGKPM_KIND_MEM24: a WDDM 2.4 allocation or mapping (hMemoryHandle,
+ *	wddm24.c)
  * @DXGKPM_KIND_COUNT: number of kinds
  */
 enum dxgkpm_kind {
 	DXGKPM_KIND_ADAPTER = 1,
 	DXGKPM_KIND_PMO,
 	DXGKPM_KIND_AMO,
+	DXGKPM_KIND_MEM24,
 	DXGKPM_KIND_COUNT,
 };
 
@@ -74,9 +78,10 @@ void dxgkpm_handles_exit(void);
  * @obj: handle and reference.
  * @dev: the device; a reference is held.
  * @node: in the global adapter list.
- * @lock: protects @pmos, @amos and @dead.
+ * @lock: protects @pmos, @amos, @mem24s and @dead.
  * @pmos: objects created with this adapter (struct dxgkpm_pmo.owner_node).
  * @amos: adapter memory objects opened on it (struct dxgkpm_amo.adapter_node).
+ * @mem24s: WDDM 2.4 allocations and mappings made on it (wddm24.c).
  * @dead: set once unregistration has started; no new object may attach.
  * @space: the DMA space shared with linked adapters, or NULL: the DMA API
  *	on @dev.
@@ -89,6 +94,7 @@ struct dxgkpm_adapter {
 	struct mutex lock;	/* see above; nests inside pmo->lock */
 	struct list_head pmos;
 	struct list_head amos;
+	struct list_head mem24s;
 	bool dead;
 	struct dxgkpm_dma_space *space;
 	atomic_t mappings;
@@ -286,7 +292,29 @@ void dxgkpm_adl_free_all_locked(struct dxgkpm_amo *amo, const char *why);
 
 /* ddi.c */
 NTSTATUS dxgkpm_ntstatus(int err);
+NTSTATUS dxgkpm_refuse(const char *call, const char *what, int err);
 void dxgkpm_adl_fill_dxgk(struct dxgkpm_adl *adl);
+
+/* The DXGK layer's handles are dxgkpm handle values. */
+static inline u64 dxgkpm_h2u(HANDLE handle)
+{
+	return (u64)(uintptr_t)handle;
+}
+
+static inline HANDLE dxgkpm_u2h(u64 value)
+{
+	return (HANDLE)(uintptr_t)value;
+}
+
+/* wddm24.c: the WDDM 2.4 IOMMU isolation callbacks */
+DXGKCB_ALLOCATECONTIGUOUSMEMORY dxgkpm_cb_allocate_contiguous;
+DXGKCB_FREECONTIGUOUSMEMORY dxgkpm_cb_free_contiguous;
+DXGKCB_ALLOCATEPAGESFORMDL dxgkpm_cb_allocate_pages_for_mdl;
+DXGKCB_FREEPAGESFROMMDL dxgkpm_cb_free_pages_from_mdl;
+DXGKCB_MAPMDLTOIOMMU dxgkpm_cb_map_mdl_to_iommu;
+DXGKCB_UNMAPMDLFROMIOMMU dxgkpm_cb_unmap_mdl_from_iommu;
+unsigned int dxgkpm_wddm24_teardown(struct dxgkpm_adapter *adapter,
+				    const char *why);
 
 /* view.c, uview.c */
 void dxgkpm_kviews_free_all_locked(struct dxgkpm_pmo *pmo, const char *why);

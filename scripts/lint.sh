@@ -11,7 +11,8 @@ set -euo pipefail
 # Files that spell the Windows DXGK names (structure members, typedefs):
 # those names are the contract, so checkpatch's CamelCase and typedef
 # checks are off for them, and only for them.
-DDI_FILES="include/dxgkpm/d3dkmddi.h dxgkpm/ddi.c samples/edu/edu.h
+DDI_FILES="include/dxgkpm/d3dkmddi.h dxgkpm/ddi.c dxgkpm/wddm24.c
+	kunit/wddm24_test.c samples/edu/edu.h
 	samples/edu/edu_demo.c samples/edu/edu_ioctl.c samples/edu/edu_main.c"
 DDI_IGNORE=CAMELCASE,NEW_TYPEDEFS
 # User-space programs: the kernel's u32 and friends do not exist there.
@@ -21,7 +22,7 @@ USER_IGNORE=PREFER_KERNEL_TYPES
 cd "$DXGKPM_TOP"
 setup_tools
 kernel_source_fetch
-mapfile -t SOURCES < <(git ls-files '*.c' '*.h' 2>/dev/null ||
+mapfile -t SOURCES < <(git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null ||
 	find dxgkpm include kunit samples tests -name '*.[ch]')
 passed=0 failed=0
 result() {

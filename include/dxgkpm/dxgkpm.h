@@ -163,4 +163,7 @@ int dxgkpm_map_user(struct dxgkpm_pmo *pmo, size_t *offset, size_t *size,
 int dxgkpm_unmap_user(struct dxgkpm_pmo *pmo, unsigned long uaddr,
 		      size_t size);
 
+int dxgkpm_memory_dma_address(struct dxgkpm_adapter *adapter, void *memory,
+			      size_t offset, dma_addr_t *addr);
+
 #endif /* _DXGKPM_DXGKPM_H */
