@@ -58,6 +58,34 @@ struct dxgkpm_adapter *dxgkpm_adapter_get_live(struct dxgkpm_adapter *adapter)
 }
 
 /**
+ * dxgkpm_adapter_enter() - begin an operation that maps memory for an adapter
+ * @adapter: adapter
+ *
+ * Unregistration waits for every operation between dxgkpm_adapter_enter()
+ * and dxgkpm_adapter_exit(), so it never finds a mapping half made.
+ *
+ * Return: 0, or -ENODEV once unregistration has started (nothing held).
+ */
+int dxgkpm_adapter_enter(struct dxgkpm_adapter *adapter)
+{
+	down_read(&adapter->users);
+	if (READ_ONCE(adapter->dead)) {
+		up_read(&adapter->users);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+/**
+ * dxgkpm_adapter_exit() - end what dxgkpm_adapter_enter() began
+ * @adapter: adapter
+ */
+void dxgkpm_adapter_exit(struct dxgkpm_adapter *adapter)
+{
+	up_read(&adapter->users);
+}
+
+/**
  * dxgkpm_adapter_get_handle() - look up an adapter handle
  * @handle: value from a caller (DXGKRNL_INTERFACE::DeviceHandle)
  *
@@ -94,6 +122,7 @@ struct dxgkpm_adapter *dxgkpm_register_adapter(struct device *dev)
 	dxgkpm_obj_init(&adapter->obj, DXGKPM_KIND_ADAPTER,
 			dxgkpm_adapter_release);
 	mutex_init(&adapter->lock);
+	init_rwsem(&adapter->users);
 	INIT_LIST_HEAD(&adapter->pmos);
 	INIT_LIST_HEAD(&adapter->amos);
 	INIT_LIST_HEAD(&adapter->mem24s);
@@ -178,9 +207,12 @@ void dxgkpm_unregister_adapter(struct dxgkpm_adapter *adapter)
 		mutex_unlock(&adapter->lock);
 		return;
 	}
-	adapter->dead = true;
+	WRITE_ONCE(adapter->dead, true);
 	mutex_unlock(&adapter->lock);
 	dxgkpm_handle_retire(&adapter->obj);
+	/* Let operations that were mapping memory for it finish. */
+	down_write(&adapter->users);
+	up_write(&adapter->users);
 
 	/*
 	 * First the WDDM 2.4 allocations and mappings, which are built on the

@@ -63,8 +63,10 @@ int dxgkpm_amo_open_locked(struct dxgkpm_pmo *pmo,
 		return -ENOENT;
 	if (pmo->amo)
 		return -EBUSY;
-	if (!dxgkpm_adapter_get_live(adapter))
-		return -ENODEV;
+	ret = dxgkpm_adapter_enter(adapter);
+	if (ret)
+		return ret;
+	dxgkpm_obj_get(&adapter->obj);
 
 	amo = kzalloc(sizeof(*amo), GFP_KERNEL);
 	if (!amo) {
@@ -84,14 +86,11 @@ int dxgkpm_amo_open_locked(struct dxgkpm_pmo *pmo,
 	if (ret)
 		goto err_dma_unmap;
 
+	/* Unregistration waits for us, so the adapter is still alive. */
 	mutex_lock(&adapter->lock);
-	if (adapter->dead) {
-		mutex_unlock(&adapter->lock);
-		ret = -ENODEV;
-		goto err_retire_amo;
-	}
 	list_add_tail(&amo->adapter_node, &adapter->amos);
 	mutex_unlock(&adapter->lock);
+	dxgkpm_adapter_exit(adapter);
 
 	dxgkpm_obj_get(&pmo->obj);
 	pmo->amo = amo;
@@ -101,13 +100,12 @@ int dxgkpm_amo_open_locked(struct dxgkpm_pmo *pmo,
 	*amop = amo;
 	return 0;
 
-err_retire_amo:
-	dxgkpm_handle_retire(&amo->obj);
 err_dma_unmap:
 	pmo->ops->dma_unmap(amo);
 err_free_amo:
 	kfree(amo);
 err_put_adapter:
+	dxgkpm_adapter_exit(adapter);
 	dxgkpm_adapter_put(adapter);
 	return ret;
 }

@@ -78,20 +78,6 @@ NTSTATUS dxgkpm_ntstatus(int err)
 	}
 }
 
-/**
- * dxgkpm_refuse() - log a refused call, ratelimited, and give its status
- * @call: the callback's DXGK name
- * @what: why it is refused
- * @err: the -errno
- *
- * Return: dxgkpm_ntstatus(@err).
- */
-NTSTATUS dxgkpm_refuse(const char *call, const char *what, int err)
-{
-	pr_warn_ratelimited("%s: %s: %pe\n", call, what, ERR_PTR(err));
-	return dxgkpm_ntstatus(err);
-}
-
 /* Sections are anonymous here: no name, no directory to create one in. */
 static bool dxgkpm_section_unnamed(const OBJECT_ATTRIBUTES *attrs)
 {

@@ -23,6 +23,7 @@
 #include <linux/list.h>
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
+#include <linux/rwsem.h>
 #include <linux/scatterlist.h>
 #include <linux/types.h>
 
@@ -86,6 +87,8 @@ void dxgkpm_handles_exit(void);
  * @space: the DMA space shared with linked adapters, or NULL: the DMA API
  *	on @dev.
  * @mappings: live DMA mappings for this adapter (dmaspace.c).
+ * @users: held for reading by operations that attach new mappings to the
+ *	adapter (dxgkpm_adapter_enter()); unregistration drains them.
  */
 struct dxgkpm_adapter {
 	struct dxgkpm_obj obj;
@@ -98,10 +101,13 @@ struct dxgkpm_adapter {
 	bool dead;
 	struct dxgkpm_dma_space *space;
 	atomic_t mappings;
+	struct rw_semaphore users;
 };
 
 struct dxgkpm_adapter *dxgkpm_adapter_get_live(struct dxgkpm_adapter *a);
 struct dxgkpm_adapter *dxgkpm_adapter_get_handle(u64 handle);
+int dxgkpm_adapter_enter(struct dxgkpm_adapter *adapter);
+void dxgkpm_adapter_exit(struct dxgkpm_adapter *adapter);
 void dxgkpm_adapter_put(struct dxgkpm_adapter *adapter);
 void dxgkpm_adapters_exit(void);
 
@@ -292,7 +298,16 @@ void dxgkpm_adl_free_all_locked(struct dxgkpm_amo *amo, const char *why);
 
 /* ddi.c */
 NTSTATUS dxgkpm_ntstatus(int err);
-NTSTATUS dxgkpm_refuse(const char *call, const char *what, int err);
+/*
+ * Log a refused DXGK call, ratelimited per call site (so that a burst from
+ * one callback hides no other), and give its NTSTATUS.
+ */
+#define dxgkpm_refuse(call, what, err) ({				\
+	int __dxgkpm_err = (err);					\
+	pr_warn_ratelimited("%s: %s: %pe\n", (call), (what),		\
+			    ERR_PTR(__dxgkpm_err));			\
+	dxgkpm_ntstatus(__dxgkpm_err);					\
+})
 void dxgkpm_adl_fill_dxgk(struct dxgkpm_adl *adl);
 
 /* The DXGK layer's handles are dxgkpm handle values. */

@@ -824,17 +824,24 @@ dxgkpm_cb_map_mdl_to_iommu(IN_CONST_HANDLE hAdapter,
 	}
 	if (ret)
 		goto err_put_mem;
-	ret = dxgkpm_mem24_map_pages(mem);
+	/* Unregistration must not find this mapping half made. */
+	ret = dxgkpm_adapter_enter(mem->adapter);
 	if (ret)
 		goto err_put_pages;
+	ret = dxgkpm_mem24_map_pages(mem);
+	if (ret)
+		goto err_exit_adapter;
 	ret = dxgkpm_mem24_publish(mem, &handle);
 	if (ret)
 		goto err_unmap_pages;
+	dxgkpm_adapter_exit(mem->adapter);
 	args->hMemoryHandle = dxgkpm_u2h(handle);
 	return STATUS_SUCCESS;
 
 err_unmap_pages:
 	dxgkpm_mem24_unmap_pages(mem);
+err_exit_adapter:
+	dxgkpm_adapter_exit(mem->adapter);
 err_put_pages:
 	dxgkpm_mem24_put_pages(mem);
 err_put_mem:

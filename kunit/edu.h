@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * QEMU's edu PCI device (1234:11e8) as a DMA master for the KUnit suites.
+ *
+ * The KUnit machine (kunit/qemu_x86_64.py) has two of them behind an
+ * emulated Intel IOMMU. A suite registers the driver in its suite_init,
+ * takes the devices it needs with dxgkpm_edu_get() (skipping the test when
+ * one is missing) and unregisters the driver in its suite_exit, so that
+ * CONFIG_DMA_API_DEBUG checks for mappings left on the devices at unbind.
+ */
+#ifndef _DXGKPM_KUNIT_EDU_H
+#define _DXGKPM_KUNIT_EDU_H
+
+#include <linux/mutex.h>
+#include <linux/types.h>
+
+struct pci_dev;
+
+/* Devices handed out, in probe (PCI bus) order. */
+#define DXGKPM_EDU_MAX		2
+/*
+ * Size of the device's internal buffer, the other end of every transfer; a
+ * transfer must end before its last byte (see edu.c).
+ */
+#define DXGKPM_EDU_BUF_SIZE	4096
+/* Bytes dxgkpm_edu_copy() moves per pair of transfers. */
+#define DXGKPM_EDU_CHUNK	(DXGKPM_EDU_BUF_SIZE / 2)
+/* Width of the device's DMA addresses (QEMU's default dma_mask). */
+#define DXGKPM_EDU_DMA_BITS	28
+
+/**
+ * struct dxgkpm_edu - a bound edu device
+ * @pdev: the PCI device; &pdev->dev is what a test registers as an adapter.
+ *	Its DMA mask is DMA_BIT_MASK(DXGKPM_EDU_DMA_BITS).
+ * @regs: BAR0, the device's registers.
+ * @index: position in probe order, below DXGKPM_EDU_MAX.
+ * @lock: serialises use of the DMA engine.
+ */
+struct dxgkpm_edu {
+	struct pci_dev *pdev;
+	void __iomem *regs;
+	unsigned int index;
+	struct mutex lock;	/* the DMA engine */
+};
+
+int dxgkpm_edu_register(void);
+void dxgkpm_edu_unregister(void);
+struct dxgkpm_edu *dxgkpm_edu_get(unsigned int index);
+int dxgkpm_edu_dma_to_buf(struct dxgkpm_edu *edu, size_t buf_offset,
+			  dma_addr_t src, size_t len);
+int dxgkpm_edu_dma_from_buf(struct dxgkpm_edu *edu, size_t buf_offset,
+			    dma_addr_t dst, size_t len);
+int dxgkpm_edu_copy(struct dxgkpm_edu *edu, dma_addr_t dst, dma_addr_t src,
+		    size_t len);
+
+#endif /* _DXGKPM_KUNIT_EDU_H */

@@ -1,0 +1,1053 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * KUnit suite for the WDDM 2.4 IOMMU isolation callbacks (dxgkpm/wddm24.c),
+ * called the way a display miniport calls them: through the
+ * DXGKRNL_INTERFACE that dxgkpm_query_interface() fills, on adapters
+ * registered for QEMU's edu devices behind the emulated IOMMU. The device
+ * reads and writes the memory by DMA at the addresses
+ * dxgkpm_memory_dma_address() gives.
+ */
+
+#include <kunit/resource.h>
+#include <kunit/test.h>
+#include <linux/dma-mapping.h>
+#include <linux/gfp.h>
+#include <linux/limits.h>
+#include <linux/mm.h>
+#include <linux/pci.h>
+#include <linux/pfn.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+
+#include "../dxgkpm/internal.h"
+#include "edu.h"
+
+KUNIT_DEFINE_ACTION_WRAPPER(w24_unregister_adapter, dxgkpm_unregister_adapter,
+			    struct dxgkpm_adapter *);
+
+/* What a test needs of one adapter. */
+struct w24 {
+	struct dxgkpm_edu *edu;
+	struct dxgkpm_adapter *adapter;
+	DXGKRNL_INTERFACE iface;
+	HANDLE h;	/* hAdapter: iface.DeviceHandle */
+};
+
+#define W24_LIMIT	(SZ_4G - PAGE_SIZE)
+#define W24_EDU_MASK	DMA_BIT_MASK(DXGKPM_EDU_DMA_BITS)
+
+/* Nothing is registered or alive in dxgkpm. */
+static bool w24_idle(void)
+{
+	return dxgkpm_stats_idle() &&
+	       !atomic_long_read(&dxgkpm_stats.adapters);
+}
+
+#define W24_EXPECT_STAT(test, counter, value)				\
+	KUNIT_EXPECT_EQ_MSG(test,					\
+			    atomic_long_read(&dxgkpm_stats.counter),	\
+			    (long)(value), "dxgkpm_stats.%s", #counter)
+
+/* Every object, page and mapping is gone; adapters may remain. */
+static void w24_expect_no_memory(struct kunit *test)
+{
+	W24_EXPECT_STAT(test, pmos, 0);
+	W24_EXPECT_STAT(test, amos, 0);
+	W24_EXPECT_STAT(test, adls, 0);
+	W24_EXPECT_STAT(test, kviews, 0);
+	W24_EXPECT_STAT(test, uviews, 0);
+	W24_EXPECT_STAT(test, pages, 0);
+	W24_EXPECT_STAT(test, pages_wc, 0);
+	W24_EXPECT_STAT(test, pages_uc, 0);
+	W24_EXPECT_STAT(test, pinned, 0);
+	W24_EXPECT_STAT(test, dma_maps, 0);
+}
+
+static struct dxgkpm_edu *w24_edu_or_skip(struct kunit *test,
+					  unsigned int index)
+{
+	struct dxgkpm_edu *edu = dxgkpm_edu_get(index);
+
+	if (!edu)
+		kunit_skip(test,
+			   "edu device %u absent: the machine needs -device edu behind -device intel-iommu (kunit/qemu_x86_64.py)",
+			   index);
+	return edu;
+}
+
+/*
+ * Register an adapter for edu device @index and get its interface. The
+ * adapter is unregistered when the test ends, unless the test does it first
+ * with kunit_release_action().
+ */
+static struct w24 *w24_setup(struct kunit *test, unsigned int index)
+{
+	struct w24 *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	DXGKRNL_INTERFACE *iface;
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	iface = &w->iface;
+	w->edu = w24_edu_or_skip(test, index);
+	w->adapter = dxgkpm_register_adapter(&w->edu->pdev->dev);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, w->adapter);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							w24_unregister_adapter,
+							w->adapter), 0);
+	memset(iface, 0xa5, sizeof(*iface));
+	iface->Size = sizeof(*iface);
+	iface->Version = DXGKDDI_INTERFACE_VERSION_WDDM2_9;
+	KUNIT_ASSERT_EQ(test, dxgkpm_query_interface(w->adapter, iface), 0);
+	w->h = iface->DeviceHandle;
+	KUNIT_ASSERT_NOT_NULL(test, w->h);
+	KUNIT_ASSERT_NOT_NULL(test, iface->DxgkCbAllocateContiguousMemory);
+	KUNIT_ASSERT_NOT_NULL(test, iface->DxgkCbFreeContiguousMemory);
+	KUNIT_ASSERT_NOT_NULL(test, iface->DxgkCbAllocatePagesForMdl);
+	KUNIT_ASSERT_NOT_NULL(test, iface->DxgkCbFreePagesFromMdl);
+	KUNIT_ASSERT_NOT_NULL(test, iface->DxgkCbMapMdlToIoMmu);
+	KUNIT_ASSERT_NOT_NULL(test, iface->DxgkCbUnmapMdlFromIoMmu);
+	/* The rest of the 2.4 group is not dxgkpm's. */
+	KUNIT_EXPECT_NULL(test, iface->DxgkCbPinFrameBufferForSave);
+	KUNIT_EXPECT_NULL(test, iface->DxgkCbUnpinFrameBufferForSave);
+	KUNIT_EXPECT_NULL(test, iface->DxgkCbMapFrameBufferPointer);
+	KUNIT_EXPECT_NULL(test, iface->DxgkCbUnmapFrameBufferPointer);
+	KUNIT_EXPECT_NULL(test, iface->DxgkCbReportDiagnostic);
+	return w;
+}
+
+static u8 w24_pattern(u32 seed, size_t i)
+{
+	return (u8)(seed ^ (i * 31) ^ (i >> 8));
+}
+
+static void w24_fill(u8 *p, size_t bytes, u32 seed)
+{
+	size_t i;
+
+	for (i = 0; i < bytes; i++)
+		p[i] = w24_pattern(seed, i);
+}
+
+/* Device address of byte @offset of 2.4 memory, checked for the device. */
+static dma_addr_t w24_dma(struct kunit *test, struct w24 *w, HANDLE memory,
+			  size_t offset)
+{
+	dma_addr_t addr;
+
+	KUNIT_ASSERT_EQ(test, dxgkpm_memory_dma_address(w->adapter, memory,
+							offset, &addr), 0);
+	KUNIT_ASSERT_LE_MSG(test, addr, W24_EDU_MASK,
+			    "byte %zu at %pad is beyond the device's mask",
+			    offset, &addr);
+	return addr;
+}
+
+/*
+ * Have the device copy @len bytes of 2.4 memory into other 2.4 memory, at
+ * the addresses dxgkpm gives for each byte: in pieces that cross no page
+ * (only the bytes of one page are known to be consecutive for the device)
+ * and fit the device's buffer.
+ */
+static void w24_device_copy(struct kunit *test, struct w24 *w,
+			    HANDLE dst, size_t dst_off,
+			    HANDLE src, size_t src_off, size_t len)
+{
+	size_t done, piece;
+	dma_addr_t s, d;
+
+	/* What the CPU wrote must be in memory, write-combined or not. */
+	wmb();
+	for (done = 0; done < len; done += piece) {
+		s = w24_dma(test, w, src, src_off + done);
+		d = w24_dma(test, w, dst, dst_off + done);
+		piece = min_t(size_t, len - done, DXGKPM_EDU_CHUNK);
+		piece = min_t(size_t, piece, PAGE_SIZE - offset_in_page(s));
+		piece = min_t(size_t, piece, PAGE_SIZE - offset_in_page(d));
+		KUNIT_ASSERT_EQ(test, dxgkpm_edu_copy(w->edu, d, s, piece), 0);
+	}
+}
+
+static NTSTATUS w24_alloc_contig(struct w24 *w,
+				 DXGKARGCB_ALLOCATECONTIGUOUSMEMORY *args,
+				 size_t bytes, DXGK_MEMORY_CACHING_TYPE type)
+{
+	memset(args, 0, sizeof(*args));
+	args->NumberOfBytes = bytes;
+	args->HighestAcceptableAddress.QuadPart = SZ_4G - 1;
+	args->CacheType = type;
+	return w->iface.DxgkCbAllocateContiguousMemory(w->h, args);
+}
+
+static NTSTATUS w24_free_contig(struct w24 *w, HANDLE memory)
+{
+	DXGKARGCB_FREECONTIGUOUSMEMORY args = { .hMemoryHandle = memory };
+
+	return w->iface.DxgkCbFreeContiguousMemory(w->h, &args);
+}
+
+static NTSTATUS w24_alloc_pages(struct w24 *w,
+				DXGKARGCB_ALLOCATEPAGESFORMDL *args,
+				size_t bytes, DXGK_MEMORY_CACHING_TYPE type)
+{
+	memset(args, 0, sizeof(*args));
+	args->HighAddress.QuadPart = SZ_4G - 1;
+	args->TotalBytes = bytes;
+	args->CacheType = type;
+	return w->iface.DxgkCbAllocatePagesForMdl(w->h, args);
+}
+
+static NTSTATUS w24_free_pages(struct w24 *w, HANDLE memory)
+{
+	DXGKARGCB_FREEPAGESFROMMDL args = { .hMemoryHandle = memory };
+
+	return w->iface.DxgkCbFreePagesFromMdl(w->h, &args);
+}
+
+static NTSTATUS w24_map(struct w24 *w, MDL *mdl, HANDLE *memory)
+{
+	DXGKARGCB_MAPMDLTOIOMMU args = { .pMdl = mdl };
+	NTSTATUS status;
+
+	status = w->iface.DxgkCbMapMdlToIoMmu(w->h, &args);
+	*memory = args.hMemoryHandle;
+	return status;
+}
+
+static void w24_unmap(struct w24 *w, HANDLE memory)
+{
+	DXGKARGCB_UNMAPMDLFROMIOMMU args = { .hMemoryHandle = memory };
+
+	w->iface.DxgkCbUnmapMdlFromIoMmu(w->h, &args);
+}
+
+static void w24_free_page(void *page)
+{
+	__free_page(page);
+}
+
+/* A zeroed page of the test's own, freed when the test ends. */
+static struct page *w24_alloc_page(struct kunit *test)
+{
+	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, w24_free_page,
+							page), 0);
+	return page;
+}
+
+/* An MDL over @pages, describing @len bytes from @offset in the first. */
+static MDL *w24_mdl(struct kunit *test, struct page **pages,
+		    unsigned int npages, size_t offset, size_t len)
+{
+	PVOID va = (PVOID)(uintptr_t)offset;
+	PPFN_NUMBER pfns;
+	unsigned int i;
+	MDL *mdl;
+
+	KUNIT_ASSERT_EQ(test, ADDRESS_AND_SIZE_TO_SPAN_PAGES(va, len), npages);
+	mdl = kunit_kzalloc(test, MmSizeOfMdl(va, len), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, mdl);
+	MmInitializeMdl(mdl, va, len);
+	pfns = MmGetMdlPfnArray(mdl);
+	for (i = 0; i < npages; i++)
+		pfns[i] = page_to_pfn(pages[i]);
+	return mdl;
+}
+
+/* The byte at @offset of the pages an MDL spans. */
+static u8 *w24_span_byte(struct page **pages, size_t offset)
+{
+	return (u8 *)page_address(pages[offset >> PAGE_SHIFT]) +
+	       offset_in_page(offset);
+}
+
+static const DXGK_MEMORY_CACHING_TYPE w24_cache_types[] = {
+	DXGK_MEMORY_CACHING_TYPE_NON_CACHED,
+	DXGK_MEMORY_CACHING_TYPE_CACHED,
+	DXGK_MEMORY_CACHING_TYPE_WRITE_COMBINED,
+};
+
+static void w24_cache_desc(const DXGK_MEMORY_CACHING_TYPE *type, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s",
+		 dxgkpm_caching_name((enum dxgkpm_caching)*type));
+}
+
+KUNIT_ARRAY_PARAM(w24_cache, w24_cache_types, w24_cache_desc);
+
+/*
+ * Contiguous memory of each cache type: zeroed, physically contiguous in
+ * its window without crossing its boundary, contiguous for the device too,
+ * and really read and written by the device at those addresses.
+ */
+static void dxgkpm_wddm24_contiguous(struct kunit *test)
+{
+	const DXGK_MEMORY_CACHING_TYPE *type = test->param_value;
+	const size_t bytes = 2 * PAGE_SIZE + 512;
+	const unsigned int npages = 3;
+	DXGKARGCB_ALLOCATECONTIGUOUSMEMORY src, dst;
+	phys_addr_t low = SZ_16M, high = SZ_512M - 1, start, last;
+	unsigned long pfn;
+	dma_addr_t addr, base;
+	struct w24 *w;
+	unsigned int i;
+
+	KUNIT_ASSERT_TRUE_MSG(test, w24_idle(),
+			      "dxgkpm holds objects before the test");
+	w = w24_setup(test, 0);
+
+	memset(&src, 0, sizeof(src));
+	src.NumberOfBytes = bytes;
+	src.LowestAcceptableAddress.QuadPart = low;
+	src.HighestAcceptableAddress.QuadPart = high;
+	src.BoundaryAddressMultiple.QuadPart = SZ_64K;
+	src.CacheType = *type;
+	src.hMemoryHandle = (HANDLE)0x1;
+	KUNIT_ASSERT_EQ(test, w->iface.DxgkCbAllocateContiguousMemory(w->h, &src),
+			STATUS_SUCCESS);
+	KUNIT_ASSERT_NOT_NULL(test, src.hMemoryHandle);
+	KUNIT_ASSERT_NOT_NULL(test, src.pMemory);
+	KUNIT_EXPECT_TRUE(test, PAGE_ALIGNED(src.pMemory));
+	KUNIT_EXPECT_NULL_MSG(test, memchr_inv(src.pMemory, 0, bytes),
+			      "contiguous memory must be zeroed");
+	W24_EXPECT_STAT(test, pmos, 1);
+	W24_EXPECT_STAT(test, adls, 1);
+	W24_EXPECT_STAT(test, kviews, 1);
+	W24_EXPECT_STAT(test, dma_maps, 1);
+	W24_EXPECT_STAT(test, pages_uc,
+			*type == DXGK_MEMORY_CACHING_TYPE_NON_CACHED ? npages : 0);
+	W24_EXPECT_STAT(test, pages_wc,
+			*type == DXGK_MEMORY_CACHING_TYPE_WRITE_COMBINED ?
+			npages : 0);
+
+	/* Physically contiguous, inside the window, across no boundary. */
+	KUNIT_ASSERT_TRUE(test, is_vmalloc_addr(src.pMemory));
+	pfn = vmalloc_to_pfn(src.pMemory);
+	for (i = 1; i < npages; i++)
+		KUNIT_EXPECT_EQ_MSG(test,
+				    vmalloc_to_pfn(src.pMemory + i * PAGE_SIZE),
+				    pfn + i, "page %u is not contiguous", i);
+	start = PFN_PHYS(pfn);
+	last = start + npages * PAGE_SIZE - 1;
+	KUNIT_EXPECT_GE(test, start, low);
+	KUNIT_EXPECT_LE(test, last, high);
+	KUNIT_EXPECT_EQ_MSG(test, start / SZ_64K, last / SZ_64K,
+			    "%pa..%pa crosses a 64 KiB boundary", &start,
+			    &last);
+
+	/* One range for the device as well. */
+	base = w24_dma(test, w, src.hMemoryHandle, 0);
+	KUNIT_EXPECT_TRUE(test, PAGE_ALIGNED(base));
+	for (i = 1; i < npages; i++)
+		KUNIT_EXPECT_EQ(test, w24_dma(test, w, src.hMemoryHandle,
+					      i * PAGE_SIZE),
+				base + i * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, w24_dma(test, w, src.hMemoryHandle, bytes - 1),
+			base + bytes - 1);
+	KUNIT_EXPECT_EQ(test, dxgkpm_memory_dma_address(w->adapter,
+							src.hMemoryHandle,
+							bytes, &addr),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, addr, DMA_MAPPING_ERROR);
+
+	/* The device copies the CPU's bytes from one block into another. */
+	KUNIT_ASSERT_EQ(test, w24_alloc_contig(w, &dst, bytes, *type),
+			STATUS_SUCCESS);
+	w24_fill(src.pMemory, PAGE_SIZE + 256, 0xc0 + *type);
+	w24_device_copy(test, w, dst.hMemoryHandle, 0, src.hMemoryHandle, 0,
+			PAGE_SIZE + 256);
+	KUNIT_EXPECT_EQ_MSG(test, memcmp(dst.pMemory, src.pMemory,
+					 PAGE_SIZE + 256), 0,
+			    "the device's copy differs");
+	KUNIT_EXPECT_NULL_MSG(test, memchr_inv(dst.pMemory + PAGE_SIZE + 256,
+					       0, bytes - PAGE_SIZE - 256),
+			      "the device wrote past the copy");
+
+	KUNIT_EXPECT_EQ(test, w24_free_contig(w, dst.hMemoryHandle),
+			STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, w24_free_contig(w, src.hMemoryHandle),
+			STATUS_SUCCESS);
+	/* Double free. */
+	KUNIT_EXPECT_EQ(test, w24_free_contig(w, src.hMemoryHandle),
+			STATUS_INVALID_HANDLE);
+	KUNIT_EXPECT_EQ(test, dxgkpm_memory_dma_address(w->adapter,
+							src.hMemoryHandle, 0,
+							&addr),
+			-EBADF);
+	w24_expect_no_memory(test);
+}
+
+/*
+ * Pages for an MDL of each cache type: an MDL dxgkpm owns whose accessors
+ * agree with the request, PFNs of zeroed pages inside the window, and the
+ * device reaching them at the addresses dxgkpm gives.
+ */
+static void dxgkpm_wddm24_pages_for_mdl(struct kunit *test)
+{
+	const DXGK_MEMORY_CACHING_TYPE *type = test->param_value;
+	const size_t bytes = 3 * PAGE_SIZE + 5;
+	DXGKARGCB_ALLOCATEPAGESFORMDL args, win;
+	phys_addr_t low = SZ_64M, high = SZ_128M - 1;
+	unsigned int i, j, npages;
+	PPFN_NUMBER pfns;
+	dma_addr_t addr;
+	struct w24 *w;
+	u8 *p0, *p1;
+
+	KUNIT_ASSERT_TRUE_MSG(test, w24_idle(),
+			      "dxgkpm holds objects before the test");
+	w = w24_setup(test, 0);
+
+	KUNIT_ASSERT_EQ(test, w24_alloc_pages(w, &args, bytes, *type),
+			STATUS_SUCCESS);
+	KUNIT_ASSERT_NOT_NULL(test, args.hMemoryHandle);
+	KUNIT_ASSERT_NOT_NULL(test, args.pMdl);
+	KUNIT_EXPECT_EQ(test, MmGetMdlByteCount(args.pMdl), (ULONG)bytes);
+	KUNIT_EXPECT_EQ(test, MmGetMdlByteOffset(args.pMdl), 0U);
+	KUNIT_EXPECT_TRUE(test, args.pMdl->MdlFlags & MDL_PAGES_LOCKED);
+	KUNIT_EXPECT_NULL(test, args.pMdl->Next);
+	KUNIT_EXPECT_EQ(test, (SIZE_T)args.pMdl->Size,
+			MmSizeOfMdl(NULL, bytes));
+	npages = ADDRESS_AND_SIZE_TO_SPAN_PAGES(MmGetMdlVirtualAddress(args.pMdl),
+						MmGetMdlByteCount(args.pMdl));
+	KUNIT_ASSERT_EQ(test, npages, 4U);
+	pfns = MmGetMdlPfnArray(args.pMdl);
+	for (i = 0; i < npages; i++) {
+		KUNIT_ASSERT_TRUE(test, pfn_valid(pfns[i]));
+		KUNIT_EXPECT_LE(test, PFN_PHYS(pfns[i]) + PAGE_SIZE - 1,
+				(phys_addr_t)SZ_4G - 1);
+		KUNIT_EXPECT_GT(test, page_ref_count(pfn_to_page(pfns[i])), 0);
+		KUNIT_EXPECT_NULL_MSG(test,
+				      memchr_inv(page_address(pfn_to_page(pfns[i])),
+						 0, PAGE_SIZE),
+				      "page %u is not zeroed", i);
+		for (j = 0; j < i; j++)
+			KUNIT_EXPECT_NE(test, pfns[i], pfns[j]);
+	}
+	W24_EXPECT_STAT(test, pages, npages);
+	W24_EXPECT_STAT(test, dma_maps, 1);
+	W24_EXPECT_STAT(test, kviews, 0);
+
+	/* The last page holds 5 bytes of the allocation. */
+	for (i = 0; i < npages; i++) {
+		addr = w24_dma(test, w, args.hMemoryHandle, i * PAGE_SIZE);
+		KUNIT_EXPECT_TRUE(test, PAGE_ALIGNED(addr));
+		KUNIT_EXPECT_EQ(test, w24_dma(test, w, args.hMemoryHandle,
+					      i * PAGE_SIZE + 4), addr + 4);
+	}
+	KUNIT_EXPECT_EQ(test, w24_dma(test, w, args.hMemoryHandle, bytes - 1),
+			w24_dma(test, w, args.hMemoryHandle, bytes - 5) + 4);
+	KUNIT_EXPECT_EQ(test, dxgkpm_memory_dma_address(w->adapter,
+							args.hMemoryHandle,
+							bytes, &addr),
+			-EINVAL);
+
+	/* Page 0, written by the CPU, copied by the device into page 1. */
+	p0 = page_address(pfn_to_page(pfns[0]));
+	p1 = page_address(pfn_to_page(pfns[1]));
+	w24_fill(p0, PAGE_SIZE, 0x3d + *type);
+	w24_device_copy(test, w, args.hMemoryHandle, PAGE_SIZE,
+			args.hMemoryHandle, 0, PAGE_SIZE);
+	KUNIT_EXPECT_EQ_MSG(test, memcmp(p1, p0, PAGE_SIZE), 0,
+			    "the device's copy differs");
+
+	/* A window above the first 64 MiB. */
+	memset(&win, 0, sizeof(win));
+	win.LowAddress.QuadPart = low;
+	win.HighAddress.QuadPart = high;
+	win.TotalBytes = 2 * PAGE_SIZE;
+	win.CacheType = *type;
+	KUNIT_ASSERT_EQ(test, w->iface.DxgkCbAllocatePagesForMdl(w->h, &win),
+			STATUS_SUCCESS);
+	pfns = MmGetMdlPfnArray(win.pMdl);
+	for (i = 0; i < 2; i++) {
+		KUNIT_EXPECT_GE(test, PFN_PHYS(pfns[i]), low);
+		KUNIT_EXPECT_LE(test, PFN_PHYS(pfns[i]) + PAGE_SIZE - 1, high);
+	}
+	KUNIT_EXPECT_EQ(test, w24_free_pages(w, win.hMemoryHandle),
+			STATUS_SUCCESS);
+
+	KUNIT_EXPECT_EQ(test, w24_free_pages(w, args.hMemoryHandle),
+			STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, w24_free_pages(w, args.hMemoryHandle),
+			STATUS_INVALID_HANDLE);
+	w24_expect_no_memory(test);
+}
+
+/*
+ * An MDL over pages the test allocated itself, from an offset inside the
+ * first one: mapped, referenced while mapped, read and written by the
+ * device, released at the unmap.
+ */
+static void dxgkpm_wddm24_map_mdl(struct kunit *test)
+{
+	const size_t offset = 256, len = 2 * PAGE_SIZE;
+	struct page *pages[3];
+	dma_addr_t addr;
+	HANDLE memory;
+	unsigned int i;
+	struct w24 *w;
+	size_t k;
+	MDL *mdl;
+
+	KUNIT_ASSERT_TRUE_MSG(test, w24_idle(),
+			      "dxgkpm holds objects before the test");
+	w = w24_setup(test, 0);
+	for (i = 0; i < ARRAY_SIZE(pages); i++)
+		pages[i] = w24_alloc_page(test);
+	mdl = w24_mdl(test, pages, ARRAY_SIZE(pages), offset, len);
+	KUNIT_ASSERT_EQ(test, MmGetMdlByteOffset(mdl), (ULONG)offset);
+
+	KUNIT_ASSERT_EQ(test, w24_map(w, mdl, &memory), STATUS_SUCCESS);
+	KUNIT_ASSERT_NOT_NULL(test, memory);
+	for (i = 0; i < ARRAY_SIZE(pages); i++)
+		KUNIT_EXPECT_EQ_MSG(test, page_ref_count(pages[i]), 2,
+				    "page %u is not referenced while mapped", i);
+	W24_EXPECT_STAT(test, dma_maps, 1);
+
+	addr = w24_dma(test, w, memory, 0);
+	KUNIT_EXPECT_EQ(test, offset_in_page(addr), offset);
+	addr = w24_dma(test, w, memory, PAGE_SIZE - offset);
+	KUNIT_EXPECT_EQ(test, offset_in_page(addr), 0UL);
+	w24_dma(test, w, memory, len - 1);
+	KUNIT_EXPECT_EQ(test, dxgkpm_memory_dma_address(w->adapter, memory, len,
+							&addr),
+			-EINVAL);
+
+	/*
+	 * The first half of the span, written by the CPU, copied by the
+	 * device into the second half: every page is read or written.
+	 */
+	for (k = 0; k < PAGE_SIZE; k++)
+		*w24_span_byte(pages, offset + k) = w24_pattern(0x71, k);
+	w24_device_copy(test, w, memory, PAGE_SIZE, memory, 0, PAGE_SIZE);
+	for (k = 0; k < PAGE_SIZE; k++) {
+		if (*w24_span_byte(pages, offset + PAGE_SIZE + k) !=
+		    w24_pattern(0x71, k)) {
+			KUNIT_FAIL(test, "byte %zu of the device's copy differs",
+				   k);
+			break;
+		}
+	}
+	KUNIT_EXPECT_NULL_MSG(test, memchr_inv(page_address(pages[0]), 0,
+					       offset),
+			      "the device wrote before the span");
+	KUNIT_EXPECT_NULL_MSG(test, memchr_inv(w24_span_byte(pages,
+							     offset + len),
+					       0, PAGE_SIZE - offset),
+			      "the device wrote after the span");
+
+	w24_unmap(w, memory);
+	for (i = 0; i < ARRAY_SIZE(pages); i++)
+		KUNIT_EXPECT_EQ_MSG(test, page_ref_count(pages[i]), 1,
+				    "page %u is still referenced", i);
+	W24_EXPECT_STAT(test, dma_maps, 0);
+	/* A stale handle changes nothing. */
+	w24_unmap(w, memory);
+	for (i = 0; i < ARRAY_SIZE(pages); i++)
+		KUNIT_EXPECT_EQ(test, page_ref_count(pages[i]), 1);
+
+	/* The same MDL can be mapped again. */
+	KUNIT_ASSERT_EQ(test, w24_map(w, mdl, &memory), STATUS_SUCCESS);
+	w24_unmap(w, memory);
+	w24_expect_no_memory(test);
+}
+
+static void w24_free_pages_order1(void *page)
+{
+	__free_pages(page, 1);
+}
+
+/*
+ * MDLs that must be refused, with nothing mapped and no reference left:
+ * bad headers, and PFNs that are not pages in use. A tail page of a
+ * compound page is a page in use.
+ */
+static void dxgkpm_wddm24_map_mdl_bad(struct kunit *test)
+{
+	DXGKARGCB_MAPMDLTOIOMMU args = { .hMemoryHandle = (HANDLE)0x1 };
+	struct page *pages[2], *block;
+	HANDLE memory;
+	struct w24 *w;
+	MDL *mdl;
+
+	KUNIT_ASSERT_TRUE_MSG(test, w24_idle(),
+			      "dxgkpm holds objects before the test");
+	w = w24_setup(test, 0);
+	pages[0] = w24_alloc_page(test);
+	pages[1] = w24_alloc_page(test);
+
+	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbMapMdlToIoMmu(w->h, NULL),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbMapMdlToIoMmu(w->h, &args),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_NULL(test, args.hMemoryHandle);
+
+	mdl = w24_mdl(test, pages, 2, 0, 2 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbMapMdlToIoMmu(NULL, &args),
+			STATUS_INVALID_PARAMETER);
+	args.pMdl = mdl;
+	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbMapMdlToIoMmu(NULL, &args),
+			STATUS_INVALID_HANDLE);
+	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbMapMdlToIoMmu((HANDLE)0x1234,
+							   &args),
+			STATUS_INVALID_HANDLE);
+
+	/* Zero, out-of-page and overflowing sizes. */
+	mdl->ByteCount = 0;
+	KUNIT_EXPECT_EQ(test, w24_map(w, mdl, &memory),
+			STATUS_INVALID_PARAMETER);
+	mdl->ByteCount = PAGE_SIZE;
+	mdl->ByteOffset = PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, w24_map(w, mdl, &memory),
+			STATUS_INVALID_PARAMETER);
+	mdl->ByteOffset = PAGE_SIZE - 1;
+	mdl->ByteCount = U32_MAX;
+	KUNIT_EXPECT_EQ(test, w24_map(w, mdl, &memory),
+			STATUS_INVALID_PARAMETER);
+	mdl->ByteOffset = 0;
+	mdl->ByteCount = W24_LIMIT + 1;
+	KUNIT_EXPECT_EQ(test, w24_map(w, mdl, &memory),
+			STATUS_INVALID_PARAMETER);
+	/* Within the limit, but the header is far too small for it. */
+	mdl->ByteCount = W24_LIMIT;
+	KUNIT_EXPECT_EQ(test, w24_map(w, mdl, &memory),
+			STATUS_INVALID_PARAMETER);
+	/* A span longer than the PFN array Size holds. */
+	mdl->ByteCount = 2 * PAGE_SIZE + 1;
+	KUNIT_EXPECT_EQ(test, w24_map(w, mdl, &memory),
+			STATUS_INVALID_PARAMETER);
+	mdl->ByteCount = 2 * PAGE_SIZE;
+	mdl->Size = 0;
+	KUNIT_EXPECT_EQ(test, w24_map(w, mdl, &memory),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_NULL(test, memory);
+	mdl->Size = (CSHORT)MmSizeOfMdl(NULL, 2 * PAGE_SIZE);
+
+	/* PFNs beyond RAM: the reference on the good page is given back. */
+	MmGetMdlPfnArray(mdl)[1] = PHYS_PFN(SZ_1T);
+	KUNIT_EXPECT_EQ(test, w24_map(w, mdl, &memory),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, page_ref_count(pages[0]), 1);
+	MmGetMdlPfnArray(mdl)[1] = ULONG_MAX;
+	KUNIT_EXPECT_EQ(test, w24_map(w, mdl, &memory),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, page_ref_count(pages[0]), 1);
+	/* A reserved page: the kernel's zero page. */
+	MmGetMdlPfnArray(mdl)[1] = page_to_pfn(ZERO_PAGE(0));
+	KUNIT_EXPECT_EQ(test, w24_map(w, mdl, &memory),
+			STATUS_INVALID_PARAMETER);
+
+	/* The second page of a non-compound block has no reference count. */
+	block = alloc_pages(GFP_KERNEL, 1);
+	KUNIT_ASSERT_NOT_NULL(test, block);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							w24_free_pages_order1,
+							block), 0);
+	MmGetMdlPfnArray(mdl)[1] = page_to_pfn(block + 1);
+	KUNIT_EXPECT_EQ(test, w24_map(w, mdl, &memory),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, page_ref_count(pages[0]), 1);
+	KUNIT_EXPECT_EQ(test, page_ref_count(block), 1);
+	W24_EXPECT_STAT(test, dma_maps, 0);
+
+	/* The tail page of a compound page is mapped, its folio held. */
+	block = alloc_pages(GFP_KERNEL | __GFP_COMP, 1);
+	KUNIT_ASSERT_NOT_NULL(test, block);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							w24_free_pages_order1,
+							block), 0);
+	MmGetMdlPfnArray(mdl)[1] = page_to_pfn(block + 1);
+	KUNIT_ASSERT_EQ(test, w24_map(w, mdl, &memory), STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, folio_ref_count(page_folio(block)), 2);
+	KUNIT_EXPECT_EQ(test, page_ref_count(pages[0]), 2);
+	w24_unmap(w, memory);
+	KUNIT_EXPECT_EQ(test, folio_ref_count(page_folio(block)), 1);
+	KUNIT_EXPECT_EQ(test, page_ref_count(pages[0]), 1);
+
+	/* Unmapping with bad arguments changes nothing. */
+	w->iface.DxgkCbUnmapMdlFromIoMmu(w->h, NULL);
+	w24_unmap(w, NULL);
+	w24_unmap(w, (HANDLE)0x1234);
+	w24_expect_no_memory(test);
+}
+
+/*
+ * Allocation arguments that must be refused, with the outputs cleared and
+ * nothing allocated.
+ */
+static void dxgkpm_wddm24_bad_args(struct kunit *test)
+{
+	DXGKARGCB_ALLOCATECONTIGUOUSMEMORY contig;
+	DXGKARGCB_ALLOCATEPAGESFORMDL pages;
+	DXGKARGCB_FREECONTIGUOUSMEMORY fc = { };
+	DXGKARGCB_FREEPAGESFROMMDL fp = { };
+	static const ULONG bad_flags[] = { 0x80, 0x200, 0x80000000 };
+	unsigned int i;
+	struct w24 *w;
+
+	KUNIT_ASSERT_TRUE_MSG(test, w24_idle(),
+			      "dxgkpm holds objects before the test");
+	w = w24_setup(test, 0);
+
+	/* NULL arguments to every callback. */
+	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocateContiguousMemory(w->h, NULL),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbFreeContiguousMemory(w->h, NULL),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocatePagesForMdl(w->h, NULL),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbFreePagesFromMdl(w->h, NULL),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbMapMdlToIoMmu(w->h, NULL),
+			STATUS_INVALID_PARAMETER);
+	w->iface.DxgkCbUnmapMdlFromIoMmu(w->h, NULL);
+
+	/* Bad adapters. */
+	memset(&contig, 0, sizeof(contig));
+	contig.NumberOfBytes = PAGE_SIZE;
+	contig.HighestAcceptableAddress.QuadPart = -1;
+	contig.CacheType = DXGK_MEMORY_CACHING_TYPE_CACHED;
+	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocateContiguousMemory(NULL,
+								      &contig),
+			STATUS_INVALID_HANDLE);
+	KUNIT_EXPECT_EQ(test,
+			w->iface.DxgkCbAllocateContiguousMemory((HANDLE)0x1234,
+							       &contig),
+			STATUS_INVALID_HANDLE);
+	memset(&pages, 0, sizeof(pages));
+	pages.HighAddress.QuadPart = -1;
+	pages.TotalBytes = PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocatePagesForMdl(NULL, &pages),
+			STATUS_INVALID_HANDLE);
+	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbFreeContiguousMemory(NULL, &fc),
+			STATUS_INVALID_HANDLE);
+	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbFreePagesFromMdl(NULL, &fp),
+			STATUS_INVALID_HANDLE);
+	KUNIT_EXPECT_EQ(test, w24_free_contig(w, NULL), STATUS_INVALID_HANDLE);
+	KUNIT_EXPECT_EQ(test, w24_free_pages(w, NULL), STATUS_INVALID_HANDLE);
+
+	/* Contiguous memory: sizes, cache type, window, boundary. */
+	KUNIT_EXPECT_EQ(test, w24_alloc_contig(w, &contig, 0,
+					       DXGK_MEMORY_CACHING_TYPE_CACHED),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, w24_alloc_contig(w, &contig, SIZE_MAX,
+					       DXGK_MEMORY_CACHING_TYPE_CACHED),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, w24_alloc_contig(w, &contig, PAGE_SIZE,
+					       (DXGK_MEMORY_CACHING_TYPE)3),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, w24_alloc_contig(w, &contig, PAGE_SIZE,
+					       (DXGK_MEMORY_CACHING_TYPE)-1),
+			STATUS_INVALID_PARAMETER);
+	memset(&contig, 0, sizeof(contig));
+	contig.NumberOfBytes = 2 * PAGE_SIZE;
+	contig.LowestAcceptableAddress.QuadPart = SZ_16M;
+	contig.HighestAcceptableAddress.QuadPart = SZ_16M + PAGE_SIZE - 1;
+	contig.CacheType = DXGK_MEMORY_CACHING_TYPE_CACHED;
+	contig.hMemoryHandle = (HANDLE)0x1;
+	contig.pMemory = (PVOID)0x1;
+	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocateContiguousMemory(w->h,
+								      &contig),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_NULL(test, contig.hMemoryHandle);
+	KUNIT_EXPECT_NULL(test, contig.pMemory);
+	contig.HighestAcceptableAddress.QuadPart = SZ_16M - 1;
+	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocateContiguousMemory(w->h,
+								      &contig),
+			STATUS_INVALID_PARAMETER);
+	contig.HighestAcceptableAddress.QuadPart = SZ_4G - 1;
+	contig.BoundaryAddressMultiple.QuadPart = 3 * PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocateContiguousMemory(w->h,
+								      &contig),
+			STATUS_INVALID_PARAMETER);
+	contig.BoundaryAddressMultiple.QuadPart = PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocateContiguousMemory(w->h,
+								      &contig),
+			STATUS_INVALID_PARAMETER);
+
+	/* Pages for an MDL: sizes, the limit, cache type, flags, window. */
+	KUNIT_EXPECT_EQ(test, w24_alloc_pages(w, &pages, 0,
+					      DXGK_MEMORY_CACHING_TYPE_CACHED),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, w24_alloc_pages(w, &pages, W24_LIMIT + 1,
+					      DXGK_MEMORY_CACHING_TYPE_CACHED),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, w24_alloc_pages(w, &pages, SZ_4G,
+					      DXGK_MEMORY_CACHING_TYPE_CACHED),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, w24_alloc_pages(w, &pages, SIZE_MAX,
+					      DXGK_MEMORY_CACHING_TYPE_CACHED),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, w24_alloc_pages(w, &pages, PAGE_SIZE,
+					      (DXGK_MEMORY_CACHING_TYPE)3),
+			STATUS_INVALID_PARAMETER);
+	for (i = 0; i < ARRAY_SIZE(bad_flags); i++) {
+		memset(&pages, 0, sizeof(pages));
+		pages.HighAddress.QuadPart = -1;
+		pages.TotalBytes = PAGE_SIZE;
+		pages.CacheType = DXGK_MEMORY_CACHING_TYPE_CACHED;
+		pages.Flags = bad_flags[i];
+		pages.hMemoryHandle = (HANDLE)0x1;
+		pages.pMdl = (PMDL)0x1;
+		KUNIT_EXPECT_EQ_MSG(test,
+				    w->iface.DxgkCbAllocatePagesForMdl(w->h, &pages),
+				    STATUS_INVALID_PARAMETER,
+				    "Flags %#x", bad_flags[i]);
+		KUNIT_EXPECT_NULL(test, pages.hMemoryHandle);
+		KUNIT_EXPECT_NULL(test, pages.pMdl);
+	}
+	pages.Flags = MM_ALLOCATE_FAST_LARGE_PAGES |
+		      MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS;
+	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocatePagesForMdl(w->h, &pages),
+			STATUS_NOT_SUPPORTED);
+	pages.Flags = MM_ALLOCATE_AND_HOT_REMOVE;
+	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocatePagesForMdl(w->h, &pages),
+			STATUS_NOT_SUPPORTED);
+	pages.Flags = 0;
+	pages.SkipBytes.QuadPart = PAGE_SIZE / 2;
+	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocatePagesForMdl(w->h, &pages),
+			STATUS_INVALID_PARAMETER);
+	pages.SkipBytes.QuadPart = 0;
+	pages.LowAddress.QuadPart = SZ_64M;
+	pages.HighAddress.QuadPart = SZ_32M;
+	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocatePagesForMdl(w->h, &pages),
+			STATUS_INVALID_PARAMETER);
+	/* Contiguous chunks of SkipBytes need TotalBytes a multiple of it. */
+	pages.LowAddress.QuadPart = 0;
+	pages.HighAddress.QuadPart = -1;
+	pages.Flags = MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS;
+	pages.SkipBytes.QuadPart = 2 * PAGE_SIZE;
+	pages.TotalBytes = 3 * PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocatePagesForMdl(w->h, &pages),
+			STATUS_INVALID_PARAMETER);
+
+	w24_expect_no_memory(test);
+}
+
+/*
+ * hMemoryHandle is checked on every call: a handle of another adapter, of
+ * another kind of allocation, of another kind of object, forged or stale is
+ * refused and the memory stays.
+ */
+static void dxgkpm_wddm24_handles(struct kunit *test)
+{
+	DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT create;
+	DXGKARGCB_DESTROY_PHYSICAL_MEMORY_OBJECT destroy;
+	DXGKARGCB_ALLOCATECONTIGUOUSMEMORY contig;
+	DXGKARGCB_ALLOCATEPAGESFORMDL pages;
+	DXGKARGCB_FREECONTIGUOUSMEMORY fc;
+	HANDLE mapping, forged[3];
+	struct w24 *a, *b;
+	struct page *page;
+	dma_addr_t addr;
+	unsigned int i;
+	MDL *mdl;
+
+	KUNIT_ASSERT_TRUE_MSG(test, w24_idle(),
+			      "dxgkpm holds objects before the test");
+	a = w24_setup(test, 0);
+	b = w24_setup(test, 1);
+	page = w24_alloc_page(test);
+	mdl = w24_mdl(test, &page, 1, 0, PAGE_SIZE);
+
+	KUNIT_ASSERT_EQ(test, w24_alloc_contig(a, &contig, PAGE_SIZE,
+					       DXGK_MEMORY_CACHING_TYPE_CACHED),
+			STATUS_SUCCESS);
+	KUNIT_ASSERT_EQ(test, w24_alloc_pages(a, &pages, PAGE_SIZE,
+					      DXGK_MEMORY_CACHING_TYPE_CACHED),
+			STATUS_SUCCESS);
+	KUNIT_ASSERT_EQ(test, w24_map(a, mdl, &mapping), STATUS_SUCCESS);
+
+	/* Another adapter's handle. */
+	KUNIT_EXPECT_EQ(test, w24_free_contig(b, contig.hMemoryHandle),
+			STATUS_INVALID_HANDLE);
+	KUNIT_EXPECT_EQ(test, w24_free_pages(b, pages.hMemoryHandle),
+			STATUS_INVALID_HANDLE);
+	w24_unmap(b, mapping);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 2);
+	KUNIT_EXPECT_EQ(test, dxgkpm_memory_dma_address(b->adapter,
+							contig.hMemoryHandle,
+							0, &addr),
+			-EBADF);
+
+	/* Another kind of allocation. */
+	KUNIT_EXPECT_EQ(test, w24_free_contig(a, pages.hMemoryHandle),
+			STATUS_INVALID_HANDLE);
+	KUNIT_EXPECT_EQ(test, w24_free_contig(a, mapping),
+			STATUS_INVALID_HANDLE);
+	KUNIT_EXPECT_EQ(test, w24_free_pages(a, contig.hMemoryHandle),
+			STATUS_INVALID_HANDLE);
+	KUNIT_EXPECT_EQ(test, w24_free_pages(a, mapping),
+			STATUS_INVALID_HANDLE);
+	w24_unmap(a, contig.hMemoryHandle);
+	w24_unmap(a, pages.hMemoryHandle);
+
+	/* Handles of other kinds of objects, and the other way round. */
+	memset(&create, 0, sizeof(create));
+	create.hAdapter = a->h;
+	create.Size = PAGE_SIZE;
+	create.Type = DXGK_PHYSICAL_MEMORY_TYPE_MDL;
+	create.CacheType = DXGK_MEMORY_CACHING_TYPE_CACHED;
+	create.Mdl.HighAddress.QuadPart = -1;
+	KUNIT_ASSERT_EQ(test,
+			a->iface.DxgkCbCreatePhysicalMemoryObject(&create),
+			STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, w24_free_contig(a, create.hPhysicalMemoryObject),
+			STATUS_INVALID_HANDLE);
+	KUNIT_EXPECT_EQ(test, w24_free_pages(a, create.hAdapterMemoryObject),
+			STATUS_INVALID_HANDLE);
+	KUNIT_EXPECT_EQ(test, w24_free_contig(a, a->h), STATUS_INVALID_HANDLE);
+	fc.hMemoryHandle = contig.hMemoryHandle;
+	KUNIT_EXPECT_EQ(test,
+			a->iface.DxgkCbFreeContiguousMemory(contig.hMemoryHandle,
+							   &fc),
+			STATUS_INVALID_HANDLE);
+	destroy.hPhysicalMemoryObject = contig.hMemoryHandle;
+	destroy.hAdapterMemoryObject = NULL;
+	a->iface.DxgkCbDestroyPhysicalMemoryObject(&destroy);
+	destroy.hPhysicalMemoryObject = create.hPhysicalMemoryObject;
+	destroy.hAdapterMemoryObject = create.hAdapterMemoryObject;
+	a->iface.DxgkCbDestroyPhysicalMemoryObject(&destroy);
+
+	/* Forged: another generation, another index, another kind. */
+	forged[0] = dxgkpm_u2h(dxgkpm_h2u(contig.hMemoryHandle) ^ BIT_ULL(40));
+	forged[1] = dxgkpm_u2h(dxgkpm_h2u(contig.hMemoryHandle) + 1);
+	forged[2] = dxgkpm_u2h(dxgkpm_h2u(contig.hMemoryHandle) ^ BIT_ULL(63));
+	for (i = 0; i < ARRAY_SIZE(forged); i++) {
+		if (forged[i] == pages.hMemoryHandle || forged[i] == mapping)
+			continue;
+		KUNIT_EXPECT_EQ_MSG(test, w24_free_contig(a, forged[i]),
+				    STATUS_INVALID_HANDLE, "forged handle %u",
+				    i);
+		KUNIT_EXPECT_EQ(test, dxgkpm_memory_dma_address(a->adapter,
+								forged[i], 0,
+								&addr),
+				-EBADF);
+	}
+
+	/* All of it still alive. */
+	W24_EXPECT_STAT(test, pmos, 2);
+	W24_EXPECT_STAT(test, dma_maps, 3);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 2);
+	w24_dma(test, a, contig.hMemoryHandle, 0);
+	w24_dma(test, a, pages.hMemoryHandle, 0);
+	w24_dma(test, a, mapping, 0);
+	KUNIT_EXPECT_EQ(test, dxgkpm_memory_dma_address(NULL, mapping, 0,
+							&addr),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, dxgkpm_memory_dma_address(a->adapter, mapping, 0,
+							NULL),
+			-EINVAL);
+
+	KUNIT_EXPECT_EQ(test, w24_free_contig(a, contig.hMemoryHandle),
+			STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, w24_free_pages(a, pages.hMemoryHandle),
+			STATUS_SUCCESS);
+	w24_unmap(a, mapping);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+
+	/* Stale. */
+	KUNIT_EXPECT_EQ(test, w24_free_contig(a, contig.hMemoryHandle),
+			STATUS_INVALID_HANDLE);
+	KUNIT_EXPECT_EQ(test, w24_free_pages(a, pages.hMemoryHandle),
+			STATUS_INVALID_HANDLE);
+	KUNIT_EXPECT_EQ(test, dxgkpm_memory_dma_address(a->adapter, mapping, 0,
+							&addr),
+			-EBADF);
+	w24_expect_no_memory(test);
+}
+
+/*
+ * An adapter unregistered with 2.4 allocations and mappings alive frees
+ * them all, gives the caller's pages their references back, and leaves
+ * nothing behind.
+ */
+static void dxgkpm_wddm24_unregister(struct kunit *test)
+{
+	DXGKARGCB_ALLOCATECONTIGUOUSMEMORY contig;
+	DXGKARGCB_ALLOCATEPAGESFORMDL pages;
+	struct page *mine[2];
+	HANDLE mapping;
+	struct w24 *w;
+	MDL *mdl;
+
+	KUNIT_ASSERT_TRUE_MSG(test, w24_idle(),
+			      "dxgkpm holds objects before the test");
+	w = w24_setup(test, 0);
+	mine[0] = w24_alloc_page(test);
+	mine[1] = w24_alloc_page(test);
+	mdl = w24_mdl(test, mine, 2, 0, 2 * PAGE_SIZE);
+
+	KUNIT_ASSERT_EQ(test,
+			w24_alloc_contig(w, &contig, 2 * PAGE_SIZE,
+					 DXGK_MEMORY_CACHING_TYPE_WRITE_COMBINED),
+			STATUS_SUCCESS);
+	KUNIT_ASSERT_EQ(test,
+			w24_alloc_pages(w, &pages, 3 * PAGE_SIZE,
+					DXGK_MEMORY_CACHING_TYPE_NON_CACHED),
+			STATUS_SUCCESS);
+	KUNIT_ASSERT_EQ(test, w24_map(w, mdl, &mapping), STATUS_SUCCESS);
+	W24_EXPECT_STAT(test, pmos, 2);
+	W24_EXPECT_STAT(test, amos, 2);
+	W24_EXPECT_STAT(test, adls, 2);
+	W24_EXPECT_STAT(test, kviews, 1);
+	W24_EXPECT_STAT(test, pages, 5);
+	W24_EXPECT_STAT(test, pages_wc, 2);
+	W24_EXPECT_STAT(test, pages_uc, 3);
+	W24_EXPECT_STAT(test, dma_maps, 3);
+	KUNIT_EXPECT_EQ(test, page_ref_count(mine[0]), 2);
+
+	kunit_release_action(test, w24_unregister_adapter, w->adapter);
+	KUNIT_EXPECT_TRUE(test, w24_idle());
+	W24_EXPECT_STAT(test, adapters, 0);
+	w24_expect_no_memory(test);
+	KUNIT_EXPECT_EQ(test, page_ref_count(mine[0]), 1);
+	KUNIT_EXPECT_EQ(test, page_ref_count(mine[1]), 1);
+
+	/* The adapter's handle went with it. */
+	KUNIT_EXPECT_EQ(test, w24_free_contig(w, contig.hMemoryHandle),
+			STATUS_INVALID_HANDLE);
+	w24_unmap(w, mapping);
+	KUNIT_EXPECT_EQ(test, page_ref_count(mine[0]), 1);
+}
+
+/* Runs last: whatever the earlier tests did, dxgkpm must hold nothing. */
+static void dxgkpm_wddm24_idle_after(struct kunit *test)
+{
+	W24_EXPECT_STAT(test, adapters, 0);
+	w24_expect_no_memory(test);
+}
+
+static int dxgkpm_wddm24_suite_init(struct kunit_suite *suite)
+{
+	return dxgkpm_edu_register();
+}
+
+static void dxgkpm_wddm24_suite_exit(struct kunit_suite *suite)
+{
+	dxgkpm_edu_unregister();
+}
+
+static struct kunit_case dxgkpm_wddm24_cases[] = {
+	KUNIT_CASE_PARAM(dxgkpm_wddm24_contiguous, w24_cache_gen_params),
+	KUNIT_CASE_PARAM(dxgkpm_wddm24_pages_for_mdl, w24_cache_gen_params),
+	KUNIT_CASE(dxgkpm_wddm24_map_mdl),
+	KUNIT_CASE(dxgkpm_wddm24_map_mdl_bad),
+	KUNIT_CASE(dxgkpm_wddm24_bad_args),
+	KUNIT_CASE(dxgkpm_wddm24_handles),
+	KUNIT_CASE(dxgkpm_wddm24_unregister),
+	KUNIT_CASE(dxgkpm_wddm24_idle_after),
+	{}
+};
+
+static struct kunit_suite dxgkpm_wddm24_suite = {
+	.name = "dxgkpm_wddm24",
+	.suite_init = dxgkpm_wddm24_suite_init,
+	.suite_exit = dxgkpm_wddm24_suite_exit,
+	.test_cases = dxgkpm_wddm24_cases,
+};
+
+kunit_test_suite(dxgkpm_wddm24_suite);
