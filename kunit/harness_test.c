@@ -13,78 +13,11 @@
 #include <linux/pci.h>
 #include <linux/string.h>
 
-#include "../dxgkpm/internal.h"
-#include "edu.h"
+#include "helpers.h"
 
 #define HARNESS_PAGES	4U
 #define HARNESS_CONTEXT	0xd8a1e55UL
 #define HARNESS_POISON	0xa5
-
-KUNIT_DEFINE_ACTION_WRAPPER(harness_unregister_adapter,
-			    dxgkpm_unregister_adapter,
-			    struct dxgkpm_adapter *);
-
-/* Nothing is registered or alive in dxgkpm. */
-static bool harness_idle(void)
-{
-	return dxgkpm_stats_idle() &&
-	       !atomic_long_read(&dxgkpm_stats.adapters);
-}
-
-#define HARNESS_EXPECT_ZERO(test, counter)				\
-	KUNIT_EXPECT_EQ_MSG(test,					\
-			    atomic_long_read(&dxgkpm_stats.counter), 0L, \
-			    "dxgkpm_stats.%s", #counter)
-
-static void harness_expect_all_zero(struct kunit *test)
-{
-	HARNESS_EXPECT_ZERO(test, adapters);
-	HARNESS_EXPECT_ZERO(test, pmos);
-	HARNESS_EXPECT_ZERO(test, amos);
-	HARNESS_EXPECT_ZERO(test, adls);
-	HARNESS_EXPECT_ZERO(test, kviews);
-	HARNESS_EXPECT_ZERO(test, pages);
-	HARNESS_EXPECT_ZERO(test, pages_wc);
-	HARNESS_EXPECT_ZERO(test, pages_uc);
-	HARNESS_EXPECT_ZERO(test, dma_maps);
-}
-
-/*
- * Register an adapter for @dev, unregistered when the test ends unless the
- * test does it first with kunit_release_action().
- */
-static struct dxgkpm_adapter *harness_register(struct kunit *test,
-					       struct device *dev)
-{
-	struct dxgkpm_adapter *adapter = dxgkpm_register_adapter(dev);
-
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, adapter);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
-							harness_unregister_adapter,
-							adapter), 0);
-	return adapter;
-}
-
-/* The edu device @index, or skip the test, saying why. */
-static struct dxgkpm_edu *harness_edu_or_skip(struct kunit *test,
-					      unsigned int index)
-{
-	struct dxgkpm_edu *edu = dxgkpm_edu_get(index);
-
-	if (!edu)
-		kunit_skip(test,
-			   "edu device %u absent: the machine needs -device edu behind -device intel-iommu (kunit/qemu_x86_64.py)",
-			   index);
-	return edu;
-}
-
-static void harness_fill(u32 *words, size_t bytes, u32 seed)
-{
-	size_t i;
-
-	for (i = 0; i < bytes / sizeof(*words); i++)
-		words[i] = seed ^ (i * 0x9e3779b9U);
-}
 
 /*
  * The round trip: a 4-page object created and opened for the edu device's
@@ -113,10 +46,10 @@ static void dxgkpm_harness_edu_roundtrip(struct kunit *test)
 	u8 *vaddr;
 	u32 i;
 
-	KUNIT_ASSERT_TRUE_MSG(test, harness_idle(),
+	KUNIT_ASSERT_TRUE_MSG(test, dxgkpm_kt_idle(),
 			      "dxgkpm holds objects before the test");
-	edu = harness_edu_or_skip(test, *index);
-	adapter = harness_register(test, &edu->pdev->dev);
+	edu = dxgkpm_kt_edu_or_skip(test, *index);
+	adapter = dxgkpm_kt_register(test, &edu->pdev->dev);
 
 	/* Torn down by the adapter's unregistration if the test fails. */
 	KUNIT_ASSERT_EQ(test, dxgkpm_pmo_create(&desc, adapter, &pmo, &amo), 0);
@@ -126,7 +59,7 @@ static void dxgkpm_harness_edu_roundtrip(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, size, desc.size);
 	KUNIT_EXPECT_NULL_MSG(test, memchr_inv(vaddr, 0, size),
 			      "a new object must be zeroed");
-	harness_fill((u32 *)vaddr, PAGE_SIZE, 0x5eed0000 | *index);
+	dxgkpm_kt_fill(vaddr, PAGE_SIZE, 0x5eed0000 | *index);
 	memset(vaddr + PAGE_SIZE, HARNESS_POISON, PAGE_SIZE);
 
 	KUNIT_ASSERT_EQ(test, dxgkpm_adl_alloc(amo, 0, size, 0, &adl), 0);
@@ -155,8 +88,8 @@ static void dxgkpm_harness_edu_roundtrip(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dxgkpm_adl_free(amo, adl), 0);
 	KUNIT_EXPECT_EQ(test, dxgkpm_unmap_kernel(pmo, vaddr, size), 0);
 	KUNIT_EXPECT_EQ(test, dxgkpm_pmo_destroy(pmo, amo), 0);
-	kunit_release_action(test, harness_unregister_adapter, adapter);
-	harness_expect_all_zero(test);
+	dxgkpm_kt_unregister_now(test, adapter);
+	dxgkpm_kt_expect_idle(test);
 }
 
 static const unsigned int harness_edu_index[] = { 0, 1 };
@@ -177,21 +110,21 @@ static void dxgkpm_harness_skip_without_edu(struct kunit *test)
 {
 	struct device *dev;
 
-	KUNIT_ASSERT_TRUE_MSG(test, harness_idle(),
+	KUNIT_ASSERT_TRUE_MSG(test, dxgkpm_kt_idle(),
 			      "dxgkpm holds objects before the test");
 	dev = kunit_device_register(test, "dxgkpm-harness");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
-	harness_register(test, dev);
+	dxgkpm_kt_register(test, dev);
 	KUNIT_ASSERT_EQ(test, atomic_long_read(&dxgkpm_stats.adapters), 1L);
 
-	harness_edu_or_skip(test, DXGKPM_EDU_MAX);
+	dxgkpm_kt_edu_or_skip(test, DXGKPM_EDU_MAX);
 	KUNIT_FAIL(test, "edu device %u exists", DXGKPM_EDU_MAX);
 }
 
 /* Runs last: whatever the earlier tests did, dxgkpm must hold nothing. */
 static void dxgkpm_harness_idle_after(struct kunit *test)
 {
-	harness_expect_all_zero(test);
+	dxgkpm_kt_expect_idle(test);
 }
 
 static int dxgkpm_harness_suite_init(struct kunit_suite *suite)

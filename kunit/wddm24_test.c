@@ -21,86 +21,21 @@
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
-#include "../dxgkpm/internal.h"
-#include "edu.h"
-
-KUNIT_DEFINE_ACTION_WRAPPER(w24_unregister_adapter, dxgkpm_unregister_adapter,
-			    struct dxgkpm_adapter *);
-
-/* What a test needs of one adapter. */
-struct w24 {
-	struct dxgkpm_edu *edu;
-	struct dxgkpm_adapter *adapter;
-	DXGKRNL_INTERFACE iface;
-	HANDLE h;	/* hAdapter: iface.DeviceHandle */
-};
+#include "helpers.h"
 
 #define W24_LIMIT	(SZ_4G - PAGE_SIZE)
 #define W24_EDU_MASK	DMA_BIT_MASK(DXGKPM_EDU_DMA_BITS)
 
-/* Nothing is registered or alive in dxgkpm. */
-static bool w24_idle(void)
-{
-	return dxgkpm_stats_idle() &&
-	       !atomic_long_read(&dxgkpm_stats.adapters);
-}
-
 #define W24_EXPECT_STAT(test, counter, value)				\
-	KUNIT_EXPECT_EQ_MSG(test,					\
-			    atomic_long_read(&dxgkpm_stats.counter),	\
-			    (long)(value), "dxgkpm_stats.%s", #counter)
+	KUNIT_EXPECT_EQ_MSG(test, DXGKPM_KT_STAT(counter), (long)(value),	\
+			    "dxgkpm_stats.%s", #counter)
 
-/* Every object, page and mapping is gone; adapters may remain. */
-static void w24_expect_no_memory(struct kunit *test)
+/* An adapter on edu device @index, with the 2.4 members of its interface. */
+static struct dxgkpm_kt *w24_setup(struct kunit *test, unsigned int index)
 {
-	W24_EXPECT_STAT(test, pmos, 0);
-	W24_EXPECT_STAT(test, amos, 0);
-	W24_EXPECT_STAT(test, adls, 0);
-	W24_EXPECT_STAT(test, kviews, 0);
-	W24_EXPECT_STAT(test, uviews, 0);
-	W24_EXPECT_STAT(test, pages, 0);
-	W24_EXPECT_STAT(test, pages_wc, 0);
-	W24_EXPECT_STAT(test, pages_uc, 0);
-	W24_EXPECT_STAT(test, pinned, 0);
-	W24_EXPECT_STAT(test, dma_maps, 0);
-}
+	struct dxgkpm_kt *w = dxgkpm_kt_setup(test, index);
+	DXGKRNL_INTERFACE *iface = &w->iface;
 
-static struct dxgkpm_edu *w24_edu_or_skip(struct kunit *test,
-					  unsigned int index)
-{
-	struct dxgkpm_edu *edu = dxgkpm_edu_get(index);
-
-	if (!edu)
-		kunit_skip(test,
-			   "edu device %u absent: the machine needs -device edu behind -device intel-iommu (kunit/qemu_x86_64.py)",
-			   index);
-	return edu;
-}
-
-/*
- * Register an adapter for edu device @index and get its interface. The
- * adapter is unregistered when the test ends, unless the test does it first
- * with kunit_release_action().
- */
-static struct w24 *w24_setup(struct kunit *test, unsigned int index)
-{
-	struct w24 *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
-	DXGKRNL_INTERFACE *iface;
-
-	KUNIT_ASSERT_NOT_NULL(test, w);
-	iface = &w->iface;
-	w->edu = w24_edu_or_skip(test, index);
-	w->adapter = dxgkpm_register_adapter(&w->edu->pdev->dev);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, w->adapter);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
-							w24_unregister_adapter,
-							w->adapter), 0);
-	memset(iface, 0xa5, sizeof(*iface));
-	iface->Size = sizeof(*iface);
-	iface->Version = DXGKDDI_INTERFACE_VERSION_WDDM2_9;
-	KUNIT_ASSERT_EQ(test, dxgkpm_query_interface(w->adapter, iface), 0);
-	w->h = iface->DeviceHandle;
-	KUNIT_ASSERT_NOT_NULL(test, w->h);
 	KUNIT_ASSERT_NOT_NULL(test, iface->DxgkCbAllocateContiguousMemory);
 	KUNIT_ASSERT_NOT_NULL(test, iface->DxgkCbFreeContiguousMemory);
 	KUNIT_ASSERT_NOT_NULL(test, iface->DxgkCbAllocatePagesForMdl);
@@ -130,7 +65,7 @@ static void w24_fill(u8 *p, size_t bytes, u32 seed)
 }
 
 /* Device address of byte @offset of 2.4 memory, checked for the device. */
-static dma_addr_t w24_dma(struct kunit *test, struct w24 *w, HANDLE memory,
+static dma_addr_t w24_dma(struct kunit *test, struct dxgkpm_kt *w, HANDLE memory,
 			  size_t offset)
 {
 	dma_addr_t addr;
@@ -149,7 +84,7 @@ static dma_addr_t w24_dma(struct kunit *test, struct w24 *w, HANDLE memory,
  * (only the bytes of one page are known to be consecutive for the device)
  * and fit the device's buffer.
  */
-static void w24_device_copy(struct kunit *test, struct w24 *w,
+static void w24_device_copy(struct kunit *test, struct dxgkpm_kt *w,
 			    HANDLE dst, size_t dst_off,
 			    HANDLE src, size_t src_off, size_t len)
 {
@@ -168,7 +103,7 @@ static void w24_device_copy(struct kunit *test, struct w24 *w,
 	}
 }
 
-static NTSTATUS w24_alloc_contig(struct w24 *w,
+static NTSTATUS w24_alloc_contig(struct dxgkpm_kt *w,
 				 DXGKARGCB_ALLOCATECONTIGUOUSMEMORY *args,
 				 size_t bytes, DXGK_MEMORY_CACHING_TYPE type)
 {
@@ -179,14 +114,14 @@ static NTSTATUS w24_alloc_contig(struct w24 *w,
 	return w->iface.DxgkCbAllocateContiguousMemory(w->h, args);
 }
 
-static NTSTATUS w24_free_contig(struct w24 *w, HANDLE memory)
+static NTSTATUS w24_free_contig(struct dxgkpm_kt *w, HANDLE memory)
 {
 	DXGKARGCB_FREECONTIGUOUSMEMORY args = { .hMemoryHandle = memory };
 
 	return w->iface.DxgkCbFreeContiguousMemory(w->h, &args);
 }
 
-static NTSTATUS w24_alloc_pages(struct w24 *w,
+static NTSTATUS w24_alloc_pages(struct dxgkpm_kt *w,
 				DXGKARGCB_ALLOCATEPAGESFORMDL *args,
 				size_t bytes, DXGK_MEMORY_CACHING_TYPE type)
 {
@@ -197,14 +132,14 @@ static NTSTATUS w24_alloc_pages(struct w24 *w,
 	return w->iface.DxgkCbAllocatePagesForMdl(w->h, args);
 }
 
-static NTSTATUS w24_free_pages(struct w24 *w, HANDLE memory)
+static NTSTATUS w24_free_pages(struct dxgkpm_kt *w, HANDLE memory)
 {
 	DXGKARGCB_FREEPAGESFROMMDL args = { .hMemoryHandle = memory };
 
 	return w->iface.DxgkCbFreePagesFromMdl(w->h, &args);
 }
 
-static NTSTATUS w24_map(struct w24 *w, MDL *mdl, HANDLE *memory)
+static NTSTATUS w24_map(struct dxgkpm_kt *w, MDL *mdl, HANDLE *memory)
 {
 	DXGKARGCB_MAPMDLTOIOMMU args = { .pMdl = mdl };
 	NTSTATUS status;
@@ -214,7 +149,7 @@ static NTSTATUS w24_map(struct w24 *w, MDL *mdl, HANDLE *memory)
 	return status;
 }
 
-static void w24_unmap(struct w24 *w, HANDLE memory)
+static void w24_unmap(struct dxgkpm_kt *w, HANDLE memory)
 {
 	DXGKARGCB_UNMAPMDLFROMIOMMU args = { .hMemoryHandle = memory };
 
@@ -291,10 +226,10 @@ static void dxgkpm_wddm24_contiguous(struct kunit *test)
 	phys_addr_t low = SZ_16M, high = SZ_512M - 1, start, last;
 	unsigned long pfn;
 	dma_addr_t addr, base;
-	struct w24 *w;
+	struct dxgkpm_kt *w;
 	unsigned int i;
 
-	KUNIT_ASSERT_TRUE_MSG(test, w24_idle(),
+	KUNIT_ASSERT_TRUE_MSG(test, dxgkpm_kt_idle(),
 			      "dxgkpm holds objects before the test");
 	w = w24_setup(test, 0);
 
@@ -376,7 +311,7 @@ static void dxgkpm_wddm24_contiguous(struct kunit *test)
 							src.hMemoryHandle, 0,
 							&addr),
 			-EBADF);
-	w24_expect_no_memory(test);
+	dxgkpm_kt_expect_no_memory(test);
 }
 
 /*
@@ -393,10 +328,10 @@ static void dxgkpm_wddm24_pages_for_mdl(struct kunit *test)
 	unsigned int i, j, npages;
 	PPFN_NUMBER pfns;
 	dma_addr_t addr;
-	struct w24 *w;
+	struct dxgkpm_kt *w;
 	u8 *p0, *p1;
 
-	KUNIT_ASSERT_TRUE_MSG(test, w24_idle(),
+	KUNIT_ASSERT_TRUE_MSG(test, dxgkpm_kt_idle(),
 			      "dxgkpm holds objects before the test");
 	w = w24_setup(test, 0);
 
@@ -473,7 +408,7 @@ static void dxgkpm_wddm24_pages_for_mdl(struct kunit *test)
 			STATUS_SUCCESS);
 	KUNIT_EXPECT_EQ(test, w24_free_pages(w, args.hMemoryHandle),
 			STATUS_INVALID_HANDLE);
-	w24_expect_no_memory(test);
+	dxgkpm_kt_expect_no_memory(test);
 }
 
 /*
@@ -488,11 +423,11 @@ static void dxgkpm_wddm24_map_mdl(struct kunit *test)
 	dma_addr_t addr;
 	HANDLE memory;
 	unsigned int i;
-	struct w24 *w;
+	struct dxgkpm_kt *w;
 	size_t k;
 	MDL *mdl;
 
-	KUNIT_ASSERT_TRUE_MSG(test, w24_idle(),
+	KUNIT_ASSERT_TRUE_MSG(test, dxgkpm_kt_idle(),
 			      "dxgkpm holds objects before the test");
 	w = w24_setup(test, 0);
 	for (i = 0; i < ARRAY_SIZE(pages); i++)
@@ -552,7 +487,7 @@ static void dxgkpm_wddm24_map_mdl(struct kunit *test)
 	/* The same MDL can be mapped again. */
 	KUNIT_ASSERT_EQ(test, w24_map(w, mdl, &memory), STATUS_SUCCESS);
 	w24_unmap(w, memory);
-	w24_expect_no_memory(test);
+	dxgkpm_kt_expect_no_memory(test);
 }
 
 static void w24_free_pages_order1(void *page)
@@ -570,10 +505,10 @@ static void dxgkpm_wddm24_map_mdl_bad(struct kunit *test)
 	DXGKARGCB_MAPMDLTOIOMMU args = { .hMemoryHandle = (HANDLE)0x1 };
 	struct page *pages[2], *block;
 	HANDLE memory;
-	struct w24 *w;
+	struct dxgkpm_kt *w;
 	MDL *mdl;
 
-	KUNIT_ASSERT_TRUE_MSG(test, w24_idle(),
+	KUNIT_ASSERT_TRUE_MSG(test, dxgkpm_kt_idle(),
 			      "dxgkpm holds objects before the test");
 	w = w24_setup(test, 0);
 	pages[0] = w24_alloc_page(test);
@@ -671,7 +606,7 @@ static void dxgkpm_wddm24_map_mdl_bad(struct kunit *test)
 	w->iface.DxgkCbUnmapMdlFromIoMmu(w->h, NULL);
 	w24_unmap(w, NULL);
 	w24_unmap(w, (HANDLE)0x1234);
-	w24_expect_no_memory(test);
+	dxgkpm_kt_expect_no_memory(test);
 }
 
 /*
@@ -686,9 +621,9 @@ static void dxgkpm_wddm24_bad_args(struct kunit *test)
 	DXGKARGCB_FREEPAGESFROMMDL fp = { };
 	static const ULONG bad_flags[] = { 0x80, 0x200, 0x80000000 };
 	unsigned int i;
-	struct w24 *w;
+	struct dxgkpm_kt *w;
 
-	KUNIT_ASSERT_TRUE_MSG(test, w24_idle(),
+	KUNIT_ASSERT_TRUE_MSG(test, dxgkpm_kt_idle(),
 			      "dxgkpm holds objects before the test");
 	w = w24_setup(test, 0);
 
@@ -824,7 +759,7 @@ static void dxgkpm_wddm24_bad_args(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocatePagesForMdl(w->h, &pages),
 			STATUS_INVALID_PARAMETER);
 
-	w24_expect_no_memory(test);
+	dxgkpm_kt_expect_no_memory(test);
 }
 
 /*
@@ -840,13 +775,13 @@ static void dxgkpm_wddm24_handles(struct kunit *test)
 	DXGKARGCB_ALLOCATEPAGESFORMDL pages;
 	DXGKARGCB_FREECONTIGUOUSMEMORY fc;
 	HANDLE mapping, forged[3];
-	struct w24 *a, *b;
+	struct dxgkpm_kt *a, *b;
 	struct page *page;
 	dma_addr_t addr;
 	unsigned int i;
 	MDL *mdl;
 
-	KUNIT_ASSERT_TRUE_MSG(test, w24_idle(),
+	KUNIT_ASSERT_TRUE_MSG(test, dxgkpm_kt_idle(),
 			      "dxgkpm holds objects before the test");
 	a = w24_setup(test, 0);
 	b = w24_setup(test, 1);
@@ -957,7 +892,7 @@ static void dxgkpm_wddm24_handles(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dxgkpm_memory_dma_address(a->adapter, mapping, 0,
 							&addr),
 			-EBADF);
-	w24_expect_no_memory(test);
+	dxgkpm_kt_expect_no_memory(test);
 }
 
 /*
@@ -971,10 +906,10 @@ static void dxgkpm_wddm24_unregister(struct kunit *test)
 	DXGKARGCB_ALLOCATEPAGESFORMDL pages;
 	struct page *mine[2];
 	HANDLE mapping;
-	struct w24 *w;
+	struct dxgkpm_kt *w;
 	MDL *mdl;
 
-	KUNIT_ASSERT_TRUE_MSG(test, w24_idle(),
+	KUNIT_ASSERT_TRUE_MSG(test, dxgkpm_kt_idle(),
 			      "dxgkpm holds objects before the test");
 	w = w24_setup(test, 0);
 	mine[0] = w24_alloc_page(test);
@@ -1000,10 +935,10 @@ static void dxgkpm_wddm24_unregister(struct kunit *test)
 	W24_EXPECT_STAT(test, dma_maps, 3);
 	KUNIT_EXPECT_EQ(test, page_ref_count(mine[0]), 2);
 
-	kunit_release_action(test, w24_unregister_adapter, w->adapter);
-	KUNIT_EXPECT_TRUE(test, w24_idle());
+	dxgkpm_kt_unregister_now(test, w->adapter);
+	KUNIT_EXPECT_TRUE(test, dxgkpm_kt_idle());
 	W24_EXPECT_STAT(test, adapters, 0);
-	w24_expect_no_memory(test);
+	dxgkpm_kt_expect_no_memory(test);
 	KUNIT_EXPECT_EQ(test, page_ref_count(mine[0]), 1);
 	KUNIT_EXPECT_EQ(test, page_ref_count(mine[1]), 1);
 
@@ -1018,7 +953,7 @@ static void dxgkpm_wddm24_unregister(struct kunit *test)
 static void dxgkpm_wddm24_idle_after(struct kunit *test)
 {
 	W24_EXPECT_STAT(test, adapters, 0);
-	w24_expect_no_memory(test);
+	dxgkpm_kt_expect_no_memory(test);
 }
 
 static int dxgkpm_wddm24_suite_init(struct kunit_suite *suite)

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Shared helpers of the dxgkpm KUnit suites (see helpers.h).
+ */
+
+#include <kunit/resource.h>
+#include <kunit/test.h>
+#include <linux/err.h>
+#include <linux/pci.h>
+#include <linux/string.h>
+
+#include "helpers.h"
+
+KUNIT_DEFINE_ACTION_WRAPPER(dxgkpm_kt_unregister, dxgkpm_unregister_adapter,
+			    struct dxgkpm_adapter *);
+
+/**
+ * dxgkpm_kt_edu_or_skip() - an edu device, or skip the test saying why
+ * @test: the test
+ * @index: which device, in PCI order
+ *
+ * Return: the device (the test does not return when it is missing).
+ */
+struct dxgkpm_edu *dxgkpm_kt_edu_or_skip(struct kunit *test,
+					 unsigned int index)
+{
+	struct dxgkpm_edu *edu = dxgkpm_edu_get(index);
+
+	if (!edu)
+		kunit_skip(test,
+			   "edu device %u absent: the machine needs -device edu behind -device intel-iommu (kunit/qemu_x86_64.py)",
+			   index);
+	return edu;
+}
+
+/**
+ * dxgkpm_kt_register() - register an adapter for the test's duration
+ * @test: the test
+ * @dev: device
+ *
+ * The adapter is unregistered when the test ends, unless the test does it
+ * first with dxgkpm_kt_unregister_now().
+ *
+ * Return: the adapter (the test fails and stops otherwise).
+ */
+struct dxgkpm_adapter *dxgkpm_kt_register(struct kunit *test,
+					  struct device *dev)
+{
+	struct dxgkpm_adapter *adapter = dxgkpm_register_adapter(dev);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, adapter);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							dxgkpm_kt_unregister,
+							adapter), 0);
+	return adapter;
+}
+
+/**
+ * dxgkpm_kt_unregister_now() - unregister an adapter of dxgkpm_kt_register()
+ * @test: the test
+ * @adapter: the adapter
+ *
+ * Runs its cleanup action now, instead of when the test ends.
+ */
+void dxgkpm_kt_unregister_now(struct kunit *test,
+			      struct dxgkpm_adapter *adapter)
+{
+	kunit_release_action(test, dxgkpm_kt_unregister, adapter);
+}
+
+/**
+ * dxgkpm_kt_setup() - an adapter on edu device @index, with its interface
+ * @test: the test
+ * @index: which edu device
+ *
+ * Return: the adapter's state, allocated for the test's duration.
+ */
+struct dxgkpm_kt *dxgkpm_kt_setup(struct kunit *test, unsigned int index)
+{
+	struct dxgkpm_kt *kt = kunit_kzalloc(test, sizeof(*kt), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, kt);
+	kt->edu = dxgkpm_kt_edu_or_skip(test, index);
+	kt->adapter = dxgkpm_kt_register(test, &kt->edu->pdev->dev);
+	memset(&kt->iface, 0xa5, sizeof(kt->iface));
+	kt->iface.Size = sizeof(kt->iface);
+	kt->iface.Version = DXGKDDI_INTERFACE_VERSION_WDDM2_9;
+	KUNIT_ASSERT_EQ(test, dxgkpm_query_interface(kt->adapter, &kt->iface),
+			0);
+	kt->h = kt->iface.DeviceHandle;
+	KUNIT_ASSERT_NOT_NULL(test, kt->h);
+	return kt;
+}
+
+/**
+ * dxgkpm_kt_idle() - dxgkpm holds nothing, not even an adapter
+ *
+ * Return: true if every counter is zero.
+ */
+bool dxgkpm_kt_idle(void)
+{
+	return dxgkpm_stats_idle() && !DXGKPM_KT_STAT(adapters);
+}
+
+#define DXGKPM_KT_EXPECT_ZERO(test, counter)				\
+	KUNIT_EXPECT_EQ_MSG(test, DXGKPM_KT_STAT(counter), 0L,		\
+			    "dxgkpm_stats.%s", #counter)
+
+/**
+ * dxgkpm_kt_expect_no_memory() - no object, page, view or mapping is alive
+ * @test: the test; adapters may remain
+ */
+void dxgkpm_kt_expect_no_memory(struct kunit *test)
+{
+	DXGKPM_KT_EXPECT_ZERO(test, pmos);
+	DXGKPM_KT_EXPECT_ZERO(test, amos);
+	DXGKPM_KT_EXPECT_ZERO(test, adls);
+	DXGKPM_KT_EXPECT_ZERO(test, kviews);
+	DXGKPM_KT_EXPECT_ZERO(test, uviews);
+	DXGKPM_KT_EXPECT_ZERO(test, pages);
+	DXGKPM_KT_EXPECT_ZERO(test, pages_wc);
+	DXGKPM_KT_EXPECT_ZERO(test, pages_uc);
+	DXGKPM_KT_EXPECT_ZERO(test, pinned);
+	DXGKPM_KT_EXPECT_ZERO(test, dma_maps);
+}
+
+/**
+ * dxgkpm_kt_expect_idle() - not even an adapter is registered
+ * @test: the test
+ */
+void dxgkpm_kt_expect_idle(struct kunit *test)
+{
+	DXGKPM_KT_EXPECT_ZERO(test, adapters);
+	dxgkpm_kt_expect_no_memory(test);
+}
+
+static u32 dxgkpm_kt_word(u32 seed, size_t i)
+{
+	return seed ^ (u32)(i * 0x9e3779b9U);
+}
+
+/**
+ * dxgkpm_kt_fill() - write a pattern that depends on @seed and the offset
+ * @p: memory (a view of any cache type)
+ * @bytes: length, a multiple of 4
+ * @seed: the pattern's seed
+ */
+void dxgkpm_kt_fill(void *p, size_t bytes, u32 seed)
+{
+	u32 *w = p;
+	size_t i;
+
+	for (i = 0; i < bytes / sizeof(*w); i++)
+		w[i] = dxgkpm_kt_word(seed, i);
+}
+
+/**
+ * dxgkpm_kt_mismatch() - where memory differs from dxgkpm_kt_fill()'s pattern
+ * @p: memory
+ * @bytes: length, a multiple of 4
+ * @seed: the pattern's seed
+ *
+ * Return: the byte offset of the first difference, or @bytes.
+ */
+size_t dxgkpm_kt_mismatch(const void *p, size_t bytes, u32 seed)
+{
+	const u32 *w = p;
+	size_t i;
+
+	for (i = 0; i < bytes / sizeof(*w); i++)
+		if (w[i] != dxgkpm_kt_word(seed, i))
+			return i * sizeof(*w);
+	return bytes;
+}

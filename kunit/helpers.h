@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * What every dxgkpm KUnit suite needs: an adapter on a real edu device with
+ * its DXGK interface, cleaned up when the test ends, and the checks that
+ * dxgkpm holds nothing afterwards.
+ */
+#ifndef _DXGKPM_KUNIT_HELPERS_H
+#define _DXGKPM_KUNIT_HELPERS_H
+
+#include <kunit/test.h>
+#include <linux/types.h>
+
+#include "../dxgkpm/internal.h"
+#include "edu.h"
+
+/**
+ * struct dxgkpm_kt - one adapter as a test uses it
+ * @edu: the edu device behind it
+ * @adapter: its registration with dxgkpm
+ * @iface: its DXGK interface
+ * @h: hAdapter (iface.DeviceHandle)
+ */
+struct dxgkpm_kt {
+	struct dxgkpm_edu *edu;
+	struct dxgkpm_adapter *adapter;
+	DXGKRNL_INTERFACE iface;
+	HANDLE h;
+};
+
+struct dxgkpm_edu *dxgkpm_kt_edu_or_skip(struct kunit *test,
+					 unsigned int index);
+struct dxgkpm_adapter *dxgkpm_kt_register(struct kunit *test,
+					  struct device *dev);
+void dxgkpm_kt_unregister_now(struct kunit *test,
+			      struct dxgkpm_adapter *adapter);
+struct dxgkpm_kt *dxgkpm_kt_setup(struct kunit *test, unsigned int index);
+bool dxgkpm_kt_idle(void);
+void dxgkpm_kt_expect_no_memory(struct kunit *test);
+void dxgkpm_kt_expect_idle(struct kunit *test);
+void dxgkpm_kt_fill(void *p, size_t bytes, u32 seed);
+size_t dxgkpm_kt_mismatch(const void *p, size_t bytes, u32 seed);
+
+/* A dxgkpm counter, for messages. */
+#define DXGKPM_KT_STAT(counter) atomic_long_read(&dxgkpm_stats.counter)
+
+#endif /* _DXGKPM_KUNIT_HELPERS_H */
