@@ -12,6 +12,7 @@
 #include <linux/device.h>
 #include <linux/slab.h>
 
+#include "fault.h"
 #include "internal.h"
 
 static void dxgkpm_amo_release(struct dxgkpm_obj *obj)
@@ -68,7 +69,7 @@ int dxgkpm_amo_open_locked(struct dxgkpm_pmo *pmo,
 		return ret;
 	dxgkpm_obj_get(&adapter->obj);
 
-	amo = kzalloc(sizeof(*amo), GFP_KERNEL);
+	amo = dxgkpm_fault() ? NULL : kzalloc(sizeof(*amo), GFP_KERNEL);
 	if (!amo) {
 		ret = -ENOMEM;
 		goto err_put_adapter;

@@ -22,6 +22,7 @@
 #include <linux/slab.h>
 
 #include "compat.h"
+#include "fault.h"
 #include "internal.h"
 
 /**
@@ -72,6 +73,8 @@ static int dxgkpm_space_alloc(struct dxgkpm_dma_space *space, size_t size,
 	unsigned long shift = iova_shift(&space->iovad);
 	struct iova *iova;
 
+	if (dxgkpm_fault())
+		return -ENOMEM;
 	mutex_lock(&space->lock);
 	iova = alloc_iova(&space->iovad, size >> shift, space->limit >> shift,
 			  true);
@@ -132,6 +135,8 @@ static int __dxgkpm_space_map_pages(struct dxgkpm_adapter *adapter,
 		return 0;
 	}
 
+	if (dxgkpm_fault())
+		return -ENOMEM;
 	ret = dma_map_sgtable(adapter->dev, sgt, DMA_BIDIRECTIONAL, attrs);
 	if (ret)
 		return ret;
@@ -191,6 +196,8 @@ static int __dxgkpm_space_map_resource(struct dxgkpm_adapter *adapter,
 	struct dxgkpm_dma_space *space = adapter->space;
 	int ret;
 
+	if (dxgkpm_fault())
+		return -ENOMEM;
 	if (!space) {
 		*addr = dma_map_resource(adapter->dev, phys, size,
 					 DMA_BIDIRECTIONAL, 0);
@@ -279,7 +286,7 @@ static struct dxgkpm_dma_space *dxgkpm_space_create(struct device *dev,
 	unsigned long order;
 	int ret;
 
-	space = kzalloc(sizeof(*space), GFP_KERNEL);
+	space = dxgkpm_fault() ? NULL : kzalloc(sizeof(*space), GFP_KERNEL);
 	if (!space)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&space->ref);

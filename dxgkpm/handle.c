@@ -23,6 +23,7 @@
 #include <linux/limits.h>
 #include <linux/xarray.h>
 
+#include "fault.h"
 #include "internal.h"
 
 #define HANDLE_KIND_SHIFT	56
@@ -74,12 +75,16 @@ int dxgkpm_handle_publish(struct dxgkpm_obj *obj)
 	u32 index;
 	int ret;
 
+	if (dxgkpm_fault())
+		return -ENOMEM;
 	xa_lock(&dxgkpm_handles);
 	ret = __xa_alloc_cyclic(&dxgkpm_handles, &index, obj, xa_limit_32b,
 				&dxgkpm_handle_next, GFP_KERNEL);
-	if (ret >= 0)
+	if (ret >= 0) {
 		obj->handle = ((u64)obj->kind << HANDLE_KIND_SHIFT) |
 			      ((u64)gen << HANDLE_GEN_SHIFT) | index;
+		atomic_long_inc(&dxgkpm_stats.handles);
+	}
 	xa_unlock(&dxgkpm_handles);
 	return ret < 0 ? ret : 0;
 }
@@ -96,6 +101,7 @@ void dxgkpm_handle_retire(struct dxgkpm_obj *obj)
 	if (obj->handle) {
 		__xa_erase(&dxgkpm_handles, obj->handle & HANDLE_INDEX_MASK);
 		obj->handle = 0;
+		atomic_long_dec(&dxgkpm_stats.handles);
 	}
 	xa_unlock(&dxgkpm_handles);
 }

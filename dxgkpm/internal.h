@@ -408,6 +408,7 @@ pgprot_t dxgkpm_pgprot(enum dxgkpm_caching caching, pgprot_t prot);
 /**
  * struct dxgkpm_stats - live counts, for leak checks and debugfs
  * @adapters: registered adapters.
+ * @handles: published handles (adapters' included).
  * @pmos: physical memory objects alive (including destroyed ones still
  *	referenced by a view).
  * @amos: open adapter memory objects.
@@ -422,6 +423,7 @@ pgprot_t dxgkpm_pgprot(enum dxgkpm_caching caching, pgprot_t prot);
  */
 struct dxgkpm_stats {
 	atomic_long_t adapters;
+	atomic_long_t handles;
 	atomic_long_t pmos;
 	atomic_long_t amos;
 	atomic_long_t adls;
@@ -437,6 +439,8 @@ struct dxgkpm_stats {
 extern struct dxgkpm_stats dxgkpm_stats;
 
 bool dxgkpm_stats_idle(void);
+unsigned int dxgkpm_stats_count(void);
+long dxgkpm_stats_read(unsigned int i, const char **name);
 void dxgkpm_debugfs_init(void);
 void dxgkpm_debugfs_exit(void);
 

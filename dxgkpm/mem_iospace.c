@@ -14,6 +14,7 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 
+#include "fault.h"
 #include "internal.h"
 
 /* The memory BAR of @pdev that holds [start, start + len), or -1. */
@@ -72,7 +73,8 @@ static int dxgkpm_mem_io_dma_map(struct dxgkpm_amo *amo)
 	pgoff_t i;
 	int ret;
 
-	amo->dma = kvmalloc_array(pmo->npages, sizeof(*amo->dma), GFP_KERNEL);
+	amo->dma = dxgkpm_fault() ? NULL :
+		   kvmalloc_array(pmo->npages, sizeof(*amo->dma), GFP_KERNEL);
 	if (!amo->dma)
 		return -ENOMEM;
 	ret = dxgkpm_space_map_resource(amo->adapter, pmo->io_base,
@@ -110,6 +112,8 @@ static void *dxgkpm_mem_io_vmap(struct dxgkpm_pmo *pmo, pgoff_t first,
 	size_t len = (size_t)count << PAGE_SHIFT;
 	void __iomem *io;
 
+	if (dxgkpm_fault())
+		return NULL;
 	if (pmo->caching == DXGKPM_CACHING_WC)
 		io = ioremap_wc(start, len);
 	else

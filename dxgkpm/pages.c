@@ -48,6 +48,7 @@
 #endif
 
 #include "compat.h"
+#include "fault.h"
 #include "internal.h"
 
 /* Orders above this one never enter direct reclaim (2 MiB, a huge page). */
@@ -135,7 +136,8 @@ static long dxgkpm_buddy_block(const struct dxgkpm_page_req *req,
 	unsigned long n = 1UL << order, i, keep;
 	struct page *page;
 
-	page = alloc_pages_node(nid, dxgkpm_gfp(req, order), order);
+	page = dxgkpm_fault() ? NULL :
+	       alloc_pages_node(nid, dxgkpm_gfp(req, order), order);
 	if (!page)
 		return -ENOMEM;
 	if (order)
@@ -247,7 +249,8 @@ static bool dxgkpm_claim_range(struct dxgkpm_scan *scan, unsigned long pfn,
 	     i += pageblock_nr_pages)
 		if (!pfn_to_online_page(i))
 			return false;
-	if (alloc_contig_range(pfn, pfn + count, MIGRATE_MOVABLE,
+	if (dxgkpm_fault() ||
+	    alloc_contig_range(pfn, pfn + count, MIGRATE_MOVABLE,
 			       GFP_KERNEL | __GFP_NOWARN))
 		return false;
 	for (i = 0; i < count; i++) {
@@ -432,6 +435,8 @@ int dxgkpm_pages_set_caching(struct page **pages, pgoff_t npages,
 #ifdef CONFIG_X86
 	if (npages > INT_MAX)
 		return -E2BIG;
+	if (dxgkpm_fault())
+		return -ENOMEM;
 	if (caching == DXGKPM_CACHING_WC)
 		ret = set_pages_array_wc(pages, npages);
 	else

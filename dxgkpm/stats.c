@@ -20,6 +20,7 @@ static const struct {
 	atomic_long_t *value;
 } dxgkpm_stat_list[] = {
 	DXGKPM_STAT(adapters),
+	DXGKPM_STAT(handles),
 	DXGKPM_STAT(pmos),
 	DXGKPM_STAT(amos),
 	DXGKPM_STAT(adls),
@@ -42,11 +43,40 @@ bool dxgkpm_stats_idle(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(dxgkpm_stat_list); i++)
-		if (dxgkpm_stat_list[i].value != &dxgkpm_stats.adapters &&
-		    atomic_long_read(dxgkpm_stat_list[i].value))
+	for (i = 0; i < ARRAY_SIZE(dxgkpm_stat_list); i++) {
+		atomic_long_t *value = dxgkpm_stat_list[i].value;
+
+		if (value == &dxgkpm_stats.adapters)
+			continue;
+		/* A registered adapter has a handle of its own. */
+		if (atomic_long_read(value) != (value == &dxgkpm_stats.handles ?
+			atomic_long_read(&dxgkpm_stats.adapters) : 0))
 			return false;
+	}
 	return true;
+}
+
+/**
+ * dxgkpm_stats_count() - number of counters
+ *
+ * Return: how many indexes dxgkpm_stats_read() takes.
+ */
+unsigned int dxgkpm_stats_count(void)
+{
+	return ARRAY_SIZE(dxgkpm_stat_list);
+}
+
+/**
+ * dxgkpm_stats_read() - one counter
+ * @i: index, below dxgkpm_stats_count()
+ * @name: out: the counter's name
+ *
+ * Return: its value.
+ */
+long dxgkpm_stats_read(unsigned int i, const char **name)
+{
+	*name = dxgkpm_stat_list[i].name;
+	return atomic_long_read(dxgkpm_stat_list[i].value);
 }
 
 static int dxgkpm_stats_show(struct seq_file *m, void *unused)

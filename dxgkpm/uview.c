@@ -25,6 +25,7 @@
 #include <linux/slab.h>
 
 #include "compat.h"
+#include "fault.h"
 #include "internal.h"
 
 /**
@@ -213,7 +214,8 @@ int dxgkpm_map_user(struct dxgkpm_pmo *pmo, size_t *offset, size_t *size,
 	if (!pmo || !offset || !size || !uaddr)
 		return -EINVAL;
 	*uaddr = 0;
-	if (!pmo->ops->mmap || !current->mm || (current->flags & PF_KTHREAD))
+	/* A kernel thread may map into a process whose mm it uses. */
+	if (!pmo->ops->mmap || !current->mm)
 		return -EINVAL;
 	/* Pages that may hold someone else's data never reach user space. */
 	if (!pmo->zeroed)
@@ -224,7 +226,7 @@ int dxgkpm_map_user(struct dxgkpm_pmo *pmo, size_t *offset, size_t *size,
 	first = *offset >> PAGE_SHIFT;
 	last = (*offset + *size - 1) >> PAGE_SHIFT;
 
-	view = kzalloc(sizeof(*view), GFP_KERNEL);
+	view = dxgkpm_fault() ? NULL : kzalloc(sizeof(*view), GFP_KERNEL);
 	if (!view)
 		return -ENOMEM;
 	kref_init(&view->ref);
@@ -240,7 +242,8 @@ int dxgkpm_map_user(struct dxgkpm_pmo *pmo, size_t *offset, size_t *size,
 	view->pmo = pmo;
 
 	dxgkpm_uview_prot(pmo, &prot, &flags, &fmode);
-	file = anon_inode_getfile("[dxgkpm]", &dxgkpm_uview_fops, view, fmode);
+	file = dxgkpm_fault() ? ERR_PTR(-ENOMEM) :
+	       anon_inode_getfile("[dxgkpm]", &dxgkpm_uview_fops, view, fmode);
 	if (IS_ERR(file)) {
 		ret = PTR_ERR(file);
 		goto out_put_view;

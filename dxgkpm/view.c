@@ -14,6 +14,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 
+#include "fault.h"
 #include "internal.h"
 
 /**
@@ -44,7 +45,7 @@ int dxgkpm_map_kernel(struct dxgkpm_pmo *pmo, size_t *offset, size_t *size,
 	first = *offset >> PAGE_SHIFT;
 	last = (*offset + *size - 1) >> PAGE_SHIFT;
 
-	view = kzalloc(sizeof(*view), GFP_KERNEL);
+	view = dxgkpm_fault() ? NULL : kzalloc(sizeof(*view), GFP_KERNEL);
 	if (!view)
 		return -ENOMEM;
 	view->first = first;

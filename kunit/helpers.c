@@ -112,6 +112,9 @@ bool dxgkpm_kt_idle(void)
  */
 void dxgkpm_kt_expect_no_memory(struct kunit *test)
 {
+	KUNIT_EXPECT_EQ_MSG(test, DXGKPM_KT_STAT(handles),
+			    DXGKPM_KT_STAT(adapters),
+			    "dxgkpm_stats.handles: one per adapter, no more");
 	DXGKPM_KT_EXPECT_ZERO(test, pmos);
 	DXGKPM_KT_EXPECT_ZERO(test, amos);
 	DXGKPM_KT_EXPECT_ZERO(test, adls);
