@@ -6,6 +6,7 @@
 #   make run [KVER=6.1]  the demo: boot Debian's kernel in QEMU, load both
 #                        modules, show what the sample driver did
 #   make check           every test (builds, lint, KUnit, VM tests)
+#   make bench [KVER=..] dxgkpm timed against the raw kernel primitives
 #
 # KDIR defaults to the running kernel's build tree, or else to Debian's 6.12
 # headers (the ones `make run`/`make check` unpack, or installed ones).
@@ -24,7 +25,7 @@ endif
 
 MODULE_FLAGS := CONFIG_DXGKPM=m CONFIG_DXGKPM_SAMPLE_EDU=m
 
-.PHONY: all modules clean run check kunit vmtest lint setup help
+.PHONY: all modules clean run check kunit vmtest lint setup help bench
 
 all: modules
 
@@ -53,5 +54,8 @@ vmtest:
 lint:
 	scripts/lint.sh
 
+bench:
+	scripts/bench.sh $(KVER)
+
 help:
-	@sed -n '3,12p' Makefile
+	@sed -n '3,13p' Makefile

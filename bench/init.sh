@@ -1,0 +1,137 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# /init of the dxgkpm benchmark VM (busybox). It loads dxgkpm and the
+# benchmark module, which binds the edu device and runs every measurement
+# from its module_init, relays the module's records to the console as they
+# are logged, then unloads both and checks that nothing was left behind.
+#
+# Output protocol, read by scripts/vm.sh and scripts/bench.sh on the host:
+#   "@@ <text>"                   progress, for people
+#   "BENCH <record>"              a record of the module (see
+#                                 bench/dxgkpm_bench.c), for scripts/bench.sh
+#   "VMTEST: PASS <name>"         a check of the run itself that passed
+#   "VMTEST: FAIL <name>: <why>"  one that failed
+#   "VMTEST: DONE"                the end; then the verdict goes to QEMU's
+#                                 isa-debug-exit port (0 = all passed).
+#
+# Parameters, from the kernel command line (all optional):
+#   BENCH_SIZES=4,64,...   object sizes in KiB
+#   BENCH_ITERS=N          iterations per measurement (0: by size)
+#   BENCH_BUDGET_MS=N      time after which a measurement stops early
+#   BENCH_WINDOW=0|1       also time objects above the device's reach
+#   BENCH_SEQS=a,b         only these sequences (see bench/dxgkpm_bench.c)
+
+/bin/busybox --install -s /bin
+mkdir -p /proc /sys /dev /tmp
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t debugfs debugfs /sys/kernel/debug
+dmesg -n 5
+
+MODS=/lib/dxgkpm
+failed=0
+
+report() { echo "@@ $*"; }
+pass() { echo "VMTEST: PASS $1"; }
+fail() { echo "VMTEST: FAIL $1: $2"; failed=$((failed + 1)); }
+
+# check NAME CMD...: one check per command; its output explains a failure.
+check() {
+	name=$1
+	shift
+	if out=$("$@" 2>&1); then
+		pass "$name"
+	else
+		fail "$name" "$(echo "$out" | tail -n 3 | tr '\n' ' ')"
+	fi
+}
+
+finish() {
+	echo "VMTEST: DONE"
+	# Let the console drain before QEMU goes away.
+	sleep 1
+	printf "\\$(printf '%03o' "$((failed ? 1 : 0))")" |
+		dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
+	poweroff -f
+}
+
+stats_idle() {
+	s=/sys/kernel/debug/dxgkpm/stats
+	[ -r "$s" ] || { echo "no $s"; return 1; }
+	busy=$(awk '$1 != "adapters" && $2 != 0' "$s")
+	[ -z "$busy" ] || { echo "still held: $busy"; return 1; }
+}
+
+no_leak_reports() {
+	! dmesg | grep -E 'dxgkpm.*(leaked|still referenced|refusing)'
+}
+
+kernel_clean() {
+	! dmesg | grep -E 'BUG:|WARNING:|Oops|Call Trace|general protection|DMAR: \[DMA (Read|Write)'
+}
+
+# The module's records, from the kernel log as they arrive (/dev/kmsg gives
+# one whole record to a large enough read, which sed's stdio buffer is), and
+# a progress line for each size and cache type. busybox sed reads one line
+# ahead, so a last record is written to push the module's last one out.
+relay_start() {
+	sed -n -e '/;dxgkpm_bench: BENCH /!d' -e 's/^[^;]*;dxgkpm_bench: //p' \
+		-e 's/^BENCH step size=\([0-9]*\) cache=\([a-z]*\)$/@@   measuring \1-byte objects, \2/p' \
+		/dev/kmsg &
+	RELAY=$!
+}
+
+relay_stop() {
+	echo "bench: relay done" > /dev/kmsg
+	sleep 1
+	kill "$RELAY" 2>/dev/null
+	wait "$RELAY" 2>/dev/null
+}
+
+edu_count() {
+	n=0
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor")" = 0x1234 ] && [ "$(cat "$d/device")" = 0x11e8 ] &&
+			n=$((n + 1))
+	done
+	echo "$n"
+}
+
+report "kernel $(uname -r), $(edu_count) edu device(s), $(grep -c ^processor /proc/cpuinfo) CPU(s)"
+report "IOMMU: $(dmesg | grep -o 'DMAR: IOMMU enabled' | head -n 1), $(dmesg | grep -o 'Default domain type: [A-Za-z]*' | head -n 1)"
+
+args=
+[ -n "$BENCH_SIZES" ] && args="$args sizes_kib=$BENCH_SIZES"
+[ -n "$BENCH_ITERS" ] && args="$args iters=$BENCH_ITERS"
+[ -n "$BENCH_BUDGET_MS" ] && args="$args budget_ms=$BENCH_BUDGET_MS"
+[ -n "$BENCH_WINDOW" ] && args="$args window=$BENCH_WINDOW"
+[ -n "$BENCH_SEQS" ] && args="$args seqs=$BENCH_SEQS"
+
+check load-dxgkpm insmod $MODS/dxgkpm.ko
+report "running the benchmark (dxgkpm_bench.ko$args)"
+relay_start
+# The module runs everything from its init and loads even when a
+# measurement failed (a "BENCH error" record); its "result" parameter says.
+bench_result() {
+	r=$(cat /sys/module/dxgkpm_bench/parameters/result) || return 1
+	[ "$r" = 0 ] || { echo "the module's result is $r"; return 1; }
+}
+
+# shellcheck disable=SC2086 # one word per parameter
+if insmod $MODS/dxgkpm_bench.ko $args; then
+	relay_stop
+	check benchmark-completed bench_result
+	check unload-bench rmmod dxgkpm_bench
+else
+	rc=$?
+	relay_stop
+	fail benchmark-completed "insmod dxgkpm_bench.ko exited with $rc"
+fi
+check nothing-held-after-unregister stats_idle
+check unload-dxgkpm rmmod dxgkpm
+check no-leak-reports no_leak_reports
+check kernel-log-clean kernel_clean
+
+finish
