@@ -19,7 +19,14 @@
 
 static_assert(offsetof(struct dxgkpm_adl, dxgk) == 0);
 
-static bool dxgkpm_dma_contiguous(const dma_addr_t *dma, pgoff_t count)
+/**
+ * dxgkpm_dma_contiguous() - whether page addresses follow one another
+ * @dma: device address of each page
+ * @count: number of pages
+ *
+ * Return: true if @dma[i] == @dma[0] + i pages for every i.
+ */
+bool dxgkpm_dma_contiguous(const dma_addr_t *dma, pgoff_t count)
 {
 	pgoff_t i;
 
@@ -97,7 +104,9 @@ int dxgkpm_adl_alloc(struct dxgkpm_amo *amo, size_t offset, size_t size,
 	} else {
 		adl->dma = amo->dma + first;
 	}
-	contiguous = dxgkpm_dma_contiguous(adl->dma, count);
+	/* Under an IOMMU the whole object is one range: no walk needed. */
+	contiguous = (!pmo->ops->adl_map && amo->dma_contiguous) ||
+		     dxgkpm_dma_contiguous(adl->dma, count);
 	if ((flags & DXGKPM_ADL_REQUIRE_CONTIGUOUS) && !contiguous) {
 		ret = -EINVAL;
 		goto err_unmap;

@@ -216,6 +216,7 @@ struct dxgkpm_pmo {
  * @sgt: the object's pages as mapped for @adapter (page-backed types).
  * @dma: device address of each page of the object, or NULL for types whose
  *	ADLs map their own range.
+ * @dma_contiguous: @dma is one range, so every sub-range of it is.
  * @closed: close ran; the handle is retired and @dma is gone.
  */
 struct dxgkpm_amo {
@@ -226,6 +227,7 @@ struct dxgkpm_amo {
 	struct list_head adls;
 	struct sg_table sgt;
 	dma_addr_t *dma;
+	bool dma_contiguous;
 	bool closed;
 };
 
@@ -295,6 +297,7 @@ int dxgkpm_amo_close_locked(struct dxgkpm_amo *amo, bool force);
 
 /* adl.c */
 void dxgkpm_adl_free_all_locked(struct dxgkpm_amo *amo, const char *why);
+bool dxgkpm_dma_contiguous(const dma_addr_t *dma, pgoff_t count);
 
 /* ddi.c */
 NTSTATUS dxgkpm_ntstatus(int err);

@@ -87,6 +87,7 @@ static int dxgkpm_mem_io_dma_map(struct dxgkpm_amo *amo)
 	}
 	for (i = 0; i < pmo->npages; i++)
 		amo->dma[i] = base + ((dma_addr_t)i << PAGE_SHIFT);
+	amo->dma_contiguous = true;
 	atomic_long_inc(&dxgkpm_stats.dma_maps);
 	return 0;
 }

@@ -126,6 +126,7 @@ int dxgkpm_pagearray_dma_map(struct dxgkpm_amo *amo)
 				     pmo->npages);
 	if (ret)
 		goto err_free_table;
+	amo->dma_contiguous = dxgkpm_dma_contiguous(amo->dma, pmo->npages);
 	atomic_long_inc(&dxgkpm_stats.dma_maps);
 	return 0;
 

@@ -3,7 +3,7 @@
  * The page provider: every page that backs an object comes from here and
  * goes back through here, together with its CPU cache attribute.
  *
- * Pages come from two sources, tried in this order:
+ * Pages come from two sources:
  *
  * 1. The buddy allocator, highest order first like TTM and the dma-buf
  *    system heap: large blocks mean fewer IOMMU page-table entries and sg
@@ -21,6 +21,10 @@
  *    some address) or a run longer than its largest order can only be
  *    satisfied this way. It may sleep for migration; DXGKPM_ALLOC_NO_WAIT
  *    never gets here.
+ *
+ * A window that excludes low memory is scanned first, since the buddy
+ * allocator would mostly hand out pages below it; every other request tries
+ * the buddy allocator first and scans the window only if that fails.
  *
  * On x86 the linear map of write-combined and uncached pages is switched with
  * one set_pages_array_*() call per object, so the TLB flush and the cache
@@ -58,6 +62,12 @@
  * window is scanned instead.
  */
 #define DXGKPM_REJECT_SLACK	1024
+
+/* Whether the page allocator zeroes every page it hands out anyway. */
+static bool dxgkpm_allocator_zeroes(void)
+{
+	return want_init_on_alloc(0) || want_init_on_free();
+}
 
 /* GFP flags for one block of @order, given what the caller asked for. */
 static gfp_t dxgkpm_gfp(const struct dxgkpm_page_req *req, unsigned int order)
@@ -240,6 +250,7 @@ static bool dxgkpm_claim_range(struct dxgkpm_scan *scan, unsigned long pfn,
 	const struct dxgkpm_page_req *req = scan->req;
 	struct page *first, *last;
 	unsigned long i;
+	bool zero;
 
 	first = pfn_to_online_page(pfn);
 	last = pfn_to_online_page(pfn + count - 1);
@@ -253,10 +264,12 @@ static bool dxgkpm_claim_range(struct dxgkpm_scan *scan, unsigned long pfn,
 	    alloc_contig_range(pfn, pfn + count, MIGRATE_MOVABLE,
 			       GFP_KERNEL | __GFP_NOWARN))
 		return false;
+	zero = !(req->flags & DXGKPM_ALLOC_DONT_ZERO) &&
+	       !dxgkpm_allocator_zeroes();
 	for (i = 0; i < count; i++) {
 		struct page *page = pfn_to_page(pfn + i);
 
-		if (!(req->flags & DXGKPM_ALLOC_DONT_ZERO))
+		if (zero)
 			clear_highpage(page);
 		scan->pages[(*scan->done)++] = page;
 	}
@@ -364,17 +377,26 @@ static int dxgkpm_pages_from_window(const struct dxgkpm_page_req *req,
  */
 int dxgkpm_pages_alloc(const struct dxgkpm_page_req *req, struct page **pages)
 {
+	bool may_scan = !(req->flags & DXGKPM_ALLOC_NO_WAIT);
+	/* The buddy allocator serves low addresses first (see above). */
+	bool window_first = req->low && may_scan;
 	pgoff_t done = 0, i;
 	int ret;
 
-	ret = dxgkpm_pages_from_buddy(req, pages, &done);
-	if (ret == -ENOMEM && !(req->flags & DXGKPM_ALLOC_NO_WAIT)) {
+	if (window_first)
+		ret = dxgkpm_pages_from_window(req, pages, &done);
+	else
+		ret = dxgkpm_pages_from_buddy(req, pages, &done);
+	if (ret == -ENOMEM && (window_first || may_scan)) {
 		/* A run is all or nothing: give partial runs back first. */
 		if (req->run > 1) {
 			while (done % req->run)
 				__free_page(pages[--done]);
 		}
-		ret = dxgkpm_pages_from_window(req, pages, &done);
+		if (window_first)
+			ret = dxgkpm_pages_from_buddy(req, pages, &done);
+		else
+			ret = dxgkpm_pages_from_window(req, pages, &done);
 	}
 	if (ret) {
 		for (i = 0; i < done; i++)

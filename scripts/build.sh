@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Out-of-tree builds against the Debian headers. Source after kernels.sh.
 
-# build_modules SERIES: build dxgkpm, the sample and the VM test helper
+# build_modules SERIES: build dxgkpm, the sample, the VM test helper and
+# the benchmark module
 # against SERIES with W=1, in a copy of the tree under the cache (so the
 # checkout holds no build output and both series can be built side by
 # side). Sets B_DIR and B_LOG; fails on an error, and B_WARNINGS counts the
@@ -13,11 +14,13 @@ build_modules() {
 	rm -rf "$B_DIR"
 	mkdir -p "$B_DIR"
 	tar -c -C "$DXGKPM_TOP" --exclude-vcs --exclude-vcs-ignores \
-		Kbuild Kconfig dxgkpm include samples tests | tar -x -C "$B_DIR" ||
+		Kbuild Kconfig bench dxgkpm include samples tests |
+		tar -x -C "$B_DIR" ||
 		die "cannot copy the tree to $B_DIR"
 	step "building the modules against $K_REL (W=1)"
 	if ! make -C "$K_KDIR" M="$B_DIR" W=1 CONFIG_DXGKPM=m \
-		CONFIG_DXGKPM_SAMPLE_EDU=m CONFIG_DXGKPM_VMTEST=m modules \
+		CONFIG_DXGKPM_SAMPLE_EDU=m CONFIG_DXGKPM_VMTEST=m \
+		CONFIG_DXGKPM_BENCH=m modules \
 		>"$B_LOG" 2>&1; then
 		grep -E 'error|warning' "$B_LOG" >&2 || tail -n 30 "$B_LOG" >&2
 		die "build against $K_REL failed (log: $B_LOG)"
