@@ -12,7 +12,9 @@ set -euo pipefail
 # those names are the contract, so checkpatch's CamelCase and typedef
 # checks are off for them, and only for them.
 DDI_FILES="include/dxgkpm/d3dkmddi.h dxgkpm/ddi.c dxgkpm/wddm24.c
-	kunit/wddm24_test.c samples/edu/edu.h
+	kunit/wddm24_test.c kunit/dma_helpers.c kunit/dma_helpers.h kunit/fault_test.c
+	kunit/dma_test.c kunit/lda_test.c kunit/ddi_test.c kunit/pmo_test.c
+	samples/edu/edu.h
 	samples/edu/edu_demo.c samples/edu/edu_ioctl.c samples/edu/edu_main.c"
 DDI_IGNORE=CAMELCASE,NEW_TYPEDEFS
 # User-space programs: the kernel's u32 and friends do not exist there.
@@ -72,10 +74,11 @@ kernel_fetch 6.12
 dir=$DXGKPM_CACHE/build/sparse
 rm -rf "$dir"
 mkdir -p "$dir"
-tar -c --exclude-vcs --exclude-vcs-ignores Kbuild Kconfig dxgkpm include samples tests |
+tar -c --exclude-vcs --exclude-vcs-ignores Kbuild Kconfig bench dxgkpm include samples tests |
 	tar -x -C "$dir"
 out=$(make -C "$K_KDIR" M="$dir" C=2 CF="-D__CHECK_ENDIAN__" CONFIG_DXGKPM=m \
-	CONFIG_DXGKPM_SAMPLE_EDU=m CONFIG_DXGKPM_VMTEST=m modules 2>&1 |
+	CONFIG_DXGKPM_SAMPLE_EDU=m CONFIG_DXGKPM_VMTEST=m CONFIG_DXGKPM_BENCH=m \
+	modules 2>&1 |
 	grep -E "^$dir/.*(warning|error):" || true)
 [ -z "$out" ] && rc=0 || { echo "$out"; rc=1; }
 result sparse $rc
