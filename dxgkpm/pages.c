@@ -296,13 +296,15 @@ static int dxgkpm_scan_ram(struct resource *res, void *arg)
 		/*
 		 * Claiming isolates whole pageblocks, and a pageblock with a
 		 * page of ours in it cannot be isolated again: without a run,
-		 * take all that is needed from the rest of the pageblock.
+		 * take all that is needed from the rest of the pageblock, or
+		 * of the window (@res is clipped to it) when that ends first.
 		 */
 		count = req->npages - *scan->done;
 		if (run > 1)
 			count = min(count, run);
 		else
-			count = min(count, ALIGN(pfn + 1, pageblock_nr_pages) - pfn);
+			count = min3(count, end - pfn,
+				     ALIGN(pfn + 1, pageblock_nr_pages) - pfn);
 		if (pfn + count > end)
 			break;
 		if (dxgkpm_range_ok(req, pfn, count) &&
