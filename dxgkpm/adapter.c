@@ -245,7 +245,7 @@ void dxgkpm_unregister_adapter(struct dxgkpm_adapter *adapter)
 		pr_warn("%s: unregistered with %u leaked objects\n", name,
 			leaked);
 	/* Nothing is mapped for it any more: leave a logical adapter. */
-	WARN_ON(dxgkpm_unlink_adapter(adapter));
+	dxgkpm_space_unregister(adapter);
 	dxgkpm_adapter_put(adapter);
 }
 EXPORT_SYMBOL_GPL(dxgkpm_unregister_adapter);

@@ -472,7 +472,8 @@ EXPORT_SYMBOL_GPL(dxgkpm_query_interface);
  *
  * Context: process context, may sleep.
  * Return: 0; -EINVAL for NULL arguments or an address below one page;
- * -EBUSY once memory is mapped for the adapter; the error of
+ * -EBUSY once memory is mapped in the adapter's address space (for linked
+ * adapters, through any of them); the error of
  * dma_set_mask_and_coherent() when the platform cannot serve that mask.
  */
 int dxgkpm_report_physical_memory_caps(struct dxgkpm_adapter *adapter,

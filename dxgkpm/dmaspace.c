@@ -33,6 +33,9 @@
  * @iovad: allocator of addresses in @domain.
  * @limit: highest usable device address: the lowest DMA mask of the linked
  *	adapters.
+ * @mappings: live mappings in @domain, through any linked adapter: each is
+ *	reachable by every linked device, so none may leave or lower its
+ *	reach while there is one.
  */
 struct dxgkpm_dma_space {
 	struct kref ref;
@@ -40,6 +43,7 @@ struct dxgkpm_dma_space {
 	struct iommu_domain *domain;
 	struct iova_domain iovad;
 	u64 limit;
+	atomic_t mappings;
 };
 
 /*
@@ -48,6 +52,25 @@ struct dxgkpm_dma_space {
  * be mapped meanwhile.
  */
 static DECLARE_RWSEM(dxgkpm_space_rwsem);
+
+/*
+ * Whether memory is mapped in @adapter's address space: for a linked
+ * adapter that includes what was opened through the others. The rwsem is
+ * held for writing, so the counts cannot change.
+ */
+static bool dxgkpm_space_busy(struct dxgkpm_adapter *adapter)
+{
+	return atomic_read(&adapter->mappings) ||
+	       (adapter->space && atomic_read(&adapter->space->mappings));
+}
+
+/* Count a mapping made (@delta 1) or undone (-1) for @adapter. */
+static void dxgkpm_space_count(struct dxgkpm_adapter *adapter, int delta)
+{
+	atomic_add(delta, &adapter->mappings);
+	if (adapter->space)
+		atomic_add(delta, &adapter->space->mappings);
+}
 
 static int dxgkpm_prot(void)
 {
@@ -93,10 +116,30 @@ static void dxgkpm_space_free(struct dxgkpm_dma_space *space, dma_addr_t addr)
 }
 
 /*
+ * Without an IOMMU, a page beyond the device's reach would be bounced
+ * through swiotlb: a copy made once at map time, which a device using the
+ * memory for as long as the ADL lives would never see updated. Such pages
+ * are refused instead, as Windows refuses to start a device that cannot
+ * reach installed memory without remapping.
+ */
+static int dxgkpm_space_check_reach(struct dxgkpm_adapter *adapter,
+				    struct sg_table *sgt, u64 limit)
+{
+	struct scatterlist *sg;
+	unsigned int i;
+
+	if (device_iommu_mapped(adapter->dev))
+		return 0;
+	for_each_sgtable_sg(sgt, sg, i)
+		if (sg_phys(sg) + sg->length - 1 > limit)
+			return -ERANGE;
+	return 0;
+}
+
+/*
  * dxgkpm_space_map_pages() - map a table of whole pages for an adapter
  * @adapter: adapter
  * @sgt: the pages, page aligned
- * @attrs: DMA attributes (DMA API mode only)
  * @dma: out: the device address of each page
  * @npages: number of pages in @sgt
  *
@@ -106,9 +149,15 @@ static void dxgkpm_space_free(struct dxgkpm_dma_space *space, dma_addr_t addr)
  * Return: 0 or -errno.
  */
 static int __dxgkpm_space_map_pages(struct dxgkpm_adapter *adapter,
-				    struct sg_table *sgt, unsigned long attrs,
-				    dma_addr_t *dma, pgoff_t npages)
+				    struct sg_table *sgt, dma_addr_t *dma,
+				    pgoff_t npages)
 {
+	/*
+	 * x86 DMA is cache coherent: there is nothing to sync, and saying so
+	 * lets two ADLs of one section map the same page (DMA-API debugging
+	 * refuses overlapping mappings that want syncs).
+	 */
+	const unsigned long attrs = DMA_ATTR_SKIP_CPU_SYNC;
 	struct dxgkpm_dma_space *space = adapter->space;
 	size_t size = (size_t)npages << PAGE_SHIFT;
 	u64 limit = dxgkpm_space_limit(adapter);
@@ -135,6 +184,9 @@ static int __dxgkpm_space_map_pages(struct dxgkpm_adapter *adapter,
 		return 0;
 	}
 
+	ret = dxgkpm_space_check_reach(adapter, sgt, limit);
+	if (ret)
+		return ret;
 	if (dxgkpm_fault())
 		return -ENOMEM;
 	ret = dma_map_sgtable(adapter->dev, sgt, DMA_BIDIRECTIONAL, attrs);
@@ -160,19 +212,18 @@ err_unmap:
  * dxgkpm_space_unmap_pages() - undo dxgkpm_space_map_pages()
  * @adapter: adapter the pages were mapped for
  * @sgt: the table
- * @attrs: the attributes used to map it
  * @dma: the addresses it returned
  * @npages: number of pages
  */
 static void __dxgkpm_space_unmap_pages(struct dxgkpm_adapter *adapter,
 				       struct sg_table *sgt,
-				       unsigned long attrs,
 				       const dma_addr_t *dma, pgoff_t npages)
 {
 	struct dxgkpm_dma_space *space = adapter->space;
 
 	if (!space) {
-		dma_unmap_sgtable(adapter->dev, sgt, DMA_BIDIRECTIONAL, attrs);
+		dma_unmap_sgtable(adapter->dev, sgt, DMA_BIDIRECTIONAL,
+				  DMA_ATTR_SKIP_CPU_SYNC);
 		return;
 	}
 	/* The domain is strict: the IOTLB is flushed before reuse. */
@@ -235,25 +286,25 @@ static void __dxgkpm_space_unmap_resource(struct dxgkpm_adapter *adapter,
 
 /* The mapping entry points: serialised against linking. */
 int dxgkpm_space_map_pages(struct dxgkpm_adapter *adapter, struct sg_table *sgt,
-			   unsigned long attrs, dma_addr_t *dma, pgoff_t npages)
+			   dma_addr_t *dma, pgoff_t npages)
 {
 	int ret;
 
 	down_read(&dxgkpm_space_rwsem);
-	ret = __dxgkpm_space_map_pages(adapter, sgt, attrs, dma, npages);
+	ret = __dxgkpm_space_map_pages(adapter, sgt, dma, npages);
 	if (!ret)
-		atomic_inc(&adapter->mappings);
+		dxgkpm_space_count(adapter, 1);
 	up_read(&dxgkpm_space_rwsem);
 	return ret;
 }
 
 void dxgkpm_space_unmap_pages(struct dxgkpm_adapter *adapter,
-			      struct sg_table *sgt, unsigned long attrs,
-			      const dma_addr_t *dma, pgoff_t npages)
+			      struct sg_table *sgt, const dma_addr_t *dma,
+			      pgoff_t npages)
 {
 	down_read(&dxgkpm_space_rwsem);
-	__dxgkpm_space_unmap_pages(adapter, sgt, attrs, dma, npages);
-	atomic_dec(&adapter->mappings);
+	__dxgkpm_space_unmap_pages(adapter, sgt, dma, npages);
+	dxgkpm_space_count(adapter, -1);
 	up_read(&dxgkpm_space_rwsem);
 }
 
@@ -265,7 +316,7 @@ int dxgkpm_space_map_resource(struct dxgkpm_adapter *adapter, phys_addr_t phys,
 	down_read(&dxgkpm_space_rwsem);
 	ret = __dxgkpm_space_map_resource(adapter, phys, size, addr);
 	if (!ret)
-		atomic_inc(&adapter->mappings);
+		dxgkpm_space_count(adapter, 1);
 	up_read(&dxgkpm_space_rwsem);
 	return ret;
 }
@@ -275,7 +326,7 @@ void dxgkpm_space_unmap_resource(struct dxgkpm_adapter *adapter,
 {
 	down_read(&dxgkpm_space_rwsem);
 	__dxgkpm_space_unmap_resource(adapter, addr, size);
-	atomic_dec(&adapter->mappings);
+	dxgkpm_space_count(adapter, -1);
 	up_read(&dxgkpm_space_rwsem);
 }
 
@@ -420,7 +471,8 @@ EXPORT_SYMBOL_GPL(dxgkpm_link_adapters);
  * does this too.
  *
  * Context: process context, may sleep.
- * Return: 0, or -EBUSY while memory is mapped for @adapter.
+ * Return: 0, or -EBUSY while memory is mapped in its logical adapter
+ * (through any of the linked adapters).
  */
 int dxgkpm_unlink_adapter(struct dxgkpm_adapter *adapter)
 {
@@ -430,7 +482,7 @@ int dxgkpm_unlink_adapter(struct dxgkpm_adapter *adapter)
 	if (!adapter)
 		return -EINVAL;
 	down_write(&dxgkpm_space_rwsem);
-	if (atomic_read(&adapter->mappings))
+	if (dxgkpm_space_busy(adapter))
 		ret = -EBUSY;
 	else
 		dxgkpm_space_leave(adapter);
@@ -440,11 +492,27 @@ int dxgkpm_unlink_adapter(struct dxgkpm_adapter *adapter)
 EXPORT_SYMBOL_GPL(dxgkpm_unlink_adapter);
 
 /**
+ * dxgkpm_space_unregister() - an adapter being unregistered leaves its LDA
+ * @adapter: adapter with nothing mapped through it any more
+ *
+ * Unlike dxgkpm_unlink_adapter(), what the other linked adapters have
+ * mapped does not hold it back: its device is going away.
+ */
+void dxgkpm_space_unregister(struct dxgkpm_adapter *adapter)
+{
+	down_write(&dxgkpm_space_rwsem);
+	WARN_ON(atomic_read(&adapter->mappings));
+	dxgkpm_space_leave(adapter);
+	up_write(&dxgkpm_space_rwsem);
+}
+
+/**
  * dxgkpm_space_set_limit() - change an adapter's DMA mask
  * @adapter: adapter with nothing mapped
  * @mask: new DMA mask
  *
- * Return: 0; -EBUSY while memory is mapped for @adapter; or the error of
+ * Return: 0; -EBUSY while memory is mapped in @adapter's address space
+ * (for a linked adapter, through any of them); or the error of
  * dma_set_mask_and_coherent().
  */
 int dxgkpm_space_set_limit(struct dxgkpm_adapter *adapter, u64 mask)
@@ -452,7 +520,7 @@ int dxgkpm_space_set_limit(struct dxgkpm_adapter *adapter, u64 mask)
 	int ret;
 
 	down_write(&dxgkpm_space_rwsem);
-	if (atomic_read(&adapter->mappings)) {
+	if (dxgkpm_space_busy(adapter)) {
 		ret = -EBUSY;
 		goto out_unlock;
 	}

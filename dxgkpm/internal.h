@@ -361,15 +361,16 @@ int dxgkpm_mdl_request(pgoff_t npages, size_t size, phys_addr_t low,
 struct dxgkpm_dma_space;
 u64 dxgkpm_space_limit(struct dxgkpm_adapter *adapter);
 int dxgkpm_space_map_pages(struct dxgkpm_adapter *adapter, struct sg_table *sgt,
-			   unsigned long attrs, dma_addr_t *dma, pgoff_t npages);
+			   dma_addr_t *dma, pgoff_t npages);
 void dxgkpm_space_unmap_pages(struct dxgkpm_adapter *adapter,
-			      struct sg_table *sgt, unsigned long attrs,
-			      const dma_addr_t *dma, pgoff_t npages);
+			      struct sg_table *sgt, const dma_addr_t *dma,
+			      pgoff_t npages);
 int dxgkpm_space_map_resource(struct dxgkpm_adapter *adapter, phys_addr_t phys,
 			      size_t size, dma_addr_t *addr);
 void dxgkpm_space_unmap_resource(struct dxgkpm_adapter *adapter,
 				 dma_addr_t addr, size_t size);
 int dxgkpm_space_set_limit(struct dxgkpm_adapter *adapter, u64 mask);
+void dxgkpm_space_unregister(struct dxgkpm_adapter *adapter);
 
 /* pages.c: the page provider */
 

@@ -144,8 +144,8 @@ static int dxgkpm_section_adl_map(struct dxgkpm_adl *adl)
 				  adl->count, &pin->sgt);
 	if (ret)
 		goto err_unpin;
-	ret = dxgkpm_space_map_pages(adl->amo->adapter, &pin->sgt, 0,
-				     pin->dma, adl->count);
+	ret = dxgkpm_space_map_pages(adl->amo->adapter, &pin->sgt, pin->dma,
+				     adl->count);
 	if (ret)
 		goto err_free_table;
 	atomic_long_inc(&dxgkpm_stats.dma_maps);
@@ -168,7 +168,7 @@ static void dxgkpm_section_adl_unmap(struct dxgkpm_adl *adl)
 {
 	struct dxgkpm_section_pin *pin = adl->priv;
 
-	dxgkpm_space_unmap_pages(adl->amo->adapter, &pin->sgt, 0, pin->dma,
+	dxgkpm_space_unmap_pages(adl->amo->adapter, &pin->sgt, pin->dma,
 				 adl->count);
 	atomic_long_dec(&dxgkpm_stats.dma_maps);
 	sg_free_table(&pin->sgt);

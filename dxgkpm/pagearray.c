@@ -66,13 +66,6 @@ void dxgkpm_pagearray_release(struct dxgkpm_pmo *pmo)
 	pmo->pages = NULL;
 }
 
-static unsigned long dxgkpm_pagearray_attrs(const struct dxgkpm_pmo *pmo)
-{
-	/* No CPU cache to maintain for pages the CPU never caches. */
-	return pmo->caching == DXGKPM_CACHING_CACHED ? 0 :
-						       DMA_ATTR_SKIP_CPU_SYNC;
-}
-
 /**
  * dxgkpm_pages_to_sgt() - describe pages for the DMA API
  * @dev: device the table will be mapped for (for its segment limit)
@@ -121,8 +114,7 @@ int dxgkpm_pagearray_dma_map(struct dxgkpm_amo *amo)
 				  &amo->sgt);
 	if (ret)
 		goto err_free_dma;
-	ret = dxgkpm_space_map_pages(amo->adapter, &amo->sgt,
-				     dxgkpm_pagearray_attrs(pmo), amo->dma,
+	ret = dxgkpm_space_map_pages(amo->adapter, &amo->sgt, amo->dma,
 				     pmo->npages);
 	if (ret)
 		goto err_free_table;
@@ -144,8 +136,7 @@ err_free_dma:
  */
 void dxgkpm_pagearray_dma_unmap(struct dxgkpm_amo *amo)
 {
-	dxgkpm_space_unmap_pages(amo->adapter, &amo->sgt,
-				 dxgkpm_pagearray_attrs(amo->pmo), amo->dma,
+	dxgkpm_space_unmap_pages(amo->adapter, &amo->sgt, amo->dma,
 				 amo->pmo->npages);
 	sg_free_table(&amo->sgt);
 	kvfree(amo->dma);

@@ -217,12 +217,12 @@ int dxgkpm_map_user(struct dxgkpm_pmo *pmo, size_t *offset, size_t *size,
 	/* A kernel thread may map into a process whose mm it uses. */
 	if (!pmo->ops->mmap || !current->mm)
 		return -EINVAL;
-	/* Pages that may hold someone else's data never reach user space. */
-	if (!pmo->zeroed)
-		return -EACCES;
 	ret = dxgkpm_pmo_check_range(pmo, *offset, *size);
 	if (ret)
 		return ret;
+	/* Pages that may hold someone else's data never reach user space. */
+	if (!pmo->zeroed)
+		return -EACCES;
 	first = *offset >> PAGE_SHIFT;
 	last = (*offset + *size - 1) >> PAGE_SHIFT;
 

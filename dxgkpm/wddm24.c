@@ -451,7 +451,7 @@ static int dxgkpm_mem24_map_pages(struct dxgkpm_mem24 *mem)
 				  &mem->sgt);
 	if (ret)
 		goto err_free_dma;
-	ret = dxgkpm_space_map_pages(mem->adapter, &mem->sgt, 0, mem->dma,
+	ret = dxgkpm_space_map_pages(mem->adapter, &mem->sgt, mem->dma,
 				     mem->npages);
 	if (ret)
 		goto err_free_table;
@@ -469,7 +469,7 @@ err_free_dma:
 /* Undo dxgkpm_mem24_map_pages(). */
 static void dxgkpm_mem24_unmap_pages(struct dxgkpm_mem24 *mem)
 {
-	dxgkpm_space_unmap_pages(mem->adapter, &mem->sgt, 0, mem->dma,
+	dxgkpm_space_unmap_pages(mem->adapter, &mem->sgt, mem->dma,
 				 mem->npages);
 	atomic_long_dec(&dxgkpm_stats.dma_maps);
 	sg_free_table(&mem->sgt);
