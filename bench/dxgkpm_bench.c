@@ -693,6 +693,7 @@ err_destroy_pmo:
 	return ret;
 }
 
+/* Every ADL maps its own range: the anchor maps per ADL too. */
 static int bench_anchor_adl(struct bench_run *r)
 {
 	struct bench_bo bo;
@@ -700,48 +701,66 @@ static int bench_anchor_adl(struct bench_run *r)
 	int ret;
 
 	t = ktime_get_ns();
-	ret = bench_bo_create_mapped(&bo, r->npages, r->caching);
+	ret = bench_bo_alloc(&bo, r->npages, r->caching);
 	r->ns[0] = bench_since(t);
 	if (ret)
-		return bench_failed(r, "alloc_pages+dma_map_sgtable", ret);
+		return bench_failed(r, "alloc_pages", ret);
 
 	t = ktime_get_ns();
+	ret = bench_bo_map(&bo);
+	if (ret) {
+		bench_failed(r, "dma_map_sgtable", ret);
+		goto err_free_bo;
+	}
 	ret = bench_bo_adl(&bo, false, &base, &pfns);
 	r->ns[1] = bench_since(t);
 	if (ret) {
 		bench_failed(r, "kvmalloc_array", ret);
-		goto err_destroy_bo;
+		goto err_unmap_bo;
 	}
 
 	t = ktime_get_ns();
 	kvfree(pfns);
+	bench_bo_unmap(&bo);
 	r->ns[2] = bench_since(t);
 
 	t = ktime_get_ns();
+	ret = bench_bo_map(&bo);
+	if (ret) {
+		bench_failed(r, "dma_map_sgtable", ret);
+		goto err_free_bo;
+	}
 	ret = bench_bo_adl(&bo, true, &base, &pfns);
 	r->ns[3] = bench_since(t);
 	if (ret) {
 		bench_failed(r, "kvmalloc_array", ret);
-		goto err_destroy_bo;
+		goto err_unmap_bo;
 	}
 	kvfree(pfns);
+	bench_bo_unmap(&bo);
 
 	t = ktime_get_ns();
-	bench_bo_destroy(&bo);
+	bench_bo_free(&bo);
 	r->ns[4] = bench_since(t);
 	return 0;
 
-err_destroy_bo:
-	bench_bo_destroy(&bo);
+err_unmap_bo:
+	bench_bo_unmap(&bo);
+err_free_bo:
+	bench_bo_free(&bo);
 	return ret;
 }
 
-/* "open": open an existing object for the adapter and close it again. */
+/*
+ * "open": open an existing object for the adapter with an ADL of all of it
+ * (the state in which the device reaches it), and back.
+ */
 static int bench_dxgkpm_open(struct bench_run *r)
 {
 	struct dxgkpm_pmo_desc desc;
 	struct dxgkpm_pmo *pmo;
 	struct dxgkpm_amo *amo;
+	struct dxgkpm_adl *adl;
 	u64 t;
 	int ret;
 
@@ -752,17 +771,26 @@ static int bench_dxgkpm_open(struct bench_run *r)
 
 	t = ktime_get_ns();
 	ret = dxgkpm_pmo_open(pmo, bench_adapter, &amo);
-	r->ns[0] = bench_since(t);
 	if (ret) {
 		bench_failed(r, "dxgkpm_pmo_open", ret);
 		goto out_destroy_pmo;
 	}
+	ret = dxgkpm_adl_alloc(amo, 0, PAGE_ALIGN(r->size),
+			       DXGKPM_ADL_PREFER_CONTIGUOUS, &adl);
+	r->ns[0] = bench_since(t);
+	if (ret) {
+		bench_failed(r, "dxgkpm_adl_alloc", ret);
+		dxgkpm_amo_close(amo);
+		goto out_destroy_pmo;
+	}
 
 	t = ktime_get_ns();
-	ret = dxgkpm_amo_close(amo);
+	ret = dxgkpm_adl_free(amo, adl);
+	if (!ret)
+		ret = dxgkpm_amo_close(amo);
 	r->ns[1] = bench_since(t);
 	if (ret)
-		bench_failed(r, "dxgkpm_amo_close", ret);
+		bench_failed(r, "dxgkpm_adl_free/dxgkpm_amo_close", ret);
 
 out_destroy_pmo:
 	if (dxgkpm_pmo_destroy(pmo, NULL) && !ret)
@@ -773,7 +801,7 @@ out_destroy_pmo:
 static int bench_anchor_open(struct bench_run *r)
 {
 	struct bench_bo bo;
-	u64 t;
+	u64 t, base, *pfns;
 	int ret;
 
 	ret = bench_bo_alloc(&bo, r->npages, r->caching);
@@ -782,13 +810,20 @@ static int bench_anchor_open(struct bench_run *r)
 
 	t = ktime_get_ns();
 	ret = bench_bo_map(&bo);
-	r->ns[0] = bench_since(t);
 	if (ret) {
 		bench_failed(r, "dma_map_sgtable", ret);
 		goto out_free_bo;
 	}
+	ret = bench_bo_adl(&bo, true, &base, &pfns);
+	r->ns[0] = bench_since(t);
+	if (ret) {
+		bench_failed(r, "kvmalloc_array", ret);
+		bench_bo_unmap(&bo);
+		goto out_free_bo;
+	}
 
 	t = ktime_get_ns();
+	kvfree(pfns);
 	bench_bo_unmap(&bo);
 	r->ns[1] = bench_since(t);
 
@@ -973,7 +1008,7 @@ static const struct bench_seq bench_seqs[] = {
 		.run = { bench_dxgkpm_adl, bench_anchor_adl },
 	}, {
 		.name = "open",
-		.rows = { "open", "close" },
+		.rows = { "open+adl", "free+close" },
 		.run = { bench_dxgkpm_open, bench_anchor_open },
 	}, {
 		.name = "cycle",

@@ -3,10 +3,11 @@
  * Address descriptor lists: the pages of a byte range of an open object, as
  * page numbers in the adapter's DMA address space.
  *
- * An ADL is cut from the mapping made when the object was opened; it pins
- * nothing by itself that the attachment does not already pin, but it keeps
- * the attachment (and so the mapping and the memory) from going away: close
- * and destroy are refused while an ADL is alive.
+ * Every ADL maps its own range for the adapter when it is built (pinning it
+ * first where pages are not resident otherwise) and unmaps it when it is
+ * freed, so that a device loses a range the moment its ADL goes, as the
+ * DXGK contract says. It keeps the attachment and the memory from going
+ * away: close and destroy are refused while an ADL is alive.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -97,16 +98,10 @@ int dxgkpm_adl_alloc(struct dxgkpm_amo *amo, size_t offset, size_t size,
 		ret = -ENOENT;
 		goto err_unlock;
 	}
-	if (pmo->ops->adl_map) {
-		ret = pmo->ops->adl_map(adl);
-		if (ret)
-			goto err_unlock;
-	} else {
-		adl->dma = amo->dma + first;
-	}
-	/* Under an IOMMU the whole object is one range: no walk needed. */
-	contiguous = (!pmo->ops->adl_map && amo->dma_contiguous) ||
-		     dxgkpm_dma_contiguous(adl->dma, count);
+	ret = pmo->ops->adl_map(adl);
+	if (ret)
+		goto err_unlock;
+	contiguous = dxgkpm_dma_contiguous(adl->dma, count);
 	if ((flags & DXGKPM_ADL_REQUIRE_CONTIGUOUS) && !contiguous) {
 		ret = -EINVAL;
 		goto err_unmap;
@@ -133,8 +128,7 @@ int dxgkpm_adl_alloc(struct dxgkpm_amo *amo, size_t offset, size_t size,
 	return 0;
 
 err_unmap:
-	if (pmo->ops->adl_unmap)
-		pmo->ops->adl_unmap(adl);
+	pmo->ops->adl_unmap(adl);
 err_unlock:
 	mutex_unlock(&pmo->lock);
 	kfree(adl);
@@ -147,8 +141,7 @@ static void dxgkpm_adl_free_locked(struct dxgkpm_adl *adl)
 	struct dxgkpm_pmo *pmo = adl->amo->pmo;
 
 	list_del(&adl->node);
-	if (pmo->ops->adl_unmap)
-		pmo->ops->adl_unmap(adl);
+	pmo->ops->adl_unmap(adl);
 	pmo->nr_adls--;
 	atomic_long_dec(&dxgkpm_stats.adls);
 	kvfree(adl->pages);

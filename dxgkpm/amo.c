@@ -2,8 +2,10 @@
 /*
  * Adapter memory objects: a physical memory object opened for an adapter.
  *
- * Opening maps the whole object into the adapter's DMA address space once;
- * every ADL is carved out of that mapping, and closing removes it. An object
+ * Opening attaches the object to the adapter's DMA address space: from then
+ * on it holds the adapter at its DMA mask and in its logical adapter, and
+ * ADLs can be built, each mapping its own range (so that FreeAdl takes the
+ * device's access away at once). Closing needs every ADL freed. An object
  * is open for at most one adapter at a time, as on Windows.
  */
 
@@ -80,17 +82,15 @@ int dxgkpm_amo_open_locked(struct dxgkpm_pmo *pmo,
 	INIT_LIST_HEAD(&amo->adls);
 	INIT_LIST_HEAD(&amo->adapter_node);
 
-	ret = pmo->ops->dma_map(amo);
-	if (ret)
-		goto err_free_amo;
 	ret = dxgkpm_handle_publish(&amo->obj);
 	if (ret)
-		goto err_dma_unmap;
+		goto err_free_amo;
 
 	/* Unregistration waits for us, so the adapter is still alive. */
 	mutex_lock(&adapter->lock);
 	list_add_tail(&amo->adapter_node, &adapter->amos);
 	mutex_unlock(&adapter->lock);
+	dxgkpm_space_open(adapter);
 	dxgkpm_adapter_exit(adapter);
 
 	dxgkpm_obj_get(&pmo->obj);
@@ -101,8 +101,6 @@ int dxgkpm_amo_open_locked(struct dxgkpm_pmo *pmo,
 	*amop = amo;
 	return 0;
 
-err_dma_unmap:
-	pmo->ops->dma_unmap(amo);
 err_free_amo:
 	kfree(amo);
 err_put_adapter:
@@ -136,7 +134,7 @@ int dxgkpm_amo_close_locked(struct dxgkpm_amo *amo, bool force)
 		dxgkpm_adl_free_all_locked(amo, dev_name(adapter->dev));
 	}
 	dxgkpm_handle_retire(&amo->obj);
-	pmo->ops->dma_unmap(amo);
+	dxgkpm_space_close(adapter);
 
 	mutex_lock(&adapter->lock);
 	list_del_init(&amo->adapter_node);
@@ -155,8 +153,9 @@ int dxgkpm_amo_close_locked(struct dxgkpm_amo *amo, bool force)
  * @adapter: adapter whose device will reach the memory
  * @amop: the adapter memory object, on success
  *
- * Maps the whole object for the adapter's device; ADLs are built from that
- * mapping. An object can be open for one adapter at a time.
+ * Attaches the object to the adapter's address space; each ADL built from
+ * the attachment then maps its own range. An object can be open for one
+ * adapter at a time.
  *
  * Context: process context, may sleep.
  * Return: 0; -EINVAL for NULL arguments; -EBUSY if the object is already

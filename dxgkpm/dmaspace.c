@@ -250,8 +250,10 @@ static int __dxgkpm_space_map_resource(struct dxgkpm_adapter *adapter,
 	if (dxgkpm_fault())
 		return -ENOMEM;
 	if (!space) {
+		/* MMIO has no CPU cache to sync; ADLs may overlap. */
 		*addr = dma_map_resource(adapter->dev, phys, size,
-					 DMA_BIDIRECTIONAL, 0);
+					 DMA_BIDIRECTIONAL,
+					 DMA_ATTR_SKIP_CPU_SYNC);
 		return dma_mapping_error(adapter->dev, *addr) ? -EIO : 0;
 	}
 	ret = dxgkpm_space_alloc(space, size, addr);
@@ -277,7 +279,7 @@ static void __dxgkpm_space_unmap_resource(struct dxgkpm_adapter *adapter,
 
 	if (!space) {
 		dma_unmap_resource(adapter->dev, addr, size, DMA_BIDIRECTIONAL,
-				   0);
+				   DMA_ATTR_SKIP_CPU_SYNC);
 		return;
 	}
 	iommu_unmap(space->domain, addr, size);
@@ -490,6 +492,32 @@ int dxgkpm_unlink_adapter(struct dxgkpm_adapter *adapter)
 	return ret;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_unlink_adapter);
+
+/**
+ * dxgkpm_space_open() - an object is opened for an adapter
+ * @adapter: adapter
+ *
+ * An open object belongs to the adapter's address space even before an ADL
+ * maps any of it: like a mapping, it holds the adapter in its logical
+ * adapter and at its DMA mask until it is closed (dxgkpm_space_close()).
+ */
+void dxgkpm_space_open(struct dxgkpm_adapter *adapter)
+{
+	down_read(&dxgkpm_space_rwsem);
+	dxgkpm_space_count(adapter, 1);
+	up_read(&dxgkpm_space_rwsem);
+}
+
+/**
+ * dxgkpm_space_close() - undo dxgkpm_space_open()
+ * @adapter: adapter
+ */
+void dxgkpm_space_close(struct dxgkpm_adapter *adapter)
+{
+	down_read(&dxgkpm_space_rwsem);
+	dxgkpm_space_count(adapter, -1);
+	up_read(&dxgkpm_space_rwsem);
+}
 
 /**
  * dxgkpm_space_unregister() - an adapter being unregistered leaves its LDA

@@ -86,7 +86,8 @@ void dxgkpm_handles_exit(void);
  * @dead: set once unregistration has started; no new object may attach.
  * @space: the DMA space shared with linked adapters, or NULL: the DMA API
  *	on @dev.
- * @mappings: live DMA mappings for this adapter (dmaspace.c).
+ * @mappings: open objects and live DMA mappings for this adapter
+ *	(dmaspace.c).
  * @users: held for reading by operations that attach new mappings to the
  *	adapter (dxgkpm_adapter_enter()); unregistration drains them.
  */
@@ -121,11 +122,10 @@ struct dxgkpm_amo;
  * @name: for messages.
  * @init: allocate or describe the backing store from the descriptor.
  * @release: free it (restoring the linear map's cache type first).
- * @dma_map: at open: map the object for @amo's adapter and fill @amo->dma,
- *	or leave @amo->dma NULL when ADLs map their own range.
- * @dma_unmap: undo @dma_map.
- * @adl_map: optional: pin and map one ADL's range, setting adl->dma and
- *	adl->priv (types whose pages are only resident while pinned).
+ * @adl_map: pin (if need be) and map one ADL's range for its adapter,
+ *	setting adl->dma and adl->priv. Every ADL has its own mapping, so
+ *	that FreeAdl takes the device's access away, as the DXGK contract
+ *	says it does.
  * @adl_unmap: undo @adl_map.
  * @vmap: kernel mapping of @count pages from @first with the object's cache
  *	type; may keep state for @vunmap in *@priv.
@@ -137,8 +137,6 @@ struct dxgkpm_mem_ops {
 	const char *name;
 	int (*init)(struct dxgkpm_pmo *pmo, const struct dxgkpm_pmo_desc *desc);
 	void (*release)(struct dxgkpm_pmo *pmo);
-	int (*dma_map)(struct dxgkpm_amo *amo);
-	void (*dma_unmap)(struct dxgkpm_amo *amo);
 	int (*adl_map)(struct dxgkpm_adl *adl);
 	void (*adl_unmap)(struct dxgkpm_adl *adl);
 	void *(*vmap)(struct dxgkpm_pmo *pmo, pgoff_t first, pgoff_t count,
@@ -212,12 +210,8 @@ struct dxgkpm_pmo {
  * @pmo: the object (reference held).
  * @adapter: the adapter (reference held).
  * @adapter_node: in @adapter->amos.
- * @adls: live ADLs built from this attachment.
- * @sgt: the object's pages as mapped for @adapter (page-backed types).
- * @dma: device address of each page of the object, or NULL for types whose
- *	ADLs map their own range.
- * @dma_contiguous: @dma is one range, so every sub-range of it is.
- * @closed: close ran; the handle is retired and @dma is gone.
+ * @adls: live ADLs built from this attachment, each with its own mapping.
+ * @closed: close ran; the handle is retired.
  */
 struct dxgkpm_amo {
 	struct dxgkpm_obj obj;
@@ -225,9 +219,6 @@ struct dxgkpm_amo {
 	struct dxgkpm_adapter *adapter;
 	struct list_head adapter_node;
 	struct list_head adls;
-	struct sg_table sgt;
-	dma_addr_t *dma;
-	bool dma_contiguous;
 	bool closed;
 };
 
@@ -241,8 +232,8 @@ struct dxgkpm_amo {
  * @contiguous: described by @base alone.
  * @base: first page number in the device's address space, if @contiguous.
  * @pages: page numbers in the device's address space, if not @contiguous.
- * @dma: device address of each page (into @amo->dma, or the backend's).
- * @priv: backend state of an ADL that maps its own range.
+ * @dma: device address of each page (the backend's).
+ * @priv: the backend's state of the ADL's mapping.
  */
 struct dxgkpm_adl {
 	DXGK_ADL dxgk;
@@ -344,8 +335,8 @@ int dxgkpm_pagearray_alloc(struct dxgkpm_pmo *pmo,
 void dxgkpm_pagearray_release(struct dxgkpm_pmo *pmo);
 int dxgkpm_pages_to_sgt(struct device *dev, struct page **pages,
 			pgoff_t npages, struct sg_table *sgt);
-int dxgkpm_pagearray_dma_map(struct dxgkpm_amo *amo);
-void dxgkpm_pagearray_dma_unmap(struct dxgkpm_amo *amo);
+int dxgkpm_pagearray_adl_map(struct dxgkpm_adl *adl);
+void dxgkpm_pagearray_adl_unmap(struct dxgkpm_adl *adl);
 void *dxgkpm_pagearray_vmap(struct dxgkpm_pmo *pmo, pgoff_t first,
 			    pgoff_t count, void **priv);
 void dxgkpm_pagearray_vunmap(struct dxgkpm_pmo *pmo, void *vaddr,
@@ -371,6 +362,8 @@ void dxgkpm_space_unmap_resource(struct dxgkpm_adapter *adapter,
 				 dma_addr_t addr, size_t size);
 int dxgkpm_space_set_limit(struct dxgkpm_adapter *adapter, u64 mask);
 void dxgkpm_space_unregister(struct dxgkpm_adapter *adapter);
+void dxgkpm_space_open(struct dxgkpm_adapter *adapter);
+void dxgkpm_space_close(struct dxgkpm_adapter *adapter);
 
 /* pages.c: the page provider */
 
@@ -423,7 +416,7 @@ pgprot_t dxgkpm_pgprot(enum dxgkpm_caching caching, pgprot_t prot);
  * @pages_wc: of those, write-combined on the linear map.
  * @pages_uc: of those, uncached on the linear map.
  * @pinned: section pages pinned by ADLs and kernel views.
- * @dma_maps: live DMA mappings (one per open object, one per section ADL).
+ * @dma_maps: live DMA mappings (one per ADL and per WDDM 2.4 mapping).
  */
 struct dxgkpm_stats {
 	atomic_long_t adapters;

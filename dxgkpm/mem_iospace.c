@@ -66,39 +66,44 @@ static void dxgkpm_mem_io_release(struct dxgkpm_pmo *pmo)
 {
 }
 
-static int dxgkpm_mem_io_dma_map(struct dxgkpm_amo *amo)
+/* An ADL's range of the BAR, mapped for its adapter's device(s). */
+static int dxgkpm_mem_io_adl_map(struct dxgkpm_adl *adl)
 {
-	struct dxgkpm_pmo *pmo = amo->pmo;
-	dma_addr_t base;
+	struct dxgkpm_pmo *pmo = adl->amo->pmo;
+	dma_addr_t *dma, base;
 	pgoff_t i;
 	int ret;
 
-	amo->dma = dxgkpm_fault() ? NULL :
-		   kvmalloc_array(pmo->npages, sizeof(*amo->dma), GFP_KERNEL);
-	if (!amo->dma)
+	dma = dxgkpm_fault() ? NULL :
+	      kvmalloc_array(adl->count, sizeof(*dma), GFP_KERNEL);
+	if (!dma)
 		return -ENOMEM;
-	ret = dxgkpm_space_map_resource(amo->adapter, pmo->io_base,
-					(size_t)pmo->npages << PAGE_SHIFT,
+	ret = dxgkpm_space_map_resource(adl->amo->adapter,
+					pmo->io_base + PFN_PHYS(adl->first),
+					(size_t)adl->count << PAGE_SHIFT,
 					&base);
 	if (ret) {
-		kvfree(amo->dma);
-		amo->dma = NULL;
+		kvfree(dma);
 		return ret;
 	}
-	for (i = 0; i < pmo->npages; i++)
-		amo->dma[i] = base + ((dma_addr_t)i << PAGE_SHIFT);
-	amo->dma_contiguous = true;
+	for (i = 0; i < adl->count; i++)
+		dma[i] = base + ((dma_addr_t)i << PAGE_SHIFT);
 	atomic_long_inc(&dxgkpm_stats.dma_maps);
+	adl->priv = dma;
+	adl->dma = dma;
 	return 0;
 }
 
-static void dxgkpm_mem_io_dma_unmap(struct dxgkpm_amo *amo)
+static void dxgkpm_mem_io_adl_unmap(struct dxgkpm_adl *adl)
 {
-	dxgkpm_space_unmap_resource(amo->adapter, amo->dma[0],
-				    (size_t)amo->pmo->npages << PAGE_SHIFT);
-	kvfree(amo->dma);
-	amo->dma = NULL;
+	dma_addr_t *dma = adl->priv;
+
+	dxgkpm_space_unmap_resource(adl->amo->adapter, dma[0],
+				    (size_t)adl->count << PAGE_SHIFT);
 	atomic_long_dec(&dxgkpm_stats.dma_maps);
+	kvfree(dma);
+	adl->priv = NULL;
+	adl->dma = NULL;
 }
 
 /*
@@ -132,8 +137,8 @@ const struct dxgkpm_mem_ops dxgkpm_mem_io_ops = {
 	.name = "io-space",
 	.init = dxgkpm_mem_io_init,
 	.release = dxgkpm_mem_io_release,
-	.dma_map = dxgkpm_mem_io_dma_map,
-	.dma_unmap = dxgkpm_mem_io_dma_unmap,
+	.adl_map = dxgkpm_mem_io_adl_map,
+	.adl_unmap = dxgkpm_mem_io_adl_unmap,
 	.vmap = dxgkpm_mem_io_vmap,
 	.vunmap = dxgkpm_mem_io_vunmap,
 };

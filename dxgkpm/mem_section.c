@@ -6,9 +6,8 @@
  * may go to swap whenever nothing pins them.
  *
  * What pins a page: an ADL over it (the device may use it at any time) and a
- * kernel-mode view (the caller holds a pointer). Each ADL therefore pins and
- * maps its own range when it is built, instead of the whole object being
- * mapped at open as for the other types. User-mode views map the shmem file
+ * kernel-mode view (the caller holds a pointer). Each ADL therefore pins its
+ * range when it is built, besides mapping it as for every type. User-mode views map the shmem file
  * itself, so those pages fault in, are shared by every process that maps
  * the object, and can be paged out like any shared memory.
  *
@@ -107,16 +106,6 @@ static int dxgkpm_section_pin_pages(struct dxgkpm_pmo *pmo, pgoff_t first,
 		atomic_long_inc(&dxgkpm_stats.pinned);
 	}
 	return 0;
-}
-
-/* Opening pins nothing: every ADL pins and maps its own range. */
-static int dxgkpm_section_dma_map(struct dxgkpm_amo *amo)
-{
-	return 0;
-}
-
-static void dxgkpm_section_dma_unmap(struct dxgkpm_amo *amo)
-{
 }
 
 static int dxgkpm_section_adl_map(struct dxgkpm_adl *adl)
@@ -235,8 +224,6 @@ const struct dxgkpm_mem_ops dxgkpm_mem_section_ops = {
 	.name = "section",
 	.init = dxgkpm_section_init,
 	.release = dxgkpm_section_release,
-	.dma_map = dxgkpm_section_dma_map,
-	.dma_unmap = dxgkpm_section_dma_unmap,
 	.adl_map = dxgkpm_section_adl_map,
 	.adl_unmap = dxgkpm_section_adl_unmap,
 	.vmap = dxgkpm_section_vmap,

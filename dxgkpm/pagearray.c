@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
  * What every memory type backed by a struct page array shares: the array
- * itself with its cache type, one DMA mapping of the whole object per
- * attachment, kernel views through vmap() and user views through
- * vm_insert_pages().
+ * itself with its cache type, one DMA mapping per ADL, kernel views through
+ * vmap() and user views through vm_insert_pages().
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -91,57 +90,72 @@ int dxgkpm_pages_to_sgt(struct device *dev, struct page **pages,
 }
 
 /**
- * dxgkpm_pagearray_dma_map() - map a page-backed object for a device
- * @amo: attachment; its pmo's pages are mapped for its adapter
+ * struct dxgkpm_pagearray_map - one ADL's mapping of a page-backed object
+ * @sgt: the ADL's pages, as mapped for its adapter
+ * @dma: device address of each page
+ */
+struct dxgkpm_pagearray_map {
+	struct sg_table sgt;
+	dma_addr_t dma[];
+};
+
+/**
+ * dxgkpm_pagearray_adl_map() - map an ADL's range of a page-backed object
+ * @adl: the ADL; its range and attachment are set
  *
- * One table for the whole object, mapped once: under an IOMMU that is one
- * IOVA range, so any page-aligned sub-range is contiguous in the device's
- * address space. The device address of every page is kept so that ADLs are
- * built without walking the table again.
+ * One table for the range, mapped once: under an IOMMU that is one IOVA
+ * range, so the ADL is contiguous in the device's address space. The device
+ * address of every page is kept so that the ADL is built without walking
+ * the table again. FreeAdl unmaps it: the device loses the range at once.
  *
  * Return: 0 or -errno.
  */
-int dxgkpm_pagearray_dma_map(struct dxgkpm_amo *amo)
+int dxgkpm_pagearray_adl_map(struct dxgkpm_adl *adl)
 {
-	struct dxgkpm_pmo *pmo = amo->pmo;
+	struct dxgkpm_amo *amo = adl->amo;
+	struct dxgkpm_pagearray_map *map;
 	int ret;
 
-	amo->dma = dxgkpm_fault() ? NULL :
-		   kvmalloc_array(pmo->npages, sizeof(*amo->dma), GFP_KERNEL);
-	if (!amo->dma)
+	map = dxgkpm_fault() ? NULL :
+	      kvzalloc(struct_size(map, dma, adl->count), GFP_KERNEL);
+	if (!map)
 		return -ENOMEM;
-	ret = dxgkpm_pages_to_sgt(amo->adapter->dev, pmo->pages, pmo->npages,
-				  &amo->sgt);
+	ret = dxgkpm_pages_to_sgt(amo->adapter->dev,
+				  amo->pmo->pages + adl->first, adl->count,
+				  &map->sgt);
 	if (ret)
-		goto err_free_dma;
-	ret = dxgkpm_space_map_pages(amo->adapter, &amo->sgt, amo->dma,
-				     pmo->npages);
+		goto err_free_map;
+	ret = dxgkpm_space_map_pages(amo->adapter, &map->sgt, map->dma,
+				     adl->count);
 	if (ret)
 		goto err_free_table;
-	amo->dma_contiguous = dxgkpm_dma_contiguous(amo->dma, pmo->npages);
 	atomic_long_inc(&dxgkpm_stats.dma_maps);
+	adl->priv = map;
+	adl->dma = map->dma;
 	return 0;
 
 err_free_table:
-	sg_free_table(&amo->sgt);
-err_free_dma:
-	kvfree(amo->dma);
-	amo->dma = NULL;
+	sg_free_table(&map->sgt);
+err_free_map:
+	kvfree(map);
 	return ret;
 }
 
 /**
- * dxgkpm_pagearray_dma_unmap() - undo dxgkpm_pagearray_dma_map()
- * @amo: attachment whose mapping goes
+ * dxgkpm_pagearray_adl_unmap() - undo dxgkpm_pagearray_adl_map()
+ * @adl: the ADL whose mapping goes
  */
-void dxgkpm_pagearray_dma_unmap(struct dxgkpm_amo *amo)
+void dxgkpm_pagearray_adl_unmap(struct dxgkpm_adl *adl)
 {
-	dxgkpm_space_unmap_pages(amo->adapter, &amo->sgt, amo->dma,
-				 amo->pmo->npages);
-	sg_free_table(&amo->sgt);
-	kvfree(amo->dma);
-	amo->dma = NULL;
+	struct dxgkpm_pagearray_map *map = adl->priv;
+
+	dxgkpm_space_unmap_pages(adl->amo->adapter, &map->sgt, map->dma,
+				 adl->count);
 	atomic_long_dec(&dxgkpm_stats.dma_maps);
+	sg_free_table(&map->sgt);
+	kvfree(map);
+	adl->priv = NULL;
+	adl->dma = NULL;
 }
 
 /**

@@ -146,17 +146,20 @@ the primitives TTM's pool and the dma-buf system heap use):
   unmap-kernel    dxgkpm_unmap_kernel             | vunmap
   destroy         dxgkpm_pmo_destroy(not open)    | set_pages_array_wb,
                   __free_page
-  create-open     dxgkpm_pmo_create(adapter)      | pages as for create, then
-                  sg_alloc_table_from_pages_segment + dma_map_sgtable
-  adl             dxgkpm_adl_alloc(whole, no flags: page array) | kvmalloc'ed
-                  array filled by for_each_sgtable_dma_page
-  adl-free        dxgkpm_adl_free                 | kvfree
-  adl-contig      dxgkpm_adl_alloc(PREFER_CONTIGUOUS) | check that the DMA
-                  segments are consecutive, keep the first page number
-  destroy-open    dxgkpm_pmo_destroy(open AMO)    | dma_unmap_sgtable,
-                  sg_free_table, set_pages_array_wb, __free_page
-  open / close    dxgkpm_pmo_open / dxgkpm_amo_close | dma_map_sgtable of a
-                  new table / dma_unmap_sgtable, sg_free_table
+  create-open     dxgkpm_pmo_create(adapter)      | pages as for create
+                  (opening maps nothing: every ADL maps its own range)
+  adl             dxgkpm_adl_alloc(whole, no flags: page array) |
+                  sg_alloc_table_from_pages_segment + dma_map_sgtable, then a
+                  kvmalloc'ed array filled by for_each_sgtable_dma_page
+  adl-free        dxgkpm_adl_free                 | kvfree, dma_unmap_sgtable,
+                  sg_free_table
+  adl-contig      dxgkpm_adl_alloc(PREFER_CONTIGUOUS) | map as for adl, check
+                  that the DMA segments are consecutive, keep the first page
+  destroy-open    dxgkpm_pmo_destroy(open AMO)    | set_pages_array_wb,
+                  __free_page
+  open+adl /      dxgkpm_pmo_open + dxgkpm_adl_alloc(whole, PREFER_CONTIGUOUS)
+  free+close      / dxgkpm_adl_free + dxgkpm_amo_close | map as for
+                  adl-contig / unmap as for adl-free
   cycle           create + open + ADL(PREFER_CONTIGUOUS) + free + destroy, as
                   one                             | the same anchors in a row
   coherent-alloc  dxgkpm_pmo_create(adapter, cached) + dxgkpm_map_kernel |
