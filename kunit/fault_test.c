@@ -530,16 +530,6 @@ static void dxgkpm_fault_idle_after(struct kunit *test)
 	dxgkpm_kt_expect_idle(test);
 }
 
-static int dxgkpm_fault_suite_init(struct kunit_suite *suite)
-{
-	return dxgkpm_edu_register();
-}
-
-static void dxgkpm_fault_suite_exit(struct kunit_suite *suite)
-{
-	dxgkpm_edu_unregister();
-}
-
 static struct kunit_case dxgkpm_fault_cases[] = {
 	KUNIT_CASE_PARAM(dxgkpm_fault_each_point, fault_gen_params),
 	KUNIT_CASE(dxgkpm_fault_idle_after),
@@ -548,8 +538,8 @@ static struct kunit_case dxgkpm_fault_cases[] = {
 
 static struct kunit_suite dxgkpm_fault_suite = {
 	.name = "dxgkpm_fault",
-	.suite_init = dxgkpm_fault_suite_init,
-	.suite_exit = dxgkpm_fault_suite_exit,
+	.suite_init = dxgkpm_kt_suite_init,
+	.suite_exit = dxgkpm_kt_suite_exit,
 	.test_cases = dxgkpm_fault_cases,
 };
 

@@ -127,16 +127,6 @@ static void dxgkpm_harness_idle_after(struct kunit *test)
 	dxgkpm_kt_expect_idle(test);
 }
 
-static int dxgkpm_harness_suite_init(struct kunit_suite *suite)
-{
-	return dxgkpm_edu_register();
-}
-
-static void dxgkpm_harness_suite_exit(struct kunit_suite *suite)
-{
-	dxgkpm_edu_unregister();
-}
-
 static struct kunit_case dxgkpm_harness_cases[] = {
 	KUNIT_CASE_PARAM(dxgkpm_harness_edu_roundtrip, harness_edu_gen_params),
 	KUNIT_CASE(dxgkpm_harness_skip_without_edu),
@@ -146,8 +136,8 @@ static struct kunit_case dxgkpm_harness_cases[] = {
 
 static struct kunit_suite dxgkpm_harness_suite = {
 	.name = "dxgkpm_harness",
-	.suite_init = dxgkpm_harness_suite_init,
-	.suite_exit = dxgkpm_harness_suite_exit,
+	.suite_init = dxgkpm_kt_suite_init,
+	.suite_exit = dxgkpm_kt_suite_exit,
 	.test_cases = dxgkpm_harness_cases,
 };
 

@@ -175,3 +175,26 @@ size_t dxgkpm_kt_mismatch(const void *p, size_t bytes, u32 seed)
 			return i * sizeof(*w);
 	return bytes;
 }
+
+/**
+ * dxgkpm_kt_suite_init() - suite_init of every suite that uses edu devices
+ * @suite: the suite
+ *
+ * Return: 0, or the error of binding the edu driver.
+ */
+int dxgkpm_kt_suite_init(struct kunit_suite *suite)
+{
+	return dxgkpm_edu_register();
+}
+
+/**
+ * dxgkpm_kt_suite_exit() - undo dxgkpm_kt_suite_init()
+ * @suite: the suite
+ *
+ * Unbinding the edu devices lets DMA-API debugging report any mapping a
+ * suite left on them.
+ */
+void dxgkpm_kt_suite_exit(struct kunit_suite *suite)
+{
+	dxgkpm_edu_unregister();
+}

@@ -35,6 +35,8 @@ void dxgkpm_kt_unregister_now(struct kunit *test,
 			      struct dxgkpm_adapter *adapter);
 struct dxgkpm_kt *dxgkpm_kt_setup(struct kunit *test, unsigned int index);
 bool dxgkpm_kt_idle(void);
+int dxgkpm_kt_suite_init(struct kunit_suite *suite);
+void dxgkpm_kt_suite_exit(struct kunit_suite *suite);
 void dxgkpm_kt_expect_no_memory(struct kunit *test);
 void dxgkpm_kt_expect_idle(struct kunit *test);
 void dxgkpm_kt_fill(void *p, size_t bytes, u32 seed);

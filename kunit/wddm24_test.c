@@ -956,16 +956,6 @@ static void dxgkpm_wddm24_idle_after(struct kunit *test)
 	dxgkpm_kt_expect_no_memory(test);
 }
 
-static int dxgkpm_wddm24_suite_init(struct kunit_suite *suite)
-{
-	return dxgkpm_edu_register();
-}
-
-static void dxgkpm_wddm24_suite_exit(struct kunit_suite *suite)
-{
-	dxgkpm_edu_unregister();
-}
-
 static struct kunit_case dxgkpm_wddm24_cases[] = {
 	KUNIT_CASE_PARAM(dxgkpm_wddm24_contiguous, w24_cache_gen_params),
 	KUNIT_CASE_PARAM(dxgkpm_wddm24_pages_for_mdl, w24_cache_gen_params),
@@ -980,8 +970,8 @@ static struct kunit_case dxgkpm_wddm24_cases[] = {
 
 static struct kunit_suite dxgkpm_wddm24_suite = {
 	.name = "dxgkpm_wddm24",
-	.suite_init = dxgkpm_wddm24_suite_init,
-	.suite_exit = dxgkpm_wddm24_suite_exit,
+	.suite_init = dxgkpm_kt_suite_init,
+	.suite_exit = dxgkpm_kt_suite_exit,
 	.test_cases = dxgkpm_wddm24_cases,
 };
 

@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Helpers of the DMA suites (see dma_helpers.h).
+ */
+
+#include <kunit/resource.h>
+#include <kunit/test.h>
+#include <linux/dma-mapping.h>
+#include <linux/mm.h>
+#include <linux/pci.h>
+#include <linux/pfn.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+
+#include "dma_helpers.h"
+
+/*
+ * Test cleanup: an object the test did not get to destroy (it failed half
+ * way) is torn down as its adapter's unregistration would, so that objects
+ * created without an adapter do not outlive the test. A destroyed object's
+ * handle is stale and is left alone.
+ */
+static void dxgkpm_dkt_teardown(void *handle)
+{
+	struct dxgkpm_pmo *pmo = dxgkpm_pmo_get_handle(dxgkpm_h2u(handle));
+
+	if (!pmo)
+		return;
+	dxgkpm_pmo_teardown(pmo, "dxgkpm DMA test cleanup");
+	dxgkpm_pmo_put(pmo);
+}
+
+/**
+ * dxgkpm_dkt_args() - the create arguments the DMA suites use
+ * @args: filled
+ * @kt: the adapter
+ * @with_adapter: pass @kt's hAdapter, so that the object is opened at once
+ * @type: memory type
+ * @cache: cache type
+ * @size: bytes
+ *
+ * MDL and contiguous objects must lie at or above DXGKPM_DKT_LOW; sections
+ * are read-write and committed; IO-space objects start at @kt's BAR0.
+ */
+void dxgkpm_dkt_args(DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT *args,
+		     struct dxgkpm_kt *kt, bool with_adapter,
+		     DXGK_PHYSICAL_MEMORY_TYPE type,
+		     DXGK_MEMORY_CACHING_TYPE cache, size_t size)
+{
+	memset(args, 0, sizeof(*args));
+	args->hAdapter = with_adapter ? kt->h : NULL;
+	args->Size = size;
+	args->Context = DXGKPM_DKT_CONTEXT;
+	args->Type = type;
+	args->CacheType = cache;
+	switch (type) {
+	case DXGK_PHYSICAL_MEMORY_TYPE_MDL:
+		args->Mdl.LowAddress.QuadPart = DXGKPM_DKT_LOW;
+		args->Mdl.HighAddress.QuadPart = -1;
+		break;
+	case DXGK_PHYSICAL_MEMORY_TYPE_CONTIGUOUS_MEMORY:
+		args->ContiguousMemory.LowestAcceptableAddress.QuadPart =
+			DXGKPM_DKT_LOW;
+		args->ContiguousMemory.HighestAcceptableAddress.QuadPart = -1;
+		break;
+	case DXGK_PHYSICAL_MEMORY_TYPE_SECTION:
+		args->Section.PageProtection = PAGE_READWRITE;
+		args->Section.AllocationAttributes = SEC_COMMIT;
+		break;
+	case DXGK_PHYSICAL_MEMORY_TYPE_IO_SPACE:
+		args->IOSpace.BaseAddress.QuadPart =
+			pci_resource_start(kt->edu->pdev, 0);
+		break;
+	}
+}
+
+/**
+ * dxgkpm_dkt_create() - create an object through the DXGK interface
+ * @test: the test; it stops unless creation succeeds
+ * @obj: filled
+ * @kt: the adapter whose interface is called
+ * @with_adapter: pass hAdapter (the object comes back open) or NULL (it
+ *	comes back without an adapter memory object)
+ * @type: memory type
+ * @cache: cache type
+ * @size: bytes, whole pages
+ *
+ * The object is torn down when the test ends, if the test did not destroy
+ * it.
+ */
+void dxgkpm_dkt_create(struct kunit *test, struct dxgkpm_dkt_obj *obj,
+		       struct dxgkpm_kt *kt, bool with_adapter,
+		       DXGK_PHYSICAL_MEMORY_TYPE type,
+		       DXGK_MEMORY_CACHING_TYPE cache, size_t size)
+{
+	DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT args;
+	NTSTATUS status;
+
+	dxgkpm_dkt_args(&args, kt, with_adapter, type, cache, size);
+	args.hPhysicalMemoryObject = (HANDLE)0x1;
+	args.hAdapterMemoryObject = (HANDLE)0x1;
+	status = kt->iface.DxgkCbCreatePhysicalMemoryObject(&args);
+	KUNIT_ASSERT_EQ_MSG(test, status, STATUS_SUCCESS,
+			    "creating a %s %s object of %zu bytes %s hAdapter",
+			    dxgkpm_type_name((enum dxgkpm_mem_type)type),
+			    dxgkpm_caching_name((enum dxgkpm_caching)cache),
+			    size, with_adapter ? "with" : "without");
+	KUNIT_ASSERT_NOT_NULL(test, args.hPhysicalMemoryObject);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							dxgkpm_dkt_teardown,
+							args.hPhysicalMemoryObject),
+			0);
+	if (with_adapter)
+		KUNIT_ASSERT_NOT_NULL(test, args.hAdapterMemoryObject);
+	else
+		KUNIT_ASSERT_NULL(test, args.hAdapterMemoryObject);
+
+	memset(obj, 0, sizeof(*obj));
+	obj->kt = kt;
+	obj->type = type;
+	obj->cache = cache;
+	obj->size = size;
+	obj->pmo = args.hPhysicalMemoryObject;
+	obj->amo = args.hAdapterMemoryObject;
+}
+
+/**
+ * dxgkpm_dkt_open() - DxgkCbOpenPhysicalMemoryObject
+ * @obj: the object
+ * @through: the adapter to open it for
+ * @amo: out: hAdapterMemoryObject as the call left it
+ *
+ * Return: the call's status.
+ */
+NTSTATUS dxgkpm_dkt_open(struct dxgkpm_dkt_obj *obj, struct dxgkpm_kt *through,
+			 HANDLE *amo)
+{
+	DXGKARGCB_OPEN_PHYSICAL_MEMORY_OBJECT args = {
+		.hPhysicalMemoryObject = obj->pmo,
+		.hAdapter = through->h,
+		.hAdapterMemoryObject = (HANDLE)0x1,
+	};
+	NTSTATUS status;
+
+	status = through->iface.DxgkCbOpenPhysicalMemoryObject(&args);
+	*amo = args.hAdapterMemoryObject;
+	return status;
+}
+
+/**
+ * dxgkpm_dkt_close() - DxgkCbClosePhysicalMemoryObject, which must close
+ * @test: the test
+ * @obj: an open object
+ */
+void dxgkpm_dkt_close(struct kunit *test, struct dxgkpm_dkt_obj *obj)
+{
+	DXGKARGCB_CLOSE_PHYSICAL_MEMORY_OBJECT args = {
+		.hAdapterMemoryObject = obj->amo,
+	};
+	long amos = DXGKPM_KT_STAT(amos);
+
+	obj->kt->iface.DxgkCbClosePhysicalMemoryObject(&args);
+	KUNIT_EXPECT_EQ_MSG(test, DXGKPM_KT_STAT(amos), amos - 1,
+			    "the close was refused");
+	obj->amo = NULL;
+}
+
+/**
+ * dxgkpm_dkt_destroy() - DxgkCbDestroyPhysicalMemoryObject, which must
+ * destroy
+ * @test: the test
+ * @obj: the object, with no ADL or kernel view left
+ * @pass_amo: pass its open hAdapterMemoryObject too (else it is closed
+ *	anyway)
+ */
+void dxgkpm_dkt_destroy(struct kunit *test, struct dxgkpm_dkt_obj *obj,
+			bool pass_amo)
+{
+	DXGKARGCB_DESTROY_PHYSICAL_MEMORY_OBJECT args = {
+		.hPhysicalMemoryObject = obj->pmo,
+		.hAdapterMemoryObject = pass_amo ? obj->amo : NULL,
+	};
+	long pmos = DXGKPM_KT_STAT(pmos), amos = DXGKPM_KT_STAT(amos);
+
+	obj->kt->iface.DxgkCbDestroyPhysicalMemoryObject(&args);
+	KUNIT_EXPECT_EQ_MSG(test, DXGKPM_KT_STAT(pmos), pmos - 1,
+			    "the destroy was refused");
+	KUNIT_EXPECT_EQ_MSG(test, DXGKPM_KT_STAT(amos), amos - !!obj->amo,
+			    "the destroy left the object open");
+	obj->amo = NULL;
+}
+
+/**
+ * dxgkpm_dkt_map() - a kernel-mode view of the whole object
+ * @test: the test; it stops unless the view is made
+ * @obj: the object; the view is kept in it
+ */
+void dxgkpm_dkt_map(struct kunit *test, struct dxgkpm_dkt_obj *obj)
+{
+	DXGKARGCB_MAP_PHYSICAL_MEMORY args = {
+		.hPhysicalMemoryObject = obj->pmo,
+		.AccessMode = DXGK_ACCESS_MODE_KERNEL_MODE,
+		.Offset = 0,
+		.Size = obj->size,
+	};
+
+	KUNIT_ASSERT_EQ(test, obj->kt->iface.DxgkCbMapPhysicalMemory(&args),
+			STATUS_SUCCESS);
+	KUNIT_ASSERT_NOT_NULL(test, args.pMappedAddress);
+	KUNIT_EXPECT_EQ(test, args.Offset, (SIZE_T)0);
+	KUNIT_ASSERT_EQ(test, args.Size, (SIZE_T)obj->size);
+	obj->view = args.pMappedAddress;
+	obj->view_size = args.Size;
+}
+
+/**
+ * dxgkpm_dkt_unmap() - remove the view of dxgkpm_dkt_map(), which must go
+ * @test: the test
+ * @obj: the object
+ */
+void dxgkpm_dkt_unmap(struct kunit *test, struct dxgkpm_dkt_obj *obj)
+{
+	DXGKARGCB_UNMAP_PHYSICAL_MEMORY args = {
+		.hPhysicalMemoryObject = obj->pmo,
+		.pBaseAddress = obj->view,
+		.Size = obj->view_size,
+	};
+	long kviews = DXGKPM_KT_STAT(kviews);
+
+	obj->kt->iface.DxgkCbUnmapPhysicalMemory(&args);
+	KUNIT_EXPECT_EQ_MSG(test, DXGKPM_KT_STAT(kviews), kviews - 1,
+			    "the unmap was refused");
+	obj->view = NULL;
+	obj->view_size = 0;
+}
+
+/**
+ * dxgkpm_dkt_page() - where a page of the object is in its kernel view
+ * @obj: the object, with a view of the whole of it
+ * @page: page index
+ *
+ * Return: the page's first byte.
+ */
+u8 *dxgkpm_dkt_page(struct dxgkpm_dkt_obj *obj, u32 page)
+{
+	return obj->view + ((size_t)page << PAGE_SHIFT);
+}
+
+/**
+ * dxgkpm_dkt_phys() - CPU physical address of a page of the object
+ * @obj: a page-backed object, with a view of the whole of it
+ * @page: page index
+ *
+ * Return: the address, found through the view's page tables.
+ */
+phys_addr_t dxgkpm_dkt_phys(struct dxgkpm_dkt_obj *obj, u32 page)
+{
+	return PFN_PHYS(vmalloc_to_pfn(dxgkpm_dkt_page(obj, page)));
+}
+
+/**
+ * dxgkpm_dkt_addr() - device address of a page of an ADL
+ * @adl: the ADL, read the way a DXGK caller reads it
+ * @index: page index, below PageCount
+ *
+ * Return: the address.
+ */
+dma_addr_t dxgkpm_dkt_addr(const DXGK_ADL *adl, u32 index)
+{
+	DXGK_PAGE_NUMBER page = adl->Flags.Contiguous ?
+				adl->BasePageNumber + index :
+				adl->Pages[index];
+
+	return (dma_addr_t)page << PAGE_SHIFT;
+}
+
+/**
+ * dxgkpm_dkt_expect_within() - every byte of an ADL is at most @limit
+ * @test: the test
+ * @adl: the ADL
+ * @limit: the highest address the device may be given (its DMA mask)
+ */
+void dxgkpm_dkt_expect_within(struct kunit *test, const DXGK_ADL *adl,
+			      u64 limit)
+{
+	dma_addr_t addr;
+	u32 i;
+
+	for (i = 0; i < adl->PageCount; i++) {
+		addr = dxgkpm_dkt_addr(adl, i);
+		KUNIT_EXPECT_TRUE_MSG(test, PAGE_ALIGNED(addr),
+				      "page %u at %pad", i, &addr);
+		KUNIT_EXPECT_LE_MSG(test, (u64)addr + PAGE_SIZE - 1, limit,
+				    "page %u at %pad is beyond %#llx", i,
+				    &addr, limit);
+	}
+}
+
+/**
+ * dxgkpm_dkt_adl() - DxgkCbAllocateAdl, which must succeed
+ * @test: the test; it stops unless the ADL is made
+ * @obj: an open object
+ * @first: first page
+ * @count: number of pages
+ * @flags: DXGKPM_DKT_REQUIRE and/or DXGKPM_DKT_PREFER
+ * @limit: the device's DMA mask, which no address may exceed
+ *
+ * Checks what the contract promises of every ADL under an IOMMU: the page
+ * count, page-aligned addresses within the mask and, since the object is
+ * one IOVA range, consecutive pages, described by the first one when a
+ * contiguity flag was given and by a page array otherwise.
+ *
+ * Return: the ADL.
+ */
+DXGK_ADL *dxgkpm_dkt_adl(struct kunit *test, struct dxgkpm_dkt_obj *obj,
+			 u32 first, u32 count, u32 flags, u64 limit)
+{
+	DXGKARGCB_ALLOCATE_ADL args = {
+		.hAdapterMemoryObject = obj->amo,
+		.Offset = (SIZE_T)first << PAGE_SHIFT,
+		.Size = (SIZE_T)count << PAGE_SHIFT,
+	};
+	dma_addr_t base;
+	DXGK_ADL *adl;
+	NTSTATUS status;
+	u32 i;
+
+	args.Flags.Value = flags;
+	status = obj->kt->iface.DxgkCbAllocateAdl(&args);
+	KUNIT_ASSERT_EQ_MSG(test, status, STATUS_SUCCESS,
+			    "ADL over pages %u..%u, flags %#x", first,
+			    first + count - 1, flags);
+	adl = args.pAdl;
+	KUNIT_ASSERT_NOT_NULL(test, adl);
+	KUNIT_ASSERT_EQ(test, adl->PageCount, count);
+	KUNIT_EXPECT_EQ(test, (u32)adl->Flags.Reserved, 0U);
+	KUNIT_EXPECT_EQ_MSG(test, (u32)adl->Flags.Contiguous, flags ? 1U : 0U,
+			    "ADL flags %#x", flags);
+	if (!adl->Flags.Contiguous)
+		KUNIT_ASSERT_NOT_NULL(test, adl->Pages);
+	base = dxgkpm_dkt_addr(adl, 0);
+	for (i = 1; i < count; i++)
+		KUNIT_EXPECT_EQ_MSG(test, dxgkpm_dkt_addr(adl, i),
+				    base + ((dma_addr_t)i << PAGE_SHIFT),
+				    "page %u of an ADL under an IOMMU", i);
+	dxgkpm_dkt_expect_within(test, adl, limit);
+	return adl;
+}
+
+/**
+ * dxgkpm_dkt_free_adl() - DxgkCbFreeAdl, which must free
+ * @test: the test
+ * @obj: the object the ADL was made of
+ * @adl: the ADL
+ */
+void dxgkpm_dkt_free_adl(struct kunit *test, struct dxgkpm_dkt_obj *obj,
+			 DXGK_ADL *adl)
+{
+	DXGKARGCB_FREE_ADL args = {
+		.hAdapterMemoryObject = obj->amo,
+		.pAdl = adl,
+	};
+	long adls = DXGKPM_KT_STAT(adls);
+
+	obj->kt->iface.DxgkCbFreeAdl(&args);
+	KUNIT_EXPECT_EQ_MSG(test, DXGKPM_KT_STAT(adls), adls - 1,
+			    "FreeAdl was refused");
+}
+
+/**
+ * dxgkpm_dkt_copy() - have a device copy pages at the addresses of ADLs
+ * @test: the test; it stops if a transfer fails
+ * @edu: the device
+ * @dst: ADL of the destination
+ * @dst_first: first page of @dst written
+ * @src: ADL of the source
+ * @src_first: first page of @src read
+ * @npages: pages to copy, one at a time
+ */
+void dxgkpm_dkt_copy(struct kunit *test, struct dxgkpm_edu *edu,
+		     const DXGK_ADL *dst, u32 dst_first,
+		     const DXGK_ADL *src, u32 src_first, u32 npages)
+{
+	dma_addr_t d, s;
+	u32 i;
+
+	KUNIT_ASSERT_LE(test, dst_first + npages, dst->PageCount);
+	KUNIT_ASSERT_LE(test, src_first + npages, src->PageCount);
+	/* What the CPU wrote, write-combined or not, must be in memory. */
+	wmb();
+	for (i = 0; i < npages; i++) {
+		d = dxgkpm_dkt_addr(dst, dst_first + i);
+		s = dxgkpm_dkt_addr(src, src_first + i);
+		KUNIT_ASSERT_EQ_MSG(test, dxgkpm_edu_copy(edu, d, s, PAGE_SIZE),
+				    0, "edu%u copying %pad to %pad",
+				    edu->index, &s, &d);
+	}
+}
+
+/**
+ * dxgkpm_dkt_fill_pages() - write a pattern into pages through the view
+ * @obj: the object, with a view of the whole of it
+ * @first: first page
+ * @count: number of pages
+ * @seed: page @first gets the pattern of @seed, the next one @seed + 1, ...
+ */
+void dxgkpm_dkt_fill_pages(struct dxgkpm_dkt_obj *obj, u32 first, u32 count,
+			   u32 seed)
+{
+	u32 i;
+
+	for (i = 0; i < count; i++)
+		dxgkpm_kt_fill(dxgkpm_dkt_page(obj, first + i), PAGE_SIZE,
+			       seed + i);
+}
+
+/**
+ * dxgkpm_dkt_expect_page() - a page holds dxgkpm_kt_fill()'s pattern
+ * @test: the test
+ * @obj: the object, with a view of the whole of it
+ * @page: page index
+ * @seed: the pattern's seed
+ */
+void dxgkpm_dkt_expect_page(struct kunit *test, struct dxgkpm_dkt_obj *obj,
+			    u32 page, u32 seed)
+{
+	size_t at = dxgkpm_kt_mismatch(dxgkpm_dkt_page(obj, page), PAGE_SIZE,
+				       seed);
+
+	KUNIT_EXPECT_EQ_MSG(test, at, (size_t)PAGE_SIZE,
+			    "page %u differs from pattern %#x at byte %zu",
+			    page, seed, at);
+}
+
+/**
+ * dxgkpm_dkt_expect_zero_page() - a page holds only zeroes
+ * @test: the test
+ * @obj: the object, with a view of the whole of it
+ * @page: page index
+ */
+void dxgkpm_dkt_expect_zero_page(struct kunit *test,
+				 struct dxgkpm_dkt_obj *obj, u32 page)
+{
+	KUNIT_EXPECT_NULL_MSG(test, memchr_inv(dxgkpm_dkt_page(obj, page), 0,
+					       PAGE_SIZE),
+			      "page %u is not zero", page);
+}
