@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * KUnit suite "dxgkpm_isolation": once a driver has given memory back, its
+ * device cannot reach it any more. For every page-backed memory type and
+ * cache type, and for each way of giving memory back (FreeAdl, then also
+ * Close, then also Destroy), the edu device is made to write to the device
+ * addresses the ADL had: the emulated IOMMU (strict mode, see
+ * kunit/qemu_x86_64.py) must fault, which kunit.sh counts in the kernel log,
+ * and the memory must keep what the CPU wrote.
+ */
+
+#include <kunit/test.h>
+#include <linux/highmem.h>
+#include <linux/iommu.h>
+#include <linux/mm.h>
+#include <linux/pci.h>
+#include <linux/vmalloc.h>
+
+#include "dma_helpers.h"
+
+/* Pages of each victim object. */
+#define IT_PAGES	2U
+
+/* How far the memory is given back before the device tries again. */
+enum it_stage {
+	IT_FREE_ADL,
+	IT_CLOSE,
+	IT_DESTROY,
+};
+
+static const char *const it_stage_names[] = {
+	[IT_FREE_ADL] = "free-adl",
+	[IT_CLOSE] = "close",
+	[IT_DESTROY] = "destroy",
+};
+
+/**
+ * struct it_case - one isolation check
+ * @type: memory type
+ * @cache: cache type
+ * @stage: what was given back
+ */
+struct it_case {
+	DXGK_PHYSICAL_MEMORY_TYPE type;
+	DXGK_MEMORY_CACHING_TYPE cache;
+	enum it_stage stage;
+};
+
+/* Every page-backed type with every cache type it accepts, every stage. */
+static const struct it_case it_cases[] = {
+	{ DXGK_PHYSICAL_MEMORY_TYPE_MDL,
+	  DXGK_MEMORY_CACHING_TYPE_NON_CACHED, IT_FREE_ADL },
+	{ DXGK_PHYSICAL_MEMORY_TYPE_MDL,
+	  DXGK_MEMORY_CACHING_TYPE_NON_CACHED, IT_CLOSE },
+	{ DXGK_PHYSICAL_MEMORY_TYPE_MDL,
+	  DXGK_MEMORY_CACHING_TYPE_NON_CACHED, IT_DESTROY },
+	{ DXGK_PHYSICAL_MEMORY_TYPE_MDL,
+	  DXGK_MEMORY_CACHING_TYPE_CACHED, IT_FREE_ADL },
+	{ DXGK_PHYSICAL_MEMORY_TYPE_MDL,
+	  DXGK_MEMORY_CACHING_TYPE_CACHED, IT_CLOSE },
+	{ DXGK_PHYSICAL_MEMORY_TYPE_MDL,
+	  DXGK_MEMORY_CACHING_TYPE_CACHED, IT_DESTROY },
+	{ DXGK_PHYSICAL_MEMORY_TYPE_MDL,
+	  DXGK_MEMORY_CACHING_TYPE_WRITE_COMBINED, IT_FREE_ADL },
+	{ DXGK_PHYSICAL_MEMORY_TYPE_MDL,
+	  DXGK_MEMORY_CACHING_TYPE_WRITE_COMBINED, IT_CLOSE },
+	{ DXGK_PHYSICAL_MEMORY_TYPE_MDL,
+	  DXGK_MEMORY_CACHING_TYPE_WRITE_COMBINED, IT_DESTROY },
+	{ DXGK_PHYSICAL_MEMORY_TYPE_CONTIGUOUS_MEMORY,
+	  DXGK_MEMORY_CACHING_TYPE_NON_CACHED, IT_FREE_ADL },
+	{ DXGK_PHYSICAL_MEMORY_TYPE_CONTIGUOUS_MEMORY,
+	  DXGK_MEMORY_CACHING_TYPE_NON_CACHED, IT_CLOSE },
+	{ DXGK_PHYSICAL_MEMORY_TYPE_CONTIGUOUS_MEMORY,
+	  DXGK_MEMORY_CACHING_TYPE_NON_CACHED, IT_DESTROY },
+	{ DXGK_PHYSICAL_MEMORY_TYPE_CONTIGUOUS_MEMORY,
+	  DXGK_MEMORY_CACHING_TYPE_CACHED, IT_FREE_ADL },
+	{ DXGK_PHYSICAL_MEMORY_TYPE_CONTIGUOUS_MEMORY,
+	  DXGK_MEMORY_CACHING_TYPE_CACHED, IT_CLOSE },
+	{ DXGK_PHYSICAL_MEMORY_TYPE_CONTIGUOUS_MEMORY,
+	  DXGK_MEMORY_CACHING_TYPE_CACHED, IT_DESTROY },
+	{ DXGK_PHYSICAL_MEMORY_TYPE_CONTIGUOUS_MEMORY,
+	  DXGK_MEMORY_CACHING_TYPE_WRITE_COMBINED, IT_FREE_ADL },
+	{ DXGK_PHYSICAL_MEMORY_TYPE_CONTIGUOUS_MEMORY,
+	  DXGK_MEMORY_CACHING_TYPE_WRITE_COMBINED, IT_CLOSE },
+	{ DXGK_PHYSICAL_MEMORY_TYPE_CONTIGUOUS_MEMORY,
+	  DXGK_MEMORY_CACHING_TYPE_WRITE_COMBINED, IT_DESTROY },
+	{ DXGK_PHYSICAL_MEMORY_TYPE_SECTION,
+	  DXGK_MEMORY_CACHING_TYPE_CACHED, IT_FREE_ADL },
+	{ DXGK_PHYSICAL_MEMORY_TYPE_SECTION,
+	  DXGK_MEMORY_CACHING_TYPE_CACHED, IT_CLOSE },
+	{ DXGK_PHYSICAL_MEMORY_TYPE_SECTION,
+	  DXGK_MEMORY_CACHING_TYPE_CACHED, IT_DESTROY },
+	{ DXGK_PHYSICAL_MEMORY_TYPE_SECTION,
+	  DXGK_MEMORY_CACHING_TYPE_WRITE_COMBINED, IT_FREE_ADL },
+	{ DXGK_PHYSICAL_MEMORY_TYPE_SECTION,
+	  DXGK_MEMORY_CACHING_TYPE_WRITE_COMBINED, IT_CLOSE },
+	{ DXGK_PHYSICAL_MEMORY_TYPE_SECTION,
+	  DXGK_MEMORY_CACHING_TYPE_WRITE_COMBINED, IT_DESTROY },
+};
+
+static void it_case_desc(const struct it_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s-%s-%s",
+		 dxgkpm_type_name((enum dxgkpm_mem_type)c->type),
+		 dxgkpm_caching_name((enum dxgkpm_caching)c->cache),
+		 it_stage_names[c->stage]);
+}
+
+KUNIT_ARRAY_PARAM(it_case, it_cases, it_case_desc);
+
+/*
+ * Pass, for the memory type, cache type and stage of the parameter: through
+ * a live ADL the device writes a page of a source object into the victim
+ * (so the addresses and the device work); the CPU then writes a pattern
+ * into every victim page through its kernel view; the ADL is freed (and
+ * the object closed, and destroyed, by stage). The device's IOMMU domain
+ * then translates none of the old addresses, and the device, loaded with
+ * the source page, writes it to each old address: every victim page still
+ * holds the CPU's pattern afterwards, read through the view, or, after
+ * Destroy, through the pages themselves (kept from reuse by a reference
+ * the test took).
+ */
+static void dxgkpm_isolation_stale(struct kunit *test)
+{
+	const struct it_case *c = test->param_value;
+	const u32 src_seed = 0x150a0000, cpu_seed = 0x150b0000;
+	struct page *pages[IT_PAGES] = {};
+	dma_addr_t stale[IT_PAGES], addr;
+	struct dxgkpm_dkt_obj src, obj;
+	struct iommu_domain *domain;
+	DXGK_ADL *src_adl, *adl;
+	struct dxgkpm_kt *kt;
+	phys_addr_t phys;
+	void *kaddr;
+	size_t off;
+	u32 i;
+
+	KUNIT_ASSERT_TRUE_MSG(test, dxgkpm_kt_idle(),
+			      "dxgkpm holds objects before the test");
+	kt = dxgkpm_kt_setup(test, 0);
+	domain = iommu_get_domain_for_dev(&kt->edu->pdev->dev);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, domain, "edu0 is not behind an IOMMU");
+	KUNIT_ASSERT_TRUE(test, iommu_is_dma_domain(domain));
+
+	dxgkpm_dkt_create(test, &src, kt, true, DXGK_PHYSICAL_MEMORY_TYPE_MDL,
+			  DXGK_MEMORY_CACHING_TYPE_CACHED, PAGE_SIZE);
+	dxgkpm_dkt_map(test, &src);
+	dxgkpm_dkt_fill_pages(&src, 0, 1, src_seed);
+	src_adl = dxgkpm_dkt_adl(test, &src, 0, 1, DXGKPM_DKT_PREFER,
+				 DXGKPM_DKT_EDU_MASK);
+
+	dxgkpm_dkt_create(test, &obj, kt, true, c->type, c->cache,
+			  IT_PAGES * PAGE_SIZE);
+	dxgkpm_dkt_map(test, &obj);
+	adl = dxgkpm_dkt_adl(test, &obj, 0, IT_PAGES, 0, DXGKPM_DKT_EDU_MASK);
+	for (i = 0; i < IT_PAGES; i++)
+		stale[i] = dxgkpm_dkt_addr(adl, i);
+
+	/* The control: while the ADL lives, the device does reach the page. */
+	dxgkpm_dkt_copy(test, kt->edu, adl, 0, src_adl, 0, 1);
+	dxgkpm_dkt_expect_page(test, &obj, 0, src_seed);
+
+	dxgkpm_dkt_fill_pages(&obj, 0, IT_PAGES, cpu_seed);
+	for (i = 0; i < IT_PAGES; i++) {
+		pages[i] = vmalloc_to_page(dxgkpm_dkt_page(&obj, i));
+		KUNIT_ASSERT_NOT_NULL(test, pages[i]);
+		/* Keep the page from reuse, so that it can be read after Destroy. */
+		get_page(pages[i]);
+	}
+	dxgkpm_dkt_free_adl(test, &obj, adl);
+	if (c->stage >= IT_CLOSE)
+		dxgkpm_dkt_close(test, &obj);
+	if (c->stage >= IT_DESTROY) {
+		dxgkpm_dkt_unmap(test, &obj);
+		dxgkpm_dkt_destroy(test, &obj, false);
+	}
+
+	for (i = 0; i < IT_PAGES; i++) {
+		phys = iommu_iova_to_phys(domain, stale[i]);
+		KUNIT_EXPECT_EQ_MSG(test, phys, (phys_addr_t)0,
+				    "page %u: %pad still translates", i,
+				    &stale[i]);
+	}
+	/* Load the device with the source page, then aim it at the old pages. */
+	addr = dxgkpm_dkt_addr(src_adl, 0);
+	KUNIT_ASSERT_EQ(test, dxgkpm_edu_dma_to_buf(kt->edu, 0, addr,
+						    DXGKPM_EDU_CHUNK), 0);
+	for (i = 0; i < IT_PAGES; i++)
+		KUNIT_EXPECT_EQ(test,
+				dxgkpm_edu_dma_from_buf(kt->edu, 0, stale[i],
+							DXGKPM_EDU_CHUNK),
+				0);
+
+	for (i = 0; i < IT_PAGES; i++) {
+		if (c->stage < IT_DESTROY) {
+			dxgkpm_dkt_expect_page(test, &obj, i, cpu_seed + i);
+			continue;
+		}
+		kaddr = kmap_local_page(pages[i]);
+		off = dxgkpm_kt_mismatch(kaddr, PAGE_SIZE, cpu_seed + i);
+		kunmap_local(kaddr);
+		KUNIT_EXPECT_EQ_MSG(test, off, PAGE_SIZE,
+				    "destroyed page %u changed at byte %zu", i,
+				    off);
+	}
+	for (i = 0; i < IT_PAGES; i++)
+		put_page(pages[i]);
+
+	if (c->stage < IT_DESTROY) {
+		dxgkpm_dkt_unmap(test, &obj);
+		dxgkpm_dkt_destroy(test, &obj, c->stage < IT_CLOSE);
+	}
+	dxgkpm_dkt_free_adl(test, &src, src_adl);
+	dxgkpm_dkt_unmap(test, &src);
+	dxgkpm_dkt_destroy(test, &src, true);
+	dxgkpm_kt_expect_no_memory(test);
+}
+
+/* Runs last: whatever the earlier tests did, dxgkpm must hold nothing. */
+static void dxgkpm_isolation_idle_after(struct kunit *test)
+{
+	dxgkpm_kt_expect_idle(test);
+}
+
+static struct kunit_case dxgkpm_isolation_cases[] = {
+	KUNIT_CASE_PARAM(dxgkpm_isolation_stale, it_case_gen_params),
+	KUNIT_CASE(dxgkpm_isolation_idle_after),
+	{}
+};
+
+static struct kunit_suite dxgkpm_isolation_suite = {
+	.name = "dxgkpm_isolation",
+	.suite_init = dxgkpm_kt_suite_init,
+	.suite_exit = dxgkpm_kt_suite_exit,
+	.test_cases = dxgkpm_isolation_cases,
+};
+
+kunit_test_suite(dxgkpm_isolation_suite);
+
+/*
+ * QEMU's emulated IOMMU reports the first faults of a run on its stderr,
+ * which kunit.py reads interleaved with the kernel's KTAP output, where an
+ * extra line breaks the parse. Make that first fault happen at boot, before
+ * KUnit prints anything: edu0 writes to device address 4 KiB, which nothing
+ * maps (iommu-dma hands out addresses down from the DMA mask). The
+ * isolation suite's own faults come after QEMU has had its say.
+ */
+static int __init dxgkpm_isolation_prime(void)
+{
+	struct dxgkpm_edu *edu;
+
+	if (dxgkpm_edu_register())
+		return 0;
+	edu = dxgkpm_edu_get(0);
+	if (edu && iommu_get_domain_for_dev(&edu->pdev->dev))
+		dxgkpm_edu_dma_from_buf(edu, 0, SZ_4K, 64);
+	dxgkpm_edu_unregister();
+	return 0;
+}
+late_initcall(dxgkpm_isolation_prime);
