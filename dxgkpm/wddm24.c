@@ -555,6 +555,50 @@ out_put_adapter:
 	return ret ? dxgkpm_refuse(call, why, ret) : STATUS_SUCCESS;
 }
 
+/*
+ * The common part of the two allocation callbacks: the allocation on
+ * @hAdapter's adapter, an ADL of all of it, and the driver's way in (a
+ * kernel view of contiguous memory, the MDL of pages), all published under
+ * one handle. On failure nothing is left and the outputs stay as they are.
+ */
+static NTSTATUS dxgkpm_mem24_create(const char *call, HANDLE hAdapter,
+				    enum dxgkpm_mem24_type type,
+				    const struct dxgkpm_pmo_desc *desc,
+				    u32 adl_flags, void **way_in,
+				    HANDLE *hMemoryHandle)
+{
+	struct dxgkpm_adapter *adapter;
+	struct dxgkpm_mem24 *mem;
+	void *out;
+	u64 handle;
+	int ret;
+
+	adapter = dxgkpm_adapter_get_handle(dxgkpm_h2u(hAdapter));
+	if (!adapter)
+		return dxgkpm_refuse(call, "invalid hAdapter", -EBADF);
+	mem = dxgkpm_mem24_new(adapter, type, desc->size, desc->context);
+	dxgkpm_adapter_put(adapter);
+	if (IS_ERR(mem))
+		return dxgkpm_refuse(call, "cannot allocate", PTR_ERR(mem));
+	ret = dxgkpm_mem24_alloc_object(mem, desc, adl_flags);
+	if (ret)
+		goto err_put_mem;
+	/* Read before publishing: from then on @mem is its adapter's. */
+	out = type == DXGKPM_MEM24_CONTIGUOUS ? mem->vaddr : (void *)mem->mdl;
+	ret = dxgkpm_mem24_publish(mem, &handle);
+	if (ret)
+		goto err_free_object;
+	*hMemoryHandle = dxgkpm_u2h(handle);
+	*way_in = out;
+	return STATUS_SUCCESS;
+
+err_free_object:
+	dxgkpm_mem24_free_object(mem);
+err_put_mem:
+	dxgkpm_obj_put(&mem->obj);
+	return dxgkpm_refuse(call, "cannot allocate", ret);
+}
+
 /* -------------------------------------------------------------- the DDI */
 
 /**
@@ -581,11 +625,6 @@ dxgkpm_cb_allocate_contiguous(IN_CONST_HANDLE hAdapter,
 {
 	static const char call[] = "DxgkCbAllocateContiguousMemory";
 	struct dxgkpm_pmo_desc desc = { .type = DXGKPM_MEM_CONTIGUOUS };
-	struct dxgkpm_adapter *adapter;
-	struct dxgkpm_mem24 *mem;
-	void *vaddr;
-	u64 handle;
-	int ret;
 
 	might_sleep();
 	if (!args)
@@ -603,31 +642,9 @@ dxgkpm_cb_allocate_contiguous(IN_CONST_HANDLE hAdapter,
 	desc.contig.high = (u64)args->HighestAcceptableAddress.QuadPart;
 	desc.contig.boundary = (u64)args->BoundaryAddressMultiple.QuadPart;
 
-	adapter = dxgkpm_adapter_get_handle(dxgkpm_h2u(hAdapter));
-	if (!adapter)
-		return dxgkpm_refuse(call, "invalid hAdapter", -EBADF);
-	mem = dxgkpm_mem24_new(adapter, DXGKPM_MEM24_CONTIGUOUS, desc.size,
-			       _RET_IP_);
-	dxgkpm_adapter_put(adapter);
-	if (IS_ERR(mem))
-		return dxgkpm_refuse(call, "cannot allocate", PTR_ERR(mem));
-	ret = dxgkpm_mem24_alloc_object(mem, &desc,
-					DXGKPM_ADL_REQUIRE_CONTIGUOUS);
-	if (ret)
-		goto err_put_mem;
-	vaddr = mem->vaddr;
-	ret = dxgkpm_mem24_publish(mem, &handle);
-	if (ret)
-		goto err_free_object;
-	args->hMemoryHandle = dxgkpm_u2h(handle);
-	args->pMemory = vaddr;
-	return STATUS_SUCCESS;
-
-err_free_object:
-	dxgkpm_mem24_free_object(mem);
-err_put_mem:
-	dxgkpm_obj_put(&mem->obj);
-	return dxgkpm_refuse(call, "cannot allocate", ret);
+	return dxgkpm_mem24_create(call, hAdapter, DXGKPM_MEM24_CONTIGUOUS,
+				   &desc, DXGKPM_ADL_REQUIRE_CONTIGUOUS,
+				   &args->pMemory, &args->hMemoryHandle);
 }
 
 /**
@@ -682,11 +699,9 @@ dxgkpm_cb_allocate_pages_for_mdl(IN_CONST_HANDLE hAdapter,
 {
 	static const char call[] = "DxgkCbAllocatePagesForMdl";
 	struct dxgkpm_pmo_desc desc = { .type = DXGKPM_MEM_PAGES };
-	struct dxgkpm_adapter *adapter;
 	struct dxgkpm_page_req req;
-	struct dxgkpm_mem24 *mem;
-	MDL *mdl;
-	u64 handle;
+	void *way_in = NULL;
+	NTSTATUS status;
 	int ret;
 
 	might_sleep();
@@ -719,30 +734,11 @@ dxgkpm_cb_allocate_pages_for_mdl(IN_CONST_HANDLE hAdapter,
 		return dxgkpm_refuse(call, "invalid Flags, address window or SkipBytes",
 				     ret);
 
-	adapter = dxgkpm_adapter_get_handle(dxgkpm_h2u(hAdapter));
-	if (!adapter)
-		return dxgkpm_refuse(call, "invalid hAdapter", -EBADF);
-	mem = dxgkpm_mem24_new(adapter, DXGKPM_MEM24_PAGES, desc.size, _RET_IP_);
-	dxgkpm_adapter_put(adapter);
-	if (IS_ERR(mem))
-		return dxgkpm_refuse(call, "cannot allocate", PTR_ERR(mem));
-	ret = dxgkpm_mem24_alloc_object(mem, &desc,
-					DXGKPM_ADL_PREFER_CONTIGUOUS);
-	if (ret)
-		goto err_put_mem;
-	mdl = mem->mdl;
-	ret = dxgkpm_mem24_publish(mem, &handle);
-	if (ret)
-		goto err_free_object;
-	args->hMemoryHandle = dxgkpm_u2h(handle);
-	args->pMdl = mdl;
-	return STATUS_SUCCESS;
-
-err_free_object:
-	dxgkpm_mem24_free_object(mem);
-err_put_mem:
-	dxgkpm_obj_put(&mem->obj);
-	return dxgkpm_refuse(call, "cannot allocate", ret);
+	status = dxgkpm_mem24_create(call, hAdapter, DXGKPM_MEM24_PAGES, &desc,
+				     DXGKPM_ADL_PREFER_CONTIGUOUS, &way_in,
+				     &args->hMemoryHandle);
+	args->pMdl = way_in;
+	return status;
 }
 
 /**
