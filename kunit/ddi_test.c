@@ -23,7 +23,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
-#include "helpers.h"
+#include "dma_helpers.h"
 
 /* A non-NULL value in an output that a failed call must clear. */
 #define DDI_JUNK		((HANDLE)0xbad0bad0UL)
@@ -78,20 +78,6 @@ struct ddi_obj {
 	HANDLE amo;
 };
 
-/*
- * Test cleanup of an object, whatever the test left on it: objects created
- * without an adapter belong to the module and would outlive the test.
- */
-static void ddi_reap(void *handle)
-{
-	struct dxgkpm_pmo *pmo = dxgkpm_pmo_get_handle(dxgkpm_h2u(handle));
-
-	if (pmo) {
-		dxgkpm_pmo_teardown(pmo, "ddi test cleanup");
-		dxgkpm_pmo_put(pmo);
-	}
-}
-
 /* Valid arguments for a cached object of @type, with poisoned outputs. */
 static void ddi_args(DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT *c,
 		     HANDLE adapter, DXGK_PHYSICAL_MEMORY_TYPE type,
@@ -134,16 +120,7 @@ static struct ddi_obj ddi_create(struct kunit *test, struct dxgkpm_kt *kt,
 {
 	struct ddi_obj obj;
 
-	KUNIT_ASSERT_EQ(test, kt->iface.DxgkCbCreatePhysicalMemoryObject(c),
-			STATUS_SUCCESS);
-	KUNIT_ASSERT_NOT_NULL(test, c->hPhysicalMemoryObject);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ddi_reap,
-							c->hPhysicalMemoryObject),
-			0);
-	if (c->hAdapter)
-		KUNIT_ASSERT_NOT_NULL(test, c->hAdapterMemoryObject);
-	else
-		KUNIT_ASSERT_NULL(test, c->hAdapterMemoryObject);
+	dxgkpm_dkt_create_from(test, kt, c);
 	obj.pmo = c->hPhysicalMemoryObject;
 	obj.amo = c->hAdapterMemoryObject;
 	return obj;
@@ -175,7 +152,7 @@ static void ddi_create_fails(struct kunit *test, struct dxgkpm_kt *kt,
 	got = kt->iface.DxgkCbCreatePhysicalMemoryObject(c);
 	KUNIT_EXPECT_EQ_MSG(test, got, status, "%s: status %#x", what, got);
 	if (NT_SUCCESS(got))
-		ddi_reap(c->hPhysicalMemoryObject);
+		dxgkpm_kt_reap(c->hPhysicalMemoryObject);
 	KUNIT_EXPECT_NULL_MSG(test, c->hPhysicalMemoryObject, "%s", what);
 	KUNIT_EXPECT_NULL_MSG(test, c->hAdapterMemoryObject, "%s", what);
 	ddi_expect_same(test, &before, what);

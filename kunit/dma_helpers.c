@@ -14,20 +14,32 @@
 
 #include "dma_helpers.h"
 
-/*
- * Test cleanup: an object the test did not get to destroy (it failed half
- * way) is torn down as its adapter's unregistration would, so that objects
- * created without an adapter do not outlive the test. A destroyed object's
- * handle is stale and is left alone.
+/**
+ * dxgkpm_dkt_create_from() - create an object from arguments, which must work
+ * @test: the test
+ * @kt: the adapter whose interface the call goes through
+ * @args: the arguments; on return, the handles
+ *
+ * The object is torn down when the test ends unless it was destroyed; an
+ * AMO comes back exactly when @args->hAdapter is set.
  */
-static void dxgkpm_dkt_teardown(void *handle)
+void dxgkpm_dkt_create_from(struct kunit *test, struct dxgkpm_kt *kt,
+			    DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT *args)
 {
-	struct dxgkpm_pmo *pmo = dxgkpm_pmo_get_handle(dxgkpm_h2u(handle));
+	NTSTATUS status;
 
-	if (!pmo)
-		return;
-	dxgkpm_pmo_teardown(pmo, "dxgkpm DMA test cleanup");
-	dxgkpm_pmo_put(pmo);
+	status = kt->iface.DxgkCbCreatePhysicalMemoryObject(args);
+	KUNIT_ASSERT_EQ_MSG(test, status, STATUS_SUCCESS,
+			    "creating a %s %s object of %lu bytes %s hAdapter",
+			    dxgkpm_type_name((enum dxgkpm_mem_type)args->Type),
+			    dxgkpm_caching_name((enum dxgkpm_caching)args->CacheType),
+			    args->Size, args->hAdapter ? "with" : "without");
+	KUNIT_ASSERT_NOT_NULL(test, args->hPhysicalMemoryObject);
+	dxgkpm_kt_reap_at_end(test, dxgkpm_h2u(args->hPhysicalMemoryObject));
+	if (args->hAdapter)
+		KUNIT_ASSERT_NOT_NULL(test, args->hAdapterMemoryObject);
+	else
+		KUNIT_ASSERT_NULL(test, args->hAdapterMemoryObject);
 }
 
 /**
@@ -94,26 +106,11 @@ void dxgkpm_dkt_create(struct kunit *test, struct dxgkpm_dkt_obj *obj,
 		       DXGK_MEMORY_CACHING_TYPE cache, size_t size)
 {
 	DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT args;
-	NTSTATUS status;
 
 	dxgkpm_dkt_args(&args, kt, with_adapter, type, cache, size);
 	args.hPhysicalMemoryObject = (HANDLE)0x1;
 	args.hAdapterMemoryObject = (HANDLE)0x1;
-	status = kt->iface.DxgkCbCreatePhysicalMemoryObject(&args);
-	KUNIT_ASSERT_EQ_MSG(test, status, STATUS_SUCCESS,
-			    "creating a %s %s object of %zu bytes %s hAdapter",
-			    dxgkpm_type_name((enum dxgkpm_mem_type)type),
-			    dxgkpm_caching_name((enum dxgkpm_caching)cache),
-			    size, with_adapter ? "with" : "without");
-	KUNIT_ASSERT_NOT_NULL(test, args.hPhysicalMemoryObject);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
-							dxgkpm_dkt_teardown,
-							args.hPhysicalMemoryObject),
-			0);
-	if (with_adapter)
-		KUNIT_ASSERT_NOT_NULL(test, args.hAdapterMemoryObject);
-	else
-		KUNIT_ASSERT_NULL(test, args.hAdapterMemoryObject);
+	dxgkpm_dkt_create_from(test, kt, &args);
 
 	memset(obj, 0, sizeof(*obj));
 	obj->kt = kt;

@@ -63,6 +63,8 @@ void dxgkpm_dkt_args(DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT *args,
 		     struct dxgkpm_kt *kt, bool with_adapter,
 		     DXGK_PHYSICAL_MEMORY_TYPE type,
 		     DXGK_MEMORY_CACHING_TYPE cache, size_t size);
+void dxgkpm_dkt_create_from(struct kunit *test, struct dxgkpm_kt *kt,
+			    DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT *args);
 void dxgkpm_dkt_create(struct kunit *test, struct dxgkpm_dkt_obj *obj,
 		       struct dxgkpm_kt *kt, bool with_adapter,
 		       DXGK_PHYSICAL_MEMORY_TYPE type,

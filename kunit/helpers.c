@@ -198,3 +198,37 @@ void dxgkpm_kt_suite_exit(struct kunit_suite *suite)
 {
 	dxgkpm_edu_unregister();
 }
+
+/**
+ * dxgkpm_kt_reap() - tear an object down, whatever the test left on it
+ * @handle: the object's handle; a stale one (destroyed object) is ignored
+ *
+ * As its adapter's unregistration would: objects created without an
+ * adapter belong to the module and would otherwise outlive the test.
+ */
+void dxgkpm_kt_reap(void *handle)
+{
+	struct dxgkpm_pmo *pmo = dxgkpm_pmo_get_handle((uintptr_t)handle);
+
+	if (!pmo)
+		return;		/* destroyed: the handle is stale */
+	dxgkpm_pmo_teardown(pmo, "dxgkpm test cleanup");
+	dxgkpm_pmo_put(pmo);
+}
+
+/**
+ * dxgkpm_kt_reap_at_end() - tear an object down when the test ends
+ * @test: the test
+ * @handle: the object's handle
+ *
+ * An object the test did not get to destroy (it failed half way) is torn
+ * down as its adapter's unregistration would, so that objects created
+ * without an adapter do not outlive the test. A destroyed object's handle
+ * is stale and is left alone.
+ */
+void dxgkpm_kt_reap_at_end(struct kunit *test, u64 handle)
+{
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, dxgkpm_kt_reap,
+							(void *)(uintptr_t)handle),
+			0);
+}

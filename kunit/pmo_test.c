@@ -31,7 +31,7 @@
 #include <asm/memtype.h>
 
 #include "../samples/edu/edu_hw.h"
-#include "helpers.h"
+#include "dma_helpers.h"
 
 #define PT_PAGES	4U
 #define PT_CONTEXT	0xc0ffee17UL
@@ -125,17 +125,6 @@ static const struct pt_kind pt_some_kinds[] = {
 
 KUNIT_ARRAY_PARAM(pt_some, pt_some_kinds, pt_kind_desc);
 
-/* Test cleanup of an object, whatever the test left on it. */
-static void pt_reap(void *handle)
-{
-	struct dxgkpm_pmo *pmo = dxgkpm_pmo_get_handle(dxgkpm_h2u(handle));
-
-	if (pmo) {
-		dxgkpm_pmo_teardown(pmo, "pmo test cleanup");
-		dxgkpm_pmo_put(pmo);
-	}
-}
-
 /* Arguments for @size bytes of @type and @cache. */
 static void pt_args(DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT *c,
 		    HANDLE adapter, DXGK_PHYSICAL_MEMORY_TYPE type,
@@ -168,16 +157,7 @@ static struct pt_obj pt_create(struct kunit *test, struct dxgkpm_kt *kt,
 {
 	struct pt_obj obj;
 
-	KUNIT_ASSERT_EQ(test, kt->iface.DxgkCbCreatePhysicalMemoryObject(c),
-			STATUS_SUCCESS);
-	KUNIT_ASSERT_NOT_NULL(test, c->hPhysicalMemoryObject);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, pt_reap,
-							c->hPhysicalMemoryObject),
-			0);
-	if (c->hAdapter)
-		KUNIT_ASSERT_NOT_NULL(test, c->hAdapterMemoryObject);
-	else
-		KUNIT_ASSERT_NULL(test, c->hAdapterMemoryObject);
+	dxgkpm_dkt_create_from(test, kt, c);
 	obj.pmo = c->hPhysicalMemoryObject;
 	obj.amo = c->hAdapterMemoryObject;
 	return obj;

@@ -28,17 +28,6 @@
 /* Far above the RAM of any test machine. */
 #define WT_NO_RAM	((phys_addr_t)SZ_64G)
 
-/* Test cleanup of an object, whatever the test left on it. */
-static void wt_reap(void *handle)
-{
-	struct dxgkpm_pmo *pmo = dxgkpm_pmo_get_handle((uintptr_t)handle);
-
-	if (pmo) {
-		dxgkpm_pmo_teardown(pmo, "window test cleanup");
-		dxgkpm_pmo_put(pmo);
-	}
-}
-
 /* Create @desc without an adapter, which must succeed. */
 static struct dxgkpm_pmo *wt_create(struct kunit *test,
 				    const struct dxgkpm_pmo_desc *desc)
@@ -47,9 +36,7 @@ static struct dxgkpm_pmo *wt_create(struct kunit *test,
 
 	KUNIT_ASSERT_EQ(test, dxgkpm_pmo_create(desc, NULL, &pmo, NULL), 0);
 	KUNIT_ASSERT_NOT_NULL(test, pmo);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, wt_reap,
-							(void *)(uintptr_t)pmo->obj.handle),
-			0);
+	dxgkpm_kt_reap_at_end(test, pmo->obj.handle);
 	KUNIT_ASSERT_EQ(test, pmo->npages,
 			(pgoff_t)(PAGE_ALIGN(desc->size) >> PAGE_SHIFT));
 	KUNIT_ASSERT_NOT_NULL(test, pmo->pages);
