@@ -6,14 +6,9 @@
 # from its module_init, relays the module's records to the console as they
 # are logged, then unloads both and checks that nothing was left behind.
 #
-# Output protocol, read by scripts/vm.sh and scripts/bench.sh on the host:
-#   "@@ <text>"                   progress, for people
+# Output protocol: tests/vm/vmlib.sh, which this sources, and
 #   "BENCH <record>"              a record of the module (see
 #                                 bench/dxgkpm_bench.c), for scripts/bench.sh
-#   "VMTEST: PASS <name>"         a check of the run itself that passed
-#   "VMTEST: FAIL <name>: <why>"  one that failed
-#   "VMTEST: DONE"                the end; then the verdict goes to QEMU's
-#                                 isa-debug-exit port (0 = all passed).
 #
 # Parameters, from the kernel command line (all optional):
 #   BENCH_SIZES=4,64,...   object sizes in KiB
@@ -22,54 +17,10 @@
 #   BENCH_WINDOW=0|1       also time objects above the device's reach
 #   BENCH_SEQS=a,b         only these sequences (see bench/dxgkpm_bench.c)
 
-/bin/busybox --install -s /bin
-mkdir -p /proc /sys /dev /tmp
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-mount -t debugfs debugfs /sys/kernel/debug
-dmesg -n 5
-
-MODS=/lib/dxgkpm
-failed=0
-
-report() { echo "@@ $*"; }
-pass() { echo "VMTEST: PASS $1"; }
-fail() { echo "VMTEST: FAIL $1: $2"; failed=$((failed + 1)); }
-
-# check NAME CMD...: one check per command; its output explains a failure.
-check() {
-	name=$1
-	shift
-	if out=$("$@" 2>&1); then
-		pass "$name"
-	else
-		fail "$name" "$(echo "$out" | tail -n 3 | tr '\n' ' ')"
-	fi
-}
-
-finish() {
-	echo "VMTEST: DONE"
-	# Let the console drain before QEMU goes away.
-	sleep 1
-	printf "\\$(printf '%03o' "$((failed ? 1 : 0))")" |
-		dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
-	poweroff -f
-}
-
-stats_idle() {
-	s=/sys/kernel/debug/dxgkpm/stats
-	[ -r "$s" ] || { echo "no $s"; return 1; }
-	busy=$(awk '$1 != "adapters" && $2 != 0' "$s")
-	[ -z "$busy" ] || { echo "still held: $busy"; return 1; }
-}
+. /lib/dxgkpm/vmlib.sh
 
 no_leak_reports() {
 	! dmesg | grep -E 'dxgkpm.*(leaked|still referenced|refusing)'
-}
-
-kernel_clean() {
-	! dmesg | grep -E 'BUG:|WARNING:|Oops|Call Trace|general protection|DMAR: \[DMA (Read|Write)'
 }
 
 # The module's records, from the kernel log as they arrive (/dev/kmsg gives
@@ -90,17 +41,6 @@ relay_stop() {
 	wait "$RELAY" 2>/dev/null
 }
 
-edu_count() {
-	n=0
-	for d in /sys/bus/pci/devices/*; do
-		[ "$(cat "$d/vendor")" = 0x1234 ] && [ "$(cat "$d/device")" = 0x11e8 ] &&
-			n=$((n + 1))
-	done
-	echo "$n"
-}
-
-report "kernel $(uname -r), $(edu_count) edu device(s), $(grep -c ^processor /proc/cpuinfo) CPU(s)"
-report "IOMMU: $(dmesg | grep -o 'DMAR: IOMMU enabled' | head -n 1), $(dmesg | grep -o 'Default domain type: [A-Za-z]*' | head -n 1)"
 
 args=
 [ -n "$BENCH_SIZES" ] && args="$args sizes_kib=$BENCH_SIZES"

@@ -56,6 +56,7 @@ vm_initramfs() {
 	root=$(mktemp -d)
 	mkdir -p "$root/bin" "$root/lib/dxgkpm"
 	cp /bin/busybox "$root/bin/busybox"
+	cp "$DXGKPM_TOP/tests/vm/vmlib.sh" "$root/lib/dxgkpm/"
 	install -m 0755 "$DXGKPM_TOP/bench/init.sh" "$root/init"
 	cp "$B_DIR/dxgkpm/dxgkpm.ko" "$B_DIR/bench/dxgkpm_bench.ko" \
 		"$root/lib/dxgkpm/"

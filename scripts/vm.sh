@@ -13,6 +13,7 @@ vm_initramfs() {
 	root=$(mktemp -d)
 	mkdir -p "$root/bin" "$root/lib/dxgkpm"
 	cp /bin/busybox "$root/bin/busybox"
+	cp "$DXGKPM_TOP/tests/vm/vmlib.sh" "$root/lib/dxgkpm/"
 	install -m 0755 "$DXGKPM_TOP/tests/vm/init.sh" "$root/init"
 	cp "$B_DIR/dxgkpm/dxgkpm.ko" "$B_DIR/samples/edu/dxgkpm_edu.ko" \
 		"$B_DIR/tests/vm/vmcheck.ko" "$root/lib/dxgkpm/"

@@ -4,68 +4,14 @@
 # /init of the dxgkpm test VM (busybox). It loads dxgkpm and the sample
 # driver, reports what the sample did and checks what must hold afterwards.
 #
-# Output protocol, read by scripts/vm.sh on the host:
-#   "@@ <text>"                   a line of the readable report
-#   "VMTEST: PASS <name>"         a test that passed
-#   "VMTEST: FAIL <name>: <why>"  a test that failed
-#   "VMTEST: DONE"                the end; then the verdict goes to QEMU's
-#                                 isa-debug-exit port (0 = all passed).
+# The mounts, the output protocol and the shared checks: vmlib.sh.
 
-/bin/busybox --install -s /bin
-mkdir -p /proc /sys /dev /tmp
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-mount -t debugfs debugfs /sys/kernel/debug
-dmesg -n 5
-
-MODS=/lib/dxgkpm
-failed=0
-
-report() { echo "@@ $*"; }
-pass() { echo "VMTEST: PASS $1"; }
-fail() { echo "VMTEST: FAIL $1: $2"; failed=$((failed + 1)); }
-
-# check NAME CMD...: one test per command; its output explains a failure.
-check() {
-	name=$1
-	shift
-	if out=$("$@" 2>&1); then
-		pass "$name"
-	else
-		fail "$name" "$(echo "$out" | tail -n 3 | tr '\n' ' ')"
-	fi
-}
-
-finish() {
-	echo "VMTEST: DONE"
-	# Let the console drain before QEMU goes away.
-	sleep 1
-	printf "\\$(printf '%03o' "$((failed ? 1 : 0))")" |
-		dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
-	poweroff -f
-}
+. /lib/dxgkpm/vmlib.sh
 
 # Messages of the kernel log since the last mark, without timestamps.
 KLOG_MARK=0
 klog_mark() { KLOG_MARK=$(dmesg | wc -l); }
 klog_since() { dmesg | tail -n +$((KLOG_MARK + 1)) | sed 's/^\[[ 0-9.]*\] //'; }
-
-edu_devices() {
-	n=0
-	for d in /sys/bus/pci/devices/*; do
-		[ "$(cat "$d/vendor")" = 0x1234 ] && [ "$(cat "$d/device")" = 0x11e8 ] &&
-			n=$((n + 1))
-	done
-	echo "$n"
-}
-
-stats_idle() {
-	s=/sys/kernel/debug/dxgkpm/stats
-	[ -r "$s" ] || { echo "no $s"; return 1; }
-	busy=$(awk '$1 != "adapters" && $2 != 0' "$s")
-	[ -z "$busy" ] || { echo "still held: $busy"; return 1; }
-}
 
 demo_passed() {
 	want=$(edu_devices)
@@ -78,10 +24,6 @@ demo_passed() {
 
 no_leak_reports() {
 	! klog_since | grep -E 'leaked|still referenced'
-}
-
-kernel_clean() {
-	! dmesg | grep -E 'BUG:|WARNING:|Oops|Call Trace|general protection|DMAR: \[DMA (Read|Write)'
 }
 
 pages_write_back() {
@@ -104,8 +46,6 @@ swap_on() {
 		mkswap /dev/zram0 >/dev/null && swapon /dev/zram0
 }
 
-report "kernel $(uname -r), $(edu_devices) edu device(s), $(grep -c ^processor /proc/cpuinfo) CPU(s)"
-report "IOMMU: $(dmesg | grep -o 'DMAR: IOMMU enabled' | head -n 1), $(dmesg | grep -o 'Default domain type: [A-Za-z]*' | head -n 1)"
 
 klog_mark
 check load-dxgkpm insmod $MODS/dxgkpm.ko
