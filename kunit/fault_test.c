@@ -81,6 +81,13 @@ struct fault_op {
 	void (*unprep)(struct fault_ctx *ctx, const struct fault_op *op);
 };
 
+/* Bytes each operation works on: IO-space objects are one page of BAR0. */
+static size_t fault_size(const struct fault_op *op)
+{
+	return op->type == DXGK_PHYSICAL_MEMORY_TYPE_IO_SPACE ? PAGE_SIZE :
+								FAULT_SIZE;
+}
+
 static NTSTATUS fault_create(struct fault_ctx *ctx, const struct fault_op *op,
 			     bool open)
 {
@@ -88,7 +95,7 @@ static NTSTATUS fault_create(struct fault_ctx *ctx, const struct fault_op *op,
 	NTSTATUS status;
 
 	args.hAdapter = open ? ctx->kt->h : NULL;
-	args.Size = FAULT_SIZE;
+	args.Size = fault_size(op);
 	args.Type = op->type;
 	args.CacheType = op->cache;
 	switch (op->type) {
@@ -102,7 +109,6 @@ static NTSTATUS fault_create(struct fault_ctx *ctx, const struct fault_op *op,
 		args.Section.PageProtection = PAGE_READWRITE;
 		break;
 	case DXGK_PHYSICAL_MEMORY_TYPE_IO_SPACE:
-		args.Size = PAGE_SIZE;
 		args.IOSpace.BaseAddress.QuadPart =
 			pci_resource_start(ctx->kt->edu->pdev, 0);
 		break;
@@ -182,7 +188,7 @@ static long fault_run_adl(struct fault_ctx *ctx, const struct fault_op *op)
 {
 	DXGKARGCB_ALLOCATE_ADL args = {
 		.hAdapterMemoryObject = ctx->amo,
-		.Size = FAULT_SIZE,
+		.Size = fault_size(op),
 	};
 	NTSTATUS status;
 
@@ -221,9 +227,7 @@ static long fault_map(struct fault_ctx *ctx, DXGK_ACCESS_MODE mode,
 static long fault_run_map_kernel(struct fault_ctx *ctx,
 				 const struct fault_op *op)
 {
-	return fault_map(ctx, DXGK_ACCESS_MODE_KERNEL_MODE,
-			 op->type == DXGK_PHYSICAL_MEMORY_TYPE_IO_SPACE ?
-			 PAGE_SIZE : FAULT_SIZE);
+	return fault_map(ctx, DXGK_ACCESS_MODE_KERNEL_MODE, fault_size(op));
 }
 
 static long fault_run_map_user(struct fault_ctx *ctx, const struct fault_op *op)
@@ -409,6 +413,8 @@ static const struct fault_op fault_ops[] = {
 	{ "allocate-adl-mdl", MDL_T, WC, fault_prep_create_open, fault_run_adl,
 	  fault_undo_adl, fault_undo_destroy },
 	{ "allocate-adl-section", SECTION_T, WC, fault_prep_create_open,
+	  fault_run_adl, fault_undo_adl, fault_undo_destroy },
+	{ "allocate-adl-io-space", IO_T, UC, fault_prep_create_open,
 	  fault_run_adl, fault_undo_adl, fault_undo_destroy },
 	{ "map-kernel-mdl-wc", MDL_T, WC, fault_prep_create,
 	  fault_run_map_kernel, fault_undo_unmap, fault_undo_destroy },
