@@ -186,7 +186,7 @@ void dxgkpm_edu_unregister(void)
  * Context: process context, between dxgkpm_edu_register() and
  * dxgkpm_edu_unregister().
  * Return: the device, or NULL if the machine has no such device (the test
- * then skips, saying so).
+ * then fails, saying so).
  */
 struct dxgkpm_edu *dxgkpm_edu_get(unsigned int index)
 {

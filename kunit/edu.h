@@ -4,7 +4,7 @@
  *
  * The KUnit machine (kunit/qemu_x86_64.py) has two of them behind an
  * emulated Intel IOMMU. A suite registers the driver in its suite_init,
- * takes the devices it needs with dxgkpm_edu_get() (skipping the test when
+ * takes the devices it needs with dxgkpm_edu_get() (failing the test when
  * one is missing) and unregisters the driver in its suite_exit, so that
  * CONFIG_DMA_API_DEBUG checks for mappings left on the devices at unbind.
  */

@@ -5,7 +5,6 @@
  * a real device DMA through an ADL that dxgkpm built.
  */
 
-#include <kunit/device.h>
 #include <kunit/resource.h>
 #include <kunit/test.h>
 #include <linux/dma-mapping.h>
@@ -48,7 +47,7 @@ static void dxgkpm_harness_edu_roundtrip(struct kunit *test)
 
 	KUNIT_ASSERT_TRUE_MSG(test, dxgkpm_kt_idle(),
 			      "dxgkpm holds objects before the test");
-	edu = dxgkpm_kt_edu_or_skip(test, *index);
+	edu = dxgkpm_kt_edu(test, *index);
 	adapter = dxgkpm_kt_register(test, &edu->pdev->dev);
 
 	/* Torn down by the adapter's unregistration if the test fails. */
@@ -101,26 +100,6 @@ static void harness_edu_desc(const unsigned int *index, char *desc)
 
 KUNIT_ARRAY_PARAM(harness_edu, harness_edu_index, harness_edu_desc);
 
-/*
- * A test whose edu device is missing skips with the reason, after its
- * adapter is registered, and its cleanup still runs. Device number
- * DXGKPM_EDU_MAX never exists.
- */
-static void dxgkpm_harness_skip_without_edu(struct kunit *test)
-{
-	struct device *dev;
-
-	KUNIT_ASSERT_TRUE_MSG(test, dxgkpm_kt_idle(),
-			      "dxgkpm holds objects before the test");
-	dev = kunit_device_register(test, "dxgkpm-harness");
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
-	dxgkpm_kt_register(test, dev);
-	KUNIT_ASSERT_EQ(test, atomic_long_read(&dxgkpm_stats.adapters), 1L);
-
-	dxgkpm_kt_edu_or_skip(test, DXGKPM_EDU_MAX);
-	KUNIT_FAIL(test, "edu device %u exists", DXGKPM_EDU_MAX);
-}
-
 /* Runs last: whatever the earlier tests did, dxgkpm must hold nothing. */
 static void dxgkpm_harness_idle_after(struct kunit *test)
 {
@@ -129,7 +108,6 @@ static void dxgkpm_harness_idle_after(struct kunit *test)
 
 static struct kunit_case dxgkpm_harness_cases[] = {
 	KUNIT_CASE_PARAM(dxgkpm_harness_edu_roundtrip, harness_edu_gen_params),
-	KUNIT_CASE(dxgkpm_harness_skip_without_edu),
 	KUNIT_CASE(dxgkpm_harness_idle_after),
 	{}
 };

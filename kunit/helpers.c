@@ -15,21 +15,22 @@ KUNIT_DEFINE_ACTION_WRAPPER(dxgkpm_kt_unregister, dxgkpm_unregister_adapter,
 			    struct dxgkpm_adapter *);
 
 /**
- * dxgkpm_kt_edu_or_skip() - an edu device, or skip the test saying why
+ * dxgkpm_kt_edu() - an edu device, or fail the test saying why
  * @test: the test
  * @index: which device, in PCI order
  *
+ * A missing device is a failure, not a skip: without it the test would
+ * prove nothing about DMA, and a run on the wrong machine must not pass.
+ *
  * Return: the device (the test does not return when it is missing).
  */
-struct dxgkpm_edu *dxgkpm_kt_edu_or_skip(struct kunit *test,
-					 unsigned int index)
+struct dxgkpm_edu *dxgkpm_kt_edu(struct kunit *test, unsigned int index)
 {
 	struct dxgkpm_edu *edu = dxgkpm_edu_get(index);
 
-	if (!edu)
-		kunit_skip(test,
-			   "edu device %u absent: the machine needs -device edu behind -device intel-iommu (kunit/qemu_x86_64.py)",
-			   index);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, edu,
+				  "edu device %u absent: the machine needs -device edu behind -device intel-iommu (kunit/qemu_x86_64.py)",
+				  index);
 	return edu;
 }
 
@@ -80,7 +81,7 @@ struct dxgkpm_kt *dxgkpm_kt_setup(struct kunit *test, unsigned int index)
 	struct dxgkpm_kt *kt = kunit_kzalloc(test, sizeof(*kt), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, kt);
-	kt->edu = dxgkpm_kt_edu_or_skip(test, index);
+	kt->edu = dxgkpm_kt_edu(test, index);
 	kt->adapter = dxgkpm_kt_register(test, &kt->edu->pdev->dev);
 	memset(&kt->iface, 0xa5, sizeof(kt->iface));
 	kt->iface.Size = sizeof(kt->iface);

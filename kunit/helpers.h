@@ -27,8 +27,7 @@ struct dxgkpm_kt {
 	HANDLE h;
 };
 
-struct dxgkpm_edu *dxgkpm_kt_edu_or_skip(struct kunit *test,
-					 unsigned int index);
+struct dxgkpm_edu *dxgkpm_kt_edu(struct kunit *test, unsigned int index);
 struct dxgkpm_adapter *dxgkpm_kt_register(struct kunit *test,
 					  struct device *dev);
 void dxgkpm_kt_unregister_now(struct kunit *test,

@@ -44,7 +44,7 @@ static void lda_restore_mask(void *pdev)
  */
 static struct dxgkpm_kt *lda_setup(struct kunit *test, unsigned int index)
 {
-	struct dxgkpm_edu *edu = dxgkpm_kt_edu_or_skip(test, index);
+	struct dxgkpm_edu *edu = dxgkpm_kt_edu(test, index);
 
 	KUNIT_ASSERT_EQ_MSG(test, dma_get_mask(&edu->pdev->dev),
 			    DXGKPM_DKT_EDU_MASK,

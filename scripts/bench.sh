@@ -29,7 +29,7 @@ set -euo pipefail
 bench_build() {
 	local log warnings
 	kernel_fetch "$1"
-	B_DIR=$DXGKPM_CACHE/build/bench-$K_REL
+	B_DIR=$DXGKPM_WORK/build/bench-$K_REL
 	log=$B_DIR.log
 	mkdir -p "$B_DIR"
 	# Sources deleted from the checkout must not linger in the copy.
@@ -181,8 +181,8 @@ started=$SECONDS
 setup_tools
 bench_build "$series"
 built=$SECONDS
-log=$DXGKPM_CACHE/logs/bench-$K_REL.log
-tsv=$DXGKPM_CACHE/logs/bench-$K_REL.tsv
+log=$DXGKPM_LOGS/bench-$K_REL.log
+tsv=$DXGKPM_LOGS/bench-$K_REL.tsv
 mkdir -p "$(dirname "$log")"
 params=()
 for v in BENCH_SIZES BENCH_ITERS BENCH_BUDGET_MS BENCH_WINDOW BENCH_SEQS; do
@@ -190,6 +190,7 @@ for v in BENCH_SIZES BENCH_ITERS BENCH_BUDGET_MS BENCH_WINDOW BENCH_SEQS; do
 done
 step "benchmark on Debian $K_REL (TCG, q35, intel-iommu, edu)"
 vm_boot "$log" 1 "${params[@]}"
+vm_verdict "$log" "$DXGKPM_TOP/bench/expected"
 msg "console log: $log"
 rc=0
 if bench_table "$log" "$tsv"; then
@@ -199,8 +200,8 @@ else
 	rc=1
 fi
 echo "make bench: $((SECONDS - started)) s (build and set-up $((built - started)) s, VM $((SECONDS - built)) s)"
-if [ "$VM_RC" -ne 0 ]; then
-	echo "the benchmark VM failed (${VM_FAILED:-0} checks failed; see $log)"
+if [ "$VM_RC" -ne 0 ] || [ "$VM_FAILED" -ne 0 ]; then
+	echo "the benchmark VM failed ($VM_FAILED checks failed; see $log)"
 	rc=1
 fi
 exit "$rc"

@@ -9,7 +9,7 @@
 # compiler and modpost warnings.
 build_modules() {
 	kernel_fetch "$1"
-	B_DIR=$DXGKPM_CACHE/build/$K_REL
+	B_DIR=$DXGKPM_WORK/build/$K_REL
 	B_LOG=$B_DIR.log
 	rm -rf "$B_DIR"
 	mkdir -p "$B_DIR"

@@ -46,16 +46,17 @@ _pkg_sibling_deps() {
 
 # kernel_resolve SERIES: set K_SERIES, K_REL (uname -r), K_PKGVER.
 kernel_resolve() {
-	local re pkg
+	local re pkg names
 	K_SERIES=$1
 	re=$(_series_image_regex "$1") || exit 1
 	apt_updated
-	pkg=$(apt-cache pkgnames linux-image- | grep -E "$re" | sort -rV | while read -r p; do
+	names=$(apt-cache pkgnames linux-image-) || die "apt-cache failed"
+	pkg=$(printf '%s\n' "$names" | grep -E "$re" | sort -rV | while read -r p; do
 		if [ -n "$(_pkg_candidate "$p")" ]; then
 			echo "$p"
 			break
 		fi
-	done)
+	done || true)
 	[ -n "$pkg" ] || die "no installable kernel image for series $1 in the apt archive"
 	K_REL=${pkg#linux-image-}
 	K_REL=${K_REL%-unsigned}
@@ -89,10 +90,14 @@ _deb_path() {
 # QEMU can boot it directly (PVH), which skips the in-guest decompression.
 _extract_vmlinux() {
 	local img=$1 out=$2 off magic tool
+	local offs
 	for magic in '\x28\xb5\x2f\xfd:zstd -dcq' '\xfd\x37\x7a\x58\x5a\x00:xz -dcq' \
 		'\x1f\x8b\x08:gzip -dcq'; do
 		tool=${magic#*:}
-		for off in $(LC_ALL=C grep -obUaP "${magic%%:*}" "$img" | cut -d: -f1); do
+		# grep's status 1 is "no such magic here"; anything else is an error.
+		offs=$(LC_ALL=C grep -obUaP "${magic%%:*}" "$img" | cut -d: -f1 ||
+			[ $? -eq 1 ]) || die "cannot search $img"
+		for off in $offs; do
 			tail -c +$((off + 1)) "$img" | $tool > "$out.tmp" 2>/dev/null
 			if [ "$(head -c 4 "$out.tmp" | od -An -tx1 | tr -d ' ')" = 7f454c46 ]; then
 				mv "$out.tmp" "$out"
@@ -168,15 +173,18 @@ kernel_source_fetch() {
 # $K_MODDIR; $K_MODDIR/order lists them in load order (dependencies first).
 kernel_modules() {
 	local deb list want=("$@") done=() name path file dep order=() i
-	K_MODDIR=$DXGKPM_CACHE/kernels/$K_REL/modules
-	if [ -e "$K_MODDIR/.complete" ] && [ "$(cat "$K_MODDIR/.complete")" = "$*" ]; then
+	# One directory per set of modules asked for, so that runs asking for
+	# different sets do not undo each other.
+	K_MODDIR=$DXGKPM_CACHE/kernels/$K_REL/modules-$(printf '%s' "$*" | tr ' ' '+')
+	if [ -e "$K_MODDIR/.complete" ]; then
 		return 0
 	fi
 	deb=$(_deb_path "$DXGKPM_CACHE/debs" "linux-image-$K_REL-unsigned=$K_PKGVER")
 	[ -n "$deb" ] || die "kernel_modules: fetch $K_REL first"
 	rm -rf "$K_MODDIR"
 	mkdir -p "$K_MODDIR"
-	list=$(dpkg-deb --fsys-tarfile "$deb" | tar -t | grep -E '\.ko(\.xz|\.zst)?$')
+	list=$(dpkg-deb --fsys-tarfile "$deb" | tar -t | grep -E '\.ko(\.xz|\.zst)?$') ||
+		die "cannot list the modules in $deb"
 	# Depth first, so that a module comes after what it needs.
 	_kmod_add() {
 		local name=${1//-/_} path file dep
@@ -184,14 +192,17 @@ kernel_modules() {
 		done+=("$name")
 		path=$(echo "$list" | grep -E "/(${name}|${name//_/-})\.ko(\.xz|\.zst)?$" | head -n 1)
 		[ -n "$path" ] || die "module $1 is not in $(basename "$deb")"
-		dpkg-deb --fsys-tarfile "$deb" | tar -x -O "$path" > "$K_MODDIR/$name.ko.tmp"
+		dpkg-deb --fsys-tarfile "$deb" | tar -x -O "$path" > "$K_MODDIR/$name.ko.tmp" ||
+			die "cannot unpack $path"
 		case $path in
 		*.xz) xz -dc "$K_MODDIR/$name.ko.tmp" > "$K_MODDIR/$name.ko" ;;
 		*.zst) zstd -dcq "$K_MODDIR/$name.ko.tmp" > "$K_MODDIR/$name.ko" ;;
 		*) mv "$K_MODDIR/$name.ko.tmp" "$K_MODDIR/$name.ko" ;;
-		esac
+		esac || die "cannot decompress $path"
 		rm -f "$K_MODDIR/$name.ko.tmp"
-		for dep in $(modinfo -F depends "$K_MODDIR/$name.ko" | tr ',' ' '); do
+		dep=$(modinfo -F depends "$K_MODDIR/$name.ko") ||
+			die "modinfo cannot read $name.ko (package kmod)"
+		for dep in ${dep//,/ }; do
 			_kmod_add "$dep"
 		done
 		order+=("$name.ko")
@@ -200,5 +211,5 @@ kernel_modules() {
 		_kmod_add "$name"
 	done
 	printf '%s\n' "${order[@]}" > "$K_MODDIR/order"
-	echo "$*" > "$K_MODDIR/.complete"
+	touch "$K_MODDIR/.complete"
 }

@@ -17,13 +17,19 @@
 #   DXGKPM_CACHE   cache directory (default ~/.cache/dxgkpm); the build
 #                  directory is $DXGKPM_CACHE/kunit-build/x86_64, outside
 #                  the checkout, so reruns are incremental.
-# The last line of output is always "N passed, N failed"; the exit status is
-# non-zero if anything failed. Works without a terminal and as root.
+# Every suite and the number of its cases that must pass are listed in
+# kunit/expected (scripts/kunit_expect.py compares): a case that is lost or
+# skipped fails the run as surely as one that fails. The last line of output
+# is always "N passed, N failed, N skipped"; the exit status is non-zero if
+# anything failed. Works without a terminal and as root.
+set -uo pipefail
 
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh" || exit 1
 # shellcheck source=scripts/kernels.sh
 . "$DXGKPM_TOP/scripts/kernels.sh" || exit 1
+# shellcheck source=scripts/setup.sh
+. "$DXGKPM_TOP/scripts/setup.sh" || exit 1
 
 KUNIT_TIMEOUT=${KUNIT_TIMEOUT:-1800}
 KUNIT_JOBS=${KUNIT_JOBS:-$(nproc)}
@@ -31,17 +37,23 @@ KUNIT_ARCH=x86_64
 KUNIT_BUILD=$DXGKPM_CACHE/kunit-build/$KUNIT_ARCH
 KUNIT_CONFIG=$DXGKPM_TOP/kunit/.kunitconfig
 KUNIT_QEMU_CONFIG=$DXGKPM_TOP/kunit/qemu_$KUNIT_ARCH.py
+KUNIT_EXPECTED=$DXGKPM_TOP/kunit/expected
 
 # The final verdict, printed on every way out (die() included): nothing
-# passed and nothing skipped is a failure too.
+# passed is a failure too.
 kunit_passed=0
 kunit_failed=0
 kunit_skipped=0
 kunit_verdict=
 verdict() {
 	kunit_verdict=1
-	printf '%d passed, %d failed\n' "$kunit_passed" "$kunit_failed"
-	[ "$kunit_failed" -eq 0 ] && [ $((kunit_passed + kunit_skipped)) -gt 0 ]
+	if [ "$kunit_passed" -eq 0 ] && [ "$kunit_failed" -eq 0 ]; then
+		msg "error: no test case passed"
+		kunit_failed=1
+	fi
+	printf '%d passed, %d failed, %d skipped\n' "$kunit_passed" \
+		"$kunit_failed" "$kunit_skipped"
+	[ "$kunit_failed" -eq 0 ]
 	exit
 }
 # shellcheck disable=SC2317 # called by the EXIT trap
@@ -142,12 +154,11 @@ count() {
 }
 
 main() {
-	local log out rc summary scan reports passed failed crashed skipped faults
-	local errors
+	local log out json rc summary scan reports faults errors counts
+	local passed failed skipped lost filtered=
 
 	step "installing build and run dependencies"
-	apt_install bc bison build-essential flex libelf-dev libssl-dev \
-		python3 qemu-system-x86 qemu-system-data xz-utils
+	setup_tools
 
 	kernel_source_fetch
 	[ -d "$K_SRC" ] || fail "no kernel source tree at $K_SRC"
@@ -165,7 +176,8 @@ main() {
 
 	log=$KUNIT_BUILD/test.log
 	out=$KUNIT_BUILD/kunit.out
-	rm -f "$log"
+	json=$KUNIT_BUILD/results.json
+	rm -f "$log" "$json"
 	step "kunit.py run ($KUNIT_ARCH, QEMU TCG, build dir $KUNIT_BUILD)"
 	(cd "$K_SRC" && python3 tools/testing/kunit/kunit.py run \
 		--arch="$KUNIT_ARCH" \
@@ -174,6 +186,7 @@ main() {
 		--qemu_config="$KUNIT_QEMU_CONFIG" \
 		--jobs="$KUNIT_JOBS" \
 		--timeout="$KUNIT_TIMEOUT" \
+		--json="$json" \
 		"$@") < /dev/null 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
 
@@ -182,14 +195,10 @@ main() {
 	fi
 
 	summary=$(sed 's/\x1b\[[0-9;]*m//g' "$out" |
-		grep -oE 'Testing complete\. Ran [0-9]+ tests:.*')
-	if [ -z "$summary" ] || [ ! -s "$log" ]; then
+		grep -oE 'Testing complete\. Ran [0-9]+ tests:.*' || true)
+	if [ -z "$summary" ] || [ ! -s "$log" ] || [ ! -s "$json" ]; then
 		fail "kunit.py did not run the tests (exit status $rc; see above)"
 	fi
-	passed=$(count passed "$summary")
-	failed=$(count failed "$summary")
-	crashed=$(count crashed "$summary")
-	skipped=$(count skipped "$summary")
 	errors=$(count errors "$summary")
 
 	step "machine"
@@ -224,11 +233,20 @@ main() {
 		msg "  $reports reports"
 	fi
 
-	step "KUnit cases: $passed passed, $((failed + crashed)) failed, $skipped skipped"
+	step "cases against $KUNIT_EXPECTED"
+	[ $# -gt 0 ] && filtered=--filtered
+	counts=$(python3 "$DXGKPM_TOP/scripts/kunit_expect.py" "$json" \
+		"$KUNIT_EXPECTED" $filtered) ||
+		fail "cannot read the results in $json"
+	read -r passed failed skipped lost <<<"$counts"
+	[ -n "$filtered" ] && msg "  a filtered run: case counts not compared"
+	[ "$lost" -eq 0 ] && [ -z "$filtered" ] && msg "  every suite ran all its cases"
+
+	step "KUnit cases: $passed passed, $failed failed, $skipped skipped, $lost lost"
 	[ "$errors" -eq 0 ] || msg "kunit.py: $errors errors parsing the results"
 	kunit_passed=$passed
 	kunit_skipped=$skipped
-	kunit_failed=$((kunit_failed + failed + crashed + errors + reports))
+	kunit_failed=$((kunit_failed + failed + lost + errors + reports))
 	if [ "$rc" -ne 0 ] && [ "$kunit_failed" -eq 0 ]; then
 		msg "kunit.py exited with status $rc"
 		kunit_failed=1

@@ -2,7 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # make lint: checkpatch --strict, sparse (C=2) and kernel-doc over the C
 # sources, with the tools of the linux-source-6.12 tree. One result per
-# tool; ends with "N passed, N failed".
+# tool; ends with "N passed, N failed, N skipped".
+#
+# A tool passes only when it provably ran: it must first flag a canary, a
+# small file with one known defect of its kind, and then report on every
+# file it was given (checkpatch's "lines checked" line per file, kernel-doc's
+# "Scanning doc" per kernel-doc comment, sparse's CHECK per compiled file).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kernels.sh"
@@ -25,8 +30,14 @@ USER_IGNORE=PREFER_KERNEL_TYPES
 cd "$DXGKPM_TOP"
 setup_tools
 kernel_source_fetch
-mapfile -t SOURCES < <(git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null ||
-	find dxgkpm include kunit samples tests -name '*.[ch]')
+SOURCES=()
+if git rev-parse --git-dir >/dev/null 2>&1; then
+	mapfile -t SOURCES < <(git ls-files --cached --others --exclude-standard '*.c' '*.h')
+else
+	mapfile -t SOURCES < <(find dxgkpm include kunit samples tests bench -name '*.[ch]' | sort)
+fi
+[ ${#SOURCES[@]} -gt 0 ] || die "no C sources found in $DXGKPM_TOP"
+msg "${#SOURCES[@]} C files"
 passed=0 failed=0
 result() {
 	if [ "$2" -eq 0 ]; then
@@ -38,51 +49,104 @@ result() {
 	fi
 }
 
+work=$DXGKPM_WORK/build/lint
+rm -rf "$work"
+mkdir -p "$work"
+
 # checkpatch does not know the Windows typedef names as types; tell it.
-typedefs=$DXGKPM_CACHE/build/dxgk-typedefs
-mkdir -p "$(dirname "$typedefs")"
+typedefs=$work/dxgk-typedefs
 perl -ne 'print "$1\n" while /(?:^\}\s*|typedef\s.*?\s\**|,\s*\*)([A-Z_][A-Z0-9_]+)\s*[;,(]/g;
 	  print "$1\n" if /^typedef\s+(?:NTSTATUS|VOID)\s+([A-Z0-9_]+)\s*$/' \
 	include/dxgkpm/d3dkmddi.h | sort -u > "$typedefs"
 
 step "checkpatch --strict"
 rc=0
+printf 'int f(int a)\n{\n\treturn a+1;\n}\n' > "$work/canary.c"
+out=$(perl "$K_SRC/scripts/checkpatch.pl" --strict --no-tree --emacs \
+	--show-types -f "$work/canary.c" 2>&1) || true
+if ! printf '%s\n' "$out" | grep -q 'CHECK:SPACING'; then
+	msg "checkpatch did not flag its canary (no spaces around '+'): $out"
+	rc=1
+fi
+checked=0
 for f in "${SOURCES[@]}"; do
-	ignore=
+	ignore=()
 	case " $(echo $DDI_FILES) " in
-	*" $f "*) ignore="--ignore $DDI_IGNORE --typedefsfile $typedefs" ;;
+	*" $f "*) ignore=(--ignore "$DDI_IGNORE" --typedefsfile "$typedefs") ;;
 	esac
-	case " $(echo $USER_FILES) " in *" $f "*) ignore="--ignore $USER_IGNORE" ;; esac
+	case " $(echo $USER_FILES) " in *" $f "*) ignore=(--ignore "$USER_IGNORE") ;; esac
 	# The one file allowed to key on the kernel version (see compat.h).
-	[ "$f" = dxgkpm/compat.h ] && ignore="--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON"
-	# shellcheck disable=SC2086
-	out=$(perl "$K_SRC/scripts/checkpatch.pl" --strict --no-tree --terse \
-		--show-types $ignore -f "$f" 2>&1 | grep -E 'ERROR|WARNING|CHECK' || true)
-	if [ -n "$out" ]; then
-		echo "$out"
+	[ "$f" = dxgkpm/compat.h ] && ignore=(--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON)
+	out=$(perl "$K_SRC/scripts/checkpatch.pl" --strict --no-tree --emacs \
+		--show-types "${ignore[@]}" -f "$f" 2>&1) || true
+	if printf '%s\n' "$out" | grep -q '^total: .* lines checked$'; then
+		checked=$((checked + 1))
+	else
+		msg "checkpatch gave no verdict on $f: $out"
+		rc=1
+	fi
+	if printf '%s\n' "$out" | grep -qE "^$f:[0-9]+: (ERROR|WARNING|CHECK):"; then
+		printf '%s\n' "$out" | grep -E "^$f:[0-9]+: (ERROR|WARNING|CHECK):"
 		rc=1
 	fi
 done
+msg "checkpatch checked $checked of ${#SOURCES[@]} files"
+[ "$checked" -eq ${#SOURCES[@]} ] || rc=1
 result checkpatch $rc
 
 step "kernel-doc"
-out=$(perl "$K_SRC/scripts/kernel-doc" -none -Wall "${SOURCES[@]}" 2>&1 || true)
-[ -z "$out" ] && rc=0 || { echo "$out"; rc=1; }
+rc=0
+printf '/**\n * f() - a function\n * @a: one\n */\nint f(int a, int b);\n' > "$work/canary.h"
+out=$(perl "$K_SRC/scripts/kernel-doc" -none -Wall "$work/canary.h" 2>&1) || true
+if ! printf '%s\n' "$out" | grep -q "member 'b' not described"; then
+	msg "kernel-doc did not flag its canary (an undescribed parameter)"
+	rc=1
+fi
+out=$(perl "$K_SRC/scripts/kernel-doc" -none -Wall -v "${SOURCES[@]}" 2>&1) || rc=1
+scanned=$(printf '%s\n' "$out" | grep -c ': info: Scanning doc for ' || true)
+comments=$(cat "${SOURCES[@]}" | grep -cE '^\s*/\*\*\s*$' || true)
+msg "kernel-doc scanned $scanned of $comments kernel-doc comments"
+[ "$scanned" -eq "$comments" ] && [ "$comments" -gt 0 ] || rc=1
+if printf '%s\n' "$out" | grep -v ': info: Scanning doc for ' | grep -q .; then
+	printf '%s\n' "$out" | grep -v ': info: Scanning doc for '
+	rc=1
+fi
 result kernel-doc $rc
 
 step "sparse (C=2) against 6.12"
+rc=0
 kernel_fetch 6.12
-dir=$DXGKPM_CACHE/build/sparse
-rm -rf "$dir"
+dir=$work/sparse
 mkdir -p "$dir"
 tar -c --exclude-vcs --exclude-vcs-ignores Kbuild Kconfig bench dxgkpm include samples tests |
 	tar -x -C "$dir"
+# The canary: a user pointer used as a kernel one, in a module of its own.
+mkdir -p "$dir/lint-canary"
+printf '%s\n' 'obj-m += canary.o' > "$dir/lint-canary/Kbuild"
+printf '%s\n' '#include <linux/module.h>' \
+	'int dxgkpm_canary(void __user *p);' \
+	'int dxgkpm_canary(void __user *p) { return *(int *)p; }' \
+	'MODULE_LICENSE("GPL");' > "$dir/lint-canary/canary.c"
+printf '%s\n' 'obj-m += lint-canary/' >> "$dir/Kbuild"
 out=$(make -C "$K_KDIR" M="$dir" C=2 CF="-D__CHECK_ENDIAN__" CONFIG_DXGKPM=m \
 	CONFIG_DXGKPM_SAMPLE_EDU=m CONFIG_DXGKPM_VMTEST=m CONFIG_DXGKPM_BENCH=m \
-	modules 2>&1 |
-	grep -E "^$dir/.*(warning|error):" || true)
-[ -z "$out" ] && rc=0 || { echo "$out"; rc=1; }
+	modules 2>&1) || { printf '%s\n' "$out" | tail -n 20; msg "the sparse build failed"; rc=1; }
+if ! printf '%s\n' "$out" | grep -q "^$dir/lint-canary/canary.c:.*address space '__user'"; then
+	msg "sparse did not flag its canary (a __user pointer dereferenced)"
+	rc=1
+fi
+# Sources only: not the generated .mod.o nor 6.12's .module-common.o.
+built=$(printf '%s\n' "$out" | grep -E '^  CC \[M\]  .*/[^./][^/]*\.o$' |
+	grep -vc '\.mod\.o$' || true)
+sparsed=$(printf '%s\n' "$out" | grep -cE '^  CHECK   ' || true)
+msg "sparse checked $sparsed of $built compiled files"
+[ "$sparsed" -eq "$built" ] && [ "$built" -gt 1 ] || rc=1
+if printf '%s\n' "$out" | grep -v "^$dir/lint-canary/" |
+	grep -qE "^$dir/.*(warning|error):"; then
+	printf '%s\n' "$out" | grep -v "^$dir/lint-canary/" | grep -E "^$dir/.*(warning|error):"
+	rc=1
+fi
 result sparse $rc
 
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, 0 skipped"
 [ "$failed" -eq 0 ]

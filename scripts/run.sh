@@ -14,12 +14,13 @@ set -euo pipefail
 series=${1:-$KERNEL_SERIES_DEFAULT}
 setup_tools
 build_modules "$series"
-log=$DXGKPM_CACHE/logs/run-$K_REL.log
+log=$DXGKPM_LOGS/run-$K_REL.log
 mkdir -p "$(dirname "$log")"
 step "booting Debian $K_REL in QEMU (TCG, q35, intel-iommu, edu)"
 vm_boot "$log" 1 DXGKPM_MODE=run
+vm_verdict "$log" "$DXGKPM_TOP/tests/vm/expected-run"
 msg "console log: $log"
-if [ "$VM_RC" -eq 0 ]; then
+if [ "$VM_RC" -eq 0 ] && [ "$VM_FAILED" -eq 0 ]; then
 	echo "dxgkpm run on $K_REL: all $VM_PASSED steps passed"
 else
 	echo "dxgkpm run on $K_REL: $VM_FAILED steps failed"

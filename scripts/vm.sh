@@ -8,6 +8,8 @@
 VM_TIMEOUT=${VM_TIMEOUT:-300}
 
 # vm_initramfs OUT: busybox, the modules in $B_DIR and tests/vm/init.sh.
+# VM_DXGKPM_KO, when set, is the dxgkpm.ko to load instead of $B_DIR's (an
+# installed one: make dkms-test).
 vm_initramfs() {
 	local out=$1 root
 	root=$(mktemp -d)
@@ -15,7 +17,8 @@ vm_initramfs() {
 	cp /bin/busybox "$root/bin/busybox"
 	cp "$DXGKPM_TOP/tests/vm/vmlib.sh" "$root/lib/dxgkpm/"
 	install -m 0755 "$DXGKPM_TOP/tests/vm/init.sh" "$root/init"
-	cp "$B_DIR/dxgkpm/dxgkpm.ko" "$B_DIR/samples/edu/dxgkpm_edu.ko" \
+	cp "${VM_DXGKPM_KO:-$B_DIR/dxgkpm/dxgkpm.ko}" "$root/lib/dxgkpm/dxgkpm.ko"
+	cp "$B_DIR/samples/edu/dxgkpm_edu.ko" \
 		"$B_DIR/tests/vm/vmcheck.ko" "$root/lib/dxgkpm/"
 	cp "$B_DIR/bin/dxgkpm-vmtest" "$root/bin/"
 	# Debian's zram, for swap in the guest (section paging).
@@ -36,8 +39,9 @@ _vm_show() {
 
 # vm_boot LOG EDU_COUNT APPEND...: boot $K_VMLINUX with the initramfs in
 # $B_DIR; the serial console goes to LOG, its readable part to stdout. Sets
-# VM_RC to the guest's verdict: 0 all tests passed, 1 some failed, 2 no
-# verdict (crash, panic or timeout).
+# VM_RC to the guest's verdict: 0 all checks passed, 1 some failed, 2 no
+# verdict (QEMU crashed or was killed, the guest panicked, hung or never
+# reached its end).
 vm_boot() {
 	local log=$1 edus=$2 i devs=() rc
 	shift 2
@@ -59,19 +63,70 @@ vm_boot() {
 	} | tee "$log" | _vm_show
 	rc=$(cat "$log.rc")
 	rm -f "$log.rc"
+	# isa-debug-exit: QEMU exits with (status << 1) | 1.
 	case $rc in
 	1) VM_RC=0 ;;
 	3) VM_RC=1 ;;
 	124) msg "the VM did not finish within ${VM_TIMEOUT}s"; VM_RC=2 ;;
-	*) VM_RC=2 ;;
+	*) msg "QEMU exited with status $rc, not through the guest's verdict"; VM_RC=2 ;;
 	esac
 	if [ "$VM_RC" -ne 2 ] && ! grep -q '^VMTEST: DONE' "$log"; then
+		msg "the guest gave a verdict without reaching its end"
 		VM_RC=2
 	fi
-	VM_PASSED=$(grep -c "^VMTEST: PASS" "$log" || true)
-	VM_FAILED=$(grep -c "^VMTEST: FAIL" "$log" || true)
 	if [ "$VM_RC" -eq 2 ]; then
 		msg "the VM gave no verdict (QEMU exit $rc); last console lines:"
 		tail -n 25 "$log" >&2
 	fi
+}
+
+# vm_verdict LOG EXPECTED: count the checks LOG reports against the list of
+# EXPECTED check names (tests/vm/expected-*), after vm_boot. Sets
+# VM_PASSED, VM_FAILED and VM_SKIPPED. A failure is a check that failed, an
+# expected check that did not pass (skipped or never reported), a check that
+# is not expected, a check reported twice, or a VM without a verdict (one
+# more failure); VM_RC from vm_boot must agree with the checks.
+vm_verdict() {
+	local log=$1 expected=$2 results
+	results=$(tr -d '\r' < "$log" |
+		sed -n -E 's/^VMTEST: (PASS|FAIL|SKIP) ([^:]+)(:.*)?$/\1 \2/p')
+	VM_PASSED=$(printf '%s\n' "$results" | grep -c '^PASS ' || true)
+	VM_SKIPPED=$(printf '%s\n' "$results" | grep -c '^SKIP ' || true)
+	VM_FAILED=$(printf '%s\n' "$results" | grep -c '^FAIL ' || true)
+	local problems
+	# One line per problem; "failed:" lines are counted already.
+	problems=$(printf '%s\n' "$results" | awk -v list="$expected" '
+		BEGIN {
+			while ((getline line < list) > 0)
+				if (line !~ /^#/ && line != "")
+					want[line] = 1
+		}
+		NF == 2 {
+			if (++seen[$2] == 2)
+				print "reported twice: " $2
+			if (!($2 in want))
+				print ($1 == "FAIL" ? "failed: " : "not in " list ": ") $2
+			last[$2] = $1
+		}
+		END {
+			for (n in want)
+				if (!(n in seen))
+					print "never reported: " n
+				else if (last[n] == "SKIP")
+					print "skipped: " n
+				else if (last[n] == "FAIL")
+					print "failed: " n
+		}' | sort)
+	if [ -n "$problems" ]; then
+		msg "the checks against $expected:"
+		printf '  %s\n' "$problems" >&2
+		VM_FAILED=$((VM_FAILED + $(printf '%s\n' "$problems" |
+			grep -vc '^failed: ' || true)))
+	fi
+	[ "$VM_RC" -eq 2 ] && VM_FAILED=$((VM_FAILED + 1))
+	if [ "$VM_RC" -eq 1 ] && [ "$VM_FAILED" -eq 0 ]; then
+		msg "the guest reported a failure that no check names"
+		VM_FAILED=1
+	fi
+	return 0
 }

@@ -8,7 +8,6 @@
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
-#include <linux/xarray.h>
 
 #include <dxgkpm/d3dkmddi.h>
 #include <dxgkpm/dxgkpm.h>
@@ -23,8 +22,8 @@
  * @index: N in the device name
  * @misc: /dev/dxgkpm_eduN
  * @name: storage for @misc's name
- * @objects_lock: protects @objects
- * @objects: objects made through the character device (struct edu_object)
+ * @files: open files of @misc (struct edu_file, edu_ioctl.c), under its
+ *	lock
  */
 struct edu_gpu {
 	struct pci_dev *pdev;
@@ -35,8 +34,7 @@ struct edu_gpu {
 	int index;
 	struct miscdevice misc;
 	char name[32];
-	struct mutex objects_lock;	/* protects @objects */
-	struct xarray objects;
+	struct list_head files;
 };
 
 int edu_copy_adl(struct edu_gpu *gpu, const DXGK_ADL *src, u32 src_page,

@@ -2,15 +2,20 @@
 /*
  * dxgkpm_edu: /dev/dxgkpm_eduN, through which the VM test program has the
  * driver make DXGK calls in the program's own process (see
- * dxgkpm_edu_uapi.h). Objects belong to the device, not to the open file,
- * so that two processes can map the same one.
+ * dxgkpm_edu_uapi.h). Objects belong to the open file, as GEM handles
+ * belong to a DRM file: every process that shares the file (fork) can map
+ * them, and when the last one closes it they are destroyed, so a test
+ * program that crashes leaves nothing behind.
  */
 
 #include <linux/fs.h>
 #include <linux/io.h>
 #include <linux/list.h>
+#include <linux/lockdep.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/xarray.h>
 
 #include "dxgkpm_edu_uapi.h"
 #include "edu.h"
@@ -31,10 +36,22 @@ struct edu_object {
 	struct list_head pins;
 };
 
-static struct edu_gpu *edu_from_file(struct file *file)
-{
-	return container_of(file->private_data, struct edu_gpu, misc);
-}
+/**
+ * struct edu_file - an open /dev/dxgkpm_eduN
+ * @gpu: the device; NULL once it is unbound
+ * @node: in @gpu->files
+ * @lock: protects @gpu and @objects; nests inside edu_files_lock
+ * @objects: the objects made through this file (struct edu_object), by id
+ */
+struct edu_file {
+	struct edu_gpu *gpu;
+	struct list_head node;
+	struct mutex lock;	/* see above */
+	struct xarray objects;
+};
+
+/* Protects every edu_gpu's list of files (open, release, unbind). */
+static DEFINE_MUTEX(edu_files_lock);
 
 static NTSTATUS edu_adl(struct edu_gpu *gpu, struct edu_object *obj,
 			u64 offset, u64 len, DXGK_ADL **ppAdl)
@@ -77,8 +94,9 @@ static void edu_object_destroy(struct edu_gpu *gpu, struct edu_object *obj)
 	kfree(obj);
 }
 
-static long edu_ioc_create(struct edu_gpu *gpu, struct edu_create *c)
+static long edu_ioc_create(struct edu_file *ef, struct edu_create *c)
 {
+	struct edu_gpu *gpu = ef->gpu;
 	DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT args = {};
 	struct edu_object *obj;
 	u32 id;
@@ -123,9 +141,7 @@ static long edu_ioc_create(struct edu_gpu *gpu, struct edu_create *c)
 	obj->hAdapterMemoryObject = args.hAdapterMemoryObject;
 	obj->Type = args.Type;
 	obj->Size = args.Size;
-	mutex_lock(&gpu->objects_lock);
-	ret = xa_alloc(&gpu->objects, &id, obj, xa_limit_31b, GFP_KERNEL);
-	mutex_unlock(&gpu->objects_lock);
+	ret = xa_alloc(&ef->objects, &id, obj, xa_limit_31b, GFP_KERNEL);
 	if (ret) {
 		edu_object_destroy(gpu, obj);
 		return ret;
@@ -134,25 +150,23 @@ static long edu_ioc_create(struct edu_gpu *gpu, struct edu_create *c)
 	return 0;
 }
 
-static long edu_ioc_destroy(struct edu_gpu *gpu, struct edu_obj *o)
+static long edu_ioc_destroy(struct edu_file *ef, struct edu_obj *o)
 {
 	struct edu_object *obj;
 
-	mutex_lock(&gpu->objects_lock);
-	obj = xa_erase(&gpu->objects, o->id);
+	obj = xa_erase(&ef->objects, o->id);
 	if (obj)
-		edu_object_destroy(gpu, obj);
-	mutex_unlock(&gpu->objects_lock);
+		edu_object_destroy(ef->gpu, obj);
 	o->status = obj ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
 	return 0;
 }
 
-static long edu_ioc_map(struct edu_gpu *gpu, struct edu_map *m, bool map)
+static long edu_ioc_map(struct edu_file *ef, struct edu_map *m, bool map)
 {
+	struct edu_gpu *gpu = ef->gpu;
 	struct edu_object *obj;
 
-	mutex_lock(&gpu->objects_lock);
-	obj = xa_load(&gpu->objects, m->id);
+	obj = xa_load(&ef->objects, m->id);
 	if (!obj) {
 		m->status = STATUS_INVALID_PARAMETER;
 	} else if (map) {
@@ -180,25 +194,24 @@ static long edu_ioc_map(struct edu_gpu *gpu, struct edu_map *m, bool map)
 			    STATUS_UNSUCCESSFUL : STATUS_SUCCESS;
 		mmap_read_unlock(current->mm);
 	}
-	mutex_unlock(&gpu->objects_lock);
 	return 0;
 }
 
-static long edu_ioc_copy(struct edu_gpu *gpu, struct edu_copy *c)
+static long edu_ioc_copy(struct edu_file *ef, struct edu_copy *c)
 {
+	struct edu_gpu *gpu = ef->gpu;
 	struct edu_object *src, *dst;
 	DXGK_ADL *pSrc = NULL, *pDst = NULL;
 
-	mutex_lock(&gpu->objects_lock);
-	src = xa_load(&gpu->objects, c->src);
-	dst = xa_load(&gpu->objects, c->dst);
+	src = xa_load(&ef->objects, c->src);
+	dst = xa_load(&ef->objects, c->dst);
 	if (!src || !dst) {
 		c->status = STATUS_INVALID_PARAMETER;
-		goto out_unlock;
+		return 0;
 	}
 	c->status = edu_adl(gpu, src, c->src_offset, c->len, &pSrc);
 	if (!NT_SUCCESS(c->status))
-		goto out_unlock;
+		return 0;
 	c->status = edu_adl(gpu, dst, c->dst_offset, c->len, &pDst);
 	if (!NT_SUCCESS(c->status))
 		goto out_free_src;
@@ -207,21 +220,19 @@ static long edu_ioc_copy(struct edu_gpu *gpu, struct edu_copy *c)
 	edu_free_adl(gpu, dst, pDst);
 out_free_src:
 	edu_free_adl(gpu, src, pSrc);
-out_unlock:
-	mutex_unlock(&gpu->objects_lock);
 	return 0;
 }
 
-static long edu_ioc_pin(struct edu_gpu *gpu, struct edu_obj *o)
+static long edu_ioc_pin(struct edu_file *ef, struct edu_obj *o)
 {
+	struct edu_gpu *gpu = ef->gpu;
 	struct edu_object *obj;
 	struct edu_pin *pin;
 
 	o->status = STATUS_INVALID_PARAMETER;
-	mutex_lock(&gpu->objects_lock);
-	obj = xa_load(&gpu->objects, o->id);
+	obj = xa_load(&ef->objects, o->id);
 	if (!obj)
-		goto out_unlock;
+		return 0;
 	if (!o->value) {
 		list_for_each_entry(pin, &obj->pins, node) {
 			if (pin->offset == o->offset && pin->len == o->len) {
@@ -232,38 +243,36 @@ static long edu_ioc_pin(struct edu_gpu *gpu, struct edu_obj *o)
 				break;
 			}
 		}
-		goto out_unlock;
+		return 0;
 	}
 	pin = kzalloc(sizeof(*pin), GFP_KERNEL);
 	if (!pin) {
 		o->status = STATUS_NO_MEMORY;
-		goto out_unlock;
+		return 0;
 	}
 	o->status = edu_adl(gpu, obj, o->offset, o->len, &pin->pAdl);
 	if (!NT_SUCCESS(o->status)) {
 		kfree(pin);
-		goto out_unlock;
+		return 0;
 	}
 	pin->offset = o->offset;
 	pin->len = o->len;
 	list_add(&pin->node, &obj->pins);
-out_unlock:
-	mutex_unlock(&gpu->objects_lock);
 	return 0;
 }
 
-static long edu_ioc_read32(struct edu_gpu *gpu, struct edu_obj *o)
+static long edu_ioc_read32(struct edu_file *ef, struct edu_obj *o)
 {
 	DXGKARGCB_MAP_PHYSICAL_MEMORY map = {};
 	DXGKARGCB_UNMAP_PHYSICAL_MEMORY unmap = {};
+	struct edu_gpu *gpu = ef->gpu;
 	struct edu_object *obj;
 	u8 *p;
 
-	mutex_lock(&gpu->objects_lock);
-	obj = xa_load(&gpu->objects, o->id);
+	obj = xa_load(&ef->objects, o->id);
 	if (!obj || !IS_ALIGNED(o->offset, 4)) {
 		o->status = STATUS_INVALID_PARAMETER;
-		goto out_unlock;
+		return 0;
 	}
 	map.hPhysicalMemoryObject = obj->hPhysicalMemoryObject;
 	map.AccessMode = DXGK_ACCESS_MODE_KERNEL_MODE;
@@ -271,7 +280,7 @@ static long edu_ioc_read32(struct edu_gpu *gpu, struct edu_obj *o)
 	map.Size = sizeof(u32);
 	o->status = gpu->DxgkInterface.DxgkCbMapPhysicalMemory(&map);
 	if (!NT_SUCCESS(o->status))
-		goto out_unlock;
+		return 0;
 	p = (u8 *)map.pMappedAddress + map.Offset;
 	/* An IO-space view is MMIO and must be read as such. */
 	if (obj->Type == DXGK_PHYSICAL_MEMORY_TYPE_IO_SPACE)
@@ -282,14 +291,12 @@ static long edu_ioc_read32(struct edu_gpu *gpu, struct edu_obj *o)
 	unmap.pBaseAddress = map.pMappedAddress;
 	unmap.Size = map.Size;
 	gpu->DxgkInterface.DxgkCbUnmapPhysicalMemory(&unmap);
-out_unlock:
-	mutex_unlock(&gpu->objects_lock);
 	return 0;
 }
 
 static long edu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	struct edu_gpu *gpu = edu_from_file(file);
+	struct edu_file *ef = file->private_data;
 	void __user *uarg = (void __user *)arg;
 	union {
 		struct edu_create create;
@@ -304,36 +311,97 @@ static long edu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return -ENOTTY;
 	if (copy_from_user(&u, uarg, size))
 		return -EFAULT;
+	mutex_lock(&ef->lock);
+	if (!ef->gpu) {
+		ret = -ENODEV;
+		goto out_unlock;
+	}
 	switch (cmd) {
 	case EDU_IOC_CREATE:
-		ret = edu_ioc_create(gpu, &u.create);
+		ret = edu_ioc_create(ef, &u.create);
 		break;
 	case EDU_IOC_DESTROY:
-		ret = edu_ioc_destroy(gpu, &u.obj);
+		ret = edu_ioc_destroy(ef, &u.obj);
 		break;
 	case EDU_IOC_MAP:
 	case EDU_IOC_UNMAP:
-		ret = edu_ioc_map(gpu, &u.map, cmd == EDU_IOC_MAP);
+		ret = edu_ioc_map(ef, &u.map, cmd == EDU_IOC_MAP);
 		break;
 	case EDU_IOC_COPY:
-		ret = edu_ioc_copy(gpu, &u.copy);
+		ret = edu_ioc_copy(ef, &u.copy);
 		break;
 	case EDU_IOC_PIN:
-		ret = edu_ioc_pin(gpu, &u.obj);
+		ret = edu_ioc_pin(ef, &u.obj);
 		break;
 	case EDU_IOC_READ32:
-		ret = edu_ioc_read32(gpu, &u.obj);
+		ret = edu_ioc_read32(ef, &u.obj);
 		break;
 	default:
-		return -ENOTTY;
+		ret = -ENOTTY;
+		break;
 	}
+out_unlock:
+	mutex_unlock(&ef->lock);
 	if (!ret && copy_to_user(uarg, &u, size))
 		ret = -EFAULT;
 	return ret;
 }
 
+static int edu_open(struct inode *inode, struct file *file)
+{
+	struct edu_gpu *gpu = container_of(file->private_data, struct edu_gpu,
+					   misc);
+	struct edu_file *ef;
+
+	ef = kzalloc(sizeof(*ef), GFP_KERNEL);
+	if (!ef)
+		return -ENOMEM;
+	mutex_init(&ef->lock);
+	xa_init_flags(&ef->objects, XA_FLAGS_ALLOC);
+	ef->gpu = gpu;
+	mutex_lock(&edu_files_lock);
+	list_add(&ef->node, &gpu->files);
+	mutex_unlock(&edu_files_lock);
+	file->private_data = ef;
+	return 0;
+}
+
+/* Destroy what was made through @ef and cut it off its device. */
+static void edu_file_detach(struct edu_file *ef)
+{
+	struct edu_object *obj;
+	unsigned long id;
+
+	lockdep_assert_held(&edu_files_lock);
+	mutex_lock(&ef->lock);
+	if (ef->gpu) {
+		xa_for_each(&ef->objects, id, obj) {
+			xa_erase(&ef->objects, id);
+			edu_object_destroy(ef->gpu, obj);
+		}
+		list_del(&ef->node);
+		ef->gpu = NULL;
+	}
+	mutex_unlock(&ef->lock);
+}
+
+static int edu_release(struct inode *inode, struct file *file)
+{
+	struct edu_file *ef = file->private_data;
+
+	mutex_lock(&edu_files_lock);
+	edu_file_detach(ef);
+	mutex_unlock(&edu_files_lock);
+	xa_destroy(&ef->objects);
+	mutex_destroy(&ef->lock);
+	kfree(ef);
+	return 0;
+}
+
 static const struct file_operations edu_fops = {
 	.owner = THIS_MODULE,
+	.open = edu_open,
+	.release = edu_release,
 	.unlocked_ioctl = edu_ioctl,
 };
 
@@ -346,8 +414,7 @@ static const struct file_operations edu_fops = {
  */
 int edu_chardev_register(struct edu_gpu *gpu, unsigned int index)
 {
-	mutex_init(&gpu->objects_lock);
-	xa_init_flags(&gpu->objects, XA_FLAGS_ALLOC);
+	INIT_LIST_HEAD(&gpu->files);
 	snprintf(gpu->name, sizeof(gpu->name), "dxgkpm_edu%u", index);
 	gpu->misc.minor = MISC_DYNAMIC_MINOR;
 	gpu->misc.name = gpu->name;
@@ -357,18 +424,19 @@ int edu_chardev_register(struct edu_gpu *gpu, unsigned int index)
 }
 
 /**
- * edu_chardev_unregister() - remove the device node, destroying its objects
+ * edu_chardev_unregister() - remove the device node, destroying the objects
+ *	of every file still open on it
  * @gpu: the device
+ *
+ * Files that stay open answer -ENODEV from then on.
  */
 void edu_chardev_unregister(struct edu_gpu *gpu)
 {
-	struct edu_object *obj;
-	unsigned long id;
+	struct edu_file *ef, *next;
 
 	misc_deregister(&gpu->misc);
-	mutex_lock(&gpu->objects_lock);
-	xa_for_each(&gpu->objects, id, obj)
-		edu_object_destroy(gpu, obj);
-	mutex_unlock(&gpu->objects_lock);
-	xa_destroy(&gpu->objects);
+	mutex_lock(&edu_files_lock);
+	list_for_each_entry_safe(ef, next, &gpu->files, node)
+		edu_file_detach(ef);
+	mutex_unlock(&edu_files_lock);
 }

@@ -81,15 +81,6 @@ static int failf(const char *fmt, ...)
 	return -1;
 }
 
-static void run(const char *name, int (*test)(void))
-{
-	why[0] = 0;
-	if (test())
-		fail(name, "%s", why);
-	else
-		pass(name);
-}
-
 static int32_t create(uint32_t type, uint32_t cache, uint64_t size,
 		      uint32_t prot, uint32_t flags, uint32_t *id)
 {
@@ -611,48 +602,132 @@ static int t_other_process(void)
 	return 0;
 }
 
-static int t_nothing_left(void)
+/* Everything dxgkpm holds, when it holds anything: "" when idle. */
+static const char *held(void)
 {
 	static const char * const keys[] = {
 		"pmos", "amos", "adls", "kviews", "uviews", "pages",
 		"pages_wc", "pages_uc", "pinned", "dma_maps",
 	};
+	static char out[256];
 	unsigned int i;
+	size_t len = 0;
+	long v;
 
-	for (i = 0; i < ARRAY_SIZE(keys); i++)
-		if (!(stat_value(keys[i]) == 0))
-			return failf("%s = %ld", keys[i], stat_value(keys[i]));
-	return 0;
+	out[0] = 0;
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		v = stat_value(keys[i]);
+		if (v != 0 && len < sizeof(out))
+			len += snprintf(out + len, sizeof(out) - len, "%s%s=%ld",
+					len ? " " : "", keys[i], v);
+	}
+	return out;
+}
+
+struct vmtest {
+	const char *name;
+	int (*fn)(void);
+	int needs_swap;
+};
+
+static const struct vmtest tests[] = {
+	{ .name = "user-view-dma-mdl-cached", .fn = t_mdl_cached },
+	{ .name = "user-view-dma-mdl-write-combined", .fn = t_mdl_wc },
+	{ .name = "user-view-dma-mdl-uncached", .fn = t_mdl_uc },
+	{ .name = "user-view-dma-contiguous-write-combined", .fn = t_contig_wc },
+	{ .name = "user-view-dma-section-cached", .fn = t_section_cached },
+	{ .name = "kernel-and-user-views-agree", .fn = t_views_agree },
+	{ .name = "section-two-processes-cached", .fn = t_section_two_cached },
+	{ .name = "section-two-processes-write-combined", .fn = t_section_two_wc },
+	{ .name = "section-protection", .fn = t_section_protection },
+	{ .name = "section-paging", .fn = t_section_paging, .needs_swap = 1 },
+	{ .name = "iospace-kernel-view-of-edu-bar", .fn = t_iospace_kernel_view },
+	{ .name = "iospace-outside-bars-refused", .fn = t_iospace_refused },
+	{ .name = "user-view-of-unzeroed-refused", .fn = t_dont_zero_refused },
+	{ .name = "user-view-outlives-destroy", .fn = t_view_outlives_destroy },
+	{ .name = "other-process-and-exit", .fn = t_other_process },
+};
+
+/*
+ * Run one test in a process of its own, with a file of its own: whatever
+ * it leaves behind, even when it fails or dies of a signal, goes with the
+ * process (the file's objects, its views). The parent checks that dxgkpm
+ * is idle before and after, so that each test starts from a verified
+ * empty state and a leak is the fault of the test that made it.
+ */
+static void run_test(const char *dev, const struct vmtest *t)
+{
+	char reason[sizeof(why)] = "";
+	const char *left;
+	int status, pipefd[2];
+	ssize_t n;
+	pid_t pid;
+
+	left = held();
+	if (*left) {
+		fail(t->name, "not run: dxgkpm is not idle before it: %s", left);
+		return;
+	}
+	if (pipe(pipefd)) {
+		fail(t->name, "pipe: %s", strerror(errno));
+		return;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		fail(t->name, "fork: %s", strerror(errno));
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return;
+	}
+	if (!pid) {
+		int ret;
+
+		close(pipefd[0]);
+		why[0] = 0;
+		fd = open(dev, O_RDWR);
+		if (fd < 0)
+			ret = failf("open %s: %s", dev, strerror(errno));
+		else
+			ret = t->fn();
+		if (ret && write(pipefd[1], why, strlen(why)) < 0)
+			_exit(2);
+		_exit(ret ? 1 : 0);
+	}
+	close(pipefd[1]);
+	n = read(pipefd[0], reason, sizeof(reason) - 1);
+	reason[n > 0 ? n : 0] = 0;
+	close(pipefd[0]);
+	if (waitpid(pid, &status, 0) != pid) {
+		fail(t->name, "waitpid: %s", strerror(errno));
+		return;
+	}
+	left = held();
+	if (WIFSIGNALED(status))
+		fail(t->name, "killed by signal %d (%s)%s%s", WTERMSIG(status),
+		     strsignal(WTERMSIG(status)), *left ? "; left behind: " : "",
+		     left);
+	else if (!WIFEXITED(status) || WEXITSTATUS(status))
+		fail(t->name, "%s%s%s", reason[0] ? reason : "failed",
+		     *left ? "; left behind: " : "", left);
+	else if (*left)
+		fail(t->name, "passed but left behind: %s", left);
+	else
+		pass(t->name);
 }
 
 int main(int argc, char **argv)
 {
 	const char *dev = argc > 1 ? argv[1] : "/dev/dxgkpm_edu0";
 	int swap = argc > 2 && !strcmp(argv[2], "swap");
+	unsigned int i;
 
 	page = sysconf(_SC_PAGESIZE);
-	fd = open(dev, O_RDWR);
-	if (fd < 0) {
-		fail("open-device", "%s: %s", dev, strerror(errno));
-		return 1;
+	for (i = 0; i < ARRAY_SIZE(tests); i++) {
+		if (tests[i].needs_swap && !swap)
+			printf("VMTEST: SKIP %s: no swap\n", tests[i].name);
+		else
+			run_test(dev, &tests[i]);
 	}
-	run("user-view-dma-mdl-cached", t_mdl_cached);
-	run("user-view-dma-mdl-write-combined", t_mdl_wc);
-	run("user-view-dma-mdl-uncached", t_mdl_uc);
-	run("user-view-dma-contiguous-write-combined", t_contig_wc);
-	run("user-view-dma-section-cached", t_section_cached);
-	run("kernel-and-user-views-agree", t_views_agree);
-	run("section-two-processes-cached", t_section_two_cached);
-	run("section-two-processes-write-combined", t_section_two_wc);
-	run("section-protection", t_section_protection);
-	if (swap)
-		run("section-paging", t_section_paging);
-	run("iospace-kernel-view-of-edu-bar", t_iospace_kernel_view);
-	run("iospace-outside-bars-refused", t_iospace_refused);
-	run("user-view-of-unzeroed-refused", t_dont_zero_refused);
-	run("user-view-outlives-destroy", t_view_outlives_destroy);
-	run("other-process-and-exit", t_other_process);
-	run("nothing-left", t_nothing_left);
-	close(fd);
 	return failed > 100 ? 100 : failed;
 }

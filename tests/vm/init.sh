@@ -47,8 +47,21 @@ swap_on() {
 }
 
 
+# make dkms-test: the module DKMS installed (build ID $DXGKPM_BUILD_ID, in
+# hex) is the one the kernel loaded.
+loaded_is_installed() {
+	loaded=$(od -An -tx1 -v /sys/module/dxgkpm/notes/.note.gnu.build-id | tr -d ' \n')
+	case $loaded in
+	*"$DXGKPM_BUILD_ID") ;;
+	*) echo "the loaded module's build ID note is $loaded"; return 1 ;;
+	esac
+}
+
 klog_mark
 check load-dxgkpm insmod $MODS/dxgkpm.ko
+if [ -n "$DXGKPM_BUILD_ID" ]; then
+	check loaded-module-is-the-installed-one loaded_is_installed
+fi
 check load-sample insmod $MODS/dxgkpm_edu.ko
 DEMO_LOG=$(klog_since | grep 'dxgkpm_edu ')
 echo "$DEMO_LOG" | sed 's/^dxgkpm_edu [0-9a-f:.]*: /@@   /'
@@ -58,8 +71,14 @@ check unload-refused-while-registered sh -c '! rmmod dxgkpm 2>/dev/null'
 if [ "$DXGKPM_MODE" = test ]; then
 	check swap-on swap_on
 	report "user-space tests (/bin/dxgkpm-vmtest, through /dev/dxgkpm_edu0)"
-	/bin/dxgkpm-vmtest /dev/dxgkpm_edu0 swap
-	failed=$((failed + $?))
+	rc=0
+	/bin/dxgkpm-vmtest /dev/dxgkpm_edu0 swap || rc=$?
+	# Its own failures are on their lines; a death is one more.
+	if [ "$rc" -ge 128 ]; then
+		fail dxgkpm-vmtest "killed by signal $((rc - 128))"
+	elif [ "$rc" -ne 0 ]; then
+		failed=$((failed + rc))
+	fi
 fi
 
 klog_mark
