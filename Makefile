@@ -7,6 +7,9 @@
 #                        modules, show what the sample driver did
 #   make check           every test (builds, lint, KUnit, VM tests)
 #   make bench [KVER=..] dxgkpm timed against the raw kernel primitives
+#   make cleanroom       the README's commands in a brand-new Debian root
+#                        (CLEANROOM="make run; make dkms-test" by default)
+#   make dkms-test       install with DKMS, boot the installed module
 #
 # KDIR defaults to the running kernel's build tree, or else to Debian's 6.12
 # headers (the ones `make run`/`make check` unpack, or installed ones).
@@ -25,7 +28,8 @@ endif
 
 MODULE_FLAGS := CONFIG_DXGKPM=m CONFIG_DXGKPM_SAMPLE_EDU=m
 
-.PHONY: all modules clean run check kunit vmtest lint setup help bench
+.PHONY: all modules clean run check kunit vmtest lint setup help bench \
+	cleanroom dkms-test
 
 all: modules
 
@@ -57,5 +61,11 @@ lint:
 bench:
 	scripts/bench.sh $(KVER)
 
+cleanroom:
+	scripts/cleanroom.sh
+
+dkms-test:
+	scripts/dkms.sh
+
 help:
-	@sed -n '3,13p' Makefile
+	@sed -n '3,16p' Makefile

@@ -31,3 +31,4 @@ module_exit(dxgkpm_exit);
 
 MODULE_DESCRIPTION("WDDM physical memory object service for GPU drivers");
 MODULE_LICENSE("Dual MIT/GPL");
+MODULE_VERSION("0.7");
