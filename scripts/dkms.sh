@@ -42,6 +42,14 @@ dkms_remove() {
 	as_root rm -rf "/usr/src/dxgkpm-$version"
 }
 
+# The headers first, as a user has them before installing the module (with
+# dxgkpm already in DKMS, installing them would build it on the spot).
+for s in $KERNEL_SERIES_ALL; do
+	kernel_fetch "$s"
+	apt_install "linux-headers-$K_REL"
+	need "/lib/modules/$K_REL/build/Makefile" "linux-headers-$K_REL"
+done
+
 dkms_remove
 trap dkms_remove EXIT
 step "dkms add $DXGKPM_TOP (dxgkpm $version)"
@@ -53,8 +61,6 @@ for s in $KERNEL_SERIES_ALL; do
 	kernel_fetch "$s"
 	log=$DXGKPM_LOGS/dkms-$K_REL.log
 	mkdir -p "$DXGKPM_LOGS"
-	apt_install "linux-headers-$K_REL"
-	need "/lib/modules/$K_REL/build/Makefile" "linux-headers-$K_REL"
 	step "dkms build and install against $K_REL"
 	if ! as_root dkms build "dxgkpm/$version" -k "$K_REL" >"$log" 2>&1 ||
 		! as_root dkms install "dxgkpm/$version" -k "$K_REL" >>"$log" 2>&1; then
