@@ -189,8 +189,10 @@ for v in BENCH_SIZES BENCH_ITERS BENCH_BUDGET_MS BENCH_WINDOW BENCH_SEQS; do
 	[ -n "${!v:-}" ] && params+=("$v=${!v}")
 done
 step "benchmark on Debian $K_REL (TCG, q35, intel-iommu, edu)"
-vm_boot "$log" 1 "${params[@]}"
-vm_verdict "$log" "$DXGKPM_TOP/bench/expected"
+vm_config run
+VM_EXPECTED=$DXGKPM_TOP/bench/expected
+vm_boot "$log" "${params[@]}"
+vm_verdict "$log"
 msg "console log: $log"
 rc=0
 if bench_table "$log" "$tsv"; then

@@ -92,8 +92,9 @@ for s in $KERNEL_SERIES_ALL; do
 	export VM_DXGKPM_KO
 	vmlog=$DXGKPM_LOGS/dkms-run-$K_REL.log
 	step "booting Debian $K_REL with the DKMS-installed dxgkpm.ko (build ID $build_id)"
-	vm_boot "$vmlog" 1 DXGKPM_MODE=run DXGKPM_BUILD_ID="$build_id"
-	vm_verdict "$vmlog" "$DXGKPM_TOP/tests/vm/expected-dkms"
+	vm_config dkms
+	vm_boot "$vmlog" DXGKPM_BUILD_ID="$build_id"
+	vm_verdict "$vmlog"
 	unset VM_DXGKPM_KO
 	if [ "$VM_RC" -eq 0 ] && [ "$VM_FAILED" -eq 0 ]; then
 		echo "  ok    dkms-$s: installed $ko, loaded and ran ($VM_PASSED checks, $((SECONDS - start)) s)"

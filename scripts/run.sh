@@ -17,8 +17,9 @@ build_modules "$series"
 log=$DXGKPM_LOGS/run-$K_REL.log
 mkdir -p "$(dirname "$log")"
 step "booting Debian $K_REL in QEMU (TCG, q35, intel-iommu, edu)"
-vm_boot "$log" 1 DXGKPM_MODE=run
-vm_verdict "$log" "$DXGKPM_TOP/tests/vm/expected-run"
+vm_config run
+vm_boot "$log"
+vm_verdict "$log"
 msg "console log: $log"
 if [ "$VM_RC" -eq 0 ] && [ "$VM_FAILED" -eq 0 ]; then
 	echo "dxgkpm run on $K_REL: all $VM_PASSED steps passed"

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# Booting Debian's kernels in QEMU with an emulated IOMMU and edu device.
+# Booting Debian's kernels in QEMU with an emulated IOMMU and edu devices,
+# in each of the configurations users run (vm_config).
 # Source after kernels.sh and build.sh.
 #
 # KVM cannot be used on the project's machines (see the VM notes): QEMU
@@ -37,27 +38,102 @@ _vm_show() {
 		-e 's/^VMTEST: FAIL \(.*\)/  FAIL  \1/p'
 }
 
-# vm_boot LOG EDU_COUNT APPEND...: boot $K_VMLINUX with the initramfs in
-# $B_DIR; the serial console goes to LOG, its readable part to stdout. Sets
-# VM_RC to the guest's verdict: 0 all checks passed, 1 some failed, 2 no
-# verdict (QEMU crashed or was killed, the guest panicked, hung or never
-# reached its end).
+# vm_config NAME: the machine and boot of one VM configuration, the one
+# place that defines them. Sets VM_CONFIG, VM_QEMU (QEMU arguments: IOMMU,
+# memory, NUMA, edu devices), VM_SMP (CPU topology), VM_APPEND (kernel
+# arguments) and VM_EXPECTED (the checks the run must report). The guest
+# learns the configuration from DXGKPM_CONFIG and runs what applies to it
+# (tests/vm/init.sh).
+#   run      make run: one 28-bit edu behind a strict IOMMU, Debian's
+#            default allocation zeroing
+#   strict   the lab: strict IOMMU, two 28-bit edus, init_on_alloc=0,
+#            swap on zram
+#   lazy     Debian's default boot (lazy IOMMU: the IOTLB is flushed in
+#            batches), swap on zram and memory pressure
+#   pt       IOMMU in passthrough (iommu=pt): no remapping
+#   noiommu  no IOMMU at all
+#   swiotlb  no IOMMU, every DMA bounced (swiotlb=force), as in a
+#            confidential-computing guest
+#   numa     two NUMA nodes, an edu on each (the second behind a PCIe
+#            expander bridge on node 1), memory in ZONE_MOVABLE
+#   edu64    two edus with 64-bit DMA masks, linked into one logical
+#            adapter, on Debian's default (lazy) IOMMU
+# Where there is no remapping, edu0 keeps its 28-bit mask (what it cannot
+# reach must be refused) and edu1 has a 64-bit one (everything works).
+VM_CONFIGS_ALL="strict lazy pt noiommu swiotlb numa edu64"
+# The configurations make check and make vmtest run (VM_CONFIGS="..." picks).
+VM_CONFIGS=${VM_CONFIGS:-strict lazy pt noiommu numa edu64}
+vm_config() {
+	local iommu=(-device intel-iommu,intremap=off)
+	local edu28=(-device edu) edu64=(-device edu,dma_mask=0xffffffffffffffff)
+	VM_CONFIG=$1
+	VM_EXPECTED=$DXGKPM_TOP/tests/vm/expected/$1
+	VM_APPEND="intel_iommu=on"
+	VM_SMP=2
+	case $1 in
+	run|dkms)
+		VM_QEMU=("${iommu[@]}" "${edu28[@]}")
+		VM_APPEND="intel_iommu=on iommu.strict=1"
+		;;
+	strict)
+		VM_QEMU=("${iommu[@]}" "${edu28[@]}" "${edu28[@]}")
+		VM_APPEND="intel_iommu=on iommu.strict=1 init_on_alloc=0"
+		;;
+	lazy)
+		VM_QEMU=("${iommu[@]}" "${edu28[@]}" "${edu28[@]}")
+		;;
+	pt)
+		VM_QEMU=("${iommu[@]}" "${edu28[@]}" "${edu64[@]}")
+		VM_APPEND="intel_iommu=on iommu=pt EDU_DMA_BITS=28,64"
+		;;
+	noiommu)
+		VM_QEMU=("${edu28[@]}" "${edu64[@]}")
+		VM_APPEND="EDU_DMA_BITS=28,64"
+		;;
+	swiotlb)
+		VM_QEMU=("${edu28[@]}" "${edu64[@]}")
+		VM_APPEND="swiotlb=force EDU_DMA_BITS=28,64"
+		;;
+	numa)
+		VM_QEMU=("${iommu[@]}"
+			-object memory-backend-ram,size=512M,id=m0
+			-object memory-backend-ram,size=512M,id=m1
+			-numa node,nodeid=0,memdev=m0,cpus=0
+			-numa node,nodeid=1,memdev=m1,cpus=1
+			"${edu28[@]}"
+			-device pxb-pcie,id=pxb1,bus_nr=64,numa_node=1,bus=pcie.0
+			-device pcie-root-port,id=rp1,bus=pxb1,chassis=1
+			-device edu,bus=rp1)
+		VM_APPEND="intel_iommu=on iommu.strict=1 movablecore=256M"
+		# One CPU per node, each in a package of its own.
+		VM_SMP=2,sockets=2,cores=1,threads=1
+		;;
+	edu64)
+		VM_QEMU=("${iommu[@]}" "${edu64[@]}" "${edu64[@]}")
+		VM_APPEND="intel_iommu=on EDU_DMA_BITS=64,64"
+		;;
+	*) die "unknown VM configuration '$1' (known: run dkms $VM_CONFIGS_ALL)" ;;
+	esac
+}
+
+# vm_boot LOG APPEND...: boot $K_VMLINUX with the initramfs in $B_DIR on
+# the machine of the last vm_config; the serial console goes to LOG, its
+# readable part to stdout. Sets VM_RC to the guest's verdict: 0 all checks
+# passed, 1 some failed, 2 no verdict (QEMU crashed or was killed, the guest
+# panicked, hung or never reached its end).
 vm_boot() {
-	local log=$1 edus=$2 i devs=() rc
-	shift 2
-	for ((i = 0; i < edus; i++)); do
-		devs+=(-device edu)
-	done
+	local log=$1 rc
+	shift
 	vm_initramfs "$B_DIR/initramfs.cpio.gz"
 	{
 		rc=0
 		timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 \
-			-accel tcg -M q35 -m 1G -smp 2 -nodefaults \
+			-accel tcg -M q35 -m 1G -smp "$VM_SMP" -nodefaults \
 			-display none -no-reboot -nic none -serial stdio \
-			-device intel-iommu,intremap=off "${devs[@]}" \
+			"${VM_QEMU[@]}" \
 			-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 			-kernel "$K_VMLINUX" -initrd "$B_DIR/initramfs.cpio.gz" \
-			-append "console=ttyS0 loglevel=5 panic=-1 intel_iommu=on iommu.strict=1 $*" \
+			-append "console=ttyS0 loglevel=5 panic=-1 $VM_APPEND DXGKPM_CONFIG=$VM_CONFIG $*" \
 			</dev/null 2>&1 || rc=$?
 		echo "$rc" > "$log.rc"
 	} | tee "$log" | _vm_show
@@ -80,14 +156,14 @@ vm_boot() {
 	fi
 }
 
-# vm_verdict LOG EXPECTED: count the checks LOG reports against the list of
-# EXPECTED check names (tests/vm/expected-*), after vm_boot. Sets
+# vm_verdict LOG: count the checks LOG reports against the list of check
+# names in $VM_EXPECTED (tests/vm/expected/<config>), after vm_boot. Sets
 # VM_PASSED, VM_FAILED and VM_SKIPPED. A failure is a check that failed, an
 # expected check that did not pass (skipped or never reported), a check that
 # is not expected, a check reported twice, or a VM without a verdict (one
 # more failure); VM_RC from vm_boot must agree with the checks.
 vm_verdict() {
-	local log=$1 expected=$2 results
+	local log=$1 expected=$VM_EXPECTED results
 	results=$(tr -d '\r' < "$log" |
 		sed -n -E 's/^VMTEST: (PASS|FAIL|SKIP) ([^:]+)(:.*)?$/\1 \2/p')
 	VM_PASSED=$(printf '%s\n' "$results" | grep -c '^PASS ' || true)
@@ -96,10 +172,23 @@ vm_verdict() {
 	local problems
 	# One line per problem; "failed:" lines are counted already.
 	problems=$(printf '%s\n' "$results" | awk -v list="$expected" '
-		BEGIN {
-			while ((getline line < list) > 0)
-				if (line !~ /^#/ && line != "")
+		function read(file, dir,   line, n) {
+			while ((n = (getline line < file)) > 0) {
+				sub(/#.*/, "", line)
+				gsub(/^[ \t]+|[ \t]+$/, "", line)
+				if (line ~ /^include /)
+					read(dir "/" substr(line, 9), dir)
+				else if (line != "")
 					want[line] = 1
+			}
+			if (n < 0)
+				print "cannot read " file
+			close(file)
+		}
+		BEGIN {
+			dir = list
+			sub(/\/[^\/]*$/, "", dir)
+			read(list, dir)
 		}
 		NF == 2 {
 			if (++seen[$2] == 2)

@@ -18,6 +18,10 @@
  * @bar: BAR0, the registers
  * @adapter: dxgkpm's adapter for the device
  * @DxgkInterface: the DXGK callbacks, as a Windows driver keeps them
+ * @IommuCaps: what the platform gives the device: without
+ *	DmaRemappingSupported the driver must keep its memory within
+ *	@dma_bits itself
+ * @dma_bits: the device's DMA address width
  * @dma_lock: the device has one DMA engine
  * @index: N in the device name
  * @misc: /dev/dxgkpm_eduN
@@ -30,12 +34,21 @@ struct edu_gpu {
 	void __iomem *bar;
 	struct dxgkpm_adapter *adapter;
 	DXGKRNL_INTERFACE DxgkInterface;
+	DXGK_IOMMU_CAPS IommuCaps;
+	unsigned int dma_bits;
 	struct mutex dma_lock;	/* one DMA engine */
 	int index;
 	struct miscdevice misc;
 	char name[32];
 	struct list_head files;
 };
+
+/* The highest physical address the driver may ask memory for. */
+static inline u64 edu_reach(const struct edu_gpu *gpu)
+{
+	return gpu->IommuCaps.DmaRemappingSupported ? U64_MAX :
+						      DMA_BIT_MASK(gpu->dma_bits);
+}
 
 int edu_copy_adl(struct edu_gpu *gpu, const DXGK_ADL *src, u32 src_page,
 		 const DXGK_ADL *dst, u32 dst_page, u32 pages);

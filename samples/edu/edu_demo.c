@@ -4,10 +4,13 @@
  * memory through the DXGK physical memory object callbacks, the way a
  * Windows display miniport does, and has the device copy it by DMA.
  *
- * The edu device reaches only the low 256 MiB (a 28-bit DMA mask). The
- * sample asks for pages above that on purpose: the copy works only because
- * the IOMMU remaps them into the device's reach, and the report shows both
- * addresses side by side.
+ * The edu device reaches only the low 256 MiB (a 28-bit DMA mask; QEMU's
+ * dma_mask= and the driver's dma_bits= change it). Where the IOMMU remaps,
+ * the sample asks for pages above that on purpose: the copy works only
+ * because the IOMMU remaps them into the device's reach, and the report
+ * shows both addresses side by side. Where the platform does not remap
+ * (DmaRemappingSupported clear), it asks for pages within the reach, as a
+ * Windows driver must.
  *
  * For each cache type the demo: creates a source object without an adapter
  * and opens it, creates a destination object opened at once, fills the
@@ -27,8 +30,16 @@
 
 #define EDU_DEMO_PAGES	4
 #define EDU_DEMO_SIZE	(EDU_DEMO_PAGES * PAGE_SIZE)
-/* Ask for pages the device cannot reach by itself. */
-#define EDU_DEMO_LOW	BIT_ULL(EDU_DMA_BITS)
+
+/*
+ * Ask for pages the device cannot reach by itself when the IOMMU remaps;
+ * without remapping, only for pages it can reach (edu_reach()).
+ */
+static u64 edu_demo_low(const struct edu_gpu *gpu)
+{
+	return gpu->IommuCaps.DmaRemappingSupported && gpu->dma_bits < 40 ?
+	       BIT_ULL(gpu->dma_bits) : 0;
+}
 
 /* One buffer of the demo, as a driver's memory manager would track it. */
 struct edu_buffer {
@@ -120,8 +131,8 @@ static NTSTATUS edu_buffer_create(struct edu_gpu *gpu, struct edu_buffer *buf,
 	create.Context = (ULONG_PTR)buf;
 	create.Type = DXGK_PHYSICAL_MEMORY_TYPE_MDL;
 	create.CacheType = CacheType;
-	create.Mdl.LowAddress.QuadPart = EDU_DEMO_LOW;
-	create.Mdl.HighAddress.QuadPart = -1;
+	create.Mdl.LowAddress.QuadPart = edu_demo_low(gpu);
+	create.Mdl.HighAddress.QuadPart = edu_reach(gpu);
 	create.Mdl.Flags = MM_ALLOCATE_FULLY_REQUIRED;
 	Status = gpu->DxgkInterface.DxgkCbCreatePhysicalMemoryObject(&create);
 	if (!NT_SUCCESS(Status))
@@ -235,7 +246,8 @@ static void edu_report_adl(struct edu_gpu *gpu, const char *cache,
 
 		dev_info(dev, "[%s]   page %u: CPU physical %pa%s -> device %#llx\n",
 			 cache, i, &phys,
-			 phys >= EDU_DEMO_LOW ? " (beyond the device's reach)" : "",
+			 phys > DMA_BIT_MASK(gpu->dma_bits) ?
+			 " (beyond the device's reach)" : "",
 			 dev_addr);
 	}
 }
@@ -277,8 +289,8 @@ static int edu_demo_one(struct edu_gpu *gpu, DXGK_MEMORY_CACHING_TYPE CacheType)
 	Status = edu_buffer_create(gpu, &dst, CacheType, false);
 	if (!NT_SUCCESS(Status))
 		goto out_destroy_src;
-	dev_info(dev, "[%s] created source and destination: %lu bytes each, pages at or above %#llx\n",
-		 cache, EDU_DEMO_SIZE, EDU_DEMO_LOW);
+	dev_info(dev, "[%s] created source and destination: %lu bytes each, pages in %#llx-%#llx\n",
+		 cache, EDU_DEMO_SIZE, edu_demo_low(gpu), edu_reach(gpu));
 
 	Status = edu_buffer_map(gpu, &src);
 	if (!NT_SUCCESS(Status))
@@ -346,8 +358,10 @@ void edu_demo(struct edu_gpu *gpu)
 	struct device *dev = &gpu->pdev->dev;
 	unsigned int i, passed = 0;
 
-	dev_info(dev, "edu DMA mask: %u bits (the device reaches %#llx-%#llx by itself)\n",
-		 EDU_DMA_BITS, 0ULL, DMA_BIT_MASK(EDU_DMA_BITS));
+	dev_info(dev, "edu DMA mask: %u bits (the device reaches %#llx-%#llx by itself); DMA remapping %s\n",
+		 gpu->dma_bits, 0ULL, DMA_BIT_MASK(gpu->dma_bits),
+		 gpu->IommuCaps.DmaRemappingSupported ? "supported" :
+		 "not supported: memory is kept within that reach");
 	for (i = 0; i < ARRAY_SIZE(types); i++)
 		if (!edu_demo_one(gpu, types[i]))
 			passed++;

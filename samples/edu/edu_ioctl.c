@@ -113,8 +113,10 @@ static long edu_ioc_create(struct edu_file *ef, struct edu_create *c)
 	args.CacheType = c->cache;
 	switch (args.Type) {
 	case DXGK_PHYSICAL_MEMORY_TYPE_CONTIGUOUS_MEMORY:
+		/* Without remapping, only memory the device reaches is usable. */
 		args.ContiguousMemory.LowestAcceptableAddress.QuadPart = c->low;
-		args.ContiguousMemory.HighestAcceptableAddress.QuadPart = c->high;
+		args.ContiguousMemory.HighestAcceptableAddress.QuadPart =
+			min(c->high, edu_reach(gpu));
 		args.ContiguousMemory.BoundaryAddressMultiple.QuadPart = c->skip;
 		break;
 	case DXGK_PHYSICAL_MEMORY_TYPE_SECTION:
@@ -127,7 +129,7 @@ static long edu_ioc_create(struct edu_file *ef, struct edu_create *c)
 		break;
 	default:
 		args.Mdl.LowAddress.QuadPart = c->low;
-		args.Mdl.HighAddress.QuadPart = c->high;
+		args.Mdl.HighAddress.QuadPart = min(c->high, edu_reach(gpu));
 		args.Mdl.SkipBytes.QuadPart = c->skip;
 		args.Mdl.Flags = c->flags;
 		break;

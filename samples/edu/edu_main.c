@@ -21,6 +21,20 @@ static bool demo = true;
 module_param(demo, bool, 0444);
 MODULE_PARM_DESC(demo, "Run the DMA demo when a device is bound (default: true)");
 
+/* QEMU's edu takes dma_mask=; the device cannot tell, so the driver is told. */
+static unsigned int dma_bits[8];
+static int dma_bits_count;
+module_param_array(dma_bits, uint, &dma_bits_count, 0444);
+MODULE_PARM_DESC(dma_bits, "DMA address bits of each device, in bind order (default: 28 each)");
+
+static unsigned int edu_dma_bits(unsigned int index)
+{
+	if (index < dma_bits_count && dma_bits[index] >= 12 &&
+	    dma_bits[index] <= 64)
+		return dma_bits[index];
+	return EDU_DMA_BITS;
+}
+
 static DEFINE_IDA(edu_ida);
 
 static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
@@ -43,14 +57,23 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return -ENOMEM;
 	if (!edu_is_alive(gpu->bar))
 		return dev_err_probe(dev, -ENODEV, "not an edu device\n");
-	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(EDU_DMA_BITS));
-	if (ret)
-		return dev_err_probe(dev, ret, "cannot set the DMA mask\n");
+	index = ida_alloc(&edu_ida, GFP_KERNEL);
+	if (index < 0)
+		return index;
+	gpu->index = index;
+	gpu->dma_bits = edu_dma_bits(index);
+	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(gpu->dma_bits));
+	if (ret) {
+		dev_err_probe(dev, ret, "cannot set the DMA mask\n");
+		goto err_free_index;
+	}
 
 	gpu->adapter = dxgkpm_register_adapter(dev);
-	if (IS_ERR(gpu->adapter))
-		return dev_err_probe(dev, PTR_ERR(gpu->adapter),
-				     "cannot register with dxgkpm\n");
+	if (IS_ERR(gpu->adapter)) {
+		ret = dev_err_probe(dev, PTR_ERR(gpu->adapter),
+				    "cannot register with dxgkpm\n");
+		goto err_free_index;
+	}
 	gpu->DxgkInterface.Size = sizeof(gpu->DxgkInterface);
 	gpu->DxgkInterface.Version = DXGKDDI_INTERFACE_VERSION_WDDM2_9;
 	ret = dxgkpm_query_interface(gpu->adapter, &gpu->DxgkInterface);
@@ -58,24 +81,22 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		dev_err_probe(dev, ret, "no DXGK interface\n");
 		goto err_unregister;
 	}
-	index = ida_alloc(&edu_ida, GFP_KERNEL);
-	if (index < 0) {
-		ret = index;
+	/* As DxgkDdiQueryAdapterInfo(DXGKQAITYPE_IOMMU_CAPS) would learn it. */
+	ret = dxgkpm_query_iommu_caps(gpu->adapter, &gpu->IommuCaps);
+	if (ret)
 		goto err_unregister;
-	}
-	gpu->index = index;
 	ret = edu_chardev_register(gpu, index);
 	if (ret)
-		goto err_free_index;
+		goto err_unregister;
 	pci_set_drvdata(pdev, gpu);
 	if (demo)
 		edu_demo(gpu);
 	return 0;
 
-err_free_index:
-	ida_free(&edu_ida, index);
 err_unregister:
 	dxgkpm_unregister_adapter(gpu->adapter);
+err_free_index:
+	ida_free(&edu_ida, index);
 	return ret;
 }
 

@@ -14,6 +14,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -624,28 +625,53 @@ static const char *held(void)
 	return out;
 }
 
+/*
+ * Profiles: what the platform gives the device the tests run on (one per
+ * run, chosen by tests/vm/init.sh for the VM's configuration), and what
+ * else the VM offers.
+ */
+#define P_REMAP		0x01	/* the device reaches all memory through an IOMMU */
+#define P_DIRECT	0x02	/* no remapping; the device reaches all memory */
+#define P_ALL		(P_REMAP | P_DIRECT)
+#define F_SWAP		0x100	/* swap is on */
+
+static const struct {
+	const char *name;
+	unsigned int bit;
+} profile_names[] = {
+	{ "remap", P_REMAP }, { "direct", P_DIRECT }, { "swap", F_SWAP },
+};
+
+/**
+ * struct vmtest - one test
+ * @name: its check name (tests/vm/expected/)
+ * @fn: the test; 0 when it passed, else -1 with the reason in why
+ * @profiles: the P_* profiles it runs in
+ * @needs: the F_* features it needs besides
+ */
 struct vmtest {
 	const char *name;
 	int (*fn)(void);
-	int needs_swap;
+	unsigned int profiles;
+	unsigned int needs;
 };
 
 static const struct vmtest tests[] = {
-	{ .name = "user-view-dma-mdl-cached", .fn = t_mdl_cached },
-	{ .name = "user-view-dma-mdl-write-combined", .fn = t_mdl_wc },
-	{ .name = "user-view-dma-mdl-uncached", .fn = t_mdl_uc },
-	{ .name = "user-view-dma-contiguous-write-combined", .fn = t_contig_wc },
-	{ .name = "user-view-dma-section-cached", .fn = t_section_cached },
-	{ .name = "kernel-and-user-views-agree", .fn = t_views_agree },
-	{ .name = "section-two-processes-cached", .fn = t_section_two_cached },
-	{ .name = "section-two-processes-write-combined", .fn = t_section_two_wc },
-	{ .name = "section-protection", .fn = t_section_protection },
-	{ .name = "section-paging", .fn = t_section_paging, .needs_swap = 1 },
-	{ .name = "iospace-kernel-view-of-edu-bar", .fn = t_iospace_kernel_view },
-	{ .name = "iospace-outside-bars-refused", .fn = t_iospace_refused },
-	{ .name = "user-view-of-unzeroed-refused", .fn = t_dont_zero_refused },
-	{ .name = "user-view-outlives-destroy", .fn = t_view_outlives_destroy },
-	{ .name = "other-process-and-exit", .fn = t_other_process },
+	{ "user-view-dma-mdl-cached", t_mdl_cached, P_ALL, 0 },
+	{ "user-view-dma-mdl-write-combined", t_mdl_wc, P_ALL, 0 },
+	{ "user-view-dma-mdl-uncached", t_mdl_uc, P_ALL, 0 },
+	{ "user-view-dma-contiguous-write-combined", t_contig_wc, P_ALL, 0 },
+	{ "user-view-dma-section-cached", t_section_cached, P_ALL, 0 },
+	{ "kernel-and-user-views-agree", t_views_agree, P_ALL, 0 },
+	{ "section-two-processes-cached", t_section_two_cached, P_ALL, 0 },
+	{ "section-two-processes-write-combined", t_section_two_wc, P_ALL, 0 },
+	{ "section-protection", t_section_protection, P_ALL, 0 },
+	{ "section-paging", t_section_paging, P_ALL, F_SWAP },
+	{ "iospace-kernel-view-of-edu-bar", t_iospace_kernel_view, P_ALL, 0 },
+	{ "iospace-outside-bars-refused", t_iospace_refused, P_ALL, 0 },
+	{ "user-view-of-unzeroed-refused", t_dont_zero_refused, P_ALL, 0 },
+	{ "user-view-outlives-destroy", t_view_outlives_destroy, P_ALL, 0 },
+	{ "other-process-and-exit", t_other_process, P_ALL, 0 },
 };
 
 /*
@@ -716,18 +742,51 @@ static void run_test(const char *dev, const struct vmtest *t)
 		pass(t->name);
 }
 
+/* "remap,swap" -> P_REMAP | F_SWAP; 0 for an unknown name. */
+static unsigned int parse_profile(const char *arg)
+{
+	char buf[128], *tok, *save;
+	unsigned int i, bits = 0, bit;
+
+	snprintf(buf, sizeof(buf), "%s", arg);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		bit = 0;
+		for (i = 0; i < ARRAY_SIZE(profile_names); i++)
+			if (!strcmp(tok, profile_names[i].name))
+				bit = profile_names[i].bit;
+		if (!bit)
+			return 0;
+		bits |= bit;
+	}
+	return bits;
+}
+
 int main(int argc, char **argv)
 {
-	const char *dev = argc > 1 ? argv[1] : "/dev/dxgkpm_edu0";
-	int swap = argc > 2 && !strcmp(argv[2], "swap");
-	unsigned int i;
+	static const struct option options[] = {
+		{ "profile", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dev = "/dev/dxgkpm_edu0";
+	unsigned int i, profile = P_REMAP;
+	int opt;
 
-	page = sysconf(_SC_PAGESIZE);
-	for (i = 0; i < ARRAY_SIZE(tests); i++) {
-		if (tests[i].needs_swap && !swap)
-			printf("VMTEST: SKIP %s: no swap\n", tests[i].name);
-		else
-			run_test(dev, &tests[i]);
+	while ((opt = getopt_long(argc, argv, "p:", options, NULL)) != -1) {
+		profile = opt == 'p' ? parse_profile(optarg) : 0;
+		if (!profile) {
+			fprintf(stderr, "usage: %s [--profile remap|direct[,swap]] [DEVICE]\n",
+				argv[0]);
+			return 100;
+		}
 	}
+	if (optind < argc)
+		dev = argv[optind];
+	page = sysconf(_SC_PAGESIZE);
+	/* A test that does not apply is not run: the expected lists say what must. */
+	for (i = 0; i < ARRAY_SIZE(tests); i++)
+		if ((tests[i].profiles & profile) &&
+		    (tests[i].needs & profile) == tests[i].needs)
+			run_test(dev, &tests[i]);
 	return failed > 100 ? 100 : failed;
 }

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # /init of the dxgkpm test VM (busybox). It loads dxgkpm and the sample
-# driver, reports what the sample did and checks what must hold afterwards.
+# driver, reports what the sample did, runs the tests that apply to the
+# VM's configuration (DXGKPM_CONFIG, see scripts/vm.sh) and checks what
+# must hold afterwards.
 #
 # The mounts, the output protocol and the shared checks: vmlib.sh.
 
@@ -57,29 +59,45 @@ loaded_is_installed() {
 	esac
 }
 
+# vmtest_program DEVICE PROFILE: the user-space tests on one device (see
+# tests/vm/dxgkpm-vmtest.c); a death of the program is a failure of its own.
+vmtest_program() {
+	report "user-space tests on $1 ($2)"
+	rc=0
+	/bin/dxgkpm-vmtest --profile "$2" "$1" || rc=$?
+	# Its own failures are on their lines.
+	if [ "$rc" -ge 128 ]; then
+		fail "dxgkpm-vmtest-$(basename "$1")" "killed by signal $((rc - 128))"
+	elif [ "$rc" -ne 0 ]; then
+		failed=$((failed + rc))
+	fi
+}
+
 klog_mark
 check load-dxgkpm insmod $MODS/dxgkpm.ko
 if [ -n "$DXGKPM_BUILD_ID" ]; then
 	check loaded-module-is-the-installed-one loaded_is_installed
 fi
-check load-sample insmod $MODS/dxgkpm_edu.ko
+check load-sample insmod $MODS/dxgkpm_edu.ko ${EDU_DMA_BITS:+dma_bits=$EDU_DMA_BITS}
 DEMO_LOG=$(klog_since | grep 'dxgkpm_edu ')
 echo "$DEMO_LOG" | sed 's/^dxgkpm_edu [0-9a-f:.]*: /@@   /'
 check demo demo_passed
 check unload-refused-while-registered sh -c '! rmmod dxgkpm 2>/dev/null'
 
-if [ "$DXGKPM_MODE" = test ]; then
+# What each configuration (scripts/vm.sh vm_config) runs: the device and
+# the profile of the program's tests that apply to it.
+case $DXGKPM_CONFIG in
+strict|lazy)
 	check swap-on swap_on
-	report "user-space tests (/bin/dxgkpm-vmtest, through /dev/dxgkpm_edu0)"
-	rc=0
-	/bin/dxgkpm-vmtest /dev/dxgkpm_edu0 swap || rc=$?
-	# Its own failures are on their lines; a death is one more.
-	if [ "$rc" -ge 128 ]; then
-		fail dxgkpm-vmtest "killed by signal $((rc - 128))"
-	elif [ "$rc" -ne 0 ]; then
-		failed=$((failed + rc))
-	fi
-fi
+	vmtest_program /dev/dxgkpm_edu0 remap,swap
+	;;
+pt|noiommu)
+	vmtest_program /dev/dxgkpm_edu1 direct
+	;;
+numa|edu64)
+	vmtest_program /dev/dxgkpm_edu1 remap
+	;;
+esac
 
 klog_mark
 check unload-sample rmmod dxgkpm_edu
