@@ -85,9 +85,10 @@ struct edu_copy {
 /**
  * struct edu_obj - an object and, for some calls, a range or a value
  * @id: object
- * @value: EDU_IOC_PIN: 1 pin / 0 unpin; EDU_IOC_READ32: out: the value
- * @offset: bytes (pin: page aligned; read: 4-byte aligned)
- * @len: bytes (pin: page multiple)
+ * @value: EDU_IOC_PIN, EDU_IOC_KVIEW: 1 take / 0 drop; EDU_IOC_READ32: out:
+ *	the value; EDU_IOC_FILL: the seed of the pattern (see EDU_IOC_FILL)
+ * @offset: bytes (read: 4-byte aligned; the others: page aligned)
+ * @len: bytes (pin, kview, fill: a page multiple)
  * @status: out: NTSTATUS
  * @pad: zero
  */
@@ -112,5 +113,12 @@ struct edu_obj {
 #define EDU_IOC_PIN	_IOWR(EDU_IOC_MAGIC, 6, struct edu_obj)
 /* Read a 32-bit value through a kernel-mode view. */
 #define EDU_IOC_READ32	_IOWR(EDU_IOC_MAGIC, 7, struct edu_obj)
+/*
+ * Write a range through a kernel-mode view made for the call: 32-bit word i
+ * of the range becomes value * 2654435761 + i.
+ */
+#define EDU_IOC_FILL	_IOWR(EDU_IOC_MAGIC, 8, struct edu_obj)
+/* Keep (value 1) or drop (value 0) a kernel-mode view of a range. */
+#define EDU_IOC_KVIEW	_IOWR(EDU_IOC_MAGIC, 9, struct edu_obj)
 
 #endif /* _DXGKPM_EDU_UAPI_H */

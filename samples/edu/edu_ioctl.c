@@ -28,12 +28,22 @@ struct edu_pin {
 	u64 len;
 };
 
+/* A kernel-mode view kept on purpose (EDU_IOC_KVIEW). */
+struct edu_kview {
+	struct list_head node;
+	void *pMappedAddress;
+	SIZE_T Size;
+	u64 offset;
+	u64 len;
+};
+
 struct edu_object {
 	HANDLE hPhysicalMemoryObject;
 	HANDLE hAdapterMemoryObject;
 	DXGK_PHYSICAL_MEMORY_TYPE Type;
 	SIZE_T Size;
 	struct list_head pins;
+	struct list_head kviews;
 };
 
 /**
@@ -78,15 +88,53 @@ static void edu_free_adl(struct edu_gpu *gpu, struct edu_object *obj,
 	gpu->DxgkInterface.DxgkCbFreeAdl(&args);
 }
 
+/* A kernel-mode view of [@offset, @offset + @len) of @obj. */
+static NTSTATUS edu_kmap(struct edu_gpu *gpu, struct edu_object *obj,
+			 u64 offset, u64 len, void **ppBase, SIZE_T *pSize,
+			 u8 **ppData)
+{
+	DXGKARGCB_MAP_PHYSICAL_MEMORY args = {};
+	NTSTATUS Status;
+
+	args.hPhysicalMemoryObject = obj->hPhysicalMemoryObject;
+	args.AccessMode = DXGK_ACCESS_MODE_KERNEL_MODE;
+	args.Offset = offset;
+	args.Size = len;
+	Status = gpu->DxgkInterface.DxgkCbMapPhysicalMemory(&args);
+	if (!NT_SUCCESS(Status))
+		return Status;
+	*ppBase = args.pMappedAddress;
+	*pSize = args.Size;
+	*ppData = (u8 *)args.pMappedAddress + args.Offset;
+	return STATUS_SUCCESS;
+}
+
+static void edu_kunmap(struct edu_gpu *gpu, struct edu_object *obj,
+		       void *pBase, SIZE_T Size)
+{
+	DXGKARGCB_UNMAP_PHYSICAL_MEMORY args = {};
+
+	args.hPhysicalMemoryObject = obj->hPhysicalMemoryObject;
+	args.pBaseAddress = pBase;
+	args.Size = Size;
+	gpu->DxgkInterface.DxgkCbUnmapPhysicalMemory(&args);
+}
+
 static void edu_object_destroy(struct edu_gpu *gpu, struct edu_object *obj)
 {
 	DXGKARGCB_DESTROY_PHYSICAL_MEMORY_OBJECT args = {};
+	struct edu_kview *kview, *next_kview;
 	struct edu_pin *pin, *next;
 
 	list_for_each_entry_safe(pin, next, &obj->pins, node) {
 		edu_free_adl(gpu, obj, pin->pAdl);
 		list_del(&pin->node);
 		kfree(pin);
+	}
+	list_for_each_entry_safe(kview, next_kview, &obj->kviews, node) {
+		edu_kunmap(gpu, obj, kview->pMappedAddress, kview->Size);
+		list_del(&kview->node);
+		kfree(kview);
 	}
 	args.hPhysicalMemoryObject = obj->hPhysicalMemoryObject;
 	args.hAdapterMemoryObject = obj->hAdapterMemoryObject;
@@ -106,6 +154,7 @@ static long edu_ioc_create(struct edu_file *ef, struct edu_create *c)
 	if (!obj)
 		return -ENOMEM;
 	INIT_LIST_HEAD(&obj->pins);
+	INIT_LIST_HEAD(&obj->kviews);
 	args.hAdapter = gpu->DxgkInterface.DeviceHandle;
 	args.Size = c->size;
 	args.Context = (ULONG_PTR)obj;
@@ -265,10 +314,10 @@ static long edu_ioc_pin(struct edu_file *ef, struct edu_obj *o)
 
 static long edu_ioc_read32(struct edu_file *ef, struct edu_obj *o)
 {
-	DXGKARGCB_MAP_PHYSICAL_MEMORY map = {};
-	DXGKARGCB_UNMAP_PHYSICAL_MEMORY unmap = {};
 	struct edu_gpu *gpu = ef->gpu;
 	struct edu_object *obj;
+	SIZE_T Size;
+	void *pBase;
 	u8 *p;
 
 	obj = xa_load(&ef->objects, o->id);
@@ -276,23 +325,82 @@ static long edu_ioc_read32(struct edu_file *ef, struct edu_obj *o)
 		o->status = STATUS_INVALID_PARAMETER;
 		return 0;
 	}
-	map.hPhysicalMemoryObject = obj->hPhysicalMemoryObject;
-	map.AccessMode = DXGK_ACCESS_MODE_KERNEL_MODE;
-	map.Offset = o->offset;
-	map.Size = sizeof(u32);
-	o->status = gpu->DxgkInterface.DxgkCbMapPhysicalMemory(&map);
+	o->status = edu_kmap(gpu, obj, o->offset, sizeof(u32), &pBase, &Size,
+			     &p);
 	if (!NT_SUCCESS(o->status))
 		return 0;
-	p = (u8 *)map.pMappedAddress + map.Offset;
 	/* An IO-space view is MMIO and must be read as such. */
 	if (obj->Type == DXGK_PHYSICAL_MEMORY_TYPE_IO_SPACE)
 		o->value = readl((void __iomem __force *)p);
 	else
 		o->value = READ_ONCE(*(u32 *)p);
-	unmap.hPhysicalMemoryObject = obj->hPhysicalMemoryObject;
-	unmap.pBaseAddress = map.pMappedAddress;
-	unmap.Size = map.Size;
-	gpu->DxgkInterface.DxgkCbUnmapPhysicalMemory(&unmap);
+	edu_kunmap(gpu, obj, pBase, Size);
+	return 0;
+}
+
+static long edu_ioc_fill(struct edu_file *ef, struct edu_obj *o)
+{
+	struct edu_gpu *gpu = ef->gpu;
+	struct edu_object *obj;
+	SIZE_T Size;
+	void *pBase;
+	u32 *w;
+	u64 i;
+
+	obj = xa_load(&ef->objects, o->id);
+	if (!obj || obj->Type == DXGK_PHYSICAL_MEMORY_TYPE_IO_SPACE ||
+	    !PAGE_ALIGNED(o->offset) || !o->len || !PAGE_ALIGNED(o->len)) {
+		o->status = STATUS_INVALID_PARAMETER;
+		return 0;
+	}
+	o->status = edu_kmap(gpu, obj, o->offset, o->len, &pBase, &Size,
+			     (u8 **)&w);
+	if (!NT_SUCCESS(o->status))
+		return 0;
+	for (i = 0; i < o->len / sizeof(*w); i++)
+		w[i] = o->value * 2654435761u + (u32)i;
+	edu_kunmap(gpu, obj, pBase, Size);
+	return 0;
+}
+
+static long edu_ioc_kview(struct edu_file *ef, struct edu_obj *o)
+{
+	struct edu_gpu *gpu = ef->gpu;
+	struct edu_kview *kview;
+	struct edu_object *obj;
+	u8 *p;
+
+	o->status = STATUS_INVALID_PARAMETER;
+	obj = xa_load(&ef->objects, o->id);
+	if (!obj)
+		return 0;
+	if (!o->value) {
+		list_for_each_entry(kview, &obj->kviews, node) {
+			if (kview->offset == o->offset && kview->len == o->len) {
+				edu_kunmap(gpu, obj, kview->pMappedAddress,
+					   kview->Size);
+				list_del(&kview->node);
+				kfree(kview);
+				o->status = STATUS_SUCCESS;
+				break;
+			}
+		}
+		return 0;
+	}
+	kview = kzalloc(sizeof(*kview), GFP_KERNEL);
+	if (!kview) {
+		o->status = STATUS_NO_MEMORY;
+		return 0;
+	}
+	o->status = edu_kmap(gpu, obj, o->offset, o->len,
+			     &kview->pMappedAddress, &kview->Size, &p);
+	if (!NT_SUCCESS(o->status)) {
+		kfree(kview);
+		return 0;
+	}
+	kview->offset = o->offset;
+	kview->len = o->len;
+	list_add(&kview->node, &obj->kviews);
 	return 0;
 }
 
@@ -337,6 +445,12 @@ static long edu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		break;
 	case EDU_IOC_READ32:
 		ret = edu_ioc_read32(ef, &u.obj);
+		break;
+	case EDU_IOC_FILL:
+		ret = edu_ioc_fill(ef, &u.obj);
+		break;
+	case EDU_IOC_KVIEW:
+		ret = edu_ioc_kview(ef, &u.obj);
 		break;
 	default:
 		ret = -ENOTTY;
