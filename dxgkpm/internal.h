@@ -178,6 +178,8 @@ extern const struct dxgkpm_mem_ops dxgkpm_mem_io_ops;
  * @zeroed: the memory was zeroed (or never allocated); user views allowed.
  * @pages: page array of page-backed types.
  * @file: the shmem file of a section.
+ * @pins: a section's pinned ranges (ADLs and kernel views); its mapping is
+ *	unevictable while there is one.
  * @protection: a section's page protection (DXGKPM_SECTION_*).
  * @io_base: CPU physical address of an IO-space object.
  */
@@ -200,6 +202,7 @@ struct dxgkpm_pmo {
 	bool zeroed;
 	struct page **pages;
 	struct file *file;
+	unsigned int pins;
 	u32 protection;
 	phys_addr_t io_base;
 };

@@ -7,9 +7,19 @@
  *
  * What pins a page: an ADL over it (the device may use it at any time) and a
  * kernel-mode view (the caller holds a pointer). Each ADL therefore pins its
- * range when it is built, besides mapping it as for every type. User-mode views map the shmem file
- * itself, so those pages fault in, are shared by every process that maps
- * the object, and can be paged out like any shared memory.
+ * range when it is built, besides mapping it as for every type. User-mode
+ * views map the shmem file itself, so those pages fault in, are shared by
+ * every process that maps the object, and can be paged out like any shared
+ * memory.
+ *
+ * Pins follow drm_gem_get_pages() and drm_gem_put_pages(): while anything
+ * is pinned the file's mapping is unevictable, so that reclaim does not
+ * scan pages it cannot take, and a page is marked dirty when its pin goes,
+ * because the device or a kernel view may have written it without any page
+ * table knowing; reclaim drops a clean shmem page instead of writing it to
+ * swap. Pinned pages are long-term pins, so the file's pages never come
+ * from ZONE_MOVABLE or CMA (its gfp mask lacks __GFP_MOVABLE), where they
+ * would block memory offlining and contiguous allocations.
  *
  * Only CACHED and WRITE_COMBINED exist for sections. Write-combining applies
  * to the views; the linear-map alias of a page that may move to swap at any
@@ -23,7 +33,9 @@
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/shmem_fs.h>
+#include <linux/pagevec.h>
 #include <linux/slab.h>
+#include <linux/swap.h>
 #include <linux/vmalloc.h>
 
 #include "fault.h"
@@ -66,6 +78,8 @@ static int dxgkpm_section_init(struct dxgkpm_pmo *pmo,
 				(loff_t)pmo->npages << PAGE_SHIFT, 0);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
+	/* Long-term pins: never in ZONE_MOVABLE (see above). */
+	mapping_set_gfp_mask(file->f_mapping, GFP_HIGHUSER);
 	pmo->file = file;
 	pmo->protection = desc->section.protection;
 	pmo->zeroed = true;	/* shmem pages are born zeroed */
@@ -78,16 +92,47 @@ static void dxgkpm_section_release(struct dxgkpm_pmo *pmo)
 	pmo->file = NULL;
 }
 
-static void dxgkpm_section_unpin(struct page **pages, pgoff_t count)
+/* Give every page of the file back to reclaim (what shmem_unlock_mapping does). */
+static void dxgkpm_section_unlock_mapping(struct address_space *mapping)
 {
-	pgoff_t i;
+	struct folio_batch fbatch;
+	pgoff_t index = 0;
 
-	for (i = 0; i < count; i++)
-		put_page(pages[i]);
-	atomic_long_sub(count, &dxgkpm_stats.pinned);
+	mapping_clear_unevictable(mapping);
+	folio_batch_init(&fbatch);
+	while (filemap_get_folios(mapping, &index, ~0UL, &fbatch)) {
+		check_move_unevictable_folios(&fbatch);
+		folio_batch_release(&fbatch);
+		cond_resched();
+	}
 }
 
-/* Bring pages in (from swap if need be) and hold a reference on each. */
+/*
+ * Drop pins taken by dxgkpm_section_pin_pages(): each page is marked dirty
+ * (it may have been written behind the page tables' back) and accessed.
+ */
+static void dxgkpm_section_unpin(struct dxgkpm_pmo *pmo, struct page **pages,
+				 pgoff_t count)
+{
+	struct folio *folio;
+	pgoff_t i;
+
+	lockdep_assert_held(&pmo->lock);
+	for (i = 0; i < count; i++) {
+		folio = page_folio(pages[i]);
+		folio_mark_dirty(folio);
+		folio_mark_accessed(folio);
+		folio_put(folio);
+	}
+	atomic_long_sub(count, &dxgkpm_stats.pinned);
+	if (!--pmo->pins)
+		dxgkpm_section_unlock_mapping(pmo->file->f_mapping);
+}
+
+/*
+ * Bring pages in (from swap if need be) and hold a reference on each; the
+ * mapping is unevictable until the last pin of the object goes.
+ */
 static int dxgkpm_section_pin_pages(struct dxgkpm_pmo *pmo, pgoff_t first,
 				    pgoff_t count, struct page **pages)
 {
@@ -95,11 +140,14 @@ static int dxgkpm_section_pin_pages(struct dxgkpm_pmo *pmo, pgoff_t first,
 	struct page *page;
 	pgoff_t i;
 
+	lockdep_assert_held(&pmo->lock);
+	if (!pmo->pins++)
+		mapping_set_unevictable(mapping);
 	for (i = 0; i < count; i++) {
 		page = dxgkpm_fault() ? ERR_PTR(-ENOMEM) :
 		       shmem_read_mapping_page(mapping, first + i);
 		if (IS_ERR(page)) {
-			dxgkpm_section_unpin(pages, i);
+			dxgkpm_section_unpin(pmo, pages, i);
 			return PTR_ERR(page);
 		}
 		pages[i] = page;
@@ -145,7 +193,7 @@ static int dxgkpm_section_adl_map(struct dxgkpm_adl *adl)
 err_free_table:
 	sg_free_table(&pin->sgt);
 err_unpin:
-	dxgkpm_section_unpin(pin->pages, adl->count);
+	dxgkpm_section_unpin(pmo, pin->pages, adl->count);
 err_free_pages:
 	kvfree(pin->pages);
 err_free_pin:
@@ -161,7 +209,7 @@ static void dxgkpm_section_adl_unmap(struct dxgkpm_adl *adl)
 				 adl->count);
 	atomic_long_dec(&dxgkpm_stats.dma_maps);
 	sg_free_table(&pin->sgt);
-	dxgkpm_section_unpin(pin->pages, adl->count);
+	dxgkpm_section_unpin(adl->amo->pmo, pin->pages, adl->count);
 	kvfree(pin->pages);
 	kvfree(pin);
 	adl->priv = NULL;
@@ -192,7 +240,7 @@ static void *dxgkpm_section_vmap(struct dxgkpm_pmo *pmo, pgoff_t first,
 	return vaddr;
 
 err_unpin:
-	dxgkpm_section_unpin(pages, count);
+	dxgkpm_section_unpin(pmo, pages, count);
 err_free_pages:
 	kvfree(pages);
 	return NULL;
@@ -204,7 +252,7 @@ static void dxgkpm_section_vunmap(struct dxgkpm_pmo *pmo, void *vaddr,
 	struct page **pages = priv;
 
 	vunmap(vaddr);
-	dxgkpm_section_unpin(pages, count);
+	dxgkpm_section_unpin(pmo, pages, count);
 	kvfree(pages);
 }
 

@@ -138,22 +138,42 @@ static int32_t unmap(uint32_t id, void *base, uint64_t size)
 	return m.status;
 }
 
-static int32_t copy(uint32_t src, uint32_t dst, uint64_t len)
+/* The device copies @len bytes from @src at @so to @dst at @doff. */
+static int32_t copy_at(uint32_t src, uint64_t so, uint32_t dst, uint64_t doff,
+		       uint64_t len)
 {
-	struct edu_copy c = { .src = src, .dst = dst, .len = len };
+	struct edu_copy c = {
+		.src = src, .dst = dst, .src_offset = so, .dst_offset = doff,
+		.len = len,
+	};
 
 	if (ioctl(fd, EDU_IOC_COPY, &c))
 		return -1;
 	return c.status;
 }
 
-static int32_t pin(uint32_t id, uint64_t len, int on)
+static int32_t copy(uint32_t src, uint32_t dst, uint64_t len)
 {
-	struct edu_obj o = { .id = id, .value = on, .len = len };
+	return copy_at(src, 0, dst, 0, len);
+}
 
-	if (ioctl(fd, EDU_IOC_PIN, &o))
+/* EDU_IOC_PIN, EDU_IOC_KVIEW, EDU_IOC_FILL on a range. */
+static int32_t obj_call(unsigned long cmd, uint32_t id, uint64_t offset,
+			uint64_t len, uint32_t value)
+{
+	struct edu_obj o = {
+		.id = id, .value = value, .offset = offset, .len = len,
+	};
+
+	if (ioctl(fd, cmd, &o))
 		return -1;
 	return o.status;
+}
+
+/* Keep (@on) or drop an ADL over the first @len bytes. */
+static int32_t pin(uint32_t id, uint64_t len, int on)
+{
+	return obj_call(EDU_IOC_PIN, id, 0, len, on);
 }
 
 static int32_t read32(uint32_t id, uint64_t offset, uint32_t *value)
@@ -434,6 +454,142 @@ static int t_section_paging(void)
 	return 0;
 }
 
+/* Memory figures of /proc/meminfo, in KiB. */
+static long meminfo_kib(const char *name)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char key[64];
+	long v, found = -1;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld kB", key, &v) == 2)
+		if (!strncmp(key, name, strlen(name)) && key[strlen(name)] == ':')
+			found = v;
+	fclose(f);
+	return found;
+}
+
+/*
+ * Memory pressure from user space: a process that touches more memory than
+ * is available, so that reclaim must swap, then exits (or is killed by the
+ * OOM killer, which it volunteers for). Returns the pages written to swap
+ * meanwhile, or -1.
+ */
+static long pressure(void)
+{
+	long before = vmstat_value("pswpout");
+	long kib = meminfo_kib("MemAvailable") + meminfo_kib("SwapFree") / 2;
+	int status;
+	pid_t pid;
+
+	if (before < 0 || kib <= 0)
+		return -1;
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		FILE *f = fopen("/proc/self/oom_score_adj", "w");
+		size_t len = (size_t)kib << 10, i;
+		uint32_t *w;
+
+		if (f) {
+			fputs("1000", f);
+			fclose(f);
+		}
+		w = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (w == MAP_FAILED)
+			_exit(2);
+		for (i = 0; i < len / 4; i += page / 4)
+			w[i] = (uint32_t)i * 2654435761u;
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return vmstat_value("pswpout") - before;
+}
+
+/*
+ * Every byte written to a section survives reclaim: what the device wrote
+ * through an ADL and a kernel view wrote (neither through a page table, so
+ * only dxgkpm can tell the kernel the pages are dirty), what a user view
+ * wrote, and what pinned ranges hold, with the pages paged out through the
+ * view and the VM under memory pressure. Pinned pages stay in memory.
+ */
+static int t_section_survives_reclaim(void)
+{
+	const uint64_t part = 16 * page, size = 4 * part;
+	long left, swapped;
+	uint32_t src, id;
+	uint64_t vs, ss;
+	char *p, *q;
+	int32_t st;
+	int i;
+
+	if (!(create(MDL, CACHED, part, 0, 0, &src) == STATUS_SUCCESS))
+		return failf("create the source");
+	if (!(map(src, 0, part, (void **)&q, &ss) == STATUS_SUCCESS))
+		return failf("map the source");
+	fill(q, part, 61);
+	if (!(create(SECTION, CACHED, size, PAGE_READWRITE, 0, &id) == STATUS_SUCCESS))
+		return failf("create the section");
+	/* Part 0: the device writes it, through an ADL freed at once. */
+	st = copy_at(src, 0, id, 0, part);
+	if (!(st == STATUS_SUCCESS))
+		return failf("device copy into the section: %#x", st);
+	/* Part 1: a kernel-mode view writes it and goes. */
+	if (!(obj_call(EDU_IOC_FILL, id, part, part, 62) == STATUS_SUCCESS))
+		return failf("kernel-view fill");
+	/* Part 2: a user view writes it. */
+	if (!(map(id, 0, size, (void **)&p, &vs) == STATUS_SUCCESS))
+		return failf("map the section");
+	fill(p + 2 * part, part, 63);
+	/* Part 3: written, then pinned by an ADL and a kernel view. */
+	if (!(obj_call(EDU_IOC_FILL, id, 3 * part, part, 64) == STATUS_SUCCESS))
+		return failf("kernel-view fill of part 3");
+	if (!(obj_call(EDU_IOC_PIN, id, 3 * part, part / 2, 1) == STATUS_SUCCESS))
+		return failf("pin");
+	if (!(obj_call(EDU_IOC_KVIEW, id, 3 * part + part / 2, part / 2, 1) ==
+	      STATUS_SUCCESS))
+		return failf("kernel view");
+
+	/* Map every page in the view, then page out and press. */
+	if (!(madvise(p, size, MADV_POPULATE_READ) == 0))
+		return failf("MADV_POPULATE_READ: %s", strerror(errno));
+	left = page_out(p, size);
+	if (!(left >= (long)(part / page)))
+		return failf("only %ld pages stayed resident: the pinned %lu must",
+			     left, (unsigned long)(part / page));
+	swapped = pressure();
+	if (!(swapped >= 0))
+		return failf("cannot make memory pressure");
+	if (!(resident(p + 3 * part, part) == (long)(part / page)))
+		return failf("pinned pages left memory under pressure");
+
+	for (i = 0; i < 4; i++) {
+		long bad = mismatch(p + i * part, part, 61 + i);
+
+		if (!(bad < 0))
+			return failf("part %d (%s) lost its data at byte %ld: reads %#x",
+				     i, i == 0 ? "device" : i == 1 ? "kernel view" :
+				     i == 2 ? "user view" : "pinned", bad,
+				     *(uint32_t *)(p + i * part + (bad & ~3L)));
+	}
+	if (!(obj_call(EDU_IOC_PIN, id, 3 * part, part / 2, 0) == STATUS_SUCCESS &&
+	      obj_call(EDU_IOC_KVIEW, id, 3 * part + part / 2, part / 2, 0) ==
+	      STATUS_SUCCESS))
+		return failf("unpin");
+	if (!(unmap(id, p, vs) == STATUS_SUCCESS && unmap(src, q, ss) == STATUS_SUCCESS))
+		return failf("unmap");
+	destroy(id);
+	destroy(src);
+	printf("@@   section reclaim: %ld pages to swap under pressure; %s\n",
+	       swapped, "device, kernel-view and user-view writes intact");
+	return 0;
+}
+
 /* A read-only section gives read-only views; write-copy ones copy. */
 static int t_section_protection(void)
 {
@@ -667,6 +823,7 @@ static const struct vmtest tests[] = {
 	{ "section-two-processes-write-combined", t_section_two_wc, P_ALL, 0 },
 	{ "section-protection", t_section_protection, P_ALL, 0 },
 	{ "section-paging", t_section_paging, P_ALL, F_SWAP },
+	{ "section-survives-reclaim", t_section_survives_reclaim, P_ALL, F_SWAP },
 	{ "iospace-kernel-view-of-edu-bar", t_iospace_kernel_view, P_ALL, 0 },
 	{ "iospace-outside-bars-refused", t_iospace_refused, P_ALL, 0 },
 	{ "user-view-of-unzeroed-refused", t_dont_zero_refused, P_ALL, 0 },

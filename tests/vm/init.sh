@@ -44,7 +44,7 @@ swap_on() {
 	for m in $(cat $MODS/swap/order); do
 		insmod "$MODS/swap/$m" || return 1
 	done
-	echo 64M > /sys/block/zram0/disksize &&
+	echo 128M > /sys/block/zram0/disksize &&
 		mkswap /dev/zram0 >/dev/null && swapon /dev/zram0
 }
 
