@@ -8,9 +8,11 @@
  * The VMA holds the object: destroying the object, unregistering its
  * adapter or unloading nothing can pull the pages from under a process that
  * still maps them; they go when the process unmaps them or exits. Views are
- * never inherited on fork, split, grown or moved, so one view is always one
- * VMA, and unmapping through the DXGK interface only succeeds in the
- * process that made the view, with its exact base and size.
+ * never split, grown or moved, and not inherited on fork unless the process
+ * asks for it with MADV_DOFORK; the child's copy then keeps the pages but
+ * is not a view. So one view is always one VMA, and unmapping through the
+ * DXGK interface only succeeds in the process that made the view, with its
+ * exact base and size.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -69,7 +71,12 @@ static void dxgkpm_uview_put(struct dxgkpm_uview *view)
 	kref_put(&view->ref, dxgkpm_uview_release);
 }
 
-/* A VMA copy: cannot happen (no fork, split or move), but stay balanced. */
+/*
+ * A VMA copy: only fork, after the process cleared VM_DONTCOPY with
+ * MADV_DOFORK (no split or move is allowed). The child's copy holds the
+ * view, and through it the object, but is not the view: closing it must
+ * not unlink the parent's (dxgkpm_uview_vm_close() matches the mm).
+ */
 static void dxgkpm_uview_vm_open(struct vm_area_struct *vma)
 {
 	struct dxgkpm_uview *view = vma->vm_private_data;
@@ -83,7 +90,8 @@ static void dxgkpm_uview_vm_close(struct vm_area_struct *vma)
 	struct dxgkpm_pmo *pmo = view->pmo;
 
 	mutex_lock(&pmo->lock);
-	if (view->linked && view->start == vma->vm_start) {
+	if (view->linked && view->mm == vma->vm_mm &&
+	    view->start == vma->vm_start) {
 		list_del(&view->node);
 		view->linked = false;
 		atomic_long_dec(&dxgkpm_stats.uviews);

@@ -590,6 +590,45 @@ static int t_section_survives_reclaim(void)
 	return 0;
 }
 
+/*
+ * MADV_DOFORK lets a child inherit a view's VMA; the child's exit must not
+ * take the parent's view with it.
+ */
+static int t_view_dofork(void)
+{
+	uint32_t id;
+	uint64_t vs;
+	int status;
+	char *p;
+	pid_t pid;
+
+	if (!(create(MDL, CACHED, page, 0, 0, &id) == STATUS_SUCCESS))
+		return failf("create");
+	if (!(map(id, 0, page, (void **)&p, &vs) == STATUS_SUCCESS))
+		return failf("map");
+	fill(p, page, 71);
+	if (!(madvise(p, vs, MADV_DOFORK) == 0))
+		return failf("MADV_DOFORK: %s", strerror(errno));
+	fflush(stdout);
+	pid = fork();
+	if (!(pid >= 0))
+		return failf("fork");
+	if (!pid)
+		_exit(mismatch(p, page, 71) < 0 ? 0 : 3);
+	if (!(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	      !WEXITSTATUS(status)))
+		return failf("the child did not see the inherited view");
+	if (!(stat_value("uviews") == 1))
+		return failf("the child's exit took the parent's view: %ld views",
+			     stat_value("uviews"));
+	if (!(mismatch(p, page, 71) < 0))
+		return failf("the view changed");
+	if (!(unmap(id, p, vs) == STATUS_SUCCESS))
+		return failf("the driver's unmap of the parent's view was refused");
+	destroy(id);
+	return 0;
+}
+
 /* A read-only section gives read-only views; write-copy ones copy. */
 static int t_section_protection(void)
 {
@@ -824,6 +863,7 @@ static const struct vmtest tests[] = {
 	{ "section-protection", t_section_protection, P_ALL, 0 },
 	{ "section-paging", t_section_paging, P_ALL, F_SWAP },
 	{ "section-survives-reclaim", t_section_survives_reclaim, P_ALL, F_SWAP },
+	{ "view-inherited-with-madv-dofork", t_view_dofork, P_ALL, 0 },
 	{ "iospace-kernel-view-of-edu-bar", t_iospace_kernel_view, P_ALL, 0 },
 	{ "iospace-outside-bars-refused", t_iospace_refused, P_ALL, 0 },
 	{ "user-view-of-unzeroed-refused", t_dont_zero_refused, P_ALL, 0 },
