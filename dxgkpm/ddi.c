@@ -498,7 +498,10 @@ EXPORT_SYMBOL_GPL(dxgkpm_report_physical_memory_caps);
  * @adapter: adapter
  * @caps: filled: IommuIsolationSupported and DmaRemappingSupported are set
  *	when the device sits behind a translating IOMMU domain (it can only
- *	reach what is mapped for it, at addresses dxgkpm chooses);
+ *	reach what is mapped for it, at addresses dxgkpm chooses), strict or
+ *	lazy: on a lazy domain dxgkpm invalidates the IOTLB itself before an
+ *	unmap returns, so a freed ADL is unreachable at once either way;
+ *	clear in passthrough (identity) and without an IOMMU.
  *	IommuIsolationRequired and the other bits are the driver's to set and
  *	come back clear
  *

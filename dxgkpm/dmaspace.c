@@ -209,6 +209,23 @@ err_unmap:
 }
 
 /*
+ * After an unmap through the DMA API, make sure the device can no longer
+ * reach the range before the caller gives the memory back. A strict domain
+ * has invalidated the IOTLB already; a lazy one (IOMMU_DOMAIN_DMA_FQ,
+ * Debian's default) only queued the invalidation, for up to 10 ms, while
+ * the pages go back to their owner or to the page allocator at once. So a
+ * lazy domain is flushed here, which is what strict mode does on every
+ * unmap: FreeAdl, Close and Destroy keep their isolation on a default boot.
+ */
+static void dxgkpm_space_sync_unmap(struct dxgkpm_adapter *adapter)
+{
+	struct iommu_domain *domain = iommu_get_domain_for_dev(adapter->dev);
+
+	if (domain && domain->type == IOMMU_DOMAIN_DMA_FQ)
+		iommu_flush_iotlb_all(domain);
+}
+
+/*
  * dxgkpm_space_unmap_pages() - undo dxgkpm_space_map_pages()
  * @adapter: adapter the pages were mapped for
  * @sgt: the table
@@ -224,6 +241,7 @@ static void __dxgkpm_space_unmap_pages(struct dxgkpm_adapter *adapter,
 	if (!space) {
 		dma_unmap_sgtable(adapter->dev, sgt, DMA_BIDIRECTIONAL,
 				  DMA_ATTR_SKIP_CPU_SYNC);
+		dxgkpm_space_sync_unmap(adapter);
 		return;
 	}
 	/* The domain is strict: the IOTLB is flushed before reuse. */
@@ -280,6 +298,7 @@ static void __dxgkpm_space_unmap_resource(struct dxgkpm_adapter *adapter,
 	if (!space) {
 		dma_unmap_resource(adapter->dev, addr, size, DMA_BIDIRECTIONAL,
 				   DMA_ATTR_SKIP_CPU_SYNC);
+		dxgkpm_space_sync_unmap(adapter);
 		return;
 	}
 	iommu_unmap(space->domain, addr, size);

@@ -629,6 +629,85 @@ static int t_view_dofork(void)
 	return 0;
 }
 
+/* Write @text to a tracefs file; 0 or -1. */
+static int trace_write(const char *file, const char *text)
+{
+	char path[128];
+	int tfd, ok;
+
+	snprintf(path, sizeof(path), "/sys/kernel/tracing/%s", file);
+	tfd = open(path, O_WRONLY | O_TRUNC);
+	if (tfd < 0)
+		return -1;
+	ok = write(tfd, text, strlen(text)) == (ssize_t)strlen(text);
+	close(tfd);
+	return ok ? 0 : -1;
+}
+
+/*
+ * IOTLB invalidations the Intel IOMMU driver queued between the trace
+ * markers "dxgkpm-before" and "dxgkpm-after", or -1.
+ */
+static long trace_iotlb_invalidations(void)
+{
+	FILE *f = fopen("/sys/kernel/tracing/trace", "r");
+	char line[512];
+	long n = 0;
+	int in = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (strstr(line, "dxgkpm-before"))
+			in = 1;
+		else if (strstr(line, "dxgkpm-after"))
+			in = 0;
+		else if (in && strstr(line, "qi_submit: iotlb_inv"))
+			n++;
+	}
+	fclose(f);
+	return n;
+}
+
+/*
+ * FreeAdl takes the device's access away before it returns: the IOTLB is
+ * invalidated during the call, also on a lazy (flush-queue) domain, where
+ * the DMA API alone would leave the translation cached for up to 10 ms
+ * while the pages go back to their owner. Seen in the Intel IOMMU driver's
+ * qi_submit trace events between two markers around the call.
+ */
+static int t_free_adl_flushes_iotlb(void)
+{
+	const char *event = "events/intel_iommu/qi_submit/enable";
+	long n = -1;
+	uint32_t id;
+	int32_t st;
+
+	if (!(create(MDL, CACHED, 4 * page, 0, 0, &id) == STATUS_SUCCESS))
+		return failf("create");
+	if (!(trace_write(event, "1") == 0 && trace_write("trace", "") == 0))
+		return failf("cannot trace intel_iommu:qi_submit: %s", strerror(errno));
+	st = pin(id, 4 * page, 1);
+	if (!(st == STATUS_SUCCESS))
+		return failf("AllocateAdl: %#x", st);
+	/* Let a flush queued by earlier unmaps happen before the marker. */
+	usleep(50000);
+	if (!(trace_write("trace_marker", "dxgkpm-before") == 0))
+		return failf("trace_marker: %s", strerror(errno));
+	st = pin(id, 4 * page, 0);
+	if (trace_write("trace_marker", "dxgkpm-after") == 0)
+		n = trace_iotlb_invalidations();
+	trace_write(event, "0");
+	if (!(st == STATUS_SUCCESS))
+		return failf("FreeAdl: %#x", st);
+	if (!(n >= 0))
+		return failf("cannot read the trace");
+	if (!(n > 0))
+		return failf("FreeAdl returned with the IOTLB not invalidated");
+	destroy(id);
+	return 0;
+}
+
 /* A read-only section gives read-only views; write-copy ones copy. */
 static int t_section_protection(void)
 {
@@ -864,6 +943,7 @@ static const struct vmtest tests[] = {
 	{ "section-paging", t_section_paging, P_ALL, F_SWAP },
 	{ "section-survives-reclaim", t_section_survives_reclaim, P_ALL, F_SWAP },
 	{ "view-inherited-with-madv-dofork", t_view_dofork, P_ALL, 0 },
+	{ "free-adl-flushes-iotlb", t_free_adl_flushes_iotlb, P_REMAP, 0 },
 	{ "iospace-kernel-view-of-edu-bar", t_iospace_kernel_view, P_ALL, 0 },
 	{ "iospace-outside-bars-refused", t_iospace_refused, P_ALL, 0 },
 	{ "user-view-of-unzeroed-refused", t_dont_zero_refused, P_ALL, 0 },
