@@ -11,6 +11,14 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
+/*
+ * Without DMA remapping the driver keeps high within its device's reach, as
+ * a Windows driver must; with this flag it passes low and high as given,
+ * so that a test can see what dxgkpm does with memory the device cannot
+ * reach.
+ */
+#define EDU_CREATE_AS_ASKED	0x80000000u
+
 /**
  * struct edu_create - DxgkCbCreatePhysicalMemoryObject, opened at once
  * @type: DXGK_PHYSICAL_MEMORY_TYPE
@@ -20,7 +28,7 @@
  * @high: Mdl.HighAddress / ContiguousMemory.HighestAcceptableAddress
  * @skip: Mdl.SkipBytes / ContiguousMemory.BoundaryAddressMultiple
  * @base: IO space: offset of the range from the start of BAR0
- * @flags: Mdl.Flags
+ * @flags: Mdl.Flags, and EDU_CREATE_AS_ASKED
  * @protection: Section.PageProtection
  * @id: out: the object's number in this device
  * @status: out: NTSTATUS

@@ -252,6 +252,21 @@ static void edu_report_adl(struct edu_gpu *gpu, const char *cache,
 	}
 }
 
+/* The pages of a mapped buffer, for a report without ADL. */
+static void edu_report_pages(struct edu_gpu *gpu, const char *cache,
+			     struct edu_buffer *buf)
+{
+	phys_addr_t phys;
+	UINT32 i;
+
+	for (i = 0; i < EDU_DEMO_PAGES; i++) {
+		phys = page_to_phys(vmalloc_to_page((u8 *)buf->pView +
+						    i * PAGE_SIZE));
+		dev_info(&gpu->pdev->dev, "[%s]   page %u: CPU physical %pa (no ADL)\n",
+			 cache, i, &phys);
+	}
+}
+
 static void edu_fill(u8 *p, size_t len, u8 seed)
 {
 	size_t i;
@@ -302,6 +317,15 @@ static int edu_demo_one(struct edu_gpu *gpu, DXGK_MEMORY_CACHING_TYPE CacheType)
 	memset(dst.pView, 0, EDU_DEMO_SIZE);
 
 	Status = edu_buffer_adl(gpu, &src, true);
+	if (Status == STATUS_NOT_SUPPORTED) {
+		/* Bouncing platform: no ADL can be a live view of memory. */
+		dev_info(dev, "[%s] ADL refused: DMA to this device is bounced on this platform (%#x)\n",
+			 cache, Status);
+		edu_report_pages(gpu, cache, &src);
+		Status = STATUS_SUCCESS;
+		ret = -EOPNOTSUPP;
+		goto out_unmap_dst;
+	}
 	if (!NT_SUCCESS(Status))
 		goto out_unmap_dst;
 	Status = edu_buffer_adl(gpu, &dst, false);
@@ -356,18 +380,26 @@ void edu_demo(struct edu_gpu *gpu)
 		DXGK_MEMORY_CACHING_TYPE_NON_CACHED,
 	};
 	struct device *dev = &gpu->pdev->dev;
-	unsigned int i, passed = 0;
+	unsigned int i, passed = 0, bounced = 0;
+	int ret;
 
 	dev_info(dev, "edu DMA mask: %u bits (the device reaches %#llx-%#llx by itself); DMA remapping %s\n",
 		 gpu->dma_bits, 0ULL, DMA_BIT_MASK(gpu->dma_bits),
 		 gpu->IommuCaps.DmaRemappingSupported ? "supported" :
 		 "not supported: memory is kept within that reach");
-	for (i = 0; i < ARRAY_SIZE(types); i++)
-		if (!edu_demo_one(gpu, types[i]))
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
+		ret = edu_demo_one(gpu, types[i]);
+		if (!ret)
 			passed++;
+		else if (ret == -EOPNOTSUPP)
+			bounced++;
+	}
 	if (passed == ARRAY_SIZE(types))
 		dev_info(dev, "demo passed: %u of %zu cache types\n", passed,
 			 ARRAY_SIZE(types));
+	else if (bounced == ARRAY_SIZE(types))
+		dev_info(dev, "demo refused: DMA is bounced on this platform, so dxgkpm refuses ADLs (%u of %zu cache types)\n",
+			 bounced, ARRAY_SIZE(types));
 	else
 		dev_err(dev, "demo FAILED: %u of %zu cache types passed\n",
 			passed, ARRAY_SIZE(types));

@@ -145,6 +145,7 @@ static void edu_object_destroy(struct edu_gpu *gpu, struct edu_object *obj)
 static long edu_ioc_create(struct edu_file *ef, struct edu_create *c)
 {
 	struct edu_gpu *gpu = ef->gpu;
+	u64 reach = c->flags & EDU_CREATE_AS_ASKED ? U64_MAX : edu_reach(gpu);
 	DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT args = {};
 	struct edu_object *obj;
 	u32 id;
@@ -165,7 +166,7 @@ static long edu_ioc_create(struct edu_file *ef, struct edu_create *c)
 		/* Without remapping, only memory the device reaches is usable. */
 		args.ContiguousMemory.LowestAcceptableAddress.QuadPart = c->low;
 		args.ContiguousMemory.HighestAcceptableAddress.QuadPart =
-			min(c->high, edu_reach(gpu));
+			min(c->high, reach);
 		args.ContiguousMemory.BoundaryAddressMultiple.QuadPart = c->skip;
 		break;
 	case DXGK_PHYSICAL_MEMORY_TYPE_SECTION:
@@ -178,9 +179,9 @@ static long edu_ioc_create(struct edu_file *ef, struct edu_create *c)
 		break;
 	default:
 		args.Mdl.LowAddress.QuadPart = c->low;
-		args.Mdl.HighAddress.QuadPart = min(c->high, edu_reach(gpu));
+		args.Mdl.HighAddress.QuadPart = min(c->high, reach);
 		args.Mdl.SkipBytes.QuadPart = c->skip;
-		args.Mdl.Flags = c->flags;
+		args.Mdl.Flags = c->flags & ~EDU_CREATE_AS_ASKED;
 		break;
 	}
 	c->status = gpu->DxgkInterface.DxgkCbCreatePhysicalMemoryObject(&args);
