@@ -20,6 +20,7 @@
 #include <linux/iova.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
+#include <linux/swiotlb.h>
 
 #include "compat.h"
 #include "fault.h"
@@ -116,24 +117,71 @@ static void dxgkpm_space_free(struct dxgkpm_dma_space *space, dma_addr_t addr)
 }
 
 /*
- * Without an IOMMU, a page beyond the device's reach would be bounced
- * through swiotlb: a copy made once at map time, which a device using the
- * memory for as long as the ADL lives would never see updated. Such pages
- * are refused instead, as Windows refuses to start a device that cannot
- * reach installed memory without remapping.
+ * Whether the device's DMA goes through a translating IOMMU domain: then
+ * dxgkpm chooses every address it reaches and nothing is ever bounced.
+ * Passthrough (an identity domain, iommu=pt) and no IOMMU at all are direct
+ * mapping: the device sees physical addresses.
  */
-static int dxgkpm_space_check_reach(struct dxgkpm_adapter *adapter,
-				    struct sg_table *sgt, u64 limit)
+static bool dxgkpm_space_translated(struct dxgkpm_adapter *adapter)
+{
+	struct iommu_domain *domain = iommu_get_domain_for_dev(adapter->dev);
+
+	return domain && (domain->type & __IOMMU_DOMAIN_PAGING);
+}
+
+/*
+ * Whether the DMA API bounces every streaming mapping of @dev through
+ * swiotlb (swiotlb=force, or memory encryption in a confidential guest).
+ */
+static bool dxgkpm_dma_force_bounce(struct device *dev)
+{
+#ifdef CONFIG_SWIOTLB
+	return is_swiotlb_force_bounce(dev);
+#else
+	return false;
+#endif
+}
+
+/*
+ * With direct mapping, the DMA API bounces through swiotlb what the device
+ * cannot reach, and everything when told to (swiotlb=force) or when memory
+ * is encrypted (SEV, TDX guests). A bounce is a copy made at map time and
+ * copied back at unmap: a device that uses an ADL's memory for as long as
+ * the ADL lives would never see the CPU's later writes, nor the CPU its.
+ * So a bounce is refused: memory beyond the device's reach with -ERANGE
+ * before mapping (the driver must ask for memory within it, as it must on
+ * Windows without DmaRemappingSupported), forced bouncing with -EOPNOTSUPP
+ * before mapping (mapping would even warn where the bounce buffers are out
+ * of reach), and any other bounce the DMA API reports (dma_need_sync())
+ * with -EOPNOTSUPP after mapping (dxgkpm_space_bounced()).
+ */
+static int dxgkpm_space_check_direct(struct dxgkpm_adapter *adapter,
+				     struct sg_table *sgt, u64 limit)
 {
 	struct scatterlist *sg;
 	unsigned int i;
 
-	if (device_iommu_mapped(adapter->dev))
-		return 0;
+	if (dxgkpm_dma_force_bounce(adapter->dev)) {
+		dev_warn_ratelimited(adapter->dev, "DMA is bounced on this platform (swiotlb=force or encrypted memory): ADLs refused\n");
+		return -EOPNOTSUPP;
+	}
 	for_each_sgtable_sg(sgt, sg, i)
 		if (sg_phys(sg) + sg->length - 1 > limit)
 			return -ERANGE;
 	return 0;
+}
+
+/* After a direct mapping: whether the DMA API bounced any of it. */
+static bool dxgkpm_space_bounced(struct dxgkpm_adapter *adapter,
+				 struct sg_table *sgt)
+{
+	struct scatterlist *sg;
+	unsigned int i;
+
+	for_each_sgtable_dma_sg(sgt, sg, i)
+		if (dma_need_sync(adapter->dev, sg_dma_address(sg)))
+			return true;
+	return false;
 }
 
 /*
@@ -163,6 +211,7 @@ static int __dxgkpm_space_map_pages(struct dxgkpm_adapter *adapter,
 	u64 limit = dxgkpm_space_limit(adapter);
 	struct sg_dma_page_iter iter;
 	dma_addr_t base;
+	bool translated;
 	ssize_t mapped;
 	pgoff_t i = 0;
 	int ret;
@@ -184,14 +233,22 @@ static int __dxgkpm_space_map_pages(struct dxgkpm_adapter *adapter,
 		return 0;
 	}
 
-	ret = dxgkpm_space_check_reach(adapter, sgt, limit);
-	if (ret)
-		return ret;
+	translated = dxgkpm_space_translated(adapter);
+	if (!translated) {
+		ret = dxgkpm_space_check_direct(adapter, sgt, limit);
+		if (ret)
+			return ret;
+	}
 	if (dxgkpm_fault())
 		return -ENOMEM;
 	ret = dma_map_sgtable(adapter->dev, sgt, DMA_BIDIRECTIONAL, attrs);
 	if (ret)
 		return ret;
+	if (!translated && dxgkpm_space_bounced(adapter, sgt)) {
+		dev_warn_ratelimited(adapter->dev, "the DMA API bounced an ADL's pages: refused\n");
+		dma_unmap_sgtable(adapter->dev, sgt, DMA_BIDIRECTIONAL, attrs);
+		return -EOPNOTSUPP;
+	}
 	for_each_sgtable_dma_page(sgt, &iter, 0) {
 		dma_addr_t addr = sg_page_iter_dma_address(&iter);
 

@@ -62,7 +62,7 @@ _vm_show() {
 # reach must be refused) and edu1 has a 64-bit one (everything works).
 VM_CONFIGS_ALL="strict lazy pt noiommu swiotlb numa edu64"
 # The configurations make check and make vmtest run (VM_CONFIGS="..." picks).
-VM_CONFIGS=${VM_CONFIGS:-strict lazy pt noiommu numa edu64}
+VM_CONFIGS=${VM_CONFIGS:-strict lazy pt noiommu swiotlb numa edu64}
 vm_config() {
 	local iommu=(-device intel-iommu,intremap=off)
 	local edu28=(-device edu) edu64=(-device edu,dma_mask=0xffffffffffffffff)

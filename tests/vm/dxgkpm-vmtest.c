@@ -43,6 +43,7 @@
 #define STATUS_SUCCESS		0
 #define STATUS_INVALID_PARAMETER	((int32_t)0xC000000D)
 #define STATUS_ACCESS_DENIED	((int32_t)0xC0000022)
+#define STATUS_NOT_SUPPORTED	((int32_t)0xC00000BB)
 #define EDU_IDENT	0xed
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -708,6 +709,74 @@ static int t_free_adl_flushes_iotlb(void)
 	return 0;
 }
 
+/*
+ * Without remapping, memory beyond the device's reach cannot be handed to
+ * it: the DMA API would bounce it (a copy the device never sees updated) or
+ * fail. The ADL is refused, and the device writes nothing.
+ */
+static int t_beyond_reach_refused(void)
+{
+	const uint64_t size = 4 * page, reach = 1ULL << 28;
+	struct edu_create c = {
+		.type = MDL, .cache = CACHED, .size = size, .low = reach,
+		.high = ~0ULL, .flags = EDU_CREATE_AS_ASKED,
+	};
+	uint32_t dst;
+	uint64_t ds;
+	int32_t st;
+	char *d;
+
+	if (!(ioctl(fd, EDU_IOC_CREATE, &c) == 0 && c.status == STATUS_SUCCESS))
+		return failf("create above 256 MiB: %#x", c.status);
+	if (!(create(MDL, CACHED, size, 0, 0, &dst) == STATUS_SUCCESS))
+		return failf("create within reach");
+	if (!(map(dst, 0, size, (void **)&d, &ds) == STATUS_SUCCESS))
+		return failf("map");
+	st = copy(c.id, dst, size);
+	if (!(st == STATUS_INVALID_PARAMETER))
+		return failf("an ADL beyond the device's reach gave %#x", st);
+	st = copy(dst, c.id, size);
+	if (!(st == STATUS_INVALID_PARAMETER))
+		return failf("the other way: %#x", st);
+	if (!all_zero(d, size))
+		return failf("the device wrote the destination");
+	if (!(unmap(dst, d, ds) == STATUS_SUCCESS))
+		return failf("unmap");
+	destroy(dst);
+	destroy(c.id);
+	return 0;
+}
+
+/*
+ * Where the DMA API bounces every mapping (swiotlb=force, confidential
+ * guests), an ADL would be a copy: refused with STATUS_NOT_SUPPORTED, and
+ * the device writes nothing.
+ */
+static int t_bounce_refused(void)
+{
+	const uint64_t size = 2 * page;
+	uint32_t a, b;
+	uint64_t vs;
+	int32_t st;
+	char *p;
+
+	if (!(create(MDL, CACHED, size, 0, 0, &a) == STATUS_SUCCESS &&
+	      create(MDL, CACHED, size, 0, 0, &b) == STATUS_SUCCESS))
+		return failf("create");
+	if (!(map(b, 0, size, (void **)&p, &vs) == STATUS_SUCCESS))
+		return failf("map");
+	st = copy(a, b, size);
+	if (!(st == STATUS_NOT_SUPPORTED))
+		return failf("an ADL on a bouncing platform gave %#x", st);
+	if (!all_zero(p, size))
+		return failf("the device wrote the destination");
+	if (!(unmap(b, p, vs) == STATUS_SUCCESS))
+		return failf("unmap");
+	destroy(a);
+	destroy(b);
+	return 0;
+}
+
 /* A read-only section gives read-only views; write-copy ones copy. */
 static int t_section_protection(void)
 {
@@ -906,14 +975,18 @@ static const char *held(void)
  */
 #define P_REMAP		0x01	/* the device reaches all memory through an IOMMU */
 #define P_DIRECT	0x02	/* no remapping; the device reaches all memory */
-#define P_ALL		(P_REMAP | P_DIRECT)
+#define P_REACH		0x04	/* no remapping; the device reaches 256 MiB */
+#define P_BOUNCE	0x08	/* no remapping; the DMA API bounces everything */
+#define P_DMA		(P_REMAP | P_DIRECT)		/* device DMA works */
+#define P_CPU		(P_REMAP | P_DIRECT | P_BOUNCE)	/* no DMA needed */
 #define F_SWAP		0x100	/* swap is on */
 
 static const struct {
 	const char *name;
 	unsigned int bit;
 } profile_names[] = {
-	{ "remap", P_REMAP }, { "direct", P_DIRECT }, { "swap", F_SWAP },
+	{ "remap", P_REMAP }, { "direct", P_DIRECT }, { "reach", P_REACH },
+	{ "bounce", P_BOUNCE }, { "swap", F_SWAP },
 };
 
 /**
@@ -931,24 +1004,27 @@ struct vmtest {
 };
 
 static const struct vmtest tests[] = {
-	{ "user-view-dma-mdl-cached", t_mdl_cached, P_ALL, 0 },
-	{ "user-view-dma-mdl-write-combined", t_mdl_wc, P_ALL, 0 },
-	{ "user-view-dma-mdl-uncached", t_mdl_uc, P_ALL, 0 },
-	{ "user-view-dma-contiguous-write-combined", t_contig_wc, P_ALL, 0 },
-	{ "user-view-dma-section-cached", t_section_cached, P_ALL, 0 },
-	{ "kernel-and-user-views-agree", t_views_agree, P_ALL, 0 },
-	{ "section-two-processes-cached", t_section_two_cached, P_ALL, 0 },
-	{ "section-two-processes-write-combined", t_section_two_wc, P_ALL, 0 },
-	{ "section-protection", t_section_protection, P_ALL, 0 },
-	{ "section-paging", t_section_paging, P_ALL, F_SWAP },
-	{ "section-survives-reclaim", t_section_survives_reclaim, P_ALL, F_SWAP },
-	{ "view-inherited-with-madv-dofork", t_view_dofork, P_ALL, 0 },
+	{ "user-view-dma-mdl-cached", t_mdl_cached, P_DMA, 0 },
+	{ "user-view-dma-mdl-write-combined", t_mdl_wc, P_DMA, 0 },
+	{ "user-view-dma-mdl-uncached", t_mdl_uc, P_DMA, 0 },
+	{ "user-view-dma-contiguous-write-combined", t_contig_wc, P_DMA, 0 },
+	{ "user-view-dma-section-cached", t_section_cached, P_DMA, 0 },
+	{ "kernel-and-user-views-agree", t_views_agree, P_CPU, 0 },
+	{ "section-two-processes-cached", t_section_two_cached, P_CPU, 0 },
+	{ "section-two-processes-write-combined", t_section_two_wc, P_CPU, 0 },
+	{ "section-protection", t_section_protection, P_CPU, 0 },
+	{ "section-paging", t_section_paging, P_DMA, F_SWAP },
+	{ "section-survives-reclaim", t_section_survives_reclaim, P_DMA, F_SWAP },
+	{ "view-inherited-with-madv-dofork", t_view_dofork, P_CPU, 0 },
 	{ "free-adl-flushes-iotlb", t_free_adl_flushes_iotlb, P_REMAP, 0 },
-	{ "iospace-kernel-view-of-edu-bar", t_iospace_kernel_view, P_ALL, 0 },
-	{ "iospace-outside-bars-refused", t_iospace_refused, P_ALL, 0 },
-	{ "user-view-of-unzeroed-refused", t_dont_zero_refused, P_ALL, 0 },
-	{ "user-view-outlives-destroy", t_view_outlives_destroy, P_ALL, 0 },
-	{ "other-process-and-exit", t_other_process, P_ALL, 0 },
+	{ "within-reach-dma", t_mdl_cached, P_REACH, 0 },
+	{ "beyond-reach-refused", t_beyond_reach_refused, P_REACH, 0 },
+	{ "bounced-dma-refused", t_bounce_refused, P_BOUNCE, 0 },
+	{ "iospace-kernel-view-of-edu-bar", t_iospace_kernel_view, P_CPU, 0 },
+	{ "iospace-outside-bars-refused", t_iospace_refused, P_CPU, 0 },
+	{ "user-view-of-unzeroed-refused", t_dont_zero_refused, P_CPU, 0 },
+	{ "user-view-outlives-destroy", t_view_outlives_destroy, P_CPU, 0 },
+	{ "other-process-and-exit", t_other_process, P_CPU, 0 },
 };
 
 /*
@@ -1052,8 +1128,8 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "p:", options, NULL)) != -1) {
 		profile = opt == 'p' ? parse_profile(optarg) : 0;
 		if (!profile) {
-			fprintf(stderr, "usage: %s [--profile remap|direct[,swap]] [DEVICE]\n",
-				argv[0]);
+			fprintf(stderr, "usage: %s [--profile %s] [DEVICE]\n",
+				argv[0], "remap|direct|reach|bounce[,swap]");
 			return 100;
 		}
 	}
