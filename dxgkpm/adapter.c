@@ -182,8 +182,10 @@ static struct dxgkpm_amo *dxgkpm_adapter_pop_amo(struct dxgkpm_adapter *adapter)
  *
  * Every WDDM 2.4 allocation or mapping, ADL, adapter memory object and
  * physical memory object the driver left on this adapter is freed, with a
- * leak report naming each. Objects
- * created without an adapter are not touched: they belong to the module.
+ * leak report naming each. Objects created without an adapter are not
+ * touched: they belong to the module. Neither is an object created with
+ * this adapter but open on another one, with that adapter's ADLs: it goes
+ * to the module, reported, and stays until destroyed.
  *
  * Context: process context, may sleep.
  */
@@ -235,9 +237,12 @@ void dxgkpm_unregister_adapter(struct dxgkpm_adapter *adapter)
 		dxgkpm_pmo_put(pmo);
 		dxgkpm_amo_put(amo);
 	}
-	/* Then the objects created with it. */
+	/*
+	 * Then the objects created with it; one open on another adapter is
+	 * that adapter's to use and stays (dxgkpm_pmo_abandon()).
+	 */
 	while ((pmo = dxgkpm_pmo_pop(&adapter->pmos, &adapter->lock))) {
-		if (dxgkpm_pmo_teardown(pmo, name))
+		if (dxgkpm_pmo_abandon(pmo, adapter, name))
 			leaked++;
 		dxgkpm_pmo_put(pmo);
 	}

@@ -14,6 +14,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/device.h>
 #include <linux/limits.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -413,6 +414,44 @@ EXPORT_SYMBOL_GPL(dxgkpm_pmo_destroy);
 bool dxgkpm_pmo_teardown(struct dxgkpm_pmo *pmo, const char *why)
 {
 	return dxgkpm_pmo_kill(pmo, why);
+}
+
+/**
+ * dxgkpm_pmo_abandon() - the adapter that created an object goes away
+ * @pmo: object created with @owner, with a reference held by the caller
+ * @owner: the adapter being unregistered
+ * @why: who is tearing it down, for the report
+ *
+ * An object still open on another adapter is that adapter's business now:
+ * its attachment and ADLs belong to the other driver, which may be using
+ * them, so the object is handed to the module (as if created without an
+ * adapter) and stays, handle and all, until destroyed or the module goes.
+ * Any other object is torn down (dxgkpm_pmo_teardown()).
+ *
+ * Return: true if the object was left behind by its creator (reported).
+ */
+bool dxgkpm_pmo_abandon(struct dxgkpm_pmo *pmo, struct dxgkpm_adapter *owner,
+			const char *why)
+{
+	struct dxgkpm_adapter *old = NULL;
+
+	mutex_lock(&pmo->lock);
+	if (!pmo->destroyed && pmo->owner == owner && pmo->amo &&
+	    pmo->amo->adapter != owner) {
+		pr_warn("%s: leaked %s object %#llx (context %#lx) is open on %s: kept, owned by the module, until destroyed\n",
+			why, dxgkpm_type_name(pmo->type), pmo->obj.handle,
+			pmo->context, dev_name(pmo->amo->adapter->dev));
+		old = pmo->owner;
+		pmo->owner = NULL;
+		mutex_lock(&dxgkpm_orphans_lock);
+		list_add_tail(&pmo->owner_node, &dxgkpm_orphans);
+		mutex_unlock(&dxgkpm_orphans_lock);
+	}
+	mutex_unlock(&pmo->lock);
+	if (!old)
+		return dxgkpm_pmo_teardown(pmo, why);
+	dxgkpm_adapter_put(old);
+	return true;
 }
 
 /* Pop the first object of a list under its lock, with a reference. */
