@@ -66,9 +66,12 @@ VM_CONFIGS=${VM_CONFIGS:-strict lazy pt noiommu swiotlb numa edu64}
 vm_config() {
 	local iommu=(-device intel-iommu,intremap=off)
 	local edu28=(-device edu) edu64=(-device edu,dma_mask=0xffffffffffffffff)
+	# Traced from boot: enabling an event later patches kernel text under
+	# a running vCPU, which TCG does not always survive.
+	local trace="trace_event=intel_iommu:qi_submit"
 	VM_CONFIG=$1
 	VM_EXPECTED=$DXGKPM_TOP/tests/vm/expected/$1
-	VM_APPEND="intel_iommu=on"
+	VM_APPEND="intel_iommu=on $trace"
 	VM_SMP=2
 	case $1 in
 	run|dkms)
@@ -77,7 +80,7 @@ vm_config() {
 		;;
 	strict)
 		VM_QEMU=("${iommu[@]}" "${edu28[@]}" "${edu28[@]}")
-		VM_APPEND="intel_iommu=on iommu.strict=1 init_on_alloc=0"
+		VM_APPEND="intel_iommu=on iommu.strict=1 init_on_alloc=0 $trace"
 		;;
 	lazy)
 		VM_QEMU=("${iommu[@]}" "${edu28[@]}" "${edu28[@]}")
@@ -104,13 +107,13 @@ vm_config() {
 			-device pxb-pcie,id=pxb1,bus_nr=64,numa_node=1,bus=pcie.0
 			-device pcie-root-port,id=rp1,bus=pxb1,chassis=1
 			-device edu,bus=rp1)
-		VM_APPEND="intel_iommu=on iommu.strict=1 movablecore=256M"
+		VM_APPEND="intel_iommu=on iommu.strict=1 movablecore=256M $trace"
 		# One CPU per node, each in a package of its own.
 		VM_SMP=2,sockets=2,cores=1,threads=1
 		;;
 	edu64)
 		VM_QEMU=("${iommu[@]}" "${edu64[@]}" "${edu64[@]}")
-		VM_APPEND="intel_iommu=on EDU_DMA_BITS=64,64"
+		VM_APPEND="intel_iommu=on $trace EDU_DMA_BITS=64,64"
 		;;
 	*) die "unknown VM configuration '$1' (known: run dkms $VM_CONFIGS_ALL)" ;;
 	esac
