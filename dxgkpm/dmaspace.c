@@ -33,7 +33,7 @@
  * @domain: the paging domain every linked device is attached to.
  * @iovad: allocator of addresses in @domain.
  * @limit: highest usable device address: the lowest DMA mask of the linked
- *	adapters.
+ *	adapters, within the domain's aperture.
  * @mappings: live mappings in @domain, through any linked adapter: each is
  *	reachable by every linked device, so none may leave or lower its
  *	reach while there is one.
@@ -73,10 +73,13 @@ static void dxgkpm_space_count(struct dxgkpm_adapter *adapter, int delta)
 		atomic_add(delta, &adapter->space->mappings);
 }
 
-static int dxgkpm_prot(void)
-{
-	return IOMMU_READ | IOMMU_WRITE;
-}
+/*
+ * Memory mappings in a shared space: x86 DMA is cache coherent, so the
+ * device's accesses snoop (IOMMU_CACHE), as iommu-dma maps for coherent
+ * devices. MMIO (IO-space objects) gets IOMMU_MMIO instead.
+ */
+#define DXGKPM_SPACE_PROT_RAM	(IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE)
+#define DXGKPM_SPACE_PROT_MMIO	(IOMMU_READ | IOMMU_WRITE | IOMMU_MMIO)
 
 /**
  * dxgkpm_space_limit() - highest device address an adapter's ADLs may use
@@ -221,7 +224,7 @@ static int __dxgkpm_space_map_pages(struct dxgkpm_adapter *adapter,
 		if (ret)
 			return ret;
 		mapped = iommu_map_sgtable(space->domain, base, sgt,
-					   dxgkpm_prot());
+					   DXGKPM_SPACE_PROT_RAM);
 		if (mapped != size) {
 			if (mapped > 0)
 				iommu_unmap(space->domain, base, mapped);
@@ -335,7 +338,7 @@ static int __dxgkpm_space_map_resource(struct dxgkpm_adapter *adapter,
 	if (ret)
 		return ret;
 	ret = dxgkpm_iommu_map(space->domain, *addr, phys, size,
-			       dxgkpm_prot() | IOMMU_MMIO);
+			       DXGKPM_SPACE_PROT_MMIO);
 	if (ret)
 		dxgkpm_space_free(space, *addr);
 	return ret;
@@ -454,6 +457,38 @@ static void dxgkpm_space_release(struct kref *ref)
 	kfree(space);
 }
 
+/*
+ * Keep the addresses @dev's IOMMU group reserves out of @space: the MSI
+ * window (0xfee00000 on x86, where a DMA write is an interrupt), RMRRs and
+ * the like, as iommu-dma does for the DMA API's own domains.
+ */
+static int dxgkpm_space_reserve(struct dxgkpm_dma_space *space,
+				struct device *dev)
+{
+	struct iommu_resv_region *region, *next;
+	struct iova_domain *iovad = &space->iovad;
+	struct iommu_group *group;
+	LIST_HEAD(regions);
+	int ret;
+
+	group = iommu_group_get(dev);
+	if (!group)
+		return -ENODEV;
+	ret = iommu_get_group_resv_regions(group, &regions);
+	iommu_group_put(group);
+	mutex_lock(&space->lock);
+	list_for_each_entry_safe(region, next, &regions, list) {
+		if (!ret && region->length &&
+		    !reserve_iova(iovad, iova_pfn(iovad, region->start),
+				  iova_pfn(iovad, region->start +
+					   region->length - 1)))
+			ret = -ENOMEM;
+		kfree(region);
+	}
+	mutex_unlock(&space->lock);
+	return ret;
+}
+
 /* Attach @adapter to @space (a new one when NULL); the rwsem is held. */
 static int dxgkpm_space_join(struct dxgkpm_adapter *adapter,
 			     struct dxgkpm_dma_space *space)
@@ -468,16 +503,27 @@ static int dxgkpm_space_join(struct dxgkpm_adapter *adapter,
 		if (IS_ERR(space))
 			return PTR_ERR(space);
 	}
+	ret = dxgkpm_space_reserve(space, adapter->dev);
+	if (ret)
+		goto err_put_space;
 	ret = iommu_attach_device(space->domain, adapter->dev);
-	if (ret) {
-		kref_put(&space->ref, dxgkpm_space_release);
-		return ret;
-	}
+	if (ret)
+		goto err_put_space;
+	/*
+	 * A mask wider than the IOMMU's page tables must not count: the
+	 * aperture is known once a device is attached (VT-d sizes the domain
+	 * to its IOMMU's address width then).
+	 */
 	mutex_lock(&space->lock);
-	space->limit = min(space->limit, mask);
+	space->limit = min3(space->limit, mask,
+			    (u64)space->domain->geometry.aperture_end);
 	mutex_unlock(&space->lock);
 	adapter->space = space;
 	return 0;
+
+err_put_space:
+	kref_put(&space->ref, dxgkpm_space_release);
+	return ret;
 }
 
 /* Give @adapter its own DMA API domain back; the rwsem is held. */
