@@ -400,9 +400,10 @@ static void pt_attach_mm(struct kunit *test)
  * The life of an object of each legal memory type and cache type, created
  * with an adapter or without one and then opened: Create returns both
  * handles (hAdapterMemoryObject only with hAdapter) and records the
- * request (type, cache type, size, Context); the memory, although the same
- * pages were just dirtied by an earlier object, reads as zeroes through a
- * kernel view before anything writes it; two views see the same bytes; an
+ * request (type, cache type, size, Context); the memory reads as zeroes
+ * through a kernel view before anything writes it (an earlier object just
+ * dirtied memory that is likely handed out again; dxgkpm_zero is the suite
+ * that proves reuse, by page frame number); two views see the same bytes; an
  * ADL of the whole object stays in the device's reach; the counters follow
  * (pages and their linear-map cache type for page-array types, one DMA
  * mapping per open object but for sections); Destroy with the AMO leaves

@@ -6,6 +6,10 @@
 # masters (kunit/edu.c). kunit.py adds -nodefaults, -m 1024, -no-reboot and
 # -nographic itself.
 #
+# init_on_alloc=0 init_on_free=0: the page allocator must not zero pages
+# itself, or dxgkpm_zero (kunit/zero_test.c) could not see dxgkpm fail to
+# (the suite checks that it does not).
+#
 # -accel tcg is essential: /dev/kvm on the project's machines belongs to a
 # hypervisor that only runs patched guests, so KVM initialises and then
 # hangs instead of falling back to TCG.
@@ -19,7 +23,7 @@ CONFIG_SERIAL_8250_CONSOLE=y
 CONFIG_PRINTK_TIME=y''',
 			   qemu_arch='x86_64',
 			   kernel_path='arch/x86/boot/bzImage',
-			   kernel_command_line='console=ttyS0 intel_iommu=on iommu.strict=1 kasan_multi_shot panic=-1',
+			   kernel_command_line='console=ttyS0 intel_iommu=on iommu.strict=1 kasan_multi_shot panic=-1 init_on_alloc=0 init_on_free=0',
 			   extra_qemu_params=['-accel', 'tcg',
 					      '-M', 'q35',
 					      '-smp', '2',

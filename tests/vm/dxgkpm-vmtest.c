@@ -5,8 +5,9 @@
  * checks what the DXGK contract promises: user-mode views that the device
  * reads and writes by DMA, one section seen by two processes, section pages
  * that page out unless an ADL pins them, an IO-space object over the edu
- * BAR read through a kernel view, refusals of what must be refused, and
- * nothing left behind. Static, libc only.
+ * BAR read through a kernel view, refusals of what must be refused,
+ * memory that reads as zeroes although it is the very memory an earlier
+ * object filled, and nothing left behind. Static, libc only.
  *
  * Output: "VMTEST: PASS <name>" or "VMTEST: FAIL <name>: <why>" per test.
  * Exit status: the number of failed tests (capped at 100).
@@ -18,9 +19,11 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -81,6 +84,21 @@ static int failf(const char *fmt, ...)
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+/* An object at or above physical address @low (MDL, contiguous). */
+static int32_t create_above(uint32_t type, uint32_t cache, uint64_t size,
+			    uint64_t low, uint32_t flags, uint32_t *id)
+{
+	struct edu_create c = {
+		.type = type, .cache = cache, .size = size, .low = low,
+		.high = ~0ULL, .flags = flags,
+	};
+
+	if (ioctl(fd, EDU_IOC_CREATE, &c))
+		return -1;
+	*id = c.id;
+	return c.status;
 }
 
 static int32_t create(uint32_t type, uint32_t cache, uint64_t size,
@@ -956,6 +974,270 @@ static int t_other_process(void)
 	return 0;
 }
 
+/*
+ * Reused pages. A zero check on a new object proves nothing by itself:
+ * fresh RAM is zero, and Debian's kernels zero every page they hand out
+ * (init_on_alloc) whatever dxgkpm does. So these tests need a kernel booted
+ * with init_on_alloc=0 (scripts/vmtest.sh does) and check it; they fill an
+ * object's pages through a user view, give them back and at once, on the
+ * same CPU, create the next object of the same size, which gets those very
+ * pages back (the page frame numbers of the views say so; the per-CPU page
+ * lists hand out the page freed last first, and a window scan claims the
+ * first free range of its window again).
+ */
+#define REUSE_ROUNDS	8
+#define REUSE_WINDOW	(256ULL << 20)	/* above it: a window scan */
+#define REUSE_PAGES	4		/* pages of a window object */
+#define REUSE_PROBES	16		/* words read per page by a kernel view */
+
+/* The kernel does not zero pages for dxgkpm: its own boot message says so. */
+static int kernel_leaves_pages_dirty(void)
+{
+	int size = klogctl(10, NULL, 0);	/* SYSLOG_ACTION_SIZE_BUFFER */
+	char *log, *line;
+	int len, ok = 0;
+
+	if (size <= 0)
+		return failf("cannot size the kernel log: %s", strerror(errno));
+	log = calloc(1, size + 1);
+	if (!log)
+		return failf("out of memory");
+	len = klogctl(3, log, size);		/* SYSLOG_ACTION_READ_ALL */
+	line = len > 0 ? strstr(log, "mem auto-init:") : NULL;
+	if (!line)
+		failf("no \"mem auto-init\" line in the kernel log");
+	else if (!strstr(line, "heap alloc:off, heap free:off"))
+		failf("the kernel zeroes pages itself (needs init_on_alloc=0 init_on_free=0): %.*s",
+		      (int)strcspn(line, "\n"), line);
+	else
+		ok = 1;
+	free(log);
+	return ok ? 0 : -1;
+}
+
+/* The page frame number behind a user address, from /proc/self/pagemap. */
+static uint64_t pfn_of(const void *p)
+{
+	uint64_t entry = 0;
+	int pm = open("/proc/self/pagemap", O_RDONLY);
+
+	if (pm < 0)
+		return 0;
+	if (pread(pm, &entry, sizeof(entry),
+		  (off_t)((uintptr_t)p / page * sizeof(entry))) != sizeof(entry))
+		entry = 0;
+	close(pm);
+	/* Bit 63: present; bits 0-54: the frame (shown to root only). */
+	return entry >> 63 ? entry & ((1ULL << 55) - 1) : 0;
+}
+
+/* Free and allocate on one CPU, so that the per-CPU lists give pages back. */
+static int pin_cpu(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		return failf("sched_setaffinity: %s", strerror(errno));
+	return 0;
+}
+
+/*
+ * An object of @npages, filled through a user view with a pattern per page
+ * (seed @seed + page), then destroyed; its page frame numbers in @pfn.
+ */
+static int dirty_object(uint32_t type, uint32_t cache, uint64_t low,
+			unsigned int npages, unsigned int seed, uint64_t *pfn)
+{
+	const uint64_t size = npages * page;
+	unsigned int i;
+	uint64_t vs;
+	uint32_t id;
+	char *p;
+	int32_t st;
+
+	st = create_above(type, cache, size, low, 0, &id);
+	if (st != STATUS_SUCCESS)
+		return failf("create: %#x", st);
+	if (map(id, 0, size, (void **)&p, &vs) != STATUS_SUCCESS)
+		return failf("map");
+	for (i = 0; i < npages; i++) {
+		fill(p + i * page, page, seed + i);
+		pfn[i] = pfn_of(p + i * page);
+		if (!pfn[i])
+			return failf("no page frame number in /proc/self/pagemap");
+	}
+	/* The view holds the pages: unmap first, so that Destroy frees them. */
+	if (unmap(id, p, vs) != STATUS_SUCCESS)
+		return failf("unmap");
+	destroy(id);
+	return 0;
+}
+
+static int find_pfn(const uint64_t *pfn, unsigned int n, uint64_t want)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (pfn[i] == want)
+			return i;
+	return -1;
+}
+
+/*
+ * One round for @npages pages above @low: dirty an object, create the next
+ * one and read it through a user view; every page must be zero. Sets
+ * *@reused to the number of its pages that were the dirtied ones and
+ * appends their frame numbers to @note.
+ */
+static int zero_round(uint32_t type, uint32_t cache, uint64_t low,
+		      unsigned int npages, unsigned int round,
+		      unsigned int *reused, char *note, size_t note_size)
+{
+	uint64_t old[REUSE_PAGES], pfn, vs;
+	const uint64_t size = npages * page;
+	unsigned int i;
+	uint32_t id;
+	size_t len;
+	char *p;
+	int32_t st;
+	int j;
+
+	if (dirty_object(type, cache, low, npages, round * REUSE_PAGES, old))
+		return -1;
+	st = create_above(type, cache, size, low, 0, &id);
+	if (st != STATUS_SUCCESS)
+		return failf("create: %#x", st);
+	if (map(id, 0, size, (void **)&p, &vs) != STATUS_SUCCESS)
+		return failf("map");
+	*reused = 0;
+	for (i = 0; i < npages; i++) {
+		pfn = pfn_of(p + i * page);
+		j = find_pfn(old, npages, pfn);
+		if (j >= 0) {
+			++*reused;
+			len = strlen(note);
+			snprintf(note + len, note_size - len, " %#llx",
+				 (unsigned long long)pfn);
+		}
+		if (!all_zero(p + i * page, page))
+			return failf("page %u (pfn %#llx%s) is not zero, round %u",
+				     i, (unsigned long long)pfn,
+				     j >= 0 ? ", the previous object's" : "",
+				     round);
+	}
+	if (unmap(id, p, vs) != STATUS_SUCCESS)
+		return failf("unmap");
+	destroy(id);
+	return 0;
+}
+
+/* Rounds until some page comes back, for one source of pages. */
+static int zero_source(uint32_t type, uint32_t cache, uint64_t low,
+		       unsigned int npages, const char *source)
+{
+	unsigned int round, reused = 0;
+	char note[128] = "";
+
+	for (round = 1; round <= REUSE_ROUNDS && !reused; round++)
+		if (zero_round(type, cache, low, npages, round, &reused, note,
+			       sizeof(note)))
+			return -1;
+	if (!reused)
+		return failf("%s: no page came back in %d rounds: nothing was shown",
+			     source, REUSE_ROUNDS);
+	printf("@@   %s: round %u, %u of %u pages reused and zero, pfn%s%s\n",
+	       source, round - 1, reused, npages, reused > 1 ? "s" : "", note);
+	return 0;
+}
+
+/* Reused pages of each source read as zeroes through a user view. */
+static int reused_zeroed(uint32_t type, uint32_t cache)
+{
+	if (kernel_leaves_pages_dirty() || pin_cpu())
+		return -1;
+	if (zero_source(type, cache, 0, 1, "one page, buddy allocator"))
+		return -1;
+	return zero_source(type, cache, REUSE_WINDOW, REUSE_PAGES,
+			   "four pages above 256 MiB, window scan");
+}
+
+static int t_zero_mdl_uc(void) { return reused_zeroed(MDL, NON_CACHED); }
+static int t_zero_mdl_wb(void) { return reused_zeroed(MDL, CACHED); }
+static int t_zero_mdl_wc(void) { return reused_zeroed(MDL, WC); }
+static int t_zero_contig_uc(void) { return reused_zeroed(CONTIG, NON_CACHED); }
+static int t_zero_contig_wb(void) { return reused_zeroed(CONTIG, CACHED); }
+static int t_zero_contig_wc(void) { return reused_zeroed(CONTIG, WC); }
+
+/* Whether page @pg of object @id holds the pattern @seed, sampled. */
+static int holds_pattern(uint32_t id, unsigned int pg, unsigned int seed)
+{
+	const uint64_t step = page / REUSE_PROBES;
+	uint32_t v;
+	uint64_t off;
+
+	for (off = 0; off < (uint64_t)page; off += step) {
+		if (read32(id, pg * page + off, &v) != STATUS_SUCCESS ||
+		    v != seed * 2654435761u + (uint32_t)(off / 4))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * MM_DONT_ZERO_ALLOCATION is honoured (Documentation/dxgkpm.rst): such an
+ * object is not cleared and may show its driver what the pages held
+ * before, as on Windows, which is why it never gets a user view. An object
+ * with the flag that takes the pages of a dirtied one back shows that
+ * pattern through a kernel view: the flag is honoured, and a page that is
+ * not cleared does come back dirty on this kernel, so the zero checks
+ * above can fail.
+ */
+static int dont_zero_source(uint64_t low, unsigned int npages,
+			    const char *source)
+{
+	unsigned int round, i, j, stale = 0;
+	uint64_t old[REUSE_PAGES];
+	uint32_t id;
+	void *p;
+	int32_t st;
+
+	for (round = 1; round <= REUSE_ROUNDS && !stale; round++) {
+		if (dirty_object(MDL, CACHED, low, npages, round * REUSE_PAGES,
+				 old))
+			return -1;
+		st = create_above(MDL, CACHED, npages * page, low,
+				  MM_DONT_ZERO, &id);
+		if (st != STATUS_SUCCESS)
+			return failf("create: %#x", st);
+		st = map(id, 0, page, &p, NULL);
+		if (st != STATUS_ACCESS_DENIED)
+			return failf("user view of unzeroed memory: %#x", st);
+		for (i = 0; i < npages; i++)
+			for (j = 0; j < npages; j++)
+				stale += holds_pattern(id, i,
+						       round * REUSE_PAGES + j);
+		destroy(id);
+	}
+	if (!stale)
+		return failf("%s: no page kept the previous object's data in %d rounds",
+			     source, REUSE_ROUNDS);
+	printf("@@   %s: round %u, %u of %u unzeroed pages show the previous object's data\n",
+	       source, round - 1, stale, npages);
+	return 0;
+}
+
+static int t_dont_zero_stale(void)
+{
+	if (kernel_leaves_pages_dirty() || pin_cpu())
+		return -1;
+	if (dont_zero_source(0, 1, "one page, buddy allocator"))
+		return -1;
+	return dont_zero_source(REUSE_WINDOW, REUSE_PAGES,
+				"four pages above 256 MiB, window scan");
+}
+
 /* Everything dxgkpm holds, when it holds anything: "" when idle. */
 static const char *held(void)
 {
@@ -990,13 +1272,14 @@ static const char *held(void)
 #define P_DMA		(P_REMAP | P_DIRECT)		/* device DMA works */
 #define P_CPU		(P_REMAP | P_DIRECT | P_BOUNCE)	/* no DMA needed */
 #define F_SWAP		0x100	/* swap is on */
+#define F_NOINIT	0x200	/* the kernel does not zero pages (init_on_alloc=0) */
 
 static const struct {
 	const char *name;
 	unsigned int bit;
 } profile_names[] = {
 	{ "remap", P_REMAP }, { "direct", P_DIRECT }, { "reach", P_REACH },
-	{ "bounce", P_BOUNCE }, { "swap", F_SWAP },
+	{ "bounce", P_BOUNCE }, { "swap", F_SWAP }, { "noinit", F_NOINIT },
 };
 
 /**
@@ -1035,6 +1318,14 @@ static const struct vmtest tests[] = {
 	{ "user-view-of-unzeroed-refused", t_dont_zero_refused, P_CPU, 0 },
 	{ "user-view-outlives-destroy", t_view_outlives_destroy, P_CPU, 0 },
 	{ "other-process-and-exit", t_other_process, P_CPU, 0 },
+	{ "reused-pages-zeroed-mdl-uncached", t_zero_mdl_uc, P_CPU, F_NOINIT },
+	{ "reused-pages-zeroed-mdl-cached", t_zero_mdl_wb, P_CPU, F_NOINIT },
+	{ "reused-pages-zeroed-mdl-write-combined", t_zero_mdl_wc, P_CPU, F_NOINIT },
+	{ "reused-pages-zeroed-contiguous-uncached", t_zero_contig_uc, P_CPU, F_NOINIT },
+	{ "reused-pages-zeroed-contiguous-cached", t_zero_contig_wb, P_CPU, F_NOINIT },
+	{ "reused-pages-zeroed-contiguous-write-combined", t_zero_contig_wc, P_CPU,
+	  F_NOINIT },
+	{ "reused-pages-dont-zero-keep-data", t_dont_zero_stale, P_CPU, F_NOINIT },
 };
 
 /*
@@ -1139,7 +1430,7 @@ int main(int argc, char **argv)
 		profile = opt == 'p' ? parse_profile(optarg) : 0;
 		if (!profile) {
 			fprintf(stderr, "usage: %s [--profile %s] [DEVICE]\n",
-				argv[0], "remap|direct|reach|bounce[,swap]");
+				argv[0], "remap|direct|reach|bounce[,swap][,noinit]");
 			return 100;
 		}
 	}

@@ -90,7 +90,11 @@ check unload-refused-while-registered sh -c '! rmmod dxgkpm 2>/dev/null'
 # What each configuration (scripts/vm.sh vm_config) runs: the device and
 # the profile of the program's tests that apply to it.
 case $DXGKPM_CONFIG in
-strict|lazy)
+strict)
+	check swap-on swap_on
+	vmtest_program /dev/dxgkpm_edu0 remap,swap,noinit
+	;;
+lazy)
 	check swap-on swap_on
 	vmtest_program /dev/dxgkpm_edu0 remap,swap
 	;;
