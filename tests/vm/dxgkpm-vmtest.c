@@ -56,10 +56,29 @@ static long page;
 static int failed;
 static char why[256];
 
+/* The result channel (tests/vm/vmlib.sh), when init gave one. */
+static FILE *results;
+
+/* A result line: on stdout, and on the result channel. */
+static __attribute__((format(printf, 1, 2))) void result(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+	if (results) {
+		va_start(ap, fmt);
+		vfprintf(results, fmt, ap);
+		va_end(ap);
+		fflush(results);
+	}
+}
+
 static void pass(const char *name)
 {
-	printf("VMTEST: PASS %s\n", name);
-	fflush(stdout);
+	result("VMTEST: PASS %s\n", name);
 }
 
 static void fail(const char *name, const char *fmt, ...)
@@ -70,8 +89,7 @@ static void fail(const char *name, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	printf("VMTEST: FAIL %s: %s\n", name, msg);
-	fflush(stdout);
+	result("VMTEST: FAIL %s: %s\n", name, msg);
 	failed++;
 }
 
@@ -1436,6 +1454,8 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		dev = argv[optind];
+	if (getenv("VMTEST_RESULTS_FD"))
+		results = fdopen(dup(atoi(getenv("VMTEST_RESULTS_FD"))), "w");
 	page = sysconf(_SC_PAGESIZE);
 	/* A test that does not apply is not run: the expected lists say what must. */
 	for (i = 0; i < ARRAY_SIZE(tests); i++)
