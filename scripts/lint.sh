@@ -23,9 +23,10 @@ DDI_FILES="include/dxgkpm/d3dkmddi.h dxgkpm/ddi.c dxgkpm/wddm24.c
 	samples/edu/edu.h
 	samples/edu/edu_demo.c samples/edu/edu_ioctl.c samples/edu/edu_main.c"
 DDI_IGNORE=CAMELCASE,NEW_TYPEDEFS
-# User-space programs: the kernel's u32 and friends do not exist there.
+# User-space programs: the kernel's u32, __printf() and friends do not
+# exist there.
 USER_FILES="tests/vm/dxgkpm-vmtest.c"
-USER_IGNORE=PREFER_KERNEL_TYPES
+USER_IGNORE=PREFER_KERNEL_TYPES,PREFER_DEFINED_ATTRIBUTE_MACRO
 
 cd "$DXGKPM_TOP"
 setup_tools

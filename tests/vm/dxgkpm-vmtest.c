@@ -50,7 +50,6 @@
 #define EDU_IDENT	0xed
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define __printf(a, b)	__attribute__((format(printf, a, b)))
 
 static int fd;
 static long page;
@@ -61,7 +60,7 @@ static char why[256];
 static FILE *results;
 
 /* A result line: on stdout, and on the result channel. */
-static __printf(1, 2) void result(const char *fmt, ...)
+static __attribute__((format(printf, 1, 2))) void result(const char *fmt, ...)
 {
 	va_list ap;
 
