@@ -445,8 +445,8 @@ static atomic_long_t *dxgkpm_caching_counter(enum dxgkpm_caching caching)
  * the attribute change itself. On failure the pages are write-back again.
  *
  * Return: 0, -EOPNOTSUPP where the architecture cannot honour @caching,
- * -E2BIG for arrays beyond the architecture's interface, or the error of
- * the attribute change.
+ * -E2BIG for arrays beyond the architecture's interface, or -ENOMEM when
+ * the attribute cannot be changed (the linear map needs a page table).
  */
 int dxgkpm_pages_set_caching(struct page **pages, pgoff_t npages,
 			     enum dxgkpm_caching caching)
@@ -468,7 +468,13 @@ int dxgkpm_pages_set_caching(struct page **pages, pgoff_t npages,
 	if (ret) {
 		/* A partial change leaves some pages converted: undo it all. */
 		set_pages_array_wb(pages, npages);
-		return ret;
+		/*
+		 * _set_pages_array() says -EINVAL whatever went wrong. Pages
+		 * fresh from the allocator are write-back, so the one thing
+		 * that can fail is splitting a large page of the linear map,
+		 * which needs a page table: memory ran out.
+		 */
+		return -ENOMEM;
 	}
 	atomic_long_add(npages, counter);
 	return 0;
