@@ -544,6 +544,7 @@ static struct kunit_case dxgkpm_fault_cases[] = {
 
 static struct kunit_suite dxgkpm_fault_suite = {
 	.name = "dxgkpm_fault",
+	.init = dxgkpm_kt_init,
 	.suite_init = dxgkpm_kt_suite_init,
 	.suite_exit = dxgkpm_kt_suite_exit,
 	.test_cases = dxgkpm_fault_cases,
