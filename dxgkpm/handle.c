@@ -23,7 +23,6 @@
 #include <linux/limits.h>
 #include <linux/xarray.h>
 
-#include "fault.h"
 #include "internal.h"
 
 #define HANDLE_KIND_SHIFT	56
@@ -81,8 +80,6 @@ int dxgkpm_handle_publish(struct dxgkpm_obj *obj)
 	u32 index;
 	int ret;
 
-	if (dxgkpm_fault())
-		return -ENOMEM;
 	xa_lock(&dxgkpm_handles);
 	ret = __xa_alloc(&dxgkpm_handles, &index, obj,
 			 XA_LIMIT(dxgkpm_handle_next, U32_MAX), GFP_KERNEL);

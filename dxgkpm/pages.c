@@ -52,7 +52,6 @@
 #endif
 
 #include "compat.h"
-#include "fault.h"
 #include "internal.h"
 
 /* Orders above this one never enter direct reclaim (2 MiB, a huge page). */
@@ -178,8 +177,7 @@ static long dxgkpm_buddy_block(const struct dxgkpm_page_req *req,
 	unsigned long n = 1UL << order, i, keep;
 	struct page *page;
 
-	page = dxgkpm_fault() ? NULL :
-	       dxgkpm_take_block(nid, dxgkpm_gfp(req, order), order);
+	page = dxgkpm_take_block(nid, dxgkpm_gfp(req, order), order);
 	if (!page)
 		return -ENOMEM;
 	if (order)
@@ -292,7 +290,7 @@ static bool dxgkpm_claim_range(struct dxgkpm_scan *scan, unsigned long pfn,
 	     i += pageblock_nr_pages)
 		if (!pfn_to_online_page(i))
 			return false;
-	if (dxgkpm_fault() || dxgkpm_take_range(pfn, count))
+	if (dxgkpm_take_range(pfn, count))
 		return false;
 	zero = !(req->flags & DXGKPM_ALLOC_DONT_ZERO) &&
 	       !dxgkpm_allocator_zeroes();
@@ -487,8 +485,6 @@ int dxgkpm_pages_set_caching(struct page **pages, pgoff_t npages,
 #ifdef CONFIG_X86
 	if (npages > INT_MAX)
 		return -E2BIG;
-	if (dxgkpm_fault())
-		return -ENOMEM;
 	if (caching == DXGKPM_CACHING_WC)
 		ret = set_pages_array_wc(pages, npages);
 	else
