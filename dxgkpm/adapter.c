@@ -15,7 +15,6 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 
-#include "fault.h"
 #include "internal.h"
 
 static LIST_HEAD(dxgkpm_adapters);
@@ -117,7 +116,7 @@ struct dxgkpm_adapter *dxgkpm_register_adapter(struct device *dev)
 	might_sleep();
 	if (!dev)
 		return ERR_PTR(-EINVAL);
-	adapter = dxgkpm_fault() ? NULL : kzalloc(sizeof(*adapter), GFP_KERNEL);
+	adapter = kzalloc(sizeof(*adapter), GFP_KERNEL);
 	if (!adapter)
 		return ERR_PTR(-ENOMEM);
 	dxgkpm_obj_init(&adapter->obj, DXGKPM_KIND_ADAPTER,

@@ -15,7 +15,6 @@
 #include <linux/dma-mapping.h>
 #include <linux/slab.h>
 
-#include "fault.h"
 #include "internal.h"
 
 static_assert(offsetof(struct dxgkpm_adl, dxgk) == 0);
@@ -86,7 +85,7 @@ int dxgkpm_adl_alloc(struct dxgkpm_amo *amo, size_t offset, size_t size,
 	if (count > U32_MAX)
 		return -EINVAL;
 
-	adl = dxgkpm_fault() ? NULL : kzalloc(sizeof(*adl), GFP_KERNEL);
+	adl = kzalloc(sizeof(*adl), GFP_KERNEL);
 	if (!adl)
 		return -ENOMEM;
 	adl->amo = amo;
@@ -110,8 +109,8 @@ int dxgkpm_adl_alloc(struct dxgkpm_amo *amo, size_t offset, size_t size,
 	if (adl->contiguous) {
 		adl->base = adl->dma[0] >> PAGE_SHIFT;
 	} else {
-		adl->pages = dxgkpm_fault() ? NULL :
-			kvmalloc_array(count, sizeof(*adl->pages), GFP_KERNEL);
+		adl->pages = kvmalloc_array(count, sizeof(*adl->pages),
+					    GFP_KERNEL);
 		if (!adl->pages) {
 			ret = -ENOMEM;
 			goto err_unmap;

@@ -14,7 +14,6 @@
 #include <linux/device.h>
 #include <linux/slab.h>
 
-#include "fault.h"
 #include "internal.h"
 
 static void dxgkpm_amo_release(struct dxgkpm_obj *obj)
@@ -71,7 +70,7 @@ int dxgkpm_amo_open_locked(struct dxgkpm_pmo *pmo,
 		return ret;
 	dxgkpm_obj_get(&adapter->obj);
 
-	amo = dxgkpm_fault() ? NULL : kzalloc(sizeof(*amo), GFP_KERNEL);
+	amo = kzalloc(sizeof(*amo), GFP_KERNEL);
 	if (!amo) {
 		ret = -ENOMEM;
 		goto err_put_adapter;

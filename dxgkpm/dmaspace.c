@@ -23,7 +23,6 @@
 #include <linux/swiotlb.h>
 
 #include "compat.h"
-#include "fault.h"
 #include "internal.h"
 
 /**
@@ -100,8 +99,6 @@ static int dxgkpm_space_alloc(struct dxgkpm_dma_space *space, size_t size,
 	unsigned long shift = iova_shift(&space->iovad);
 	struct iova *iova;
 
-	if (dxgkpm_fault())
-		return -ENOMEM;
 	mutex_lock(&space->lock);
 	iova = alloc_iova(&space->iovad, size >> shift, space->limit >> shift,
 			  true);
@@ -242,8 +239,6 @@ static int __dxgkpm_space_map_pages(struct dxgkpm_adapter *adapter,
 		if (ret)
 			return ret;
 	}
-	if (dxgkpm_fault())
-		return -ENOMEM;
 	ret = dma_map_sgtable(adapter->dev, sgt, DMA_BIDIRECTIONAL, attrs);
 	if (ret)
 		return ret;
@@ -325,8 +320,6 @@ static int __dxgkpm_space_map_resource(struct dxgkpm_adapter *adapter,
 	struct dxgkpm_dma_space *space = adapter->space;
 	int ret;
 
-	if (dxgkpm_fault())
-		return -ENOMEM;
 	if (!space) {
 		/* MMIO has no CPU cache to sync; ADLs may overlap. */
 		*addr = dma_map_resource(adapter->dev, phys, size,
@@ -418,7 +411,7 @@ static struct dxgkpm_dma_space *dxgkpm_space_create(struct device *dev,
 	unsigned long order;
 	int ret;
 
-	space = dxgkpm_fault() ? NULL : kzalloc(sizeof(*space), GFP_KERNEL);
+	space = kzalloc(sizeof(*space), GFP_KERNEL);
 	if (!space)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&space->ref);

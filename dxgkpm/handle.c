@@ -23,7 +23,6 @@
 #include <linux/limits.h>
 #include <linux/xarray.h>
 
-#include "fault.h"
 #include "internal.h"
 
 #define HANDLE_KIND_SHIFT	56
@@ -67,6 +66,12 @@ void dxgkpm_obj_put(struct dxgkpm_obj *obj)
  * dxgkpm_handle_publish() - give an object a handle
  * @obj: initialised object header, not yet published
  *
+ * The index is the next one after the last handed out; only when the top
+ * of the index space is reached does the search start again from the
+ * bottom. __xa_alloc_cyclic() is not used: it starts again from the bottom
+ * after any failure, so an XArray node it could not allocate would make it
+ * hand out the lowest free index, one perhaps retired a moment ago.
+ *
  * Return: 0, or -ENOMEM / -EBUSY when no index is free.
  */
 int dxgkpm_handle_publish(struct dxgkpm_obj *obj)
@@ -75,18 +80,20 @@ int dxgkpm_handle_publish(struct dxgkpm_obj *obj)
 	u32 index;
 	int ret;
 
-	if (dxgkpm_fault())
-		return -ENOMEM;
 	xa_lock(&dxgkpm_handles);
-	ret = __xa_alloc_cyclic(&dxgkpm_handles, &index, obj, xa_limit_32b,
-				&dxgkpm_handle_next, GFP_KERNEL);
-	if (ret >= 0) {
+	ret = __xa_alloc(&dxgkpm_handles, &index, obj,
+			 XA_LIMIT(dxgkpm_handle_next, U32_MAX), GFP_KERNEL);
+	if (ret == -EBUSY)
+		ret = __xa_alloc(&dxgkpm_handles, &index, obj, xa_limit_32b,
+				 GFP_KERNEL);
+	if (!ret) {
+		dxgkpm_handle_next = index + 1;
 		obj->handle = ((u64)obj->kind << HANDLE_KIND_SHIFT) |
 			      ((u64)gen << HANDLE_GEN_SHIFT) | index;
 		atomic_long_inc(&dxgkpm_stats.handles);
 	}
 	xa_unlock(&dxgkpm_handles);
-	return ret < 0 ? ret : 0;
+	return ret;
 }
 
 /**

@@ -417,7 +417,8 @@ pgprot_t dxgkpm_pgprot(enum dxgkpm_caching caching, pgprot_t prot);
  * @adls: live ADLs.
  * @kviews: live kernel-mode views.
  * @uviews: live user-mode views.
- * @pages: pages held by objects.
+ * @pages: pages taken from the page allocator and not given back, counted
+ *	at each allocation and free call of the page provider (pages.c).
  * @pages_wc: of those, write-combined on the linear map.
  * @pages_uc: of those, uncached on the linear map.
  * @pinned: section pages pinned by ADLs and kernel views.

@@ -14,7 +14,6 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 
-#include "fault.h"
 #include "internal.h"
 
 /* The memory BAR of @pdev that holds [start, start + len), or -1. */
@@ -74,8 +73,7 @@ static int dxgkpm_mem_io_adl_map(struct dxgkpm_adl *adl)
 	pgoff_t i;
 	int ret;
 
-	dma = dxgkpm_fault() ? NULL :
-	      kvmalloc_array(adl->count, sizeof(*dma), GFP_KERNEL);
+	dma = kvmalloc_array(adl->count, sizeof(*dma), GFP_KERNEL);
 	if (!dma)
 		return -ENOMEM;
 	ret = dxgkpm_space_map_resource(adl->amo->adapter,
@@ -118,8 +116,6 @@ static void *dxgkpm_mem_io_vmap(struct dxgkpm_pmo *pmo, pgoff_t first,
 	size_t len = (size_t)count << PAGE_SHIFT;
 	void __iomem *io;
 
-	if (dxgkpm_fault())
-		return NULL;
 	if (pmo->caching == DXGKPM_CACHING_WC)
 		io = ioremap_wc(start, len);
 	else

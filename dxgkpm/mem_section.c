@@ -38,7 +38,6 @@
 #include <linux/swap.h>
 #include <linux/vmalloc.h>
 
-#include "fault.h"
 #include "internal.h"
 
 /**
@@ -73,8 +72,7 @@ static int dxgkpm_section_init(struct dxgkpm_pmo *pmo,
 	if (pmo->caching == DXGKPM_CACHING_UNCACHED)
 		return -EINVAL;
 
-	file = dxgkpm_fault() ? ERR_PTR(-ENOMEM) :
-	       shmem_file_setup("dxgkpm-section",
+	file = shmem_file_setup("dxgkpm-section",
 				(loff_t)pmo->npages << PAGE_SHIFT, 0);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
@@ -144,8 +142,7 @@ static int dxgkpm_section_pin_pages(struct dxgkpm_pmo *pmo, pgoff_t first,
 	if (!pmo->pins++)
 		mapping_set_unevictable(mapping);
 	for (i = 0; i < count; i++) {
-		page = dxgkpm_fault() ? ERR_PTR(-ENOMEM) :
-		       shmem_read_mapping_page(mapping, first + i);
+		page = shmem_read_mapping_page(mapping, first + i);
 		if (IS_ERR(page)) {
 			dxgkpm_section_unpin(pmo, pages, i);
 			return PTR_ERR(page);
@@ -162,12 +159,10 @@ static int dxgkpm_section_adl_map(struct dxgkpm_adl *adl)
 	struct dxgkpm_section_pin *pin;
 	int ret;
 
-	pin = dxgkpm_fault() ? NULL :
-	      kvzalloc(struct_size(pin, dma, adl->count), GFP_KERNEL);
+	pin = kvzalloc(struct_size(pin, dma, adl->count), GFP_KERNEL);
 	if (!pin)
 		return -ENOMEM;
-	pin->pages = dxgkpm_fault() ? NULL :
-		     kvmalloc_array(adl->count, sizeof(*pin->pages),
+	pin->pages = kvmalloc_array(adl->count, sizeof(*pin->pages),
 				    GFP_KERNEL);
 	if (!pin->pages) {
 		ret = -ENOMEM;
@@ -224,14 +219,12 @@ static void *dxgkpm_section_vmap(struct dxgkpm_pmo *pmo, pgoff_t first,
 
 	if (count > UINT_MAX)
 		return NULL;
-	pages = dxgkpm_fault() ? NULL :
-		kvmalloc_array(count, sizeof(*pages), GFP_KERNEL);
+	pages = kvmalloc_array(count, sizeof(*pages), GFP_KERNEL);
 	if (!pages)
 		return NULL;
 	if (dxgkpm_section_pin_pages(pmo, first, count, pages))
 		goto err_free_pages;
-	vaddr = dxgkpm_fault() ? NULL :
-		vmap(pages, count, VM_MAP,
+	vaddr = vmap(pages, count, VM_MAP,
 		     dxgkpm_pgprot(pmo->caching, PAGE_KERNEL));
 	if (!vaddr)
 		goto err_unpin;

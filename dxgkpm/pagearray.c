@@ -13,7 +13,6 @@
 #include <linux/vmalloc.h>
 
 #include "compat.h"
-#include "fault.h"
 #include "internal.h"
 
 /**
@@ -28,8 +27,7 @@ int dxgkpm_pagearray_alloc(struct dxgkpm_pmo *pmo,
 {
 	int ret;
 
-	pmo->pages = dxgkpm_fault() ? NULL :
-		     kvmalloc_array(pmo->npages, sizeof(*pmo->pages),
+	pmo->pages = kvmalloc_array(pmo->npages, sizeof(*pmo->pages),
 				    GFP_KERNEL);
 	if (!pmo->pages)
 		return -ENOMEM;
@@ -82,8 +80,6 @@ int dxgkpm_pages_to_sgt(struct device *dev, struct page **pages,
 	/* sg lengths are 32 bits: stay well below, and within the device's. */
 	max_seg = min_t(unsigned int, dma_get_max_seg_size(dev), SZ_1G);
 	max_seg = max_t(unsigned int, max_seg & PAGE_MASK, PAGE_SIZE);
-	if (dxgkpm_fault())
-		return -ENOMEM;
 	return sg_alloc_table_from_pages_segment(sgt, pages, npages, 0,
 						 (u64)npages << PAGE_SHIFT,
 						 max_seg, GFP_KERNEL);
@@ -116,8 +112,7 @@ int dxgkpm_pagearray_adl_map(struct dxgkpm_adl *adl)
 	struct dxgkpm_pagearray_map *map;
 	int ret;
 
-	map = dxgkpm_fault() ? NULL :
-	      kvzalloc(struct_size(map, dma, adl->count), GFP_KERNEL);
+	map = kvzalloc(struct_size(map, dma, adl->count), GFP_KERNEL);
 	if (!map)
 		return -ENOMEM;
 	ret = dxgkpm_pages_to_sgt(amo->adapter->dev,
@@ -172,7 +167,7 @@ void dxgkpm_pagearray_adl_unmap(struct dxgkpm_adl *adl)
 void *dxgkpm_pagearray_vmap(struct dxgkpm_pmo *pmo, pgoff_t first,
 			    pgoff_t count, void **priv)
 {
-	if (count > UINT_MAX || dxgkpm_fault())
+	if (count > UINT_MAX)
 		return NULL;
 	return vmap(pmo->pages + first, count, VM_MAP,
 		    dxgkpm_pgprot(pmo->caching, PAGE_KERNEL));
@@ -208,8 +203,6 @@ int dxgkpm_pagearray_mmap(struct dxgkpm_pmo *pmo, struct vm_area_struct *vma)
 	int ret;
 
 	vm_flags_set(vma, VM_MIXEDMAP);
-	if (dxgkpm_fault())
-		return -ENOMEM;
 	ret = vm_insert_pages(vma, vma->vm_start, pmo->pages + vma->vm_pgoff,
 			      &count);
 	return ret ? ret : count ? -EFAULT : 0;

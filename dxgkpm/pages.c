@@ -52,7 +52,6 @@
 #endif
 
 #include "compat.h"
-#include "fault.h"
 #include "internal.h"
 
 /* Orders above this one never enter direct reclaim (2 MiB, a huge page). */
@@ -67,6 +66,38 @@
 static bool dxgkpm_allocator_zeroes(void)
 {
 	return want_init_on_alloc(0) || want_init_on_free();
+}
+
+/*
+ * Every page dxgkpm takes from the page allocator is counted where it is
+ * taken, and every page it gives back where it is given back, whatever the
+ * path (set aside outside the window, the unused tail of a run, an
+ * allocation that failed half way): dxgkpm_stats.pages is what dxgkpm
+ * holds, so a page kept by mistake on any path shows there.
+ */
+static struct page *dxgkpm_take_block(int nid, gfp_t gfp, unsigned int order)
+{
+	struct page *page = alloc_pages_node(nid, gfp, order);
+
+	if (page)
+		atomic_long_add(1L << order, &dxgkpm_stats.pages);
+	return page;
+}
+
+static int dxgkpm_take_range(unsigned long pfn, unsigned long count)
+{
+	int ret = alloc_contig_range(pfn, pfn + count, MIGRATE_MOVABLE,
+				     GFP_KERNEL | __GFP_NOWARN);
+
+	if (!ret)
+		atomic_long_add(count, &dxgkpm_stats.pages);
+	return ret;
+}
+
+static void dxgkpm_give_page(struct page *page)
+{
+	__free_page(page);
+	atomic_long_dec(&dxgkpm_stats.pages);
 }
 
 /* GFP flags for one block of @order, given what the caller asked for. */
@@ -129,7 +160,7 @@ static void dxgkpm_free_page_list(struct list_head *list)
 
 	list_for_each_entry_safe(page, next, list, lru) {
 		list_del(&page->lru);
-		__free_page(page);
+		dxgkpm_give_page(page);
 	}
 }
 
@@ -146,8 +177,7 @@ static long dxgkpm_buddy_block(const struct dxgkpm_page_req *req,
 	unsigned long n = 1UL << order, i, keep;
 	struct page *page;
 
-	page = dxgkpm_fault() ? NULL :
-	       alloc_pages_node(nid, dxgkpm_gfp(req, order), order);
+	page = dxgkpm_take_block(nid, dxgkpm_gfp(req, order), order);
 	if (!page)
 		return -ENOMEM;
 	if (order)
@@ -167,7 +197,7 @@ static long dxgkpm_buddy_block(const struct dxgkpm_page_req *req,
 			if (i < keep)
 				pages[(*done)++] = &page[i];
 			else
-				__free_page(&page[i]);
+				dxgkpm_give_page(&page[i]);
 		}
 		return keep;
 	}
@@ -260,9 +290,7 @@ static bool dxgkpm_claim_range(struct dxgkpm_scan *scan, unsigned long pfn,
 	     i += pageblock_nr_pages)
 		if (!pfn_to_online_page(i))
 			return false;
-	if (dxgkpm_fault() ||
-	    alloc_contig_range(pfn, pfn + count, MIGRATE_MOVABLE,
-			       GFP_KERNEL | __GFP_NOWARN))
+	if (dxgkpm_take_range(pfn, count))
 		return false;
 	zero = !(req->flags & DXGKPM_ALLOC_DONT_ZERO) &&
 	       !dxgkpm_allocator_zeroes();
@@ -393,7 +421,7 @@ int dxgkpm_pages_alloc(const struct dxgkpm_page_req *req, struct page **pages)
 		/* A run is all or nothing: give partial runs back first. */
 		if (req->run > 1) {
 			while (done % req->run)
-				__free_page(pages[--done]);
+				dxgkpm_give_page(pages[--done]);
 		}
 		if (window_first)
 			ret = dxgkpm_pages_from_buddy(req, pages, &done);
@@ -402,10 +430,9 @@ int dxgkpm_pages_alloc(const struct dxgkpm_page_req *req, struct page **pages)
 	}
 	if (ret) {
 		for (i = 0; i < done; i++)
-			__free_page(pages[i]);
+			dxgkpm_give_page(pages[i]);
 		return ret;
 	}
-	atomic_long_add(req->npages, &dxgkpm_stats.pages);
 	return 0;
 }
 
@@ -419,8 +446,7 @@ void dxgkpm_pages_free(struct page **pages, pgoff_t npages)
 	pgoff_t i;
 
 	for (i = 0; i < npages; i++)
-		__free_page(pages[i]);
-	atomic_long_sub(npages, &dxgkpm_stats.pages);
+		dxgkpm_give_page(pages[i]);
 }
 
 static atomic_long_t *dxgkpm_caching_counter(enum dxgkpm_caching caching)
@@ -445,8 +471,8 @@ static atomic_long_t *dxgkpm_caching_counter(enum dxgkpm_caching caching)
  * the attribute change itself. On failure the pages are write-back again.
  *
  * Return: 0, -EOPNOTSUPP where the architecture cannot honour @caching,
- * -E2BIG for arrays beyond the architecture's interface, or the error of
- * the attribute change.
+ * -E2BIG for arrays beyond the architecture's interface, or -ENOMEM when
+ * the attribute cannot be changed (the linear map needs a page table).
  */
 int dxgkpm_pages_set_caching(struct page **pages, pgoff_t npages,
 			     enum dxgkpm_caching caching)
@@ -459,8 +485,6 @@ int dxgkpm_pages_set_caching(struct page **pages, pgoff_t npages,
 #ifdef CONFIG_X86
 	if (npages > INT_MAX)
 		return -E2BIG;
-	if (dxgkpm_fault())
-		return -ENOMEM;
 	if (caching == DXGKPM_CACHING_WC)
 		ret = set_pages_array_wc(pages, npages);
 	else
@@ -468,7 +492,13 @@ int dxgkpm_pages_set_caching(struct page **pages, pgoff_t npages,
 	if (ret) {
 		/* A partial change leaves some pages converted: undo it all. */
 		set_pages_array_wb(pages, npages);
-		return ret;
+		/*
+		 * _set_pages_array() says -EINVAL whatever went wrong. Pages
+		 * fresh from the allocator are write-back, so the one thing
+		 * that can fail is splitting a large page of the linear map,
+		 * which needs a page table: memory ran out.
+		 */
+		return -ENOMEM;
 	}
 	atomic_long_add(npages, counter);
 	return 0;

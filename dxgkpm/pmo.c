@@ -19,7 +19,6 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 
-#include "fault.h"
 #include "internal.h"
 
 /* Objects created without an adapter, torn down at module exit. */
@@ -260,7 +259,7 @@ int dxgkpm_pmo_create_ref(const struct dxgkpm_pmo_desc *desc,
 	if (!dxgkpm_mem_ops(desc->type))
 		return -EOPNOTSUPP;
 
-	pmo = dxgkpm_fault() ? NULL : kzalloc(sizeof(*pmo), GFP_KERNEL);
+	pmo = kzalloc(sizeof(*pmo), GFP_KERNEL);
 	if (!pmo)
 		return -ENOMEM;
 	dxgkpm_obj_init(&pmo->obj, DXGKPM_KIND_PMO, dxgkpm_pmo_release);

@@ -27,7 +27,6 @@
 #include <linux/slab.h>
 
 #include "compat.h"
-#include "fault.h"
 #include "internal.h"
 
 /**
@@ -234,7 +233,7 @@ int dxgkpm_map_user(struct dxgkpm_pmo *pmo, size_t *offset, size_t *size,
 	first = *offset >> PAGE_SHIFT;
 	last = (*offset + *size - 1) >> PAGE_SHIFT;
 
-	view = dxgkpm_fault() ? NULL : kzalloc(sizeof(*view), GFP_KERNEL);
+	view = kzalloc(sizeof(*view), GFP_KERNEL);
 	if (!view)
 		return -ENOMEM;
 	kref_init(&view->ref);
@@ -250,8 +249,7 @@ int dxgkpm_map_user(struct dxgkpm_pmo *pmo, size_t *offset, size_t *size,
 	view->pmo = pmo;
 
 	dxgkpm_uview_prot(pmo, &prot, &flags, &fmode);
-	file = dxgkpm_fault() ? ERR_PTR(-ENOMEM) :
-	       anon_inode_getfile("[dxgkpm]", &dxgkpm_uview_fops, view, fmode);
+	file = anon_inode_getfile("[dxgkpm]", &dxgkpm_uview_fops, view, fmode);
 	if (IS_ERR(file)) {
 		ret = PTR_ERR(file);
 		goto out_put_view;

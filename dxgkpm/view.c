@@ -14,7 +14,6 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 
-#include "fault.h"
 #include "internal.h"
 
 /**
@@ -45,7 +44,7 @@ int dxgkpm_map_kernel(struct dxgkpm_pmo *pmo, size_t *offset, size_t *size,
 	first = *offset >> PAGE_SHIFT;
 	last = (*offset + *size - 1) >> PAGE_SHIFT;
 
-	view = dxgkpm_fault() ? NULL : kzalloc(sizeof(*view), GFP_KERNEL);
+	view = kzalloc(sizeof(*view), GFP_KERNEL);
 	if (!view)
 		return -ENOMEM;
 	view->first = first;

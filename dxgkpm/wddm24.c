@@ -56,7 +56,6 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
-#include "fault.h"
 #include "internal.h"
 
 /* Bytes one MDL can describe, and one call can allocate or map. */
@@ -148,7 +147,7 @@ static struct dxgkpm_mem24 *dxgkpm_mem24_new(struct dxgkpm_adapter *adapter,
 {
 	struct dxgkpm_mem24 *mem;
 
-	mem = dxgkpm_fault() ? NULL : kzalloc(sizeof(*mem), GFP_KERNEL);
+	mem = kzalloc(sizeof(*mem), GFP_KERNEL);
 	if (!mem)
 		return ERR_PTR(-ENOMEM);
 	if (!dxgkpm_adapter_get_live(adapter)) {
@@ -253,8 +252,7 @@ static int dxgkpm_mem24_build_mdl(struct dxgkpm_mem24 *mem)
 	PPFN_NUMBER pfns;
 	pgoff_t i;
 
-	mem->mdl = dxgkpm_fault() ? NULL :
-		   kvmalloc(MmSizeOfMdl(NULL, mem->size), GFP_KERNEL);
+	mem->mdl = kvmalloc(MmSizeOfMdl(NULL, mem->size), GFP_KERNEL);
 	if (!mem->mdl)
 		return -ENOMEM;
 	/* Size as MmInitializeMdl() leaves it (a CSHORT: it wraps). */
@@ -410,8 +408,7 @@ static int dxgkpm_mem24_get_pages(struct dxgkpm_mem24 *mem, const MDL *mdl)
 	const PFN_NUMBER *pfns = MmGetMdlPfnArray(mdl);
 	pgoff_t i;
 
-	mem->pages = dxgkpm_fault() ? NULL :
-		     kvmalloc_array(mem->npages, sizeof(*mem->pages),
+	mem->pages = kvmalloc_array(mem->npages, sizeof(*mem->pages),
 				    GFP_KERNEL);
 	if (!mem->pages)
 		return -ENOMEM;
@@ -443,8 +440,7 @@ static int dxgkpm_mem24_map_pages(struct dxgkpm_mem24 *mem)
 {
 	int ret;
 
-	mem->dma = dxgkpm_fault() ? NULL :
-		   kvmalloc_array(mem->npages, sizeof(*mem->dma), GFP_KERNEL);
+	mem->dma = kvmalloc_array(mem->npages, sizeof(*mem->dma), GFP_KERNEL);
 	if (!mem->dma)
 		return -ENOMEM;
 	ret = dxgkpm_pages_to_sgt(mem->adapter->dev, mem->pages, mem->npages,

@@ -89,6 +89,7 @@ static struct kunit_case dxgkpm_adapter_cases[] = {
 static struct kunit_suite dxgkpm_adapter_suite = {
 	.name = "dxgkpm_adapter",
 	.suite_init = dxgkpm_kt_suite_init,
+	.init = dxgkpm_kt_init,
 	.suite_exit = dxgkpm_kt_suite_exit,
 	.test_cases = dxgkpm_adapter_cases,
 };

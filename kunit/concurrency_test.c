@@ -408,6 +408,7 @@ static struct kunit_case dxgkpm_concurrency_cases[] = {
 
 static struct kunit_suite dxgkpm_concurrency_suite = {
 	.name = "dxgkpm_concurrency",
+	.init = dxgkpm_kt_init,
 	.suite_init = dxgkpm_kt_suite_init,
 	.suite_exit = dxgkpm_kt_suite_exit,
 	.test_cases = dxgkpm_concurrency_cases,

@@ -1795,6 +1795,7 @@ static struct kunit_case dxgkpm_ddi_cases[] = {
 
 static struct kunit_suite dxgkpm_ddi_suite = {
 	.name = "dxgkpm_ddi",
+	.init = dxgkpm_kt_init,
 	.suite_init = dxgkpm_kt_suite_init,
 	.suite_exit = dxgkpm_kt_suite_exit,
 	.test_cases = dxgkpm_ddi_cases,

@@ -408,6 +408,7 @@ static struct kunit_case dxgkpm_dma_cases[] = {
 
 static struct kunit_suite dxgkpm_dma_suite = {
 	.name = "dxgkpm_dma",
+	.init = dxgkpm_kt_init,
 	.suite_init = dxgkpm_kt_suite_init,
 	.suite_exit = dxgkpm_kt_suite_exit,
 	.test_cases = dxgkpm_dma_cases,

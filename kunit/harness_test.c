@@ -114,6 +114,7 @@ static struct kunit_case dxgkpm_harness_cases[] = {
 
 static struct kunit_suite dxgkpm_harness_suite = {
 	.name = "dxgkpm_harness",
+	.init = dxgkpm_kt_init,
 	.suite_init = dxgkpm_kt_suite_init,
 	.suite_exit = dxgkpm_kt_suite_exit,
 	.test_cases = dxgkpm_harness_cases,

@@ -4,9 +4,13 @@
  */
 
 #include <kunit/resource.h>
+#include <kunit/test-bug.h>
 #include <kunit/test.h>
 #include <linux/err.h>
+#include <linux/jiffies.h>
 #include <linux/pci.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <linux/string.h>
 
 #include "helpers.h"
@@ -136,6 +140,58 @@ void dxgkpm_kt_expect_idle(struct kunit *test)
 {
 	DXGKPM_KT_EXPECT_ZERO(test, adapters);
 	dxgkpm_kt_expect_no_memory(test);
+}
+
+/* How long the case's thread may take to finish exiting. */
+#define DXGKPM_KT_EXIT_WAIT	(10 * HZ)
+
+/*
+ * The last cleanup of every case: the case's thread has exited, taking its
+ * mm and any user view in it along, and every other cleanup has run.
+ */
+static void dxgkpm_kt_case_done(void *data)
+{
+	struct task_struct *task = data;
+	unsigned long deadline = jiffies + DXGKPM_KT_EXIT_WAIT;
+	struct kunit *test = kunit_get_current_test();
+
+	/*
+	 * KUnit starts the cleanups when the case's thread has released its
+	 * mm (vfork_done), which is before the mm is torn down: wait for the
+	 * thread to be gone, so that views in its mm are too.
+	 */
+	while (!READ_ONCE(task->exit_state) && time_before(jiffies, deadline))
+		schedule_timeout_uninterruptible(1);
+	if (test) {
+		KUNIT_EXPECT_NE_MSG(test, READ_ONCE(task->exit_state), 0,
+				    "the case's thread did not exit");
+		dxgkpm_kt_expect_idle(test);
+	}
+	put_task_struct(task);
+}
+
+/**
+ * dxgkpm_kt_init() - init of every dxgkpm suite: nothing outlives a case
+ * @test: the case about to run
+ *
+ * Registers the case's first cleanup action, which KUnit runs last, after
+ * the case's own actions and resources (adapters unregistered, objects
+ * reaped) and once the case's thread is gone: then dxgkpm must hold
+ * nothing, not an adapter, object, handle, view or DMA mapping, and not
+ * one page taken from the page allocator (dxgkpm_stats.pages is counted
+ * where pages are taken and given back).
+ *
+ * Return: 0, or -ENOMEM when the action cannot be registered.
+ */
+int dxgkpm_kt_init(struct kunit *test)
+{
+	int ret;
+
+	get_task_struct(current);
+	ret = kunit_add_action(test, dxgkpm_kt_case_done, current);
+	if (ret)
+		put_task_struct(current);
+	return ret;
 }
 
 static u32 dxgkpm_kt_word(u32 seed, size_t i)

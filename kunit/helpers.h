@@ -36,6 +36,7 @@ struct dxgkpm_kt *dxgkpm_kt_setup(struct kunit *test, unsigned int index);
 bool dxgkpm_kt_idle(void);
 void dxgkpm_kt_reap(void *handle);
 void dxgkpm_kt_reap_at_end(struct kunit *test, u64 handle);
+int dxgkpm_kt_init(struct kunit *test);
 int dxgkpm_kt_suite_init(struct kunit_suite *suite);
 void dxgkpm_kt_suite_exit(struct kunit_suite *suite);
 void dxgkpm_kt_expect_no_memory(struct kunit *test);

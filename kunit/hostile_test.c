@@ -911,6 +911,7 @@ static struct kunit_case dxgkpm_hostile_cases[] = {
 
 static struct kunit_suite dxgkpm_hostile_suite = {
 	.name = "dxgkpm_hostile",
+	.init = dxgkpm_kt_init,
 	.suite_init = dxgkpm_kt_suite_init,
 	.suite_exit = dxgkpm_kt_suite_exit,
 	.test_cases = dxgkpm_hostile_cases,

@@ -350,6 +350,7 @@ static struct kunit_case dxgkpm_isolation_cases[] = {
 
 static struct kunit_suite dxgkpm_isolation_suite = {
 	.name = "dxgkpm_isolation",
+	.init = dxgkpm_kt_init,
 	.suite_init = dxgkpm_kt_suite_init,
 	.suite_exit = dxgkpm_kt_suite_exit,
 	.test_cases = dxgkpm_isolation_cases,

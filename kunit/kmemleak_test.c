@@ -21,6 +21,8 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "helpers.h"
+
 /* kmemleak reports no object younger than this (MSECS_MIN_AGE). */
 #define KL_MIN_AGE_MS	5000
 /* How much of kmemleak's report is read. */
@@ -127,6 +129,7 @@ static struct kunit_case dxgkpm_kmemleak_cases[] = {
 
 static struct kunit_suite dxgkpm_kmemleak_suite = {
 	.name = "dxgkpm_kmemleak",
+	.init = dxgkpm_kt_init,
 	.test_cases = dxgkpm_kmemleak_cases,
 };
 

@@ -675,6 +675,7 @@ static struct kunit_case dxgkpm_lda_cases[] = {
 
 static struct kunit_suite dxgkpm_lda_suite = {
 	.name = "dxgkpm_lda",
+	.init = dxgkpm_kt_init,
 	.suite_init = dxgkpm_kt_suite_init,
 	.suite_exit = dxgkpm_kt_suite_exit,
 	.test_cases = dxgkpm_lda_cases,

@@ -1193,6 +1193,7 @@ static struct kunit_case dxgkpm_pmo_cases[] = {
 
 static struct kunit_suite dxgkpm_pmo_suite = {
 	.name = "dxgkpm_pmo",
+	.init = dxgkpm_kt_init,
 	.suite_init = dxgkpm_kt_suite_init,
 	.suite_exit = dxgkpm_kt_suite_exit,
 	.test_cases = dxgkpm_pmo_cases,

@@ -153,6 +153,7 @@ static struct kunit_case dxgkpm_space_cases[] = {
 static struct kunit_suite dxgkpm_space_suite = {
 	.name = "dxgkpm_space",
 	.suite_init = dxgkpm_kt_suite_init,
+	.init = dxgkpm_kt_init,
 	.suite_exit = dxgkpm_kt_suite_exit,
 	.test_cases = dxgkpm_space_cases,
 };

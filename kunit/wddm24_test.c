@@ -970,6 +970,7 @@ static struct kunit_case dxgkpm_wddm24_cases[] = {
 
 static struct kunit_suite dxgkpm_wddm24_suite = {
 	.name = "dxgkpm_wddm24",
+	.init = dxgkpm_kt_init,
 	.suite_init = dxgkpm_kt_suite_init,
 	.suite_exit = dxgkpm_kt_suite_exit,
 	.test_cases = dxgkpm_wddm24_cases,

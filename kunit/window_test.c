@@ -497,6 +497,7 @@ static struct kunit_case dxgkpm_window_cases[] = {
 
 static struct kunit_suite dxgkpm_window_suite = {
 	.name = "dxgkpm_window",
+	.init = dxgkpm_kt_init,
 	.test_cases = dxgkpm_window_cases,
 };
 

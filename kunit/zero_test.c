@@ -403,6 +403,7 @@ static struct kunit_case dxgkpm_zero_cases[] = {
 static struct kunit_suite dxgkpm_zero_suite = {
 	.name = "dxgkpm_zero",
 	.suite_init = dxgkpm_kt_suite_init,
+	.init = dxgkpm_kt_init,
 	.suite_exit = dxgkpm_kt_suite_exit,
 	.test_cases = dxgkpm_zero_cases,
 };
