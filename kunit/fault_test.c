@@ -873,7 +873,7 @@ static const struct fault_op fault_ops[] = {
 	{ .name = "link-adapters", .type = MDL_T, .cache = WB,
 	  .run = fault_run_link, .check = fault_check_link,
 	  .undo = fault_undo_link,
-	  .status = -ENOMEM, .points = 15, .failing = 8, .handles = 0 },
+	  .status = -ENOMEM, .points = 25, .failing = 11, .handles = 0 },
 };
 
 static void fault_op_desc(const struct fault_op *op, char *desc)
