@@ -254,6 +254,37 @@ void dxgkpm_unregister_adapter(struct dxgkpm_adapter *adapter)
 }
 EXPORT_SYMBOL_GPL(dxgkpm_unregister_adapter);
 
+static void dxgkpm_unregister_adapter_action(void *adapter)
+{
+	dxgkpm_unregister_adapter(adapter);
+}
+
+/**
+ * devm_dxgkpm_register_adapter() - dxgkpm_register_adapter(), undone with
+ *	the device's managed resources
+ * @dev: the GPU's device, bound to the calling driver
+ *
+ * The adapter is unregistered when the driver unbinds from @dev (or its
+ * probe fails), after the resources the driver acquired later have been
+ * released, as dmam_pool_create() does for DMA pools: a probe can use it
+ * and forget the unregistration.
+ *
+ * Context: process context, may sleep; from the driver's probe.
+ * Return: as dxgkpm_register_adapter(); on failure nothing is registered.
+ */
+struct dxgkpm_adapter *devm_dxgkpm_register_adapter(struct device *dev)
+{
+	struct dxgkpm_adapter *adapter = dxgkpm_register_adapter(dev);
+	int ret;
+
+	if (IS_ERR(adapter))
+		return adapter;
+	ret = devm_add_action_or_reset(dev, dxgkpm_unregister_adapter_action,
+				       adapter);
+	return ret ? ERR_PTR(ret) : adapter;
+}
+EXPORT_SYMBOL_GPL(devm_dxgkpm_register_adapter);
+
 /* Module exit: adapters hold module references, so none can be left. */
 void dxgkpm_adapters_exit(void)
 {

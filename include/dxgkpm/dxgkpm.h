@@ -130,6 +130,7 @@ struct dxgkpm_pmo_desc {
 #define DXGKPM_ADL_PREFER_CONTIGUOUS	BIT(1)
 
 struct dxgkpm_adapter *dxgkpm_register_adapter(struct device *dev);
+struct dxgkpm_adapter *devm_dxgkpm_register_adapter(struct device *dev);
 void dxgkpm_unregister_adapter(struct dxgkpm_adapter *adapter);
 int dxgkpm_query_interface(struct dxgkpm_adapter *adapter,
 			   struct _DXGKRNL_INTERFACE *iface);
