@@ -37,6 +37,21 @@ static unsigned int edu_dma_bits(unsigned int index)
 
 static DEFINE_IDA(edu_ida);
 
+static void edu_ida_free(void *index)
+{
+	ida_free(&edu_ida, (uintptr_t)index);
+}
+
+static void edu_chardev_remove(void *gpu)
+{
+	edu_chardev_unregister(gpu);
+}
+
+/*
+ * Everything is device-managed, dxgkpm's adapter included: on unbind the
+ * character device goes first (destroying what its files made), then the
+ * adapter (dxgkpm tears down what the driver left), then the rest.
+ */
 static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct device *dev = &pdev->dev;
@@ -60,53 +75,39 @@ static int edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	index = ida_alloc(&edu_ida, GFP_KERNEL);
 	if (index < 0)
 		return index;
+	ret = devm_add_action_or_reset(dev, edu_ida_free,
+				       (void *)(uintptr_t)index);
+	if (ret)
+		return ret;
 	gpu->index = index;
 	gpu->dma_bits = edu_dma_bits(index);
 	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(gpu->dma_bits));
-	if (ret) {
-		dev_err_probe(dev, ret, "cannot set the DMA mask\n");
-		goto err_free_index;
-	}
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot set the DMA mask\n");
 
-	gpu->adapter = dxgkpm_register_adapter(dev);
-	if (IS_ERR(gpu->adapter)) {
-		ret = dev_err_probe(dev, PTR_ERR(gpu->adapter),
-				    "cannot register with dxgkpm\n");
-		goto err_free_index;
-	}
+	gpu->adapter = devm_dxgkpm_register_adapter(dev);
+	if (IS_ERR(gpu->adapter))
+		return dev_err_probe(dev, PTR_ERR(gpu->adapter),
+				     "cannot register with dxgkpm\n");
 	gpu->DxgkInterface.Size = sizeof(gpu->DxgkInterface);
 	gpu->DxgkInterface.Version = DXGKDDI_INTERFACE_VERSION_WDDM2_9;
 	ret = dxgkpm_query_interface(gpu->adapter, &gpu->DxgkInterface);
-	if (ret) {
-		dev_err_probe(dev, ret, "no DXGK interface\n");
-		goto err_unregister;
-	}
+	if (ret)
+		return dev_err_probe(dev, ret, "no DXGK interface\n");
 	/* As DxgkDdiQueryAdapterInfo(DXGKQAITYPE_IOMMU_CAPS) would learn it. */
 	ret = dxgkpm_query_iommu_caps(gpu->adapter, &gpu->IommuCaps);
 	if (ret)
-		goto err_unregister;
+		return ret;
 	ret = edu_chardev_register(gpu, index);
 	if (ret)
-		goto err_unregister;
+		return ret;
+	ret = devm_add_action_or_reset(dev, edu_chardev_remove, gpu);
+	if (ret)
+		return ret;
 	pci_set_drvdata(pdev, gpu);
 	if (demo)
 		edu_demo(gpu);
 	return 0;
-
-err_unregister:
-	dxgkpm_unregister_adapter(gpu->adapter);
-err_free_index:
-	ida_free(&edu_ida, index);
-	return ret;
-}
-
-static void edu_remove(struct pci_dev *pdev)
-{
-	struct edu_gpu *gpu = pci_get_drvdata(pdev);
-
-	edu_chardev_unregister(gpu);
-	ida_free(&edu_ida, gpu->index);
-	dxgkpm_unregister_adapter(gpu->adapter);
 }
 
 static const struct pci_device_id edu_ids[] = {
@@ -119,7 +120,6 @@ static struct pci_driver edu_driver = {
 	.name = "dxgkpm_edu",
 	.id_table = edu_ids,
 	.probe = edu_probe,
-	.remove = edu_remove,
 };
 module_pci_driver(edu_driver);
 
