@@ -727,8 +727,8 @@ static int cr_judge_open_destroy(struct cr *cr)
 		return 0;
 	if (cr->status[0] == STATUS_INVALID_HANDLE && !amo)
 		return 1;
-	return cr_bad(cr, "Open %#x gave AMO %p (%ld open)", cr->status[0],
-		      amo, DXGKPM_KT_STAT(amos));
+	return cr_bad(cr, "Open %#x gave AMO %#llx (%ld open)", cr->status[0],
+		      dxgkpm_h2u(amo), DXGKPM_KT_STAT(amos));
 }
 
 /* ---------------------------------------------------------- user views */
@@ -2066,7 +2066,8 @@ static void cp_create(struct cp_thread *t, unsigned int slot)
 					      CP_PAGES, &pmo, &amo)))
 		return;
 	if (!pmo || !amo != !with_adapter)
-		cp_error(t, "Create gave handles %p/%p", pmo, amo);
+		cp_error(t, "Create gave handles %#llx/%#llx", dxgkpm_h2u(pmo),
+			 dxgkpm_h2u(amo));
 	/* The creator holds the AMO for a while, then closes it. */
 	if (amo) {
 		cp_adls(t, amo);

@@ -313,6 +313,12 @@ static __printf(2, 3) void hostile_fail(struct hostile *h, const char *fmt,
 	va_end(args);
 }
 
+/* A handle's value, for messages (handles are not kernel pointers). */
+static unsigned long long hv(HANDLE handle)
+{
+	return dxgkpm_h2u(handle);
+}
+
 static void hostile_bury(struct hostile *h, HANDLE handle)
 {
 	if (handle)
@@ -762,29 +768,29 @@ static void hostile_check_obj(struct hostile *h, const struct hostile_obj *o)
 
 	if (!o->live) {
 		if (pmo) {
-			hostile_fail(h, "object %p was destroyed but its handle lives",
-				     o->pmo);
+			hostile_fail(h, "object %#llx was destroyed but its handle lives",
+				     hv(o->pmo));
 			dxgkpm_pmo_put(pmo);
 		}
 		return;
 	}
 	if (!pmo) {
-		hostile_fail(h, "object %p should be alive: its handle is dead",
-			     o->pmo);
+		hostile_fail(h, "object %#llx should be alive: its handle is dead",
+			     hv(o->pmo));
 		return;
 	}
 	mutex_lock(&pmo->lock);
 	if (pmo->destroyed)
-		hostile_fail(h, "object %p should be alive: it is destroyed",
-			     o->pmo);
+		hostile_fail(h, "object %#llx should be alive: it is destroyed",
+			     hv(o->pmo));
 	if (!o->amo != !pmo->amo ||
 	    (o->amo && pmo->amo->obj.handle != dxgkpm_h2u(o->amo)))
-		hostile_fail(h, "object %p: AMO %p, the model says %p", o->pmo,
-			     pmo->amo ? dxgkpm_u2h(pmo->amo->obj.handle) : NULL,
-			     o->amo);
+		hostile_fail(h, "object %#llx: AMO %#llx, the model says %#llx",
+			     hv(o->pmo), pmo->amo ? pmo->amo->obj.handle : 0,
+			     hv(o->amo));
 	if (pmo->nr_adls != hostile_nadls(o))
-		hostile_fail(h, "object %p has %u ADLs, the model says %u",
-			     o->pmo, pmo->nr_adls, hostile_nadls(o));
+		hostile_fail(h, "object %#llx has %u ADLs, the model says %u",
+			     hv(o->pmo), pmo->nr_adls, hostile_nadls(o));
 	for (i = 0; pmo->amo && i < HOSTILE_ADLS; i++) {
 		if (!o->adl[i].p)
 			continue;
@@ -792,13 +798,13 @@ static void hostile_check_obj(struct hostile *h, const struct hostile_obj *o)
 		list_for_each_entry(adl, &pmo->amo->adls, node)
 			found |= &adl->dxgk == o->adl[i].p;
 		if (!found)
-			hostile_fail(h, "object %p: ADL %p is gone", o->pmo,
+			hostile_fail(h, "object %#llx: ADL %p is gone", hv(o->pmo),
 				     o->adl[i].p);
 	}
 	n = list_count_nodes(&pmo->kviews);
 	if (n != hostile_nviews(o->kview))
-		hostile_fail(h, "object %p has %u kernel views, the model says %u",
-			     o->pmo, n, hostile_nviews(o->kview));
+		hostile_fail(h, "object %#llx has %u kernel views, the model says %u",
+			     hv(o->pmo), n, hostile_nviews(o->kview));
 	for (i = 0; i < HOSTILE_VIEWS; i++) {
 		if (!o->kview[i].base)
 			continue;
@@ -807,13 +813,13 @@ static void hostile_check_obj(struct hostile *h, const struct hostile_obj *o)
 			found |= kview->vaddr == o->kview[i].base &&
 				 kview->npages << PAGE_SHIFT == o->kview[i].size;
 		if (!found)
-			hostile_fail(h, "object %p: kernel view %p is gone",
-				     o->pmo, o->kview[i].base);
+			hostile_fail(h, "object %#llx: kernel view %p is gone",
+				     hv(o->pmo), o->kview[i].base);
 	}
 	n = list_count_nodes(&pmo->uviews);
 	if (n != hostile_nviews(o->uview))
-		hostile_fail(h, "object %p has %u user views, the model says %u",
-			     o->pmo, n, hostile_nviews(o->uview));
+		hostile_fail(h, "object %#llx has %u user views, the model says %u",
+			     hv(o->pmo), n, hostile_nviews(o->uview));
 	mutex_unlock(&pmo->lock);
 	dxgkpm_pmo_put(pmo);
 	for (i = 0; i < HOSTILE_VIEWS; i++)
@@ -828,7 +834,8 @@ static void hostile_check_amo_dead(struct hostile *h, HANDLE handle)
 
 	if (!amo)
 		return;
-	hostile_fail(h, "AMO %p was closed but its handle lives", handle);
+	hostile_fail(h, "AMO %#llx was closed but its handle lives",
+		     hv(handle));
 	dxgkpm_amo_put(amo);
 }
 
@@ -1156,17 +1163,17 @@ static void hostile_create(struct hostile *h)
 	if (!hostile_status(h, HK_CREATE, m, status, want, &before)) {
 		if (m != HM_NULL_ARGS &&
 		    (args.hPhysicalMemoryObject || args.hAdapterMemoryObject))
-			hostile_fail(h, "a failed Create left handles %p/%p",
-				     args.hPhysicalMemoryObject,
-				     args.hAdapterMemoryObject);
+			hostile_fail(h, "a failed Create left handles %#llx/%#llx",
+				     hv(args.hPhysicalMemoryObject),
+				     hv(args.hAdapterMemoryObject));
 		hostile_verify(h);
 		return;
 	}
 	if (!args.hPhysicalMemoryObject ||
 	    !args.hAdapterMemoryObject != !args.hAdapter)
-		hostile_fail(h, "Create with hAdapter %p returned handles %p/%p",
-			     args.hAdapter, args.hPhysicalMemoryObject,
-			     args.hAdapterMemoryObject);
+		hostile_fail(h, "Create with hAdapter %#llx returned handles %#llx/%#llx",
+			     hv(args.hAdapter), hv(args.hPhysicalMemoryObject),
+			     hv(args.hAdapterMemoryObject));
 	if ((unsigned int)args.Type < ARRAY_SIZE(h->created))
 		h->created[args.Type]++;
 	hostile_adopt(h, &args, a);
@@ -1341,11 +1348,12 @@ static void hostile_open(struct hostile *h)
 							    NULL : &args);
 	if (!hostile_status(h, HK_OPEN, m, status, want, &before)) {
 		if (m != HM_NULL_ARGS && args.hAdapterMemoryObject)
-			hostile_fail(h, "a failed Open left hAdapterMemoryObject %p",
-				     args.hAdapterMemoryObject);
+			hostile_fail(h, "a failed Open left hAdapterMemoryObject %#llx",
+				     hv(args.hAdapterMemoryObject));
 	} else if (!o || o->amo || !args.hAdapterMemoryObject) {
-		hostile_fail(h, "Open (%s) succeeded with AMO %p",
-			     hostile_mistake_names[m], args.hAdapterMemoryObject);
+		hostile_fail(h, "Open (%s) succeeded with AMO %#llx",
+			     hostile_mistake_names[m],
+			     hv(args.hAdapterMemoryObject));
 	} else {
 		o->amo = args.hAdapterMemoryObject;
 		o->owner = a;
@@ -1981,15 +1989,15 @@ static void hostile_acm(struct hostile *h)
 							   NULL : &args);
 	if (!hostile_status(h, HK_ACM, m, status, want, &before)) {
 		if (m != HM_NULL_ARGS && (args.hMemoryHandle || args.pMemory))
-			hostile_fail(h, "a failed AllocateContiguousMemory left %p/%p",
-				     args.hMemoryHandle, args.pMemory);
+			hostile_fail(h, "a failed AllocateContiguousMemory left %#llx/%p",
+				     hv(args.hMemoryHandle), args.pMemory);
 		hostile_verify(h);
 		return;
 	}
 	p = args.pMemory;
 	if (!args.hMemoryHandle || !p) {
-		hostile_fail(h, "AllocateContiguousMemory gave %p/%p",
-			     args.hMemoryHandle, p);
+		hostile_fail(h, "AllocateContiguousMemory gave %#llx/%p",
+			     hv(args.hMemoryHandle), p);
 		h->stop = true;
 		return;
 	}
@@ -2078,16 +2086,16 @@ static void hostile_apm(struct hostile *h)
 						      NULL : &args);
 	if (!hostile_status(h, HK_APM, m, status, want, &before)) {
 		if (m != HM_NULL_ARGS && (args.hMemoryHandle || args.pMdl))
-			hostile_fail(h, "a failed AllocatePagesForMdl left %p/%p",
-				     args.hMemoryHandle, args.pMdl);
+			hostile_fail(h, "a failed AllocatePagesForMdl left %#llx/%p",
+				     hv(args.hMemoryHandle), args.pMdl);
 		hostile_verify(h);
 		return;
 	}
 	if (!args.hMemoryHandle || !args.pMdl ||
 	    args.pMdl->ByteCount != args.TotalBytes ||
 	    args.pMdl->ByteOffset) {
-		hostile_fail(h, "AllocatePagesForMdl of %zu bytes gave %p/%p",
-			     args.TotalBytes, args.hMemoryHandle, args.pMdl);
+		hostile_fail(h, "AllocatePagesForMdl of %zu bytes gave %#llx/%p",
+			     args.TotalBytes, hv(args.hMemoryHandle), args.pMdl);
 		h->stop = true;
 		return;
 	}
@@ -2270,8 +2278,8 @@ static void hostile_mmi(struct hostile *h)
 						hr(h, 2) ? NULL : &args);
 	if (!hostile_status(h, HK_MMI, m, status, want, &before)) {
 		if (m != HM_NULL_ARGS && args.hMemoryHandle)
-			hostile_fail(h, "a failed MapMdlToIoMmu left %p",
-				     args.hMemoryHandle);
+			hostile_fail(h, "a failed MapMdlToIoMmu left %#llx",
+				     hv(args.hMemoryHandle));
 		hostile_verify(h);
 		return;
 	}
