@@ -1634,6 +1634,7 @@ static void dxgkpm_concurrency_unregister(struct kunit *test)
 					  120 * HZ);
 		KUNIT_EXPECT_NE_MSG(test, left, 0L,
 				    "round %u: no call made anything", rounds);
+		/* Pairs with the workers' acquire after their Destroy. */
 		smp_store_release(&cu->unregistering, true);
 		cu_unregister_action(&cu->kt);
 		WRITE_ONCE(cr->stop, true);
