@@ -158,6 +158,39 @@ extern const struct dxgkpm_mem_ops dxgkpm_mem_io_ops;
 #define DXGKPM_SECTION_EXECUTE		0x10
 #define DXGKPM_SECTION_COMMIT		0x08000000
 
+/*
+ * struct dxgkpm_recent - addresses a driver gave back most recently
+ *
+ * DXGK frees ADLs by pointer and unmaps views by address, so a driver's
+ * stale second FreeAdl or Unmap would free whatever lives at that address
+ * now. Each object remembers the last DXGKPM_RECENT addresses of each kind
+ * it gave back, and a new ADL or view of it never gets one of them: the
+ * stale call finds nothing live and is refused. 0 is an empty slot.
+ */
+#define DXGKPM_RECENT	8
+struct dxgkpm_recent {
+	unsigned long addr[DXGKPM_RECENT];
+	unsigned int next;
+};
+
+static inline void dxgkpm_recent_add(struct dxgkpm_recent *r,
+				     unsigned long addr)
+{
+	r->addr[r->next] = addr;
+	r->next = (r->next + 1) % DXGKPM_RECENT;
+}
+
+static inline bool dxgkpm_recent_has(const struct dxgkpm_recent *r,
+				     unsigned long addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < DXGKPM_RECENT; i++)
+		if (r->addr[i] == addr)
+			return true;
+	return false;
+}
+
 /**
  * struct dxgkpm_pmo - physical memory object (hPhysicalMemoryObject)
  * @obj: handle and reference; the creator's reference is dropped by destroy.
@@ -174,6 +207,9 @@ extern const struct dxgkpm_mem_ops dxgkpm_mem_io_ops;
  * @kviews: live kernel-mode views (struct dxgkpm_kview).
  * @uviews: live user-mode views (struct dxgkpm_uview).
  * @nr_adls: live ADLs over this object (through @amo).
+ * @old_adls: ADLs of this object freed last (their addresses).
+ * @old_kviews: kernel-mode views of this object unmapped last.
+ * @old_uviews: user-mode views of this object unmapped last.
  * @destroyed: destroy succeeded or teardown ran; no new attachment.
  * @zeroed: the memory was zeroed (or never allocated); user views allowed.
  * @pages: page array of page-backed types.
@@ -198,6 +234,9 @@ struct dxgkpm_pmo {
 	struct list_head kviews;
 	struct list_head uviews;
 	unsigned int nr_adls;
+	struct dxgkpm_recent old_adls;
+	struct dxgkpm_recent old_kviews;
+	struct dxgkpm_recent old_uviews;
 	bool destroyed;
 	bool zeroed;
 	struct page **pages;

@@ -22,6 +22,7 @@
 #include <linux/sizes.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 
 #include "dma_helpers.h"
 
@@ -1572,6 +1573,108 @@ static void dxgkpm_ddi_unmap_user_bad(struct kunit *test)
 }
 
 /*
+ * A driver's stale second FreeAdl or Unmap, made after it built a new ADL or
+ * view of the same object, must find nothing: the allocators like to hand
+ * out the address just freed (the slab's LIFO, vmalloc after a
+ * vm_unmap_aliases(), a process's top-down mmap), and the new ADL or view
+ * would go in its place. So the new one never has one of the last
+ * DXGKPM_RECENT freed addresses of its kind, and outlives every stale call.
+ * And when the process unmaps a user view itself and maps something else at
+ * its address, the driver's late Unmap leaves that mapping alone. Passes if
+ * so.
+ */
+static void dxgkpm_ddi_stale_frees(struct kunit *test)
+{
+	const DXGK_ACCESS_MODE u = DXGK_ACCESS_MODE_USER_MODE;
+	void *kviews[DXGKPM_RECENT], *uviews[DXGKPM_RECENT];
+	DXGK_ADL *adl, *adls[DXGKPM_RECENT];
+	DXGKARGCB_MAP_PHYSICAL_MEMORY m;
+	unsigned int i, j;
+	struct dxgkpm_kt *kt;
+	struct ddi_obj obj;
+	unsigned long anon;
+	int __user *up;
+	size_t ksize;
+	void *kview;
+	int value;
+
+	kt = dxgkpm_kt_setup(test, 0);
+	obj = ddi_new(test, kt, kt->h, DXGK_PHYSICAL_MEMORY_TYPE_MDL,
+		      2 * PAGE_SIZE);
+	ddi_attach_mm(test);
+
+	for (i = 0; i < DXGKPM_RECENT; i++) {
+		KUNIT_ASSERT_EQ(test, ddi_adl(kt, obj.amo, 0, 2 * PAGE_SIZE, 0,
+					      &adl), STATUS_SUCCESS);
+		for (j = 0; j < i; j++) {
+			KUNIT_EXPECT_PTR_NE_MSG(test, adl, adls[j],
+						"ADL %u at the address of freed ADL %u",
+						i, j);
+			ddi_free_adl(kt, obj.amo, adls[j]);
+		}
+		KUNIT_EXPECT_EQ_MSG(test, DXGKPM_KT_STAT(adls), 1L,
+				    "ADL %u freed by a stale FreeAdl", i);
+		KUNIT_EXPECT_EQ(test, adl->PageCount, 2U);
+		ddi_free_adl(kt, obj.amo, adl);
+		adls[i] = adl;
+	}
+	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(adls), 0L);
+
+	for (i = 0; i < DXGKPM_RECENT; i++) {
+		kview = ddi_view(test, kt, obj.pmo, 0, 2 * PAGE_SIZE, &ksize);
+		for (j = 0; j < i; j++) {
+			KUNIT_EXPECT_PTR_NE_MSG(test, kview, kviews[j],
+						"kernel view %u at the address of unmapped view %u",
+						i, j);
+			ddi_unmap(kt, obj.pmo, kviews[j], ksize);
+		}
+		KUNIT_EXPECT_EQ_MSG(test, DXGKPM_KT_STAT(kviews), 1L,
+				    "kernel view %u unmapped by a stale Unmap",
+				    i);
+		ddi_unmap(kt, obj.pmo, kview, ksize);
+		kviews[i] = kview;
+		/* What any set_memory_*() does: lazily freed areas reused. */
+		vm_unmap_aliases();
+	}
+	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(kviews), 0L);
+
+	for (i = 0; i < DXGKPM_RECENT; i++) {
+		KUNIT_ASSERT_EQ(test, ddi_map(kt, &m, obj.pmo, u, 0,
+					      2 * PAGE_SIZE), STATUS_SUCCESS);
+		for (j = 0; j < i; j++) {
+			KUNIT_EXPECT_PTR_NE_MSG(test, m.pMappedAddress,
+						uviews[j],
+						"user view %u at the address of unmapped view %u",
+						i, j);
+			ddi_unmap(kt, obj.pmo, uviews[j], m.Size);
+		}
+		KUNIT_EXPECT_EQ_MSG(test, DXGKPM_KT_STAT(uviews), 1L,
+				    "user view %u unmapped by a stale Unmap", i);
+		ddi_unmap(kt, obj.pmo, m.pMappedAddress, m.Size);
+		uviews[i] = m.pMappedAddress;
+	}
+	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(uviews), 0L);
+
+	/* The process unmaps the view and maps its own memory there. */
+	KUNIT_ASSERT_EQ(test, ddi_map(kt, &m, obj.pmo, u, 0, 2 * PAGE_SIZE),
+			STATUS_SUCCESS);
+	KUNIT_ASSERT_EQ(test, vm_munmap((unsigned long)m.pMappedAddress,
+					m.Size), 0);
+	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(uviews), 0L);
+	anon = vm_mmap(NULL, (unsigned long)m.pMappedAddress, m.Size,
+		       PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0);
+	KUNIT_ASSERT_EQ(test, anon, (unsigned long)m.pMappedAddress);
+	up = (int __user *)anon;
+	KUNIT_ASSERT_EQ(test, put_user(0x600d, up), 0);
+	ddi_unmap(kt, obj.pmo, m.pMappedAddress, m.Size);
+	KUNIT_EXPECT_EQ_MSG(test, get_user(value, up), 0,
+			    "a late Unmap removed the process's own mapping");
+	KUNIT_EXPECT_EQ(test, value, 0x600d);
+	KUNIT_EXPECT_EQ(test, vm_munmap(anon, m.Size), 0);
+}
+
+/*
  * Unmap needs the exact base and output Size of a view of the object given:
  * an address inside a view, another view's base (of the same object with
  * the wrong size, or of another object), the wrong object, a wrong Size
@@ -1787,6 +1890,7 @@ static struct kunit_case dxgkpm_ddi_cases[] = {
 	KUNIT_CASE(dxgkpm_ddi_map_user_refused),
 	KUNIT_CASE(dxgkpm_ddi_unmap_bad),
 	KUNIT_CASE(dxgkpm_ddi_unmap_user_bad),
+	KUNIT_CASE(dxgkpm_ddi_stale_frees),
 	KUNIT_CASE(dxgkpm_ddi_adl_bad),
 	KUNIT_CASE(dxgkpm_ddi_free_adl_bad),
 	KUNIT_CASE(dxgkpm_ddi_idle_after),
