@@ -88,6 +88,8 @@ void dxgkpm_handles_exit(void);
  *	on @dev.
  * @mappings: open objects and live DMA mappings for this adapter
  *	(dmaspace.c).
+ * @remapping: the driver reported DmaRemappingSupported
+ *	(dxgkpm_report_iommu_caps()).
  * @users: held for reading by operations that attach new mappings to the
  *	adapter (dxgkpm_adapter_enter()); unregistration drains them.
  */
@@ -102,6 +104,7 @@ struct dxgkpm_adapter {
 	bool dead;
 	struct dxgkpm_dma_space *space;
 	atomic_t mappings;
+	bool remapping;
 	struct rw_semaphore users;
 };
 

@@ -949,6 +949,190 @@ static void dxgkpm_wddm24_unregister(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, page_ref_count(mine[0]), 1);
 }
 
+/* An adapter on edu device @index whose driver asks at @version. */
+static struct dxgkpm_kt *w24_setup_at(struct kunit *test, unsigned int index,
+				      ULONG version)
+{
+	struct dxgkpm_kt *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	w->edu = dxgkpm_kt_edu(test, index);
+	w->adapter = dxgkpm_kt_register(test, &w->edu->pdev->dev);
+	memset(&w->iface, 0xa5, sizeof(w->iface));
+	w->iface.Size = sizeof(w->iface);
+	w->iface.Version = version;
+	KUNIT_ASSERT_EQ_MSG(test, dxgkpm_query_interface(w->adapter, &w->iface),
+			    0, "query at Version %#x", version);
+	w->h = w->iface.DeviceHandle;
+	KUNIT_ASSERT_NOT_NULL(test, w->h);
+	return w;
+}
+
+/* The WDDM 2.4 members of @iface are dxgkpm's (@set) or NULL. */
+static void w24_expect_24(struct kunit *test, const DXGKRNL_INTERFACE *iface,
+			  bool set)
+{
+	const void *p;
+
+	p = set ? &dxgkpm_cb_allocate_contiguous : NULL;
+	KUNIT_EXPECT_PTR_EQ_MSG(test, iface->DxgkCbAllocateContiguousMemory, p,
+				"Version %#x", iface->Version);
+	p = set ? &dxgkpm_cb_free_contiguous : NULL;
+	KUNIT_EXPECT_PTR_EQ(test, iface->DxgkCbFreeContiguousMemory, p);
+	p = set ? &dxgkpm_cb_allocate_pages_for_mdl : NULL;
+	KUNIT_EXPECT_PTR_EQ(test, iface->DxgkCbAllocatePagesForMdl, p);
+	p = set ? &dxgkpm_cb_free_pages_from_mdl : NULL;
+	KUNIT_EXPECT_PTR_EQ(test, iface->DxgkCbFreePagesFromMdl, p);
+	p = set ? &dxgkpm_cb_map_mdl_to_iommu : NULL;
+	KUNIT_EXPECT_PTR_EQ(test, iface->DxgkCbMapMdlToIoMmu, p);
+	p = set ? &dxgkpm_cb_unmap_mdl_from_iommu : NULL;
+	KUNIT_EXPECT_PTR_EQ(test, iface->DxgkCbUnmapMdlFromIoMmu, p);
+}
+
+/* The WDDM 2.9 members of a full-size @iface are set (@set) or NULL. */
+static void w24_expect_29(struct kunit *test, const DXGKRNL_INTERFACE *iface,
+			  bool set)
+{
+	KUNIT_EXPECT_EQ_MSG(test, !!iface->DxgkCbCreatePhysicalMemoryObject,
+			    set, "Version %#x", iface->Version);
+	KUNIT_EXPECT_EQ(test, !!iface->DxgkCbDestroyPhysicalMemoryObject, set);
+	KUNIT_EXPECT_EQ(test, !!iface->DxgkCbOpenPhysicalMemoryObject, set);
+	KUNIT_EXPECT_EQ(test, !!iface->DxgkCbClosePhysicalMemoryObject, set);
+	KUNIT_EXPECT_EQ(test, !!iface->DxgkCbMapPhysicalMemory, set);
+	KUNIT_EXPECT_EQ(test, !!iface->DxgkCbUnmapPhysicalMemory, set);
+	KUNIT_EXPECT_EQ(test, !!iface->DxgkCbAllocateAdl, set);
+	KUNIT_EXPECT_EQ(test, !!iface->DxgkCbFreeAdl, set);
+}
+
+/*
+ * The callbacks come at exactly the versions that have them: a driver of
+ * WDDM 2.4 to 2.8 gets the 2.4 calls and nothing of 2.9, with a Size that
+ * reaches just the end of the 2.4 group and nothing written past it; from
+ * WDDM 2.9 on, both. Passes if every such query succeeds with exactly
+ * those members, and a Size one pointer short of the 2.4 group is refused.
+ */
+static void dxgkpm_wddm24_versions(struct kunit *test)
+{
+	static const ULONG only24[] = {
+		DXGKDDI_INTERFACE_VERSION_WDDM2_4,
+		DXGKDDI_INTERFACE_VERSION_WDDM2_5,
+		DXGKDDI_INTERFACE_VERSION_WDDM2_6,
+		DXGKDDI_INTERFACE_VERSION_WDDM2_7,
+		DXGKDDI_INTERFACE_VERSION_WDDM2_8,
+	};
+	static const ULONG both[] = {
+		DXGKDDI_INTERFACE_VERSION_WDDM2_9,
+		DXGKDDI_INTERFACE_VERSION_WDDM3_0,
+		DXGKDDI_INTERFACE_VERSION_WDDM3_1,
+	};
+	const size_t min24 = offsetofend(DXGKRNL_INTERFACE,
+					 DxgkCbReportDiagnostic);
+	DXGKRNL_INTERFACE *iface, *poison;
+	struct dxgkpm_kt *w;
+	unsigned int i;
+
+	KUNIT_ASSERT_TRUE_MSG(test, dxgkpm_kt_idle(),
+			      "dxgkpm holds objects before the test");
+	w = dxgkpm_kt_setup(test, 0);
+	iface = kunit_kmalloc_array(test, 2, sizeof(*iface), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, iface);
+	poison = iface + 1;
+
+	for (i = 0; i < ARRAY_SIZE(only24); i++) {
+		memset(iface, 0xa5, sizeof(*iface));
+		iface->Size = min24;
+		iface->Version = only24[i];
+		*poison = *iface;
+		KUNIT_ASSERT_EQ_MSG(test,
+				    dxgkpm_query_interface(w->adapter, iface),
+				    0, "Version %#x, Size %#zx", only24[i],
+				    min24);
+		KUNIT_EXPECT_PTR_EQ(test, iface->DeviceHandle, w->h);
+		w24_expect_24(test, iface, true);
+		KUNIT_EXPECT_NULL(test, iface->DxgkCbReportDiagnostic);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    memcmp((u8 *)iface + min24,
+					   (u8 *)poison + min24,
+					   sizeof(*iface) - min24), 0,
+				    "Version %#x: the query wrote past Size",
+				    only24[i]);
+
+		memset(iface, 0xa5, sizeof(*iface));
+		iface->Size = sizeof(*iface);
+		iface->Version = only24[i];
+		KUNIT_ASSERT_EQ(test, dxgkpm_query_interface(w->adapter, iface),
+				0);
+		w24_expect_24(test, iface, true);
+		w24_expect_29(test, iface, false);
+
+		iface->Size = min24 - sizeof(void *);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    dxgkpm_query_interface(w->adapter, iface),
+				    -EINVAL, "Version %#x, Size %#x",
+				    only24[i], iface->Size);
+	}
+	for (i = 0; i < ARRAY_SIZE(both); i++) {
+		memset(iface, 0xa5, sizeof(*iface));
+		iface->Size = sizeof(*iface);
+		iface->Version = both[i];
+		KUNIT_ASSERT_EQ_MSG(test,
+				    dxgkpm_query_interface(w->adapter, iface),
+				    0, "Version %#x", both[i]);
+		w24_expect_24(test, iface, true);
+		w24_expect_29(test, iface, true);
+	}
+	dxgkpm_kt_expect_no_memory(test);
+}
+
+/*
+ * A driver of WDDM 3.0 or later that reports DmaRemappingSupported, on a
+ * device behind a translating IOMMU, uses DMA remapping: its interface has
+ * the WDDM 2.9 calls and not the 2.4 ones, which [C-REMAP] says it cannot
+ * use. WDDM 2.9, or 3.0 without the report, keep both. Passes if each
+ * query gives exactly those members.
+ */
+static void dxgkpm_wddm24_remapping(struct kunit *test)
+{
+	DXGKRNL_INTERFACE *iface;
+	DXGK_IOMMU_CAPS caps;
+	struct dxgkpm_kt *w;
+
+	w = dxgkpm_kt_setup(test, 0);
+	iface = kunit_kzalloc(test, sizeof(*iface), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, iface);
+	KUNIT_ASSERT_EQ(test, dxgkpm_query_iommu_caps(w->adapter, &caps), 0);
+	KUNIT_ASSERT_TRUE_MSG(test, caps.DmaRemappingSupported,
+			      "edu0 is not behind a translating IOMMU");
+
+	caps.Value = 0;
+	caps.DmaRemappingSupported = 1;
+	KUNIT_EXPECT_EQ(test, dxgkpm_report_iommu_caps(NULL, &caps), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dxgkpm_report_iommu_caps(w->adapter, NULL),
+			-EINVAL);
+	KUNIT_ASSERT_EQ(test, dxgkpm_report_iommu_caps(w->adapter, &caps), 0);
+
+	iface->Size = sizeof(*iface);
+	iface->Version = DXGKDDI_INTERFACE_VERSION_WDDM3_0;
+	KUNIT_ASSERT_EQ(test, dxgkpm_query_interface(w->adapter, iface), 0);
+	w24_expect_24(test, iface, false);
+	w24_expect_29(test, iface, true);
+	iface->Version = DXGKDDI_INTERFACE_VERSION_WDDM3_1;
+	KUNIT_ASSERT_EQ(test, dxgkpm_query_interface(w->adapter, iface), 0);
+	w24_expect_24(test, iface, false);
+	w24_expect_29(test, iface, true);
+	iface->Version = DXGKDDI_INTERFACE_VERSION_WDDM2_9;
+	KUNIT_ASSERT_EQ(test, dxgkpm_query_interface(w->adapter, iface), 0);
+	w24_expect_24(test, iface, true);
+	w24_expect_29(test, iface, true);
+
+	caps.Value = 0;
+	KUNIT_ASSERT_EQ(test, dxgkpm_report_iommu_caps(w->adapter, &caps), 0);
+	iface->Version = DXGKDDI_INTERFACE_VERSION_WDDM3_0;
+	KUNIT_ASSERT_EQ(test, dxgkpm_query_interface(w->adapter, iface), 0);
+	w24_expect_24(test, iface, true);
+	w24_expect_29(test, iface, true);
+}
+
 /* Runs last: whatever the earlier tests did, dxgkpm must hold nothing. */
 static void dxgkpm_wddm24_idle_after(struct kunit *test)
 {
@@ -964,6 +1148,8 @@ static struct kunit_case dxgkpm_wddm24_cases[] = {
 	KUNIT_CASE(dxgkpm_wddm24_bad_args),
 	KUNIT_CASE(dxgkpm_wddm24_handles),
 	KUNIT_CASE(dxgkpm_wddm24_unregister),
+	KUNIT_CASE(dxgkpm_wddm24_versions),
+	KUNIT_CASE(dxgkpm_wddm24_remapping),
 	KUNIT_CASE(dxgkpm_wddm24_idle_after),
 	{}
 };
