@@ -450,10 +450,17 @@ static bool dxgkpm_iface_remapping(struct dxgkpm_adapter *adapter,
  * translating IOMMU) does not get the 2.4 calls, which IOMMU DMA remapping
  * deprecates for it.
  *
+ * A driver of WDDM 2.4 to 2.8 gets the 2.4 isolation model: its device
+ * reaches 2.4 memory at the physical addresses (MDL page frame numbers,
+ * the physical address of contiguous memory) the calls give, through
+ * identity mappings in an IOMMU domain of dxgkpm's (dxgkpm_space_isolate()),
+ * so query before anything is opened for the adapter.
+ *
  * Context: process context, may sleep.
  * Return: 0; -EINVAL for NULL arguments, a version older than WDDM 2.4 or
  * not official, or a size outside the bounds; -ENODEV if @adapter is being
- * unregistered.
+ * unregistered; -EBUSY for a WDDM 2.4 to 2.8 query while memory is open or
+ * mapped for the adapter in another address model; an IOMMU error.
  */
 int dxgkpm_query_interface(struct dxgkpm_adapter *adapter,
 			   DXGKRNL_INTERFACE *iface)
@@ -461,6 +468,7 @@ int dxgkpm_query_interface(struct dxgkpm_adapter *adapter,
 	size_t head = offsetof(DXGKRNL_INTERFACE, DxgkCbEvalAcpiMethod);
 	ULONG version, size;
 	bool v29, v24;
+	int ret;
 
 	might_sleep();
 	if (!adapter || !iface)
@@ -477,6 +485,13 @@ int dxgkpm_query_interface(struct dxgkpm_adapter *adapter,
 		return -EINVAL;
 	if (!dxgkpm_adapter_get_live(adapter))
 		return -ENODEV;
+	if (!v29) {
+		ret = dxgkpm_space_isolate(adapter);
+		if (ret) {
+			dxgkpm_adapter_put(adapter);
+			return ret;
+		}
+	}
 	v24 = !dxgkpm_iface_remapping(adapter, version);
 
 	memset((u8 *)iface + head, 0, size - head);

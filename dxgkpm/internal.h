@@ -369,6 +369,7 @@ int dxgkpm_space_map_resource(struct dxgkpm_adapter *adapter, phys_addr_t phys,
 void dxgkpm_space_unmap_resource(struct dxgkpm_adapter *adapter,
 				 dma_addr_t addr, size_t size);
 int dxgkpm_space_set_limit(struct dxgkpm_adapter *adapter, u64 mask);
+int dxgkpm_space_isolate(struct dxgkpm_adapter *adapter);
 void dxgkpm_space_unregister(struct dxgkpm_adapter *adapter);
 void dxgkpm_space_open(struct dxgkpm_adapter *adapter);
 void dxgkpm_space_close(struct dxgkpm_adapter *adapter);

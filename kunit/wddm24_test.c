@@ -3,8 +3,10 @@
  * KUnit suite for the WDDM 2.4 IOMMU isolation callbacks (dxgkpm/wddm24.c),
  * called the way a display miniport calls them: through the
  * DXGKRNL_INTERFACE that dxgkpm_query_interface() fills, on adapters
- * registered for QEMU's edu devices behind the emulated IOMMU. The device
- * reads and writes the memory by DMA at the addresses
+ * registered for QEMU's edu devices behind the emulated IOMMU. A driver of
+ * WDDM 2.4 to 2.8 has the device read and write the memory by DMA at the
+ * physical addresses the calls give (the 2.4 isolation model); a driver
+ * of WDDM 2.9, whose adapter remaps, at the addresses
  * dxgkpm_memory_dma_address() gives.
  */
 
@@ -12,6 +14,7 @@
 #include <kunit/test.h>
 #include <linux/dma-mapping.h>
 #include <linux/gfp.h>
+#include <linux/iommu.h>
 #include <linux/limits.h>
 #include <linux/mm.h>
 #include <linux/pci.h>
@@ -1133,6 +1136,186 @@ static void dxgkpm_wddm24_remapping(struct kunit *test)
 	w24_expect_29(test, iface, true);
 }
 
+/*
+ * Have the device copy @len bytes from @src to @dst, two ranges that are
+ * contiguous for it, in pieces its buffer holds.
+ */
+static void w24_copy(struct kunit *test, struct dxgkpm_kt *w, u64 dst,
+		     u64 src, size_t len)
+{
+	size_t done, piece;
+
+	/* What the CPU wrote must be in memory. */
+	wmb();
+	for (done = 0; done < len; done += piece) {
+		piece = min_t(size_t, len - done, DXGKPM_EDU_CHUNK);
+		KUNIT_ASSERT_EQ_MSG(test,
+				    dxgkpm_edu_copy(w->edu, dst + done,
+						    src + done, piece), 0,
+				    "edu copy %#llx -> %#llx", src + done,
+				    dst + done);
+	}
+}
+
+/* Whether @domain maps page @addr to itself, and only that. */
+static void w24_expect_identity(struct kunit *test,
+				struct iommu_domain *domain, u64 addr,
+				bool mapped)
+{
+	phys_addr_t want = mapped ? (phys_addr_t)addr : 0;
+
+	KUNIT_EXPECT_EQ_MSG(test, iommu_iova_to_phys(domain, addr), want,
+			    "device address %#llx", addr);
+}
+
+static void w24_free_page_cb(void *page)
+{
+	__free_page(page);
+}
+
+static const ULONG w24_iso_versions[] = {
+	DXGKDDI_INTERFACE_VERSION_WDDM2_4,
+	DXGKDDI_INTERFACE_VERSION_WDDM2_8,
+};
+
+static void w24_version_desc(const ULONG *version, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "Version %#x", *version);
+}
+
+KUNIT_ARRAY_PARAM(w24_iso, w24_iso_versions, w24_version_desc);
+
+/*
+ * The WDDM 2.4 isolation model: a driver of WDDM 2.4 to 2.8 programs its
+ * device with exactly the addresses the 2.4 calls give, as on Windows,
+ * where memory is mapped 1:1: the physical address of contiguous memory
+ * (MmGetPhysicalAddress() of pMemory), the PFNs of the MDL of
+ * DxgkCbAllocatePagesForMdl and those of its own MDL once
+ * DxgkCbMapMdlToIoMmu returned. The device is still behind a translating
+ * IOMMU: each address is mapped to itself while the memory lives, and not
+ * at all once it is freed. Passes if edu's copies through those addresses
+ * arrive byte for byte and the IOMMU maps exactly the live memory.
+ */
+static void dxgkpm_wddm24_identity(struct kunit *test)
+{
+	const ULONG *version = test->param_value;
+	const size_t span_off = 256, span = PAGE_SIZE;
+	DXGKARGCB_ALLOCATECONTIGUOUSMEMORY contig;
+	DXGKARGCB_ALLOCATEPAGESFORMDL pages;
+	struct iommu_domain *domain;
+	PFN_NUMBER pfns[2], mine_pfns[2];
+	struct page *mine[2];
+	u64 pa, mdl_pa;
+	dma_addr_t addr;
+	struct dxgkpm_kt *w;
+	HANDLE mapping;
+	unsigned int i;
+	u8 *cpu;
+	MDL *mdl;
+
+	KUNIT_ASSERT_TRUE_MSG(test, dxgkpm_kt_idle(),
+			      "dxgkpm holds objects before the test");
+	w = w24_setup_at(test, 0, *version);
+	w24_expect_24(test, &w->iface, true);
+	domain = iommu_get_domain_for_dev(&w->edu->pdev->dev);
+	KUNIT_ASSERT_NOT_NULL(test, domain);
+	KUNIT_ASSERT_TRUE_MSG(test, domain->type & __IOMMU_DOMAIN_PAGING,
+			      "edu0 is not behind a translating IOMMU");
+
+	/* Contiguous memory where the device can reach it, 1:1. */
+	memset(&contig, 0, sizeof(contig));
+	contig.NumberOfBytes = 2 * PAGE_SIZE;
+	contig.LowestAcceptableAddress.QuadPart = SZ_16M;
+	contig.HighestAcceptableAddress.QuadPart = W24_EDU_MASK;
+	contig.CacheType = DXGK_MEMORY_CACHING_TYPE_WRITE_COMBINED;
+	KUNIT_ASSERT_EQ(test, w->iface.DxgkCbAllocateContiguousMemory(w->h,
+								      &contig),
+			STATUS_SUCCESS);
+	pa = MmGetPhysicalAddress(contig.pMemory).QuadPart;
+	KUNIT_EXPECT_TRUE(test, PAGE_ALIGNED(pa));
+	KUNIT_EXPECT_LE(test, pa + 2 * PAGE_SIZE - 1, (u64)W24_EDU_MASK);
+	w24_expect_identity(test, domain, pa, true);
+	w24_expect_identity(test, domain, pa + PAGE_SIZE, true);
+	KUNIT_EXPECT_EQ(test, dxgkpm_memory_dma_address(w->adapter,
+							contig.hMemoryHandle,
+							PAGE_SIZE + 8, &addr),
+			0);
+	KUNIT_EXPECT_EQ(test, (u64)addr, pa + PAGE_SIZE + 8);
+
+	/* Pages for an MDL: each PFN is the device's page number. */
+	memset(&pages, 0, sizeof(pages));
+	pages.HighAddress.QuadPart = W24_EDU_MASK;
+	pages.TotalBytes = 2 * PAGE_SIZE;
+	pages.CacheType = DXGK_MEMORY_CACHING_TYPE_CACHED;
+	KUNIT_ASSERT_EQ(test, w->iface.DxgkCbAllocatePagesForMdl(w->h, &pages),
+			STATUS_SUCCESS);
+	for (i = 0; i < 2; i++) {
+		pfns[i] = MmGetMdlPfnArray(pages.pMdl)[i];
+		w24_expect_identity(test, domain, PFN_PHYS(pfns[i]), true);
+	}
+
+	/* The test's own pages, in ZONE_DMA (within reach), by its MDL. */
+	for (i = 0; i < 2; i++) {
+		mine[i] = alloc_page(GFP_KERNEL | GFP_DMA | __GFP_ZERO);
+		KUNIT_ASSERT_NOT_NULL(test, mine[i]);
+		KUNIT_ASSERT_EQ(test,
+				kunit_add_action_or_reset(test,
+							  w24_free_page_cb,
+							  mine[i]), 0);
+		mine_pfns[i] = page_to_pfn(mine[i]);
+		w24_expect_identity(test, domain, PFN_PHYS(mine_pfns[i]),
+				    false);
+	}
+	mdl = w24_mdl(test, mine, 2, span_off, span);
+	KUNIT_ASSERT_EQ(test, w24_map(w, mdl, &mapping), STATUS_SUCCESS);
+	mdl_pa = PFN_PHYS(MmGetMdlPfnArray(mdl)[0]) + MmGetMdlByteOffset(mdl);
+	for (i = 0; i < 2; i++)
+		w24_expect_identity(test, domain, PFN_PHYS(mine_pfns[i]), true);
+
+	/*
+	 * By DMA at those addresses only: contiguous memory, written by the
+	 * CPU, into the MDL's pages, and from there into the span of the
+	 * test's MDL, across its page boundary.
+	 */
+	cpu = contig.pMemory;
+	w24_fill(cpu, 2 * PAGE_SIZE, 0x24 + *version);
+	w24_copy(test, w, PFN_PHYS(pfns[0]), pa, PAGE_SIZE);
+	w24_copy(test, w, PFN_PHYS(pfns[1]), pa + PAGE_SIZE, PAGE_SIZE);
+	KUNIT_EXPECT_EQ_MSG(test, memcmp(page_address(pfn_to_page(pfns[0])),
+					 cpu, PAGE_SIZE), 0,
+			    "the copy into MDL page 0 differs");
+	KUNIT_EXPECT_EQ_MSG(test, memcmp(page_address(pfn_to_page(pfns[1])),
+					 cpu + PAGE_SIZE, PAGE_SIZE), 0,
+			    "the copy into MDL page 1 differs");
+	w24_copy(test, w, mdl_pa, PFN_PHYS(pfns[0]), PAGE_SIZE - span_off);
+	w24_copy(test, w, PFN_PHYS(mine_pfns[1]),
+		 PFN_PHYS(pfns[0]) + PAGE_SIZE - span_off, span_off);
+	KUNIT_EXPECT_EQ_MSG(test, memcmp((u8 *)page_address(mine[0]) + span_off,
+					 cpu, PAGE_SIZE - span_off), 0,
+			    "the copy into the caller's first page differs");
+	KUNIT_EXPECT_EQ_MSG(test, memcmp(page_address(mine[1]),
+					 cpu + PAGE_SIZE - span_off, span_off),
+			    0, "the copy into the caller's second page differs");
+	KUNIT_EXPECT_NULL_MSG(test, memchr_inv(page_address(mine[0]), 0,
+					       span_off),
+			      "the device wrote before the span");
+
+	/* Freed or unmapped: the device loses each address at once. */
+	w24_unmap(w, mapping);
+	for (i = 0; i < 2; i++)
+		w24_expect_identity(test, domain, PFN_PHYS(mine_pfns[i]),
+				    false);
+	KUNIT_EXPECT_EQ(test, w24_free_pages(w, pages.hMemoryHandle),
+			STATUS_SUCCESS);
+	for (i = 0; i < 2; i++)
+		w24_expect_identity(test, domain, PFN_PHYS(pfns[i]), false);
+	KUNIT_EXPECT_EQ(test, w24_free_contig(w, contig.hMemoryHandle),
+			STATUS_SUCCESS);
+	w24_expect_identity(test, domain, pa, false);
+	w24_expect_identity(test, domain, pa + PAGE_SIZE, false);
+	dxgkpm_kt_expect_no_memory(test);
+}
+
 /* Runs last: whatever the earlier tests did, dxgkpm must hold nothing. */
 static void dxgkpm_wddm24_idle_after(struct kunit *test)
 {
@@ -1150,6 +1333,7 @@ static struct kunit_case dxgkpm_wddm24_cases[] = {
 	KUNIT_CASE(dxgkpm_wddm24_unregister),
 	KUNIT_CASE(dxgkpm_wddm24_versions),
 	KUNIT_CASE(dxgkpm_wddm24_remapping),
+	KUNIT_CASE_PARAM(dxgkpm_wddm24_identity, w24_iso_gen_params),
 	KUNIT_CASE(dxgkpm_wddm24_idle_after),
 	{}
 };
