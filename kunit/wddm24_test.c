@@ -1316,6 +1316,92 @@ static void dxgkpm_wddm24_identity(struct kunit *test)
 	dxgkpm_kt_expect_no_memory(test);
 }
 
+/*
+ * The rules of the 2.4 isolation model. An adapter with an object open
+ * cannot change address model: the query at WDDM 2.4 is refused (-EBUSY,
+ * nothing written) until it is closed. Memory beyond the device's reach
+ * has no identity address the device could use: refused, nothing kept.
+ * A page mapped twice (pages for an MDL, then that MDL mapped to the
+ * IOMMU) keeps its identity mapping until the last of the two goes.
+ * Passes if each of these holds, with the IOMMU's own view checked by
+ * iommu_iova_to_phys().
+ */
+static void dxgkpm_wddm24_identity_rules(struct kunit *test)
+{
+	DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT create;
+	DXGKARGCB_DESTROY_PHYSICAL_MEMORY_OBJECT destroy;
+	DXGKARGCB_ALLOCATEPAGESFORMDL pages;
+	DXGKRNL_INTERFACE *iface, *copy;
+	struct iommu_domain *domain;
+	struct dxgkpm_kt *w;
+	PFN_NUMBER pfns[2];
+	HANDLE mapping;
+	unsigned int i;
+
+	KUNIT_ASSERT_TRUE_MSG(test, dxgkpm_kt_idle(),
+			      "dxgkpm holds objects before the test");
+	w = dxgkpm_kt_setup(test, 0);
+	iface = kunit_kmalloc_array(test, 2, sizeof(*iface), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, iface);
+	copy = iface + 1;
+
+	/* Something open: the address model cannot change under it. */
+	memset(&create, 0, sizeof(create));
+	create.hAdapter = w->h;
+	create.Size = PAGE_SIZE;
+	create.Type = DXGK_PHYSICAL_MEMORY_TYPE_MDL;
+	create.CacheType = DXGK_MEMORY_CACHING_TYPE_CACHED;
+	create.Mdl.HighAddress.QuadPart = -1;
+	KUNIT_ASSERT_EQ(test,
+			w->iface.DxgkCbCreatePhysicalMemoryObject(&create),
+			STATUS_SUCCESS);
+	memset(iface, 0xa5, sizeof(*iface));
+	iface->Size = sizeof(*iface);
+	iface->Version = DXGKDDI_INTERFACE_VERSION_WDDM2_4;
+	*copy = *iface;
+	KUNIT_EXPECT_EQ(test, dxgkpm_query_interface(w->adapter, iface),
+			-EBUSY);
+	KUNIT_EXPECT_EQ_MSG(test, memcmp(iface, copy, sizeof(*iface)), 0,
+			    "a refused query wrote to the interface");
+	destroy.hPhysicalMemoryObject = create.hPhysicalMemoryObject;
+	destroy.hAdapterMemoryObject = create.hAdapterMemoryObject;
+	w->iface.DxgkCbDestroyPhysicalMemoryObject(&destroy);
+	KUNIT_ASSERT_EQ(test, dxgkpm_query_interface(w->adapter, iface), 0);
+	w->iface = *iface;
+	domain = iommu_get_domain_for_dev(&w->edu->pdev->dev);
+	KUNIT_ASSERT_NOT_NULL(test, domain);
+
+	/* Beyond the device's 28-bit reach: no usable identity address. */
+	memset(&pages, 0, sizeof(pages));
+	pages.LowAddress.QuadPart = SZ_512M;
+	pages.HighAddress.QuadPart = -1;
+	pages.TotalBytes = PAGE_SIZE;
+	pages.CacheType = DXGK_MEMORY_CACHING_TYPE_CACHED;
+	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocatePagesForMdl(w->h, &pages),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_NULL(test, pages.pMdl);
+	dxgkpm_kt_expect_no_memory(test);
+
+	/* Mapped twice: the mapping stays until the last user goes. */
+	KUNIT_ASSERT_EQ(test,
+			w24_alloc_pages(w, &pages, 2 * PAGE_SIZE,
+					DXGK_MEMORY_CACHING_TYPE_CACHED),
+			STATUS_SUCCESS);
+	KUNIT_ASSERT_EQ(test, w24_map(w, pages.pMdl, &mapping), STATUS_SUCCESS);
+	for (i = 0; i < 2; i++) {
+		pfns[i] = MmGetMdlPfnArray(pages.pMdl)[i];
+		w24_expect_identity(test, domain, PFN_PHYS(pfns[i]), true);
+	}
+	w24_unmap(w, mapping);
+	for (i = 0; i < 2; i++)
+		w24_expect_identity(test, domain, PFN_PHYS(pfns[i]), true);
+	KUNIT_EXPECT_EQ(test, w24_free_pages(w, pages.hMemoryHandle),
+			STATUS_SUCCESS);
+	for (i = 0; i < 2; i++)
+		w24_expect_identity(test, domain, PFN_PHYS(pfns[i]), false);
+	dxgkpm_kt_expect_no_memory(test);
+}
+
 /* Runs last: whatever the earlier tests did, dxgkpm must hold nothing. */
 static void dxgkpm_wddm24_idle_after(struct kunit *test)
 {
@@ -1334,6 +1420,7 @@ static struct kunit_case dxgkpm_wddm24_cases[] = {
 	KUNIT_CASE(dxgkpm_wddm24_versions),
 	KUNIT_CASE(dxgkpm_wddm24_remapping),
 	KUNIT_CASE_PARAM(dxgkpm_wddm24_identity, w24_iso_gen_params),
+	KUNIT_CASE(dxgkpm_wddm24_identity_rules),
 	KUNIT_CASE(dxgkpm_wddm24_idle_after),
 	{}
 };
