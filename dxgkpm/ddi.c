@@ -402,58 +402,120 @@ void dxgkpm_adl_fill_dxgk(struct dxgkpm_adl *adl)
 		adl->dxgk.Pages = adl->pages;
 }
 
-/* The interface must at least reach the last WDDM 2.9 member. */
-#define DXGKPM_IFACE_MIN_SIZE \
+/*
+ * The interface must at least reach the last member of the newest group
+ * dxgkpm fills: the WDDM 2.4 group, and from WDDM 2.9 on the 2.9 group.
+ */
+#define DXGKPM_IFACE_MIN_SIZE_2_4 \
+	offsetofend(DXGKRNL_INTERFACE, DxgkCbReportDiagnostic)
+#define DXGKPM_IFACE_MIN_SIZE_2_9 \
 	offsetofend(DXGKRNL_INTERFACE, DxgkCbPinFrameBufferForSave2)
+
+/* Whether the adapter's device is behind a translating IOMMU domain. */
+static bool dxgkpm_adapter_translated(struct dxgkpm_adapter *adapter)
+{
+	struct iommu_domain *domain = iommu_get_domain_for_dev(adapter->dev);
+
+	return domain && (domain->type & __IOMMU_DOMAIN_PAGING);
+}
+
+/*
+ * Whether a driver asking at @version uses IOMMU DMA remapping: WDDM 3.0
+ * or later, DmaRemappingSupported reported, and an IOMMU that remaps. Such
+ * a driver "cannot use" the WDDM 2.4 callbacks ([C-REMAP]).
+ */
+static bool dxgkpm_iface_remapping(struct dxgkpm_adapter *adapter,
+				   ULONG version)
+{
+	return version >= DXGKDDI_INTERFACE_VERSION_WDDM3_0 &&
+	       READ_ONCE(adapter->remapping) &&
+	       dxgkpm_adapter_translated(adapter);
+}
 
 /**
  * dxgkpm_query_interface() - hand a driver the DXGK callbacks
  * @adapter: from dxgkpm_register_adapter()
- * @iface: Size and Version set by the caller; Version an official DXGK
- *	interface version of WDDM 2.9 or later, Size at least what the WDDM 2.9
- *	members need and at most sizeof(DXGKRNL_INTERFACE)
+ * @iface: Size and Version set by the caller. Version is an official DXGK
+ *	interface version of WDDM 2.4 or later; Size reaches at least the
+ *	last member of the WDDM 2.4 group (WDDM 2.4 to 2.8) or of the
+ *	WDDM 2.9 group (WDDM 2.9 on), and at most sizeof(DXGKRNL_INTERFACE)
  *
  * Fills DeviceHandle (the hAdapter to pass in calls) and the callback
- * members dxgkpm implements; every other member up to Size is set to NULL.
+ * members dxgkpm implements at that version; every other member up to Size
+ * is set to NULL. As in DXGKRNL_INTERFACE on Windows, the WDDM 2.4 calls
+ * (contiguous memory, pages for an MDL, MDL to IOMMU) come at every version
+ * from WDDM 2.4 on, and the physical memory object calls from WDDM 2.9 on;
+ * a driver of WDDM 3.0 or later that uses DMA remapping
+ * (dxgkpm_report_iommu_caps() with DmaRemappingSupported, under a
+ * translating IOMMU) does not get the 2.4 calls, which IOMMU DMA remapping
+ * deprecates for it.
+ *
+ * A driver of WDDM 2.4 to 2.8 gets the 2.4 isolation model: its device
+ * reaches 2.4 memory at the physical addresses (MDL page frame numbers,
+ * the physical address of contiguous memory) the calls give, through
+ * identity mappings in an IOMMU domain of dxgkpm's (dxgkpm_space_isolate()),
+ * so query before anything is opened for the adapter.
  *
  * Context: process context, may sleep.
- * Return: 0; -EINVAL for NULL arguments, a version older than WDDM 2.9 or
+ * Return: 0; -EINVAL for NULL arguments, a version older than WDDM 2.4 or
  * not official, or a size outside the bounds; -ENODEV if @adapter is being
- * unregistered.
+ * unregistered; -EBUSY for a WDDM 2.4 to 2.8 query while memory is open or
+ * mapped for the adapter in another address model; an IOMMU error.
  */
 int dxgkpm_query_interface(struct dxgkpm_adapter *adapter,
 			   DXGKRNL_INTERFACE *iface)
 {
 	size_t head = offsetof(DXGKRNL_INTERFACE, DxgkCbEvalAcpiMethod);
+	ULONG version, size;
+	bool v29, v24;
+	int ret;
 
 	might_sleep();
 	if (!adapter || !iface)
 		return -EINVAL;
-	if (iface->Version < DXGKDDI_INTERFACE_VERSION_WDDM2_9 ||
-	    !IS_OFFICIAL_DDI_INTERFACE_VERSION(iface->Version))
+	version = iface->Version;
+	size = iface->Size;
+	if (version < DXGKDDI_INTERFACE_VERSION_WDDM2_4 ||
+	    !IS_OFFICIAL_DDI_INTERFACE_VERSION(version))
 		return -EINVAL;
-	if (iface->Size < DXGKPM_IFACE_MIN_SIZE ||
-	    iface->Size > sizeof(*iface))
+	v29 = version >= DXGKDDI_INTERFACE_VERSION_WDDM2_9;
+	if (size < (v29 ? DXGKPM_IFACE_MIN_SIZE_2_9 :
+			  DXGKPM_IFACE_MIN_SIZE_2_4) ||
+	    size > sizeof(*iface))
 		return -EINVAL;
 	if (!dxgkpm_adapter_get_live(adapter))
 		return -ENODEV;
+	if (!v29) {
+		ret = dxgkpm_space_isolate(adapter);
+		if (ret) {
+			dxgkpm_adapter_put(adapter);
+			return ret;
+		}
+	}
+	v24 = !dxgkpm_iface_remapping(adapter, version);
 
-	memset((u8 *)iface + head, 0, iface->Size - head);
+	memset((u8 *)iface + head, 0, size - head);
 	iface->DeviceHandle = dxgkpm_u2h(adapter->obj.handle);
-	iface->DxgkCbCreatePhysicalMemoryObject = dxgkpm_cb_create;
-	iface->DxgkCbDestroyPhysicalMemoryObject = dxgkpm_cb_destroy;
-	iface->DxgkCbOpenPhysicalMemoryObject = dxgkpm_cb_open;
-	iface->DxgkCbClosePhysicalMemoryObject = dxgkpm_cb_close;
-	iface->DxgkCbMapPhysicalMemory = dxgkpm_cb_map;
-	iface->DxgkCbUnmapPhysicalMemory = dxgkpm_cb_unmap;
-	iface->DxgkCbAllocateAdl = dxgkpm_cb_allocate_adl;
-	iface->DxgkCbFreeAdl = dxgkpm_cb_free_adl;
-	iface->DxgkCbAllocateContiguousMemory = dxgkpm_cb_allocate_contiguous;
-	iface->DxgkCbFreeContiguousMemory = dxgkpm_cb_free_contiguous;
-	iface->DxgkCbAllocatePagesForMdl = dxgkpm_cb_allocate_pages_for_mdl;
-	iface->DxgkCbFreePagesFromMdl = dxgkpm_cb_free_pages_from_mdl;
-	iface->DxgkCbMapMdlToIoMmu = dxgkpm_cb_map_mdl_to_iommu;
-	iface->DxgkCbUnmapMdlFromIoMmu = dxgkpm_cb_unmap_mdl_from_iommu;
+	if (v24) {
+		iface->DxgkCbAllocateContiguousMemory =
+			dxgkpm_cb_allocate_contiguous;
+		iface->DxgkCbFreeContiguousMemory = dxgkpm_cb_free_contiguous;
+		iface->DxgkCbAllocatePagesForMdl =
+			dxgkpm_cb_allocate_pages_for_mdl;
+		iface->DxgkCbFreePagesFromMdl = dxgkpm_cb_free_pages_from_mdl;
+		iface->DxgkCbMapMdlToIoMmu = dxgkpm_cb_map_mdl_to_iommu;
+		iface->DxgkCbUnmapMdlFromIoMmu = dxgkpm_cb_unmap_mdl_from_iommu;
+	}
+	if (v29) {
+		iface->DxgkCbCreatePhysicalMemoryObject = dxgkpm_cb_create;
+		iface->DxgkCbDestroyPhysicalMemoryObject = dxgkpm_cb_destroy;
+		iface->DxgkCbOpenPhysicalMemoryObject = dxgkpm_cb_open;
+		iface->DxgkCbClosePhysicalMemoryObject = dxgkpm_cb_close;
+		iface->DxgkCbMapPhysicalMemory = dxgkpm_cb_map;
+		iface->DxgkCbUnmapPhysicalMemory = dxgkpm_cb_unmap;
+		iface->DxgkCbAllocateAdl = dxgkpm_cb_allocate_adl;
+		iface->DxgkCbFreeAdl = dxgkpm_cb_free_adl;
+	}
 	dxgkpm_adapter_put(adapter);
 	return 0;
 }
@@ -514,17 +576,42 @@ EXPORT_SYMBOL_GPL(dxgkpm_report_physical_memory_caps);
 int dxgkpm_query_iommu_caps(struct dxgkpm_adapter *adapter,
 			    DXGK_IOMMU_CAPS *caps)
 {
-	struct iommu_domain *domain;
 	bool translated;
 
 	might_sleep();
 	if (!adapter || !caps)
 		return -EINVAL;
-	domain = iommu_get_domain_for_dev(adapter->dev);
-	translated = domain && (domain->type & __IOMMU_DOMAIN_PAGING);
+	translated = dxgkpm_adapter_translated(adapter);
 	caps->Value = 0;
 	caps->IommuIsolationSupported = translated;
 	caps->DmaRemappingSupported = translated;
 	return 0;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_query_iommu_caps);
+
+/**
+ * dxgkpm_report_iommu_caps() - the driver's DXGK_IOMMU_CAPS
+ * @adapter: adapter
+ * @caps: what the driver supports: DmaRemappingSupported says it programs
+ *	its device with ADL addresses only, whatever their relation to
+ *	physical addresses. The other bits are not used
+ *
+ * What a WDDM driver reports for DXGKQAITYPE_IOMMU_CAPS, before Dxgkrnl
+ * starts it; report before dxgkpm_query_interface(). A driver of WDDM 3.0
+ * or later that reports DmaRemappingSupported, on a device behind a
+ * translating IOMMU, uses DMA remapping, and its interface then lacks the
+ * WDDM 2.4 calls, as Windows deprecates them for such a driver.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -EINVAL for NULL arguments.
+ */
+int dxgkpm_report_iommu_caps(struct dxgkpm_adapter *adapter,
+			     const DXGK_IOMMU_CAPS *caps)
+{
+	might_sleep();
+	if (!adapter || !caps)
+		return -EINVAL;
+	WRITE_ONCE(adapter->remapping, caps->DmaRemappingSupported);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(dxgkpm_report_iommu_caps);

@@ -10,6 +10,16 @@
  * itself, so one mapping serves all of them and an ADL means the same
  * memory to each. The DMA API cannot be used on a device while it is
  * attached to such a domain; every mapping then goes through this file.
+ *
+ * A space can also be an identity space: the WDDM 2.4 isolation model, in
+ * which the device reaches each page at its physical address, as Dxgkrnl
+ * maps memory 1:1 for drivers of WDDM 2.4 to 2.8 ([C-ISO]). dxgkpm then
+ * maps every page and MMIO range at I/O virtual address == physical
+ * address in a paging domain of its own, one reference per mapping that
+ * covers the page, and removes the entry when the last one goes. The DMA
+ * API's own domain cannot hold such mappings: its address allocator
+ * belongs to iommu-dma, which can neither be asked for a given address nor
+ * told to keep one free, and would hand the same addresses out again.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -21,6 +31,7 @@
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/swiotlb.h>
+#include <linux/xarray.h>
 
 #include "compat.h"
 #include "internal.h"
@@ -36,14 +47,20 @@
  * @mappings: live mappings in @domain, through any linked adapter: each is
  *	reachable by every linked device, so none may leave or lower its
  *	reach while there is one.
+ * @identity: an identity space: every page is mapped at its physical
+ *	address, and @iovad is not used.
+ * @pfns: in an identity space, how many mappings cover each mapped page
+ *	frame (an xa_mk_value()), under @lock.
  */
 struct dxgkpm_dma_space {
 	struct kref ref;
-	struct mutex lock;	/* protects @iovad */
+	struct mutex lock;	/* protects @iovad and @pfns */
 	struct iommu_domain *domain;
 	struct iova_domain iovad;
 	u64 limit;
 	atomic_t mappings;
+	bool identity;
+	struct xarray pfns;
 };
 
 /*
@@ -185,6 +202,105 @@ static bool dxgkpm_space_bounced(struct dxgkpm_adapter *adapter,
 }
 
 /*
+ * Drop one identity mapping of each of @count page frames from @pfn: the
+ * entry of a frame that nothing else maps goes, with its IOTLB entry (the
+ * domain is strict), before this returns. @space->lock is held.
+ */
+static void dxgkpm_space_identity_put(struct dxgkpm_dma_space *space,
+				      unsigned long pfn, unsigned long count)
+{
+	unsigned long i, refs;
+	void *entry;
+
+	for (i = 0; i < count; i++, pfn++) {
+		entry = xa_load(&space->pfns, pfn);
+		if (WARN_ON_ONCE(!xa_is_value(entry)))
+			continue;
+		refs = xa_to_value(entry);
+		if (refs > 1) {
+			/* Replacing a present entry allocates nothing. */
+			xa_store(&space->pfns, pfn, xa_mk_value(refs - 1),
+				 GFP_KERNEL);
+			continue;
+		}
+		xa_erase(&space->pfns, pfn);
+		iommu_unmap(space->domain, PFN_PHYS(pfn), PAGE_SIZE);
+	}
+}
+
+/*
+ * Map @count page frames from @pfn at their own physical addresses, or
+ * take one more reference on those already mapped. Returns 0, -ERANGE if
+ * one is beyond the space's limit, or the error of the XArray or of the
+ * IOMMU; nothing is left mapped or referenced on error. @space->lock is
+ * held.
+ */
+static int dxgkpm_space_identity_get(struct dxgkpm_dma_space *space,
+				     unsigned long pfn, unsigned long count,
+				     int prot)
+{
+	unsigned long i, refs;
+	void *entry;
+	int ret;
+
+	if (PFN_PHYS(pfn + count) - 1 > space->limit)
+		return -ERANGE;
+	for (i = 0; i < count; i++) {
+		entry = xa_load(&space->pfns, pfn + i);
+		refs = xa_is_value(entry) ? xa_to_value(entry) : 0;
+		ret = xa_err(xa_store(&space->pfns, pfn + i,
+				      xa_mk_value(refs + 1), GFP_KERNEL));
+		if (ret)
+			goto err_put_pfns;
+		if (refs)
+			continue;
+		ret = dxgkpm_iommu_map(space->domain, PFN_PHYS(pfn + i),
+				       PFN_PHYS(pfn + i), PAGE_SIZE, prot);
+		if (ret) {
+			xa_erase(&space->pfns, pfn + i);
+			goto err_put_pfns;
+		}
+	}
+	return 0;
+
+err_put_pfns:
+	dxgkpm_space_identity_put(space, pfn, i);
+	return ret;
+}
+
+/* Map the pages of @sgt at their physical addresses in an identity space. */
+static int dxgkpm_space_identity_map_pages(struct dxgkpm_dma_space *space,
+					   struct sg_table *sgt,
+					   dma_addr_t *dma, pgoff_t npages)
+{
+	struct sg_page_iter iter;
+	pgoff_t i = 0;
+	int ret = 0;
+
+	mutex_lock(&space->lock);
+	for_each_sgtable_page(sgt, &iter, 0) {
+		if (WARN_ON_ONCE(i >= npages)) {
+			ret = -EINVAL;
+			break;
+		}
+		ret = dxgkpm_space_identity_get(space,
+						page_to_pfn(sg_page_iter_page(&iter)),
+						1, DXGKPM_SPACE_PROT_RAM);
+		if (ret)
+			break;
+		dma[i++] = page_to_phys(sg_page_iter_page(&iter));
+	}
+	if (!ret && i != npages)
+		ret = -EINVAL;
+	if (ret) {
+		while (i--)
+			dxgkpm_space_identity_put(space, PHYS_PFN(dma[i]), 1);
+	}
+	mutex_unlock(&space->lock);
+	return ret;
+}
+
+/*
  * dxgkpm_space_map_pages() - map a table of whole pages for an adapter
  * @adapter: adapter
  * @sgt: the pages, page aligned
@@ -216,6 +332,8 @@ static int __dxgkpm_space_map_pages(struct dxgkpm_adapter *adapter,
 	pgoff_t i = 0;
 	int ret;
 
+	if (space && space->identity)
+		return dxgkpm_space_identity_map_pages(space, sgt, dma, npages);
 	if (space) {
 		ret = dxgkpm_space_alloc(space, size, &base);
 		if (ret)
@@ -299,6 +417,15 @@ static void __dxgkpm_space_unmap_pages(struct dxgkpm_adapter *adapter,
 		dxgkpm_space_sync_unmap(adapter);
 		return;
 	}
+	if (space->identity) {
+		pgoff_t i;
+
+		mutex_lock(&space->lock);
+		for (i = 0; i < npages; i++)
+			dxgkpm_space_identity_put(space, PHYS_PFN(dma[i]), 1);
+		mutex_unlock(&space->lock);
+		return;
+	}
 	/* The domain is strict: the IOTLB is flushed before reuse. */
 	iommu_unmap(space->domain, dma[0], (size_t)npages << PAGE_SHIFT);
 	dxgkpm_space_free(space, dma[0]);
@@ -327,6 +454,16 @@ static int __dxgkpm_space_map_resource(struct dxgkpm_adapter *adapter,
 					 DMA_ATTR_SKIP_CPU_SYNC);
 		return dma_mapping_error(adapter->dev, *addr) ? -EIO : 0;
 	}
+	if (space->identity) {
+		mutex_lock(&space->lock);
+		ret = dxgkpm_space_identity_get(space, PHYS_PFN(phys),
+						size >> PAGE_SHIFT,
+						DXGKPM_SPACE_PROT_MMIO);
+		mutex_unlock(&space->lock);
+		if (!ret)
+			*addr = phys;
+		return ret;
+	}
 	ret = dxgkpm_space_alloc(space, size, addr);
 	if (ret)
 		return ret;
@@ -352,6 +489,13 @@ static void __dxgkpm_space_unmap_resource(struct dxgkpm_adapter *adapter,
 		dma_unmap_resource(adapter->dev, addr, size, DMA_BIDIRECTIONAL,
 				   DMA_ATTR_SKIP_CPU_SYNC);
 		dxgkpm_space_sync_unmap(adapter);
+		return;
+	}
+	if (space->identity) {
+		mutex_lock(&space->lock);
+		dxgkpm_space_identity_put(space, PHYS_PFN(addr),
+					  size >> PAGE_SHIFT);
+		mutex_unlock(&space->lock);
 		return;
 	}
 	iommu_unmap(space->domain, addr, size);
@@ -416,6 +560,7 @@ static struct dxgkpm_dma_space *dxgkpm_space_create(struct device *dev,
 		return ERR_PTR(-ENOMEM);
 	kref_init(&space->ref);
 	mutex_init(&space->lock);
+	xa_init(&space->pfns);
 	space->limit = limit;
 	space->domain = dxgkpm_iommu_domain_alloc(dev);
 	if (IS_ERR(space->domain)) {
@@ -443,6 +588,8 @@ static void dxgkpm_space_release(struct kref *ref)
 	struct dxgkpm_dma_space *space =
 		container_of(ref, struct dxgkpm_dma_space, ref);
 
+	WARN_ON(!xa_empty(&space->pfns));
+	xa_destroy(&space->pfns);
 	put_iova_domain(&space->iovad);
 	iova_cache_put();
 	iommu_domain_free(space->domain);
@@ -579,6 +726,47 @@ int dxgkpm_link_adapters(struct dxgkpm_adapter **adapters, unsigned int count)
 	return ret;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_link_adapters);
+
+/**
+ * dxgkpm_space_isolate() - the WDDM 2.4 isolation model for an adapter
+ * @adapter: adapter whose driver uses the WDDM 2.4 callbacks only
+ *
+ * Under a translating IOMMU, the adapter's device (and every device linked
+ * to it) is attached to a paging domain of dxgkpm's, in which every page
+ * and range mapped for it is at its physical address: the PFNs of an MDL
+ * and the physical address of contiguous memory are what the device uses,
+ * as under Dxgkrnl's 1:1 isolation, and the device still reaches nothing
+ * else. Without one (no IOMMU, passthrough), device addresses are physical
+ * already and nothing changes. Calling it again is harmless.
+ *
+ * Context: process context, may sleep.
+ * Return: 0; -EBUSY while memory is mapped or open in the adapter's address
+ * space, which cannot change under it; an IOMMU error.
+ */
+int dxgkpm_space_isolate(struct dxgkpm_adapter *adapter)
+{
+	int ret = 0;
+
+	might_sleep();
+	down_write(&dxgkpm_space_rwsem);
+	if (adapter->space && adapter->space->identity)
+		goto out_unlock;
+	if (dxgkpm_space_busy(adapter)) {
+		ret = -EBUSY;
+		goto out_unlock;
+	}
+	if (!adapter->space) {
+		if (!dxgkpm_space_translated(adapter))
+			goto out_unlock;
+		ret = dxgkpm_space_join(adapter, NULL);
+		if (ret)
+			goto out_unlock;
+	}
+	adapter->space->identity = true;
+out_unlock:
+	up_write(&dxgkpm_space_rwsem);
+	return ret;
+}
 
 /**
  * dxgkpm_unlink_adapter() - take an adapter out of its logical adapter

@@ -88,6 +88,8 @@ void dxgkpm_handles_exit(void);
  *	on @dev.
  * @mappings: open objects and live DMA mappings for this adapter
  *	(dmaspace.c).
+ * @remapping: the driver reported DmaRemappingSupported
+ *	(dxgkpm_report_iommu_caps()).
  * @users: held for reading by operations that attach new mappings to the
  *	adapter (dxgkpm_adapter_enter()); unregistration drains them.
  */
@@ -102,6 +104,7 @@ struct dxgkpm_adapter {
 	bool dead;
 	struct dxgkpm_dma_space *space;
 	atomic_t mappings;
+	bool remapping;
 	struct rw_semaphore users;
 };
 
@@ -405,6 +408,7 @@ int dxgkpm_space_map_resource(struct dxgkpm_adapter *adapter, phys_addr_t phys,
 void dxgkpm_space_unmap_resource(struct dxgkpm_adapter *adapter,
 				 dma_addr_t addr, size_t size);
 int dxgkpm_space_set_limit(struct dxgkpm_adapter *adapter, u64 mask);
+int dxgkpm_space_isolate(struct dxgkpm_adapter *adapter);
 void dxgkpm_space_unregister(struct dxgkpm_adapter *adapter);
 void dxgkpm_space_open(struct dxgkpm_adapter *adapter);
 void dxgkpm_space_close(struct dxgkpm_adapter *adapter);

@@ -23,14 +23,16 @@
  *
  * Device addresses. Windows' 2.4 isolation maps memory 1:1, so a driver
  * programs its GPU with the physical addresses it already knows: the PFNs
- * of an MDL, MmGetPhysicalAddress() of contiguous memory. dxgkpm does not
- * map 1:1. Under a translating IOMMU the device reaches the memory at I/O
- * virtual addresses unrelated to the physical ones (below the device's DMA
- * mask; for linked adapters, in their shared domain), and the PFNs in an
- * MDL stay CPU page frame numbers, for pfn_to_page() and the like, never
- * for the device. The device address of any byte of an allocation or
- * mapping comes from dxgkpm_memory_dma_address(). Without an IOMMU the two
- * coincide, unless the DMA API has to bounce.
+ * of an MDL, MmGetPhysicalAddress() of contiguous memory. So does dxgkpm
+ * for a driver that asked for the interface at WDDM 2.4 to 2.8: its
+ * adapter is in an identity space (dxgkpm_space_isolate()), where every
+ * page is mapped for the device at its physical address and nothing else
+ * is. A driver of WDDM 2.9 or later has an adapter that remaps (ADLs), and
+ * its 2.4 memory is mapped in that same address space: the device reaches
+ * it at I/O virtual addresses unrelated to the physical ones, and the PFNs
+ * in an MDL stay CPU page frame numbers, for pfn_to_page() and the like.
+ * dxgkpm_memory_dma_address() gives the device address of any byte in
+ * either model. Without a translating IOMMU the addresses are physical.
  *
  * Zeroing. MmAllocateContiguousMemory[SpecifyCache] does not zero the
  * block; dxgkpm zeroes contiguous memory anyway, like every other memory it
@@ -607,7 +609,9 @@ err_put_mem:
  *	zeroed block with that cache type (both NULL on failure)
  *
  * The block is physically contiguous and mapped for the adapter until it is
- * freed; dxgkpm_memory_dma_address() gives its device addresses.
+ * freed. For a driver of WDDM 2.4 to 2.8 the device reaches it at its
+ * physical address, MmGetPhysicalAddress(pMemory); otherwise
+ * dxgkpm_memory_dma_address() gives its device addresses.
  *
  * Context: process context, may sleep.
  * Return: STATUS_SUCCESS; STATUS_INVALID_PARAMETER for NULL arguments, a
@@ -679,8 +683,10 @@ dxgkpm_cb_free_contiguous(IN_CONST_HANDLE hAdapter,
  *
  * pMdl belongs to dxgkpm: ByteOffset 0, ByteCount TotalBytes,
  * MDL_PAGES_LOCKED, and a PFN array of CPU page frame numbers. The pages
- * are mapped for the adapter until they are freed;
- * dxgkpm_memory_dma_address() gives their device addresses.
+ * are mapped for the adapter until they are freed: for a driver of WDDM
+ * 2.4 to 2.8 each at its physical address, so the PFNs are the device's
+ * page numbers; otherwise dxgkpm_memory_dma_address() gives their device
+ * addresses.
  *
  * Context: process context, may sleep.
  * Return: STATUS_SUCCESS; STATUS_INVALID_PARAMETER for NULL arguments, a
@@ -773,8 +779,10 @@ dxgkpm_cb_free_pages_from_mdl(IN_CONST_HANDLE hAdapter,
  * a reserved page: anything else is refused, and nothing is mapped. A
  * reference is taken on every page until the unmap, so a page cannot be
  * reused while the device can reach it; the MDL itself is not used after
- * this returns. dxgkpm_memory_dma_address() gives the device address of
- * each byte of the span, offset 0 being the byte at ByteOffset.
+ * this returns. For a driver of WDDM 2.4 to 2.8 each page is mapped at its
+ * physical address, so the MDL's PFNs are the device's page numbers;
+ * otherwise dxgkpm_memory_dma_address() gives the device address of each
+ * byte of the span, offset 0 being the byte at ByteOffset.
  *
  * Context: process context, may sleep.
  * Return: STATUS_SUCCESS; STATUS_INVALID_PARAMETER for NULL arguments, an
@@ -885,27 +893,34 @@ static dma_addr_t dxgkpm_mem24_dma(const struct dxgkpm_mem24 *mem,
 }
 
 /**
- * dxgkpm_memory_dma_address() - device address of WDDM 2.4 memory
- * @adapter: the adapter the memory was allocated or mapped on
- * @memory: its hMemoryHandle, from DxgkCbAllocateContiguousMemory,
- *	DxgkCbAllocatePagesForMdl or DxgkCbMapMdlToIoMmu
- * @offset: byte offset: from pMemory for contiguous memory, from the first
- *	byte the MDL describes (at ByteOffset in its first page) for the
- *	others; below NumberOfBytes, TotalBytes or ByteCount
- * @addr: the address at which @adapter's device reaches that byte, on
- *	success; DMA_MAPPING_ERROR otherwise
+ * dxgkpm_memory_dma_address() - device address of a byte of WDDM 2.4 memory
+ * @adapter: the adapter (its DeviceHandle was the hAdapter) the memory was
+ *	allocated or mapped on
+ * @memory: the hMemoryHandle (a HANDLE) that DxgkCbAllocateContiguousMemory,
+ *	DxgkCbAllocatePagesForMdl or DxgkCbMapMdlToIoMmu returned, and nothing
+ *	else: pMemory, pMdl and the caller's own MDL are not handles and are
+ *	refused like any value that is not a live hMemoryHandle of @adapter
+ * @offset: byte offset into the memory the handle stands for, below its
+ *	size: for contiguous memory from pMemory, below NumberOfBytes; for
+ *	pages for an MDL from the first byte of pMdl's first page, below
+ *	TotalBytes; for a mapped MDL from the byte at ByteOffset in its first
+ *	page, below ByteCount
+ * @addr: out: the address at which @adapter's device (and every device
+ *	linked to it) reaches that byte; DMA_MAPPING_ERROR on failure
  *
- * Windows' WDDM 2.4 isolation maps memory 1:1, so its drivers program
- * physical addresses; with dxgkpm under a translating IOMMU the device
- * reaches the memory at other addresses, and this is where they come from.
- * An address stays valid until the memory is freed or unmapped; it is the
- * same for every adapter linked to @adapter. Consecutive bytes are at
+ * A driver of WDDM 2.4 to 2.8 never needs this: its adapter is in the 2.4
+ * isolation model, where the answer is the byte's physical address, the
+ * one it derives from its MDL's PFNs or MmGetPhysicalAddress(pMemory), as
+ * on Windows. For a driver of WDDM 2.9 or later, whose adapter remaps,
+ * it is the only way to the device address of 2.4 memory, which is then
+ * an I/O virtual address below the device's DMA mask. An address stays
+ * valid until the memory is freed or unmapped. Consecutive bytes are at
  * consecutive addresses within a page, and for contiguous memory
  * throughout.
  *
  * Context: process context, may sleep.
- * Return: 0; -EINVAL for NULL arguments or an offset beyond the memory;
- * -EBADF if @memory is not live WDDM 2.4 memory of @adapter.
+ * Return: 0; -EINVAL for a NULL @adapter or @addr, or an @offset beyond the
+ * memory; -EBADF if @memory is not a live hMemoryHandle of @adapter.
  */
 int dxgkpm_memory_dma_address(struct dxgkpm_adapter *adapter, void *memory,
 			      size_t offset, dma_addr_t *addr)

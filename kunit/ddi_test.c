@@ -393,18 +393,19 @@ static void ddi_query_refused(struct kunit *test, struct dxgkpm_kt *kt,
 
 /*
  * dxgkpm_query_interface() refuses NULL arguments, versions older than
- * WDDM 2.9, unofficial versions and sizes outside [what the WDDM 2.9
- * members need, sizeof(DXGKRNL_INTERFACE)] with -EINVAL, without writing
- * to the interface. Passes if every such call is refused that way and the
- * official versions from WDDM 2.9 on are accepted.
+ * WDDM 2.4 (the first with any of its callbacks), unofficial versions and
+ * sizes outside [what the WDDM 2.9 members need, sizeof(DXGKRNL_INTERFACE)]
+ * at WDDM 2.9 with -EINVAL, without writing to the interface. Passes if
+ * every such call is refused that way and the official versions from
+ * WDDM 2.4 on are accepted.
  */
 static void dxgkpm_ddi_query_interface_args(struct kunit *test)
 {
 	static const ULONG old[] = {
 		0,
 		DXGKDDI_INTERFACE_VERSION_WIN7,
-		DXGKDDI_INTERFACE_VERSION_WDDM2_4,
-		DXGKDDI_INTERFACE_VERSION_WDDM2_8,
+		DXGKDDI_INTERFACE_VERSION_WDDM2_3,
+		DXGKDDI_INTERFACE_VERSION_WDDM2_4 - 1,
 	};
 	static const ULONG unofficial[] = {
 		DXGKDDI_INTERFACE_VERSION_WDDM2_9 - 1,
@@ -414,6 +415,8 @@ static void dxgkpm_ddi_query_interface_args(struct kunit *test)
 		0xffffffff,
 	};
 	static const ULONG good[] = {
+		DXGKDDI_INTERFACE_VERSION_WDDM2_4,
+		DXGKDDI_INTERFACE_VERSION_WDDM2_8,
 		DXGKDDI_INTERFACE_VERSION_WDDM2_9,
 		DXGKDDI_INTERFACE_VERSION_WDDM3_0,
 		DXGKDDI_INTERFACE_VERSION_WDDM3_1,

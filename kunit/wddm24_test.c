@@ -3,8 +3,10 @@
  * KUnit suite for the WDDM 2.4 IOMMU isolation callbacks (dxgkpm/wddm24.c),
  * called the way a display miniport calls them: through the
  * DXGKRNL_INTERFACE that dxgkpm_query_interface() fills, on adapters
- * registered for QEMU's edu devices behind the emulated IOMMU. The device
- * reads and writes the memory by DMA at the addresses
+ * registered for QEMU's edu devices behind the emulated IOMMU. A driver of
+ * WDDM 2.4 to 2.8 has the device read and write the memory by DMA at the
+ * physical addresses the calls give (the 2.4 isolation model); a driver
+ * of WDDM 2.9, whose adapter remaps, at the addresses
  * dxgkpm_memory_dma_address() gives.
  */
 
@@ -12,6 +14,7 @@
 #include <kunit/test.h>
 #include <linux/dma-mapping.h>
 #include <linux/gfp.h>
+#include <linux/iommu.h>
 #include <linux/limits.h>
 #include <linux/mm.h>
 #include <linux/pci.h>
@@ -949,6 +952,456 @@ static void dxgkpm_wddm24_unregister(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, page_ref_count(mine[0]), 1);
 }
 
+/* An adapter on edu device @index whose driver asks at @version. */
+static struct dxgkpm_kt *w24_setup_at(struct kunit *test, unsigned int index,
+				      ULONG version)
+{
+	struct dxgkpm_kt *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	w->edu = dxgkpm_kt_edu(test, index);
+	w->adapter = dxgkpm_kt_register(test, &w->edu->pdev->dev);
+	memset(&w->iface, 0xa5, sizeof(w->iface));
+	w->iface.Size = sizeof(w->iface);
+	w->iface.Version = version;
+	KUNIT_ASSERT_EQ_MSG(test, dxgkpm_query_interface(w->adapter, &w->iface),
+			    0, "query at Version %#x", version);
+	w->h = w->iface.DeviceHandle;
+	KUNIT_ASSERT_NOT_NULL(test, w->h);
+	return w;
+}
+
+/* The WDDM 2.4 members of @iface are dxgkpm's (@set) or NULL. */
+static void w24_expect_24(struct kunit *test, const DXGKRNL_INTERFACE *iface,
+			  bool set)
+{
+	const void *p;
+
+	p = set ? &dxgkpm_cb_allocate_contiguous : NULL;
+	KUNIT_EXPECT_PTR_EQ_MSG(test, iface->DxgkCbAllocateContiguousMemory, p,
+				"Version %#x", iface->Version);
+	p = set ? &dxgkpm_cb_free_contiguous : NULL;
+	KUNIT_EXPECT_PTR_EQ(test, iface->DxgkCbFreeContiguousMemory, p);
+	p = set ? &dxgkpm_cb_allocate_pages_for_mdl : NULL;
+	KUNIT_EXPECT_PTR_EQ(test, iface->DxgkCbAllocatePagesForMdl, p);
+	p = set ? &dxgkpm_cb_free_pages_from_mdl : NULL;
+	KUNIT_EXPECT_PTR_EQ(test, iface->DxgkCbFreePagesFromMdl, p);
+	p = set ? &dxgkpm_cb_map_mdl_to_iommu : NULL;
+	KUNIT_EXPECT_PTR_EQ(test, iface->DxgkCbMapMdlToIoMmu, p);
+	p = set ? &dxgkpm_cb_unmap_mdl_from_iommu : NULL;
+	KUNIT_EXPECT_PTR_EQ(test, iface->DxgkCbUnmapMdlFromIoMmu, p);
+}
+
+/* The WDDM 2.9 members of a full-size @iface are set (@set) or NULL. */
+static void w24_expect_29(struct kunit *test, const DXGKRNL_INTERFACE *iface,
+			  bool set)
+{
+	KUNIT_EXPECT_EQ_MSG(test, !!iface->DxgkCbCreatePhysicalMemoryObject,
+			    set, "Version %#x", iface->Version);
+	KUNIT_EXPECT_EQ(test, !!iface->DxgkCbDestroyPhysicalMemoryObject, set);
+	KUNIT_EXPECT_EQ(test, !!iface->DxgkCbOpenPhysicalMemoryObject, set);
+	KUNIT_EXPECT_EQ(test, !!iface->DxgkCbClosePhysicalMemoryObject, set);
+	KUNIT_EXPECT_EQ(test, !!iface->DxgkCbMapPhysicalMemory, set);
+	KUNIT_EXPECT_EQ(test, !!iface->DxgkCbUnmapPhysicalMemory, set);
+	KUNIT_EXPECT_EQ(test, !!iface->DxgkCbAllocateAdl, set);
+	KUNIT_EXPECT_EQ(test, !!iface->DxgkCbFreeAdl, set);
+}
+
+/*
+ * The callbacks come at exactly the versions that have them: a driver of
+ * WDDM 2.4 to 2.8 gets the 2.4 calls and nothing of 2.9, with a Size that
+ * reaches just the end of the 2.4 group and nothing written past it; from
+ * WDDM 2.9 on, both. Passes if every such query succeeds with exactly
+ * those members, and a Size one pointer short of the 2.4 group is refused.
+ */
+static void dxgkpm_wddm24_versions(struct kunit *test)
+{
+	static const ULONG only24[] = {
+		DXGKDDI_INTERFACE_VERSION_WDDM2_4,
+		DXGKDDI_INTERFACE_VERSION_WDDM2_5,
+		DXGKDDI_INTERFACE_VERSION_WDDM2_6,
+		DXGKDDI_INTERFACE_VERSION_WDDM2_7,
+		DXGKDDI_INTERFACE_VERSION_WDDM2_8,
+	};
+	static const ULONG both[] = {
+		DXGKDDI_INTERFACE_VERSION_WDDM2_9,
+		DXGKDDI_INTERFACE_VERSION_WDDM3_0,
+		DXGKDDI_INTERFACE_VERSION_WDDM3_1,
+	};
+	const size_t min24 = offsetofend(DXGKRNL_INTERFACE,
+					 DxgkCbReportDiagnostic);
+	DXGKRNL_INTERFACE *iface, *poison;
+	struct dxgkpm_kt *w;
+	unsigned int i;
+
+	KUNIT_ASSERT_TRUE_MSG(test, dxgkpm_kt_idle(),
+			      "dxgkpm holds objects before the test");
+	w = dxgkpm_kt_setup(test, 0);
+	iface = kunit_kmalloc_array(test, 2, sizeof(*iface), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, iface);
+	poison = iface + 1;
+
+	for (i = 0; i < ARRAY_SIZE(only24); i++) {
+		memset(iface, 0xa5, sizeof(*iface));
+		iface->Size = min24;
+		iface->Version = only24[i];
+		*poison = *iface;
+		KUNIT_ASSERT_EQ_MSG(test,
+				    dxgkpm_query_interface(w->adapter, iface),
+				    0, "Version %#x, Size %#zx", only24[i],
+				    min24);
+		KUNIT_EXPECT_PTR_EQ(test, iface->DeviceHandle, w->h);
+		w24_expect_24(test, iface, true);
+		KUNIT_EXPECT_NULL(test, iface->DxgkCbReportDiagnostic);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    memcmp((u8 *)iface + min24,
+					   (u8 *)poison + min24,
+					   sizeof(*iface) - min24), 0,
+				    "Version %#x: the query wrote past Size",
+				    only24[i]);
+
+		memset(iface, 0xa5, sizeof(*iface));
+		iface->Size = sizeof(*iface);
+		iface->Version = only24[i];
+		KUNIT_ASSERT_EQ(test, dxgkpm_query_interface(w->adapter, iface),
+				0);
+		w24_expect_24(test, iface, true);
+		w24_expect_29(test, iface, false);
+
+		iface->Size = min24 - sizeof(void *);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    dxgkpm_query_interface(w->adapter, iface),
+				    -EINVAL, "Version %#x, Size %#x",
+				    only24[i], iface->Size);
+	}
+	for (i = 0; i < ARRAY_SIZE(both); i++) {
+		memset(iface, 0xa5, sizeof(*iface));
+		iface->Size = sizeof(*iface);
+		iface->Version = both[i];
+		KUNIT_ASSERT_EQ_MSG(test,
+				    dxgkpm_query_interface(w->adapter, iface),
+				    0, "Version %#x", both[i]);
+		w24_expect_24(test, iface, true);
+		w24_expect_29(test, iface, true);
+	}
+	dxgkpm_kt_expect_no_memory(test);
+}
+
+/*
+ * A driver of WDDM 3.0 or later that reports DmaRemappingSupported, on a
+ * device behind a translating IOMMU, uses DMA remapping: its interface has
+ * the WDDM 2.9 calls and not the 2.4 ones, which [C-REMAP] says it cannot
+ * use. WDDM 2.9, or 3.0 without the report, keep both. Passes if each
+ * query gives exactly those members.
+ */
+static void dxgkpm_wddm24_remapping(struct kunit *test)
+{
+	DXGKRNL_INTERFACE *iface;
+	DXGK_IOMMU_CAPS caps;
+	struct dxgkpm_kt *w;
+
+	w = dxgkpm_kt_setup(test, 0);
+	iface = kunit_kzalloc(test, sizeof(*iface), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, iface);
+	KUNIT_ASSERT_EQ(test, dxgkpm_query_iommu_caps(w->adapter, &caps), 0);
+	KUNIT_ASSERT_TRUE_MSG(test, caps.DmaRemappingSupported,
+			      "edu0 is not behind a translating IOMMU");
+
+	caps.Value = 0;
+	caps.DmaRemappingSupported = 1;
+	KUNIT_EXPECT_EQ(test, dxgkpm_report_iommu_caps(NULL, &caps), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dxgkpm_report_iommu_caps(w->adapter, NULL),
+			-EINVAL);
+	KUNIT_ASSERT_EQ(test, dxgkpm_report_iommu_caps(w->adapter, &caps), 0);
+
+	iface->Size = sizeof(*iface);
+	iface->Version = DXGKDDI_INTERFACE_VERSION_WDDM3_0;
+	KUNIT_ASSERT_EQ(test, dxgkpm_query_interface(w->adapter, iface), 0);
+	w24_expect_24(test, iface, false);
+	w24_expect_29(test, iface, true);
+	iface->Version = DXGKDDI_INTERFACE_VERSION_WDDM3_1;
+	KUNIT_ASSERT_EQ(test, dxgkpm_query_interface(w->adapter, iface), 0);
+	w24_expect_24(test, iface, false);
+	w24_expect_29(test, iface, true);
+	iface->Version = DXGKDDI_INTERFACE_VERSION_WDDM2_9;
+	KUNIT_ASSERT_EQ(test, dxgkpm_query_interface(w->adapter, iface), 0);
+	w24_expect_24(test, iface, true);
+	w24_expect_29(test, iface, true);
+
+	caps.Value = 0;
+	KUNIT_ASSERT_EQ(test, dxgkpm_report_iommu_caps(w->adapter, &caps), 0);
+	iface->Version = DXGKDDI_INTERFACE_VERSION_WDDM3_0;
+	KUNIT_ASSERT_EQ(test, dxgkpm_query_interface(w->adapter, iface), 0);
+	w24_expect_24(test, iface, true);
+	w24_expect_29(test, iface, true);
+}
+
+/*
+ * Have the device copy @len bytes from @src to @dst, two ranges that are
+ * contiguous for it, in pieces its buffer holds.
+ */
+static void w24_copy(struct kunit *test, struct dxgkpm_kt *w, u64 dst,
+		     u64 src, size_t len)
+{
+	size_t done, piece;
+
+	/* What the CPU wrote must be in memory. */
+	wmb();
+	for (done = 0; done < len; done += piece) {
+		piece = min_t(size_t, len - done, DXGKPM_EDU_CHUNK);
+		KUNIT_ASSERT_EQ_MSG(test,
+				    dxgkpm_edu_copy(w->edu, dst + done,
+						    src + done, piece), 0,
+				    "edu copy %#llx -> %#llx", src + done,
+				    dst + done);
+	}
+}
+
+/* Whether @domain maps page @addr to itself, and only that. */
+static void w24_expect_identity(struct kunit *test,
+				struct iommu_domain *domain, u64 addr,
+				bool mapped)
+{
+	phys_addr_t want = mapped ? (phys_addr_t)addr : 0;
+
+	KUNIT_EXPECT_EQ_MSG(test, iommu_iova_to_phys(domain, addr), want,
+			    "device address %#llx", addr);
+}
+
+static void w24_free_page_cb(void *page)
+{
+	__free_page(page);
+}
+
+static const ULONG w24_iso_versions[] = {
+	DXGKDDI_INTERFACE_VERSION_WDDM2_4,
+	DXGKDDI_INTERFACE_VERSION_WDDM2_8,
+};
+
+static void w24_version_desc(const ULONG *version, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "Version %#x", *version);
+}
+
+KUNIT_ARRAY_PARAM(w24_iso, w24_iso_versions, w24_version_desc);
+
+/*
+ * The WDDM 2.4 isolation model: a driver of WDDM 2.4 to 2.8 programs its
+ * device with exactly the addresses the 2.4 calls give, as on Windows,
+ * where memory is mapped 1:1: the physical address of contiguous memory
+ * (MmGetPhysicalAddress() of pMemory), the PFNs of the MDL of
+ * DxgkCbAllocatePagesForMdl and those of its own MDL once
+ * DxgkCbMapMdlToIoMmu returned. The device is still behind a translating
+ * IOMMU: each address is mapped to itself while the memory lives, and not
+ * at all once it is freed. Passes if edu's copies through those addresses
+ * arrive byte for byte and the IOMMU maps exactly the live memory.
+ */
+static void dxgkpm_wddm24_identity(struct kunit *test)
+{
+	const ULONG *version = test->param_value;
+	const size_t span_off = 256, span = PAGE_SIZE;
+	DXGKARGCB_ALLOCATECONTIGUOUSMEMORY contig;
+	DXGKARGCB_ALLOCATEPAGESFORMDL pages;
+	struct iommu_domain *domain;
+	PFN_NUMBER pfns[2], mine_pfns[2];
+	struct page *mine[2];
+	u64 pa, mdl_pa;
+	dma_addr_t addr;
+	struct dxgkpm_kt *w;
+	HANDLE mapping;
+	unsigned int i;
+	u8 *cpu;
+	MDL *mdl;
+
+	KUNIT_ASSERT_TRUE_MSG(test, dxgkpm_kt_idle(),
+			      "dxgkpm holds objects before the test");
+	w = w24_setup_at(test, 0, *version);
+	w24_expect_24(test, &w->iface, true);
+	domain = iommu_get_domain_for_dev(&w->edu->pdev->dev);
+	KUNIT_ASSERT_NOT_NULL(test, domain);
+	KUNIT_ASSERT_TRUE_MSG(test, domain->type & __IOMMU_DOMAIN_PAGING,
+			      "edu0 is not behind a translating IOMMU");
+
+	/* Contiguous memory where the device can reach it, 1:1. */
+	memset(&contig, 0, sizeof(contig));
+	contig.NumberOfBytes = 2 * PAGE_SIZE;
+	contig.LowestAcceptableAddress.QuadPart = SZ_16M;
+	contig.HighestAcceptableAddress.QuadPart = W24_EDU_MASK;
+	contig.CacheType = DXGK_MEMORY_CACHING_TYPE_WRITE_COMBINED;
+	KUNIT_ASSERT_EQ(test, w->iface.DxgkCbAllocateContiguousMemory(w->h,
+								      &contig),
+			STATUS_SUCCESS);
+	pa = MmGetPhysicalAddress(contig.pMemory).QuadPart;
+	KUNIT_EXPECT_TRUE(test, PAGE_ALIGNED(pa));
+	KUNIT_EXPECT_LE(test, pa + 2 * PAGE_SIZE - 1, (u64)W24_EDU_MASK);
+	w24_expect_identity(test, domain, pa, true);
+	w24_expect_identity(test, domain, pa + PAGE_SIZE, true);
+	KUNIT_EXPECT_EQ(test, dxgkpm_memory_dma_address(w->adapter,
+							contig.hMemoryHandle,
+							PAGE_SIZE + 8, &addr),
+			0);
+	KUNIT_EXPECT_EQ(test, (u64)addr, pa + PAGE_SIZE + 8);
+
+	/* Pages for an MDL: each PFN is the device's page number. */
+	memset(&pages, 0, sizeof(pages));
+	pages.HighAddress.QuadPart = W24_EDU_MASK;
+	pages.TotalBytes = 2 * PAGE_SIZE;
+	pages.CacheType = DXGK_MEMORY_CACHING_TYPE_CACHED;
+	KUNIT_ASSERT_EQ(test, w->iface.DxgkCbAllocatePagesForMdl(w->h, &pages),
+			STATUS_SUCCESS);
+	for (i = 0; i < 2; i++) {
+		pfns[i] = MmGetMdlPfnArray(pages.pMdl)[i];
+		w24_expect_identity(test, domain, PFN_PHYS(pfns[i]), true);
+	}
+
+	/* The test's own pages, in ZONE_DMA (within reach), by its MDL. */
+	for (i = 0; i < 2; i++) {
+		mine[i] = alloc_page(GFP_KERNEL | GFP_DMA | __GFP_ZERO);
+		KUNIT_ASSERT_NOT_NULL(test, mine[i]);
+		KUNIT_ASSERT_EQ(test,
+				kunit_add_action_or_reset(test,
+							  w24_free_page_cb,
+							  mine[i]), 0);
+		mine_pfns[i] = page_to_pfn(mine[i]);
+		w24_expect_identity(test, domain, PFN_PHYS(mine_pfns[i]),
+				    false);
+	}
+	mdl = w24_mdl(test, mine, 2, span_off, span);
+	KUNIT_ASSERT_EQ(test, w24_map(w, mdl, &mapping), STATUS_SUCCESS);
+	mdl_pa = PFN_PHYS(MmGetMdlPfnArray(mdl)[0]) + MmGetMdlByteOffset(mdl);
+	for (i = 0; i < 2; i++)
+		w24_expect_identity(test, domain, PFN_PHYS(mine_pfns[i]), true);
+
+	/*
+	 * By DMA at those addresses only: contiguous memory, written by the
+	 * CPU, into the MDL's pages, and from there into the span of the
+	 * test's MDL, across its page boundary.
+	 */
+	cpu = contig.pMemory;
+	w24_fill(cpu, 2 * PAGE_SIZE, 0x24 + *version);
+	w24_copy(test, w, PFN_PHYS(pfns[0]), pa, PAGE_SIZE);
+	w24_copy(test, w, PFN_PHYS(pfns[1]), pa + PAGE_SIZE, PAGE_SIZE);
+	KUNIT_EXPECT_EQ_MSG(test, memcmp(page_address(pfn_to_page(pfns[0])),
+					 cpu, PAGE_SIZE), 0,
+			    "the copy into MDL page 0 differs");
+	KUNIT_EXPECT_EQ_MSG(test, memcmp(page_address(pfn_to_page(pfns[1])),
+					 cpu + PAGE_SIZE, PAGE_SIZE), 0,
+			    "the copy into MDL page 1 differs");
+	w24_copy(test, w, mdl_pa, PFN_PHYS(pfns[0]), PAGE_SIZE - span_off);
+	w24_copy(test, w, PFN_PHYS(mine_pfns[1]),
+		 PFN_PHYS(pfns[0]) + PAGE_SIZE - span_off, span_off);
+	KUNIT_EXPECT_EQ_MSG(test, memcmp((u8 *)page_address(mine[0]) + span_off,
+					 cpu, PAGE_SIZE - span_off), 0,
+			    "the copy into the caller's first page differs");
+	KUNIT_EXPECT_EQ_MSG(test, memcmp(page_address(mine[1]),
+					 cpu + PAGE_SIZE - span_off, span_off),
+			    0, "the copy into the caller's second page differs");
+	KUNIT_EXPECT_NULL_MSG(test, memchr_inv(page_address(mine[0]), 0,
+					       span_off),
+			      "the device wrote before the span");
+
+	/* Freed or unmapped: the device loses each address at once. */
+	w24_unmap(w, mapping);
+	for (i = 0; i < 2; i++)
+		w24_expect_identity(test, domain, PFN_PHYS(mine_pfns[i]),
+				    false);
+	KUNIT_EXPECT_EQ(test, w24_free_pages(w, pages.hMemoryHandle),
+			STATUS_SUCCESS);
+	for (i = 0; i < 2; i++)
+		w24_expect_identity(test, domain, PFN_PHYS(pfns[i]), false);
+	KUNIT_EXPECT_EQ(test, w24_free_contig(w, contig.hMemoryHandle),
+			STATUS_SUCCESS);
+	w24_expect_identity(test, domain, pa, false);
+	w24_expect_identity(test, domain, pa + PAGE_SIZE, false);
+	dxgkpm_kt_expect_no_memory(test);
+}
+
+/*
+ * The rules of the 2.4 isolation model. An adapter with an object open
+ * cannot change address model: the query at WDDM 2.4 is refused (-EBUSY,
+ * nothing written) until it is closed. Memory beyond the device's reach
+ * has no identity address the device could use: refused, nothing kept.
+ * A page mapped twice (pages for an MDL, then that MDL mapped to the
+ * IOMMU) keeps its identity mapping until the last of the two goes.
+ * Passes if each of these holds, with the IOMMU's own view checked by
+ * iommu_iova_to_phys().
+ */
+static void dxgkpm_wddm24_identity_rules(struct kunit *test)
+{
+	DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT create;
+	DXGKARGCB_DESTROY_PHYSICAL_MEMORY_OBJECT destroy;
+	DXGKARGCB_ALLOCATEPAGESFORMDL pages;
+	DXGKRNL_INTERFACE *iface, *copy;
+	struct iommu_domain *domain;
+	struct dxgkpm_kt *w;
+	PFN_NUMBER pfns[2];
+	HANDLE mapping;
+	unsigned int i;
+
+	KUNIT_ASSERT_TRUE_MSG(test, dxgkpm_kt_idle(),
+			      "dxgkpm holds objects before the test");
+	w = dxgkpm_kt_setup(test, 0);
+	iface = kunit_kmalloc_array(test, 2, sizeof(*iface), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, iface);
+	copy = iface + 1;
+
+	/* Something open: the address model cannot change under it. */
+	memset(&create, 0, sizeof(create));
+	create.hAdapter = w->h;
+	create.Size = PAGE_SIZE;
+	create.Type = DXGK_PHYSICAL_MEMORY_TYPE_MDL;
+	create.CacheType = DXGK_MEMORY_CACHING_TYPE_CACHED;
+	create.Mdl.HighAddress.QuadPart = -1;
+	KUNIT_ASSERT_EQ(test,
+			w->iface.DxgkCbCreatePhysicalMemoryObject(&create),
+			STATUS_SUCCESS);
+	memset(iface, 0xa5, sizeof(*iface));
+	iface->Size = sizeof(*iface);
+	iface->Version = DXGKDDI_INTERFACE_VERSION_WDDM2_4;
+	*copy = *iface;
+	KUNIT_EXPECT_EQ(test, dxgkpm_query_interface(w->adapter, iface),
+			-EBUSY);
+	KUNIT_EXPECT_EQ_MSG(test, memcmp(iface, copy, sizeof(*iface)), 0,
+			    "a refused query wrote to the interface");
+	destroy.hPhysicalMemoryObject = create.hPhysicalMemoryObject;
+	destroy.hAdapterMemoryObject = create.hAdapterMemoryObject;
+	w->iface.DxgkCbDestroyPhysicalMemoryObject(&destroy);
+	KUNIT_ASSERT_EQ(test, dxgkpm_query_interface(w->adapter, iface), 0);
+	w->iface = *iface;
+	domain = iommu_get_domain_for_dev(&w->edu->pdev->dev);
+	KUNIT_ASSERT_NOT_NULL(test, domain);
+
+	/* Beyond the device's 28-bit reach: no usable identity address. */
+	memset(&pages, 0, sizeof(pages));
+	pages.LowAddress.QuadPart = SZ_512M;
+	pages.HighAddress.QuadPart = -1;
+	pages.TotalBytes = PAGE_SIZE;
+	pages.CacheType = DXGK_MEMORY_CACHING_TYPE_CACHED;
+	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocatePagesForMdl(w->h, &pages),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_NULL(test, pages.pMdl);
+	dxgkpm_kt_expect_no_memory(test);
+
+	/* Mapped twice: the mapping stays until the last user goes. */
+	KUNIT_ASSERT_EQ(test,
+			w24_alloc_pages(w, &pages, 2 * PAGE_SIZE,
+					DXGK_MEMORY_CACHING_TYPE_CACHED),
+			STATUS_SUCCESS);
+	KUNIT_ASSERT_EQ(test, w24_map(w, pages.pMdl, &mapping), STATUS_SUCCESS);
+	for (i = 0; i < 2; i++) {
+		pfns[i] = MmGetMdlPfnArray(pages.pMdl)[i];
+		w24_expect_identity(test, domain, PFN_PHYS(pfns[i]), true);
+	}
+	w24_unmap(w, mapping);
+	for (i = 0; i < 2; i++)
+		w24_expect_identity(test, domain, PFN_PHYS(pfns[i]), true);
+	KUNIT_EXPECT_EQ(test, w24_free_pages(w, pages.hMemoryHandle),
+			STATUS_SUCCESS);
+	for (i = 0; i < 2; i++)
+		w24_expect_identity(test, domain, PFN_PHYS(pfns[i]), false);
+	dxgkpm_kt_expect_no_memory(test);
+}
+
 /* Runs last: whatever the earlier tests did, dxgkpm must hold nothing. */
 static void dxgkpm_wddm24_idle_after(struct kunit *test)
 {
@@ -964,6 +1417,10 @@ static struct kunit_case dxgkpm_wddm24_cases[] = {
 	KUNIT_CASE(dxgkpm_wddm24_bad_args),
 	KUNIT_CASE(dxgkpm_wddm24_handles),
 	KUNIT_CASE(dxgkpm_wddm24_unregister),
+	KUNIT_CASE(dxgkpm_wddm24_versions),
+	KUNIT_CASE(dxgkpm_wddm24_remapping),
+	KUNIT_CASE_PARAM(dxgkpm_wddm24_identity, w24_iso_gen_params),
+	KUNIT_CASE(dxgkpm_wddm24_identity_rules),
 	KUNIT_CASE(dxgkpm_wddm24_idle_after),
 	{}
 };

@@ -16,6 +16,8 @@
 #define _DXGKPM_D3DKMDDI_H
 
 #include <linux/build_bug.h>
+#include <linux/io.h>
+#include <linux/mm.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
 
@@ -193,6 +195,24 @@ static inline VOID MmInitializeMdl(PMDL MemoryDescriptorList, PVOID BaseVa,
 	MemoryDescriptorList->StartVa = PAGE_ALIGN_VA(BaseVa);
 	MemoryDescriptorList->ByteCount = (ULONG)Length;
 	MemoryDescriptorList->ByteOffset = BYTE_OFFSET(BaseVa);
+}
+
+/*
+ * MmGetPhysicalAddress() (ntddk.h): the CPU physical address of a byte of
+ * resident kernel memory, in the linear map or in a vmap() view such as
+ * the pMemory of DxgkCbAllocateContiguousMemory. Under the WDDM 2.4
+ * isolation model it is also the device address of that byte.
+ */
+static inline PHYSICAL_ADDRESS MmGetPhysicalAddress(PVOID BaseAddress)
+{
+	PHYSICAL_ADDRESS pa;
+
+	if (is_vmalloc_addr(BaseAddress))
+		pa.QuadPart = PFN_PHYS(vmalloc_to_pfn(BaseAddress)) +
+			      offset_in_page(BaseAddress);
+	else
+		pa.QuadPart = virt_to_phys(BaseAddress);
+	return pa;
 }
 
 /* -------------------------------------------------------------------------

@@ -138,6 +138,8 @@ int dxgkpm_report_physical_memory_caps(struct dxgkpm_adapter *adapter,
 				       const struct _DXGK_PHYSICAL_MEMORY_CAPS *caps);
 int dxgkpm_query_iommu_caps(struct dxgkpm_adapter *adapter,
 			    struct _DXGK_IOMMU_CAPS *caps);
+int dxgkpm_report_iommu_caps(struct dxgkpm_adapter *adapter,
+			     const struct _DXGK_IOMMU_CAPS *caps);
 int dxgkpm_link_adapters(struct dxgkpm_adapter **adapters, unsigned int count);
 int dxgkpm_unlink_adapter(struct dxgkpm_adapter *adapter);
 
