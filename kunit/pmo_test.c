@@ -641,10 +641,10 @@ static void dxgkpm_pmo_map_rounding(struct kunit *test)
  * Cache types in the page tables (x86 PAT): every page of a kernel view
  * carries the object's cache type (write-back, write-combined, or UC- for
  * uncached). The linear-map alias of each page has the same type while
- * the object lives for MDL and contiguous objects, and becomes write-back
- * again once it is destroyed; a section's linear map stays write-back (the
- * documented exception). The view maps the object's own pages. Passes if
- * every page's bits are the expected ones at each step.
+ * the object lives for MDL and contiguous objects, and while the view
+ * pins the pages for sections; it is write-back again once the object is
+ * destroyed. The view maps the object's own pages. Passes if every page's
+ * bits are the expected ones at each step.
  */
 static void dxgkpm_pmo_cache_attributes(struct kunit *test)
 {
@@ -676,12 +676,10 @@ static void dxgkpm_pmo_cache_attributes(struct kunit *test)
 						"the view maps another page at %u",
 						i);
 		KUNIT_EXPECT_EQ_MSG(test, pt_cache_bits(page_address(pages[i])),
-				    paged ? want : wb, "linear map, page %u", i);
+				    want, "linear map, page %u", i);
 	}
-	PT_EXPECT_STAT(test, pages_wc, paged && kind->cache == PT_WC ?
-			PT_PAGES : 0);
-	PT_EXPECT_STAT(test, pages_uc, paged && kind->cache == PT_UC ?
-			PT_PAGES : 0);
+	PT_EXPECT_STAT(test, pages_wc, kind->cache == PT_WC ? PT_PAGES : 0);
+	PT_EXPECT_STAT(test, pages_uc, kind->cache == PT_UC ? PT_PAGES : 0);
 
 	pt_unmap(kt, obj.pmo, view, vsize);
 	pt_destroy(kt, obj);
