@@ -135,6 +135,9 @@ struct dxgkpm_amo;
  * @vunmap: undo @vmap.
  * @mmap: optional: populate a user view's VMA (vm_pgoff is the first page,
  *	vm_page_prot has the cache type); without it user views are refused.
+ *	May keep state for @munmap in *@priv.
+ * @munmap: optional: release what @mmap kept in @priv, once no VMA of the
+ *	view is left (copies made by fork included).
  */
 struct dxgkpm_mem_ops {
 	const char *name;
@@ -146,7 +149,9 @@ struct dxgkpm_mem_ops {
 		      void **priv);
 	void (*vunmap)(struct dxgkpm_pmo *pmo, void *vaddr, pgoff_t count,
 		       void *priv);
-	int (*mmap)(struct dxgkpm_pmo *pmo, struct vm_area_struct *vma);
+	int (*mmap)(struct dxgkpm_pmo *pmo, struct vm_area_struct *vma,
+		    void **priv);
+	void (*munmap)(struct dxgkpm_pmo *pmo, void *priv);
 };
 
 extern const struct dxgkpm_mem_ops dxgkpm_mem_pages_ops;
@@ -217,8 +222,12 @@ static inline bool dxgkpm_recent_has(const struct dxgkpm_recent *r,
  * @zeroed: the memory was zeroed (or never allocated); user views allowed.
  * @pages: page array of page-backed types.
  * @file: the shmem file of a section.
- * @pins: a section's pinned ranges (ADLs and kernel views); its mapping is
- *	unevictable while there is one.
+ * @pins: a section's pinned ranges (ADLs, kernel views, and user views of
+ *	a write-combined section); its mapping is unevictable while there is
+ *	one.
+ * @page_pins: a write-combined section's pins of each page; a page is
+ *	write-combined on the linear map while its count is not zero
+ *	(mem_section.c). NULL for a cached section.
  * @protection: a section's page protection (DXGKPM_SECTION_*).
  * @io_base: CPU physical address of an IO-space object.
  */
@@ -245,6 +254,7 @@ struct dxgkpm_pmo {
 	struct page **pages;
 	struct file *file;
 	unsigned int pins;
+	unsigned int *page_pins;
 	u32 protection;
 	phys_addr_t io_base;
 };
@@ -388,7 +398,8 @@ void *dxgkpm_pagearray_vmap(struct dxgkpm_pmo *pmo, pgoff_t first,
 			    pgoff_t count, void **priv);
 void dxgkpm_pagearray_vunmap(struct dxgkpm_pmo *pmo, void *vaddr,
 			     pgoff_t count, void *priv);
-int dxgkpm_pagearray_mmap(struct dxgkpm_pmo *pmo, struct vm_area_struct *vma);
+int dxgkpm_pagearray_mmap(struct dxgkpm_pmo *pmo, struct vm_area_struct *vma,
+			  void **priv);
 
 /* mem_pages.c */
 int dxgkpm_mdl_request(pgoff_t npages, size_t size, phys_addr_t low,
@@ -462,9 +473,11 @@ pgprot_t dxgkpm_pgprot(enum dxgkpm_caching caching, pgprot_t prot);
  * @uviews: live user-mode views.
  * @pages: pages taken from the page allocator and not given back, counted
  *	at each allocation and free call of the page provider (pages.c).
- * @pages_wc: of those, write-combined on the linear map.
- * @pages_uc: of those, uncached on the linear map.
- * @pinned: section pages pinned by ADLs and kernel views.
+ * @pages_wc: pages write-combined on the linear map: of @pages, and
+ *	pages of write-combined sections while they are pinned.
+ * @pages_uc: of @pages, uncached on the linear map.
+ * @pinned: section pages pinned by ADLs, kernel views and user views of
+ *	write-combined sections, once per pin.
  * @dma_maps: live DMA mappings (one per ADL and per WDDM 2.4 mapping).
  */
 struct dxgkpm_stats {

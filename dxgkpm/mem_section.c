@@ -21,10 +21,30 @@
  * from ZONE_MOVABLE or CMA (its gfp mask lacks __GFP_MOVABLE), where they
  * would block memory offlining and contiguous allocations.
  *
- * Only CACHED and WRITE_COMBINED exist for sections. Write-combining applies
- * to the views; the linear-map alias of a page that may move to swap at any
- * time stays write-back, as for i915's write-combined mappings of shmem
- * objects.
+ * Only CACHED and WRITE_COMBINED exist for sections. A write-combined view
+ * of a page whose linear-map alias stays write-back is two memory types
+ * for one page: the CPU may keep lines of the page in its caches (shmem
+ * zeroed it, or swap brought it back, through the linear map) that a
+ * write-combined access does not see and that may be written back over
+ * it later. So while anything pins a page of a write-combined section
+ * (ADLs, kernel views and, for such sections, user views too), the linear
+ * map has the section's type: the first pin of a page changes it with
+ * set_pages_array_wc(), which also flushes the page out of the CPU caches
+ * (cpa_flush() writes back every line of a page whose cache attribute it
+ * changes), and the last pin gives the page write-back back before its
+ * reference goes. A page is therefore write-combined only while dxgkpm
+ * holds a reference on it and its mapping is unevictable: reclaim,
+ * migration and truncation never meet it in a changed memory type. As for
+ * drm_gem_shmem_get_pages() with map_wc, which changes a whole object.
+ * Each page's pins are counted (pmo->page_pins), so that overlapping
+ * ranges change each page once.
+ *
+ * User views of a write-combined section therefore pin their range for as
+ * long as their VMA exists and insert its pages at once, as for page
+ * arrays; the pages cannot go to swap meanwhile. Copy-on-write views of
+ * such a section are refused: the private copies would be anonymous pages
+ * mapped write-combined over a write-back linear map. User views of cached
+ * sections map the shmem file itself, as described above.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -38,15 +58,21 @@
 #include <linux/swap.h>
 #include <linux/vmalloc.h>
 
+#include "compat.h"
 #include "internal.h"
 
 /**
- * struct dxgkpm_section_pin - pages of a section pinned by one ADL
- * @pages: the pinned pages
- * @sgt: their table, as mapped for the ADL's adapter
- * @dma: device address of each page
+ * struct dxgkpm_section_pin - a pinned range of a section
+ * @first: first page of the range
+ * @count: number of pages
+ * @pages: the pinned pages (NULL where one was leaked, see
+ *	dxgkpm_section_caching_put())
+ * @sgt: an ADL's pages, as mapped for its adapter
+ * @dma: an ADL's device address of each page
  */
 struct dxgkpm_section_pin {
+	pgoff_t first;
+	pgoff_t count;
 	struct page **pages;
 	struct sg_table sgt;
 	dma_addr_t dma[];
@@ -56,6 +82,7 @@ static int dxgkpm_section_init(struct dxgkpm_pmo *pmo,
 			       const struct dxgkpm_pmo_desc *desc)
 {
 	struct file *file;
+	int ret;
 
 	switch (desc->section.protection) {
 	case DXGKPM_SECTION_READONLY:
@@ -71,23 +98,41 @@ static int dxgkpm_section_init(struct dxgkpm_pmo *pmo,
 		return -EINVAL;
 	if (pmo->caching == DXGKPM_CACHING_UNCACHED)
 		return -EINVAL;
+	if (pmo->caching != DXGKPM_CACHING_CACHED) {
+		/* Only x86 changes the linear map (dxgkpm_pages_set_caching()). */
+		if (!IS_ENABLED(CONFIG_X86))
+			return -EOPNOTSUPP;
+		pmo->page_pins = kvcalloc(pmo->npages, sizeof(*pmo->page_pins),
+					  GFP_KERNEL);
+		if (!pmo->page_pins)
+			return -ENOMEM;
+	}
 
 	file = shmem_file_setup("dxgkpm-section",
 				(loff_t)pmo->npages << PAGE_SHIFT, 0);
-	if (IS_ERR(file))
-		return PTR_ERR(file);
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+		goto err_free_page_pins;
+	}
 	/* Long-term pins: never in ZONE_MOVABLE (see above). */
 	mapping_set_gfp_mask(file->f_mapping, GFP_HIGHUSER);
 	pmo->file = file;
 	pmo->protection = desc->section.protection;
 	pmo->zeroed = true;	/* shmem pages are born zeroed */
 	return 0;
+
+err_free_page_pins:
+	kvfree(pmo->page_pins);
+	pmo->page_pins = NULL;
+	return ret;
 }
 
 static void dxgkpm_section_release(struct dxgkpm_pmo *pmo)
 {
 	fput(pmo->file);
 	pmo->file = NULL;
+	kvfree(pmo->page_pins);
+	pmo->page_pins = NULL;
 }
 
 /* Give every page of the file back to reclaim (what shmem_unlock_mapping does). */
@@ -106,30 +151,117 @@ static void dxgkpm_section_unlock_mapping(struct address_space *mapping)
 }
 
 /*
- * Drop pins taken by dxgkpm_section_pin_pages(): each page is marked dirty
- * (it may have been written behind the page tables' back) and accessed.
+ * Number of pages from @i on, before @end, that no pin holds (@unpinned)
+ * or that some pin holds (!@unpinned).
  */
-static void dxgkpm_section_unpin(struct dxgkpm_pmo *pmo, struct page **pages,
-				 pgoff_t count)
+static pgoff_t dxgkpm_section_run(const unsigned int *pins, pgoff_t i,
+				  pgoff_t end, bool unpinned)
+{
+	pgoff_t n = i;
+
+	while (n < end && !pins[n] == unpinned)
+		n++;
+	return n - i;
+}
+
+/*
+ * Drop the counts dxgkpm_section_caching_get() took for the pages
+ * [@first, @first + @count) in @pages: the pages no pin holds any more are
+ * made write-back again, a run of them per call, while the caller still
+ * holds their references. A page that cannot be is leaked: its entry in
+ * @pages is cleared, so that its reference is never given back.
+ */
+static void dxgkpm_section_caching_put(struct dxgkpm_pmo *pmo, pgoff_t first,
+				       pgoff_t count, struct page **pages)
+{
+	unsigned int *pins = pmo->page_pins;
+	pgoff_t i, n;
+
+	if (!pins)
+		return;
+	for (i = first; i < first + count; i++) {
+		if (!WARN_ON_ONCE(!pins[i]))
+			pins[i]--;
+	}
+	for (i = 0; i < count; i += n) {
+		n = dxgkpm_section_run(pins, first + i, first + count, true);
+		if (!n) {
+			n = dxgkpm_section_run(pins, first + i, first + count,
+					       false);
+			continue;
+		}
+		if (dxgkpm_pages_restore_caching(pages + i, n, pmo->caching))
+			memset(pages + i, 0, n * sizeof(*pages));
+	}
+}
+
+/*
+ * Count a pin of the pages [@first, @first + @count), whose references the
+ * caller holds in @pages, for a section that is not cached: the pages that
+ * no pin held yet get the section's cache type on the linear map, a run of
+ * them per call. The change flushes them out of the CPU caches, where
+ * shmem's zeroing or a read from swap left them (see the top of the file).
+ */
+static int dxgkpm_section_caching_get(struct dxgkpm_pmo *pmo, pgoff_t first,
+				      pgoff_t count, struct page **pages)
+{
+	unsigned int *pins = pmo->page_pins;
+	pgoff_t i, k, n;
+	int ret;
+
+	if (!pins)
+		return 0;
+	for (i = 0; i < count; i += n) {
+		n = dxgkpm_section_run(pins, first + i, first + count, true);
+		if (n) {
+			ret = dxgkpm_pages_set_caching(pages + i, n,
+						       pmo->caching);
+			if (ret)
+				goto err_put_counts;
+		} else {
+			n = dxgkpm_section_run(pins, first + i, first + count,
+					       false);
+		}
+		for (k = first + i; k < first + i + n; k++)
+			pins[k]++;
+	}
+	return 0;
+
+err_put_counts:
+	dxgkpm_section_caching_put(pmo, first, i, pages);
+	return ret;
+}
+
+/*
+ * Give back the references in @pages (NULL entries are leaked pages): each
+ * page is marked dirty (it may have been written behind the page tables'
+ * back) and accessed; the mapping is evictable again once the object's
+ * last pin is gone.
+ */
+static void dxgkpm_section_put_pages(struct dxgkpm_pmo *pmo,
+				     struct page **pages, pgoff_t count)
 {
 	struct folio *folio;
 	pgoff_t i;
 
 	lockdep_assert_held(&pmo->lock);
 	for (i = 0; i < count; i++) {
+		if (!pages[i])
+			continue;
 		folio = page_folio(pages[i]);
 		folio_mark_dirty(folio);
 		folio_mark_accessed(folio);
 		folio_put(folio);
+		atomic_long_dec(&dxgkpm_stats.pinned);
 	}
-	atomic_long_sub(count, &dxgkpm_stats.pinned);
 	if (!--pmo->pins)
 		dxgkpm_section_unlock_mapping(pmo->file->f_mapping);
 }
 
 /*
- * Bring pages in (from swap if need be) and hold a reference on each; the
- * mapping is unevictable until the last pin of the object goes.
+ * Bring pages in (from swap if need be), hold a reference on each and give
+ * them the section's cache type; the mapping is unevictable until the last
+ * pin of the object goes.
  */
 static int dxgkpm_section_pin_pages(struct dxgkpm_pmo *pmo, pgoff_t first,
 				    pgoff_t count, struct page **pages)
@@ -137,6 +269,7 @@ static int dxgkpm_section_pin_pages(struct dxgkpm_pmo *pmo, pgoff_t first,
 	struct address_space *mapping = pmo->file->f_mapping;
 	struct page *page;
 	pgoff_t i;
+	int ret;
 
 	lockdep_assert_held(&pmo->lock);
 	if (!pmo->pins++)
@@ -144,13 +277,64 @@ static int dxgkpm_section_pin_pages(struct dxgkpm_pmo *pmo, pgoff_t first,
 	for (i = 0; i < count; i++) {
 		page = shmem_read_mapping_page(mapping, first + i);
 		if (IS_ERR(page)) {
-			dxgkpm_section_unpin(pmo, pages, i);
-			return PTR_ERR(page);
+			ret = PTR_ERR(page);
+			goto err_put_pages;
 		}
 		pages[i] = page;
 		atomic_long_inc(&dxgkpm_stats.pinned);
 	}
+	ret = dxgkpm_section_caching_get(pmo, first, count, pages);
+	if (ret)
+		goto err_put_pages;
 	return 0;
+
+err_put_pages:
+	dxgkpm_section_put_pages(pmo, pages, i);
+	return ret;
+}
+
+/* Pin [@first, @first + @count), with room for @ndma device addresses. */
+static struct dxgkpm_section_pin *
+dxgkpm_section_pin(struct dxgkpm_pmo *pmo, pgoff_t first, pgoff_t count,
+		   pgoff_t ndma)
+{
+	struct dxgkpm_section_pin *pin;
+	int ret;
+
+	pin = kvzalloc(struct_size(pin, dma, ndma), GFP_KERNEL);
+	if (!pin)
+		return ERR_PTR(-ENOMEM);
+	pin->first = first;
+	pin->count = count;
+	pin->pages = kvmalloc_array(count, sizeof(*pin->pages), GFP_KERNEL);
+	if (!pin->pages) {
+		ret = -ENOMEM;
+		goto err_free_pin;
+	}
+	ret = dxgkpm_section_pin_pages(pmo, first, count, pin->pages);
+	if (ret)
+		goto err_free_pages;
+	return pin;
+
+err_free_pages:
+	kvfree(pin->pages);
+err_free_pin:
+	kvfree(pin);
+	return ERR_PTR(ret);
+}
+
+/*
+ * Undo dxgkpm_section_pin(): the pages get write-back back first if this
+ * was their last pin, then their references go.
+ */
+static void dxgkpm_section_unpin(struct dxgkpm_pmo *pmo,
+				 struct dxgkpm_section_pin *pin)
+{
+	lockdep_assert_held(&pmo->lock);
+	dxgkpm_section_caching_put(pmo, pin->first, pin->count, pin->pages);
+	dxgkpm_section_put_pages(pmo, pin->pages, pin->count);
+	kvfree(pin->pages);
+	kvfree(pin);
 }
 
 static int dxgkpm_section_adl_map(struct dxgkpm_adl *adl)
@@ -159,19 +343,9 @@ static int dxgkpm_section_adl_map(struct dxgkpm_adl *adl)
 	struct dxgkpm_section_pin *pin;
 	int ret;
 
-	pin = kvzalloc(struct_size(pin, dma, adl->count), GFP_KERNEL);
-	if (!pin)
-		return -ENOMEM;
-	pin->pages = kvmalloc_array(adl->count, sizeof(*pin->pages),
-				    GFP_KERNEL);
-	if (!pin->pages) {
-		ret = -ENOMEM;
-		goto err_free_pin;
-	}
-	ret = dxgkpm_section_pin_pages(pmo, adl->first, adl->count,
-				       pin->pages);
-	if (ret)
-		goto err_free_pages;
+	pin = dxgkpm_section_pin(pmo, adl->first, adl->count, adl->count);
+	if (IS_ERR(pin))
+		return PTR_ERR(pin);
 	ret = dxgkpm_pages_to_sgt(adl->amo->adapter->dev, pin->pages,
 				  adl->count, &pin->sgt);
 	if (ret)
@@ -188,11 +362,7 @@ static int dxgkpm_section_adl_map(struct dxgkpm_adl *adl)
 err_free_table:
 	sg_free_table(&pin->sgt);
 err_unpin:
-	dxgkpm_section_unpin(pmo, pin->pages, adl->count);
-err_free_pages:
-	kvfree(pin->pages);
-err_free_pin:
-	kvfree(pin);
+	dxgkpm_section_unpin(pmo, pin);
 	return ret;
 }
 
@@ -204,9 +374,7 @@ static void dxgkpm_section_adl_unmap(struct dxgkpm_adl *adl)
 				 adl->count);
 	atomic_long_dec(&dxgkpm_stats.dma_maps);
 	sg_free_table(&pin->sgt);
-	dxgkpm_section_unpin(adl->amo->pmo, pin->pages, adl->count);
-	kvfree(pin->pages);
-	kvfree(pin);
+	dxgkpm_section_unpin(adl->amo->pmo, pin);
 	adl->priv = NULL;
 	adl->dma = NULL;
 }
@@ -214,51 +382,80 @@ static void dxgkpm_section_adl_unmap(struct dxgkpm_adl *adl)
 static void *dxgkpm_section_vmap(struct dxgkpm_pmo *pmo, pgoff_t first,
 				 pgoff_t count, void **priv)
 {
-	struct page **pages;
+	struct dxgkpm_section_pin *pin;
 	void *vaddr;
 
 	if (count > UINT_MAX)
 		return NULL;
-	pages = kvmalloc_array(count, sizeof(*pages), GFP_KERNEL);
-	if (!pages)
+	pin = dxgkpm_section_pin(pmo, first, count, 0);
+	if (IS_ERR(pin))
 		return NULL;
-	if (dxgkpm_section_pin_pages(pmo, first, count, pages))
-		goto err_free_pages;
-	vaddr = vmap(pages, count, VM_MAP,
+	vaddr = vmap(pin->pages, count, VM_MAP,
 		     dxgkpm_pgprot(pmo->caching, PAGE_KERNEL));
-	if (!vaddr)
-		goto err_unpin;
+	if (!vaddr) {
+		dxgkpm_section_unpin(pmo, pin);
+		return NULL;
+	}
 	/* Kept until the view goes, to unpin after vunmap(). */
-	*priv = pages;
+	*priv = pin;
 	return vaddr;
-
-err_unpin:
-	dxgkpm_section_unpin(pmo, pages, count);
-err_free_pages:
-	kvfree(pages);
-	return NULL;
 }
 
 static void dxgkpm_section_vunmap(struct dxgkpm_pmo *pmo, void *vaddr,
 				  pgoff_t count, void *priv)
 {
-	struct page **pages = priv;
-
 	vunmap(vaddr);
-	dxgkpm_section_unpin(pmo, pages, count);
-	kvfree(pages);
+	dxgkpm_section_unpin(pmo, priv);
 }
 
 /*
- * A user view maps the shmem file itself: faults, sharing between processes
- * and paging are shmem's. uview.c keeps shmem's fault handler behind its own
- * vm_operations (see dxgkpm_uview_mmap()).
+ * A user view of a cached section maps the shmem file itself: faults,
+ * sharing between processes and paging are shmem's. uview.c keeps shmem's
+ * fault handler behind its own vm_operations (see dxgkpm_uview_mmap()).
+ *
+ * A user view of a write-combined section pins its range, which makes the
+ * linear map write-combined too, and inserts every page at once, as for a
+ * page array; the pins go once no VMA of the view is left
+ * (dxgkpm_section_munmap()). Should the insertion fail half way, the pages
+ * inserted are unmapped with the VMA by the failed mmap, before the
+ * process can touch them.
  */
 static int dxgkpm_section_mmap(struct dxgkpm_pmo *pmo,
-			       struct vm_area_struct *vma)
+			       struct vm_area_struct *vma, void **priv)
 {
-	vma_set_file(vma, pmo->file);
-	return pmo->file->f_op->mmap(pmo->file, vma);
+	unsigned long count = vma_pages(vma);
+	struct dxgkpm_section_pin *pin;
+	int ret;
+
+	if (!pmo->page_pins) {
+		vma_set_file(vma, pmo->file);
+		return pmo->file->f_op->mmap(pmo->file, vma);
+	}
+	/* Private copies would be write-back pages mapped write-combined. */
+	if (is_cow_mapping(vma->vm_flags))
+		return -EINVAL;
+	mutex_lock(&pmo->lock);
+	pin = dxgkpm_section_pin(pmo, vma->vm_pgoff, count, 0);
+	mutex_unlock(&pmo->lock);
+	if (IS_ERR(pin))
+		return PTR_ERR(pin);
+	vm_flags_set(vma, VM_MIXEDMAP);
+	ret = vm_insert_pages(vma, vma->vm_start, pin->pages, &count);
+	if (ret || count) {
+		mutex_lock(&pmo->lock);
+		dxgkpm_section_unpin(pmo, pin);
+		mutex_unlock(&pmo->lock);
+		return ret ? ret : -EFAULT;
+	}
+	*priv = pin;
+	return 0;
+}
+
+static void dxgkpm_section_munmap(struct dxgkpm_pmo *pmo, void *priv)
+{
+	mutex_lock(&pmo->lock);
+	dxgkpm_section_unpin(pmo, priv);
+	mutex_unlock(&pmo->lock);
 }
 
 const struct dxgkpm_mem_ops dxgkpm_mem_section_ops = {
@@ -270,4 +467,5 @@ const struct dxgkpm_mem_ops dxgkpm_mem_section_ops = {
 	.vmap = dxgkpm_section_vmap,
 	.vunmap = dxgkpm_section_vunmap,
 	.mmap = dxgkpm_section_mmap,
+	.munmap = dxgkpm_section_munmap,
 };

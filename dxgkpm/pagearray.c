@@ -191,13 +191,15 @@ void dxgkpm_pagearray_vunmap(struct dxgkpm_pmo *pmo, void *vaddr,
  * @pmo: object
  * @vma: the view's VMA; vm_pgoff is the first page, vm_page_prot already
  *	has the object's cache type
+ * @priv: unused
  *
  * All pages are inserted at once, with a reference each: the view can never
  * fault on them, and they stay valid until the VMA goes.
  *
  * Return: 0 or -errno.
  */
-int dxgkpm_pagearray_mmap(struct dxgkpm_pmo *pmo, struct vm_area_struct *vma)
+int dxgkpm_pagearray_mmap(struct dxgkpm_pmo *pmo, struct vm_area_struct *vma,
+			  void **priv)
 {
 	unsigned long count = vma_pages(vma);
 	int ret;

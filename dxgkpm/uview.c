@@ -37,10 +37,12 @@
  * @mm: the process; only compared, never dereferenced.
  * @start: user address of the view.
  * @len: bytes.
- * @file_ops: the backing file's VMA operations (sections), or NULL.
+ * @file_ops: the backing file's VMA operations (cached sections), or NULL.
+ * @priv: what the backend's mmap kept for its munmap (write-combined
+ *	sections: the pinned range).
  * @file: the anonymous file; its reference pins this module for as long as
- *	a VMA can call back into it, sections included (their VMA holds the
- *	shmem file instead).
+ *	a VMA can call back into it, cached sections included (their VMA
+ *	holds the shmem file instead).
  * @linked: the VMA exists and @node is on the object's list.
  */
 struct dxgkpm_uview {
@@ -52,6 +54,7 @@ struct dxgkpm_uview {
 	unsigned long start;
 	unsigned long len;
 	const struct vm_operations_struct *file_ops;
+	void *priv;
 	bool linked;
 };
 
@@ -59,6 +62,9 @@ static void dxgkpm_uview_release(struct kref *ref)
 {
 	struct dxgkpm_uview *view = container_of(ref, struct dxgkpm_uview, ref);
 
+	/* No VMA of the view is left: its pages are unmapped everywhere. */
+	if (view->priv)
+		view->pmo->ops->munmap(view->pmo, view->priv);
 	dxgkpm_pmo_put(view->pmo);
 	if (view->file)
 		fput(view->file);	/* last: may drop the module reference */
@@ -112,7 +118,7 @@ static int dxgkpm_uview_mremap(struct vm_area_struct *vma)
 	return -EINVAL;
 }
 
-/* Sections: the shmem file's own fault handler, behind our bookkeeping. */
+/* Cached sections: the shmem file's fault handler, behind our bookkeeping. */
 static vm_fault_t dxgkpm_uview_fault(struct vm_fault *vmf)
 {
 	struct dxgkpm_uview *view = vmf->vma->vm_private_data;
@@ -148,7 +154,7 @@ static int dxgkpm_uview_mmap(struct file *file, struct vm_area_struct *vma)
 	vma->vm_page_prot = dxgkpm_pgprot(pmo->caching,
 					  vm_get_page_prot(vma->vm_flags));
 	before = vma->vm_ops;
-	ret = pmo->ops->mmap(pmo, vma);
+	ret = pmo->ops->mmap(pmo, vma, &view->priv);
 	if (ret)
 		return ret;
 	if (vma->vm_ops != before)

@@ -125,6 +125,14 @@ static const struct pt_kind pt_some_kinds[] = {
 
 KUNIT_ARRAY_PARAM(pt_some, pt_some_kinds, pt_kind_desc);
 
+/* Sections, of each cache type they have. */
+static const struct pt_kind pt_section_kinds[] = {
+	{ "section-cached", PT_SECTION, PT_WB },
+	{ "section-write-combined", PT_SECTION, PT_WC },
+};
+
+KUNIT_ARRAY_PARAM(pt_section, pt_section_kinds, pt_kind_desc);
+
 /* Arguments for @size bytes of @type and @cache. */
 static void pt_args(DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT *c,
 		    HANDLE adapter, DXGK_PHYSICAL_MEMORY_TYPE type,
@@ -368,6 +376,22 @@ static unsigned long pt_user_cache_bits(unsigned long addr)
 	bits = pt_cache_bits_in(pgd_offset(mm, addr), addr);
 	mmap_read_unlock(mm);
 	return bits;
+}
+
+/* The page mapped at a user address of the current process, or NULL. */
+static struct page *pt_user_page(unsigned long addr)
+{
+	struct mm_struct *mm = current->mm;
+	struct page *page = NULL;
+	unsigned int level;
+	pte_t *pte;
+
+	mmap_read_lock(mm);
+	pte = lookup_address_in_pgd(pgd_offset(mm, addr), addr, &level);
+	if (pte && pte_present(*pte) && level == PG_LEVEL_4K)
+		page = pfn_to_page(pte_pfn(*pte));
+	mmap_read_unlock(mm);
+	return page;
 }
 
 /* PAT must be on, or every cache type would look alike. */
@@ -641,10 +665,11 @@ static void dxgkpm_pmo_map_rounding(struct kunit *test)
  * Cache types in the page tables (x86 PAT): every page of a kernel view
  * carries the object's cache type (write-back, write-combined, or UC- for
  * uncached). The linear-map alias of each page has the same type while
- * the object lives for MDL and contiguous objects, and becomes write-back
- * again once it is destroyed; a section's linear map stays write-back (the
- * documented exception). The view maps the object's own pages. Passes if
- * every page's bits are the expected ones at each step.
+ * the object lives for MDL and contiguous objects, and while the view
+ * pins the pages for sections (dxgkpm_pmo_section_linear_map has the
+ * details); it is write-back again once the object is destroyed. The view
+ * maps the object's own pages. Passes if every page's bits are the
+ * expected ones at each step.
  */
 static void dxgkpm_pmo_cache_attributes(struct kunit *test)
 {
@@ -676,12 +701,10 @@ static void dxgkpm_pmo_cache_attributes(struct kunit *test)
 						"the view maps another page at %u",
 						i);
 		KUNIT_EXPECT_EQ_MSG(test, pt_cache_bits(page_address(pages[i])),
-				    paged ? want : wb, "linear map, page %u", i);
+				    want, "linear map, page %u", i);
 	}
-	PT_EXPECT_STAT(test, pages_wc, paged && kind->cache == PT_WC ?
-			PT_PAGES : 0);
-	PT_EXPECT_STAT(test, pages_uc, paged && kind->cache == PT_UC ?
-			PT_PAGES : 0);
+	PT_EXPECT_STAT(test, pages_wc, kind->cache == PT_WC ? PT_PAGES : 0);
+	PT_EXPECT_STAT(test, pages_uc, kind->cache == PT_UC ? PT_PAGES : 0);
 
 	pt_unmap(kt, obj.pmo, view, vsize);
 	pt_destroy(kt, obj);
@@ -794,6 +817,131 @@ static void pt_expect_refs(struct kunit *test, struct dxgkpm_pmo *pmo,
 	for (i = 0; i < PT_PAGES; i++)
 		KUNIT_EXPECT_EQ_MSG(test, pt_section_refs(pmo, i), want[i],
 				    "%s: page %lu", when, i);
+}
+
+/* The page cache page at @index of a section (the test holds no reference). */
+static struct page *pt_section_page(struct kunit *test,
+				    struct dxgkpm_pmo *pmo, pgoff_t index)
+{
+	struct folio *folio;
+
+	folio = filemap_get_folio(pmo->file->f_mapping, index);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(folio), "no page %lu", index);
+	folio_put(folio);
+	return folio_file_page(folio, index);
+}
+
+/*
+ * The linear map of a section's pages: the first @nwb are write-back, the
+ * others have the memory type @want; dxgkpm_stats.pages_wc counts those
+ * of a write-combined section.
+ */
+static void pt_expect_linear(struct kunit *test, const struct pt_kind *kind,
+			     struct page **pages, unsigned int nwb,
+			     const char *when)
+{
+	const unsigned long wb = cachemode2protval(_PAGE_CACHE_MODE_WB);
+	const unsigned long want = cachemode2protval(pt_mode(kind->cache));
+	unsigned int i;
+
+	for (i = 0; i < PT_PAGES; i++)
+		KUNIT_EXPECT_EQ_MSG(test, pt_cache_bits(page_address(pages[i])),
+				    i < nwb ? wb : want,
+				    "%s: linear map of page %u", when, i);
+	PT_EXPECT_STAT(test, pages_wc,
+		       kind->cache == PT_WC ? PT_PAGES - nwb : 0);
+}
+
+/*
+ * A section's pages have one memory type (x86 PAT): the linear-map alias
+ * of every page that a view maps, or an ADL pins, has the section's cache
+ * type, like the views' page tables. With a kernel view of pages 0-1, a
+ * user view of pages 1-2 (touched, so that they are mapped) and an ADL of
+ * pages 2-3, the two views map the section's own pages, with the section's
+ * type in their PTEs and on the linear map of all four pages; each page
+ * keeps that type while anything still maps or pins it, and is write-back
+ * again as soon as the last goes: page 0 with the kernel view, page 1 with
+ * the user view, pages 2-3 with the ADL (dxgkpm_stats.pages_wc follows).
+ * A write-combined section's user view pins its pages, which therefore
+ * cannot go to swap in their changed type, and copy-on-write user views of
+ * it are refused (their private copies would be write-back pages mapped
+ * write-combined). Passes if so; a cached section stays write-back
+ * throughout, its user view pins nothing and may be copy-on-write.
+ */
+static void dxgkpm_pmo_section_linear_map(struct kunit *test)
+{
+	const struct pt_kind *kind = test->param_value;
+	const unsigned long want = cachemode2protval(pt_mode(kind->cache));
+	const bool wc = kind->cache == PT_WC;
+	DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT c;
+	DXGKARGCB_MAP_PHYSICAL_MEMORY k, u;
+	struct page *pages[PT_PAGES];
+	struct dxgkpm_pmo *pmo;
+	struct dxgkpm_kt *kt;
+	struct pt_obj obj;
+	unsigned long up;
+	unsigned int i;
+	DXGK_ADL *adl;
+	u8 *kv;
+	u32 value;
+
+	kt = dxgkpm_kt_setup(test, 0);
+	pt_require_pat(test);
+	pt_attach_mm(test);
+	obj = pt_new(test, kt, kt->h, kind, PT_PAGES * PAGE_SIZE);
+	pmo = pt_pmo(test, obj.pmo);
+
+	KUNIT_ASSERT_EQ(test, pt_map(kt, &k, obj.pmo,
+				     DXGK_ACCESS_MODE_KERNEL_MODE, 0,
+				     2 * PAGE_SIZE), STATUS_SUCCESS);
+	kv = k.pMappedAddress;
+	KUNIT_ASSERT_EQ(test, pt_map(kt, &u, obj.pmo,
+				     DXGK_ACCESS_MODE_USER_MODE, PAGE_SIZE,
+				     2 * PAGE_SIZE), STATUS_SUCCESS);
+	up = (unsigned long)u.pMappedAddress;
+	for (i = 0; i < 2; i++)
+		KUNIT_EXPECT_EQ(test, get_user(value, (u32 __user *)
+					       (up + i * PAGE_SIZE)), 0);
+	adl = pt_adl(test, kt, obj.amo, 2 * PAGE_SIZE, 2 * PAGE_SIZE, 0);
+	PT_EXPECT_STAT(test, pinned, 2 + (wc ? 2 : 0) + 2);
+
+	for (i = 0; i < PT_PAGES; i++)
+		pages[i] = pt_section_page(test, pmo, i);
+	for (i = 0; i < 2; i++) {
+		KUNIT_EXPECT_PTR_EQ_MSG(test, vmalloc_to_page(kv + i * PAGE_SIZE),
+					pages[i], "kernel view, page %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, pt_cache_bits(kv + i * PAGE_SIZE),
+				    want, "kernel view, page %u", i);
+		KUNIT_EXPECT_PTR_EQ_MSG(test, pt_user_page(up + i * PAGE_SIZE),
+					pages[1 + i], "user view, page %u", i);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    pt_user_cache_bits(up + i * PAGE_SIZE),
+				    want, "user view, page %u", i);
+	}
+	pt_expect_linear(test, kind, pages, 0, "two views and an ADL");
+
+	pt_unmap(kt, obj.pmo, kv, k.Size);
+	pt_expect_linear(test, kind, pages, 1, "the kernel view unmapped");
+	pt_unmap(kt, obj.pmo, u.pMappedAddress, u.Size);
+	PT_EXPECT_STAT(test, uviews, 0);
+	pt_expect_linear(test, kind, pages, 2, "the user view unmapped");
+	pt_free_adl(kt, obj.amo, adl);
+	PT_EXPECT_STAT(test, pinned, 0);
+	pt_expect_linear(test, kind, pages, PT_PAGES, "the ADL freed");
+	pt_destroy(kt, obj);
+
+	pt_args(&c, NULL, PT_SECTION, kind->cache, PAGE_SIZE);
+	c.Section.PageProtection = PAGE_WRITECOPY;
+	obj = pt_create(test, kt, &c);
+	KUNIT_EXPECT_EQ_MSG(test, pt_map(kt, &u, obj.pmo,
+					 DXGK_ACCESS_MODE_USER_MODE, 0,
+					 PAGE_SIZE),
+			    wc ? STATUS_INVALID_PARAMETER : STATUS_SUCCESS,
+			    "a copy-on-write user view");
+	if (u.pMappedAddress)
+		pt_unmap(kt, obj.pmo, u.pMappedAddress, u.Size);
+	pt_destroy(kt, obj);
+	dxgkpm_kt_expect_no_memory(test);
 }
 
 /*
@@ -1183,6 +1331,7 @@ static struct kunit_case dxgkpm_pmo_cases[] = {
 	KUNIT_CASE_PARAM(dxgkpm_pmo_adl_shapes, pt_some_gen_params),
 	KUNIT_CASE(dxgkpm_pmo_section_pins),
 	KUNIT_CASE(dxgkpm_pmo_section_overlapping_adls),
+	KUNIT_CASE_PARAM(dxgkpm_pmo_section_linear_map, pt_section_gen_params),
 	KUNIT_CASE_PARAM(dxgkpm_pmo_user_views, pt_each_gen_params),
 	KUNIT_CASE(dxgkpm_pmo_user_view_outlives),
 	KUNIT_CASE(dxgkpm_pmo_section_user_protections),

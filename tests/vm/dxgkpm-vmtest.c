@@ -1256,6 +1256,115 @@ static int t_dont_zero_stale(void)
 				"four pages above 256 MiB, window scan");
 }
 
+/* What vmcheck.ko prints once it has checked every page. */
+#define VMCHECK_REPORT \
+	"vmcheck: %u pages checked: %u write-back, %u not write-back, %u not mapped"
+
+/*
+ * How many of the pages @pfn[0..@n) the kernel's linear map has write-back:
+ * vmcheck.ko (tests/vm/vmcheck.c) reads their entries and reports in the
+ * kernel log, then unloads itself (insmod fails by design). -1 when it did
+ * not report on every page.
+ */
+static int linear_map_write_back(const uint64_t *pfn, unsigned int n)
+{
+	unsigned int i, checked, wb, other, missing;
+	char cmd[2048], *log, *line, *last = NULL;
+	int size, len, ret = -1;
+	size_t used;
+
+	used = snprintf(cmd, sizeof(cmd), "insmod /lib/dxgkpm/vmcheck.ko phys=");
+	for (i = 0; i < n && used < sizeof(cmd); i++)
+		used += snprintf(cmd + used, sizeof(cmd) - used, "%s%#llx",
+				 i ? "," : "",
+				 (unsigned long long)(pfn[i] * page));
+	if (used + sizeof(" 2>/dev/null") > sizeof(cmd))
+		return failf("too many pages for vmcheck");
+	strcat(cmd, " 2>/dev/null");
+	fflush(stdout);
+	if (system(cmd) == -1)
+		return failf("cannot run insmod: %s", strerror(errno));
+	size = klogctl(10, NULL, 0);	/* SYSLOG_ACTION_SIZE_BUFFER */
+	if (size <= 0)
+		return failf("cannot size the kernel log: %s", strerror(errno));
+	log = calloc(1, size + 1);
+	if (!log)
+		return failf("out of memory");
+	len = klogctl(3, log, size);	/* SYSLOG_ACTION_READ_ALL */
+	for (line = len > 0 ? log : NULL; line; line++) {
+		line = strstr(line, "vmcheck: ");
+		if (!line)
+			break;
+		if (sscanf(line, "vmcheck: %u pages checked:", &checked) == 1)
+			last = line;
+	}
+	if (!last)
+		failf("vmcheck did not report");
+	else if (sscanf(last, VMCHECK_REPORT, &checked, &wb, &other,
+			&missing) != 4 ||
+		 checked != n || missing)
+		failf("vmcheck: %.*s", (int)strcspn(last, "\n"), last);
+	else
+		ret = wb;
+	free(log);
+	return ret;
+}
+
+/*
+ * A write-combined section has no write-back alias (issue 10, defect 9): the
+ * pages of a user view are write-combined on the kernel's linear map too
+ * (vmcheck reads its entries) while the view exists, which pins them, so
+ * paging out through the view leaves them in memory and intact; once the
+ * view is unmapped they are write-back again.
+ */
+static int t_section_wc_linear_map(void)
+{
+	const unsigned int n = 16;
+	const uint64_t size = n * page;
+	uint64_t pfn[16], vs;
+	unsigned int i;
+	uint32_t id;
+	long left;
+	char *p;
+	int wb;
+
+	if (!(create(SECTION, WC, size, PAGE_READWRITE, 0, &id) == STATUS_SUCCESS))
+		return failf("create");
+	if (!(map(id, 0, size, (void **)&p, &vs) == STATUS_SUCCESS))
+		return failf("map");
+	fill(p, size, 71);
+	for (i = 0; i < n; i++) {
+		pfn[i] = pfn_of(p + i * page);
+		if (!pfn[i])
+			return failf("no page frame number in /proc/self/pagemap");
+	}
+	wb = linear_map_write_back(pfn, n);
+	if (wb < 0)
+		return -1;
+	if (!(wb == 0))
+		return failf("%d of %u pages of a write-combined view are %s",
+			     wb, n, "write-back on the linear map");
+	left = page_out(p, size);
+	if (!(left == (long)n))
+		return failf("%ld of %u write-combined pages left memory",
+			     (long)n - left, n);
+	if (!(mismatch(p, size, 71) < 0))
+		return failf("the view's data changed");
+	if (!(unmap(id, p, vs) == STATUS_SUCCESS))
+		return failf("unmap");
+	wb = linear_map_write_back(pfn, n);
+	if (wb < 0)
+		return -1;
+	if (!(wb == (int)n))
+		return failf("%u of %u pages are not write-back after the view went",
+			     n - wb, n);
+	destroy(id);
+	printf("@@   section write-combined: %u pages %s, resident, %s\n", n,
+	       "write-combined on the linear map while viewed",
+	       "write-back after");
+	return 0;
+}
+
 /* Everything dxgkpm holds, when it holds anything: "" when idle. */
 static const char *held(void)
 {
@@ -1326,6 +1435,8 @@ static const struct vmtest tests[] = {
 	{ "section-protection", t_section_protection, P_CPU, 0 },
 	{ "section-paging", t_section_paging, P_DMA, F_SWAP },
 	{ "section-survives-reclaim", t_section_survives_reclaim, P_DMA, F_SWAP },
+	{ "section-write-combined-linear-map", t_section_wc_linear_map, P_CPU,
+	  F_SWAP },
 	{ "view-inherited-with-madv-dofork", t_view_dofork, P_CPU, 0 },
 	{ "free-adl-flushes-iotlb", t_free_adl_flushes_iotlb, P_REMAP, 0 },
 	{ "within-reach-dma", t_mdl_cached, P_REACH, 0 },
