@@ -36,29 +36,6 @@ bool dxgkpm_dma_contiguous(const dma_addr_t *dma, pgoff_t count)
 	return true;
 }
 
-/*
- * @adl, or another ADL in its place if @adl has the address of one of the
- * object's recently freed ADLs (struct dxgkpm_recent). Rejected ADLs are
- * held until one fits, so every try gets a new address and the last of
- * DXGKPM_RECENT + 1 tries always fits. On failure @adl is freed.
- */
-static struct dxgkpm_adl *dxgkpm_adl_fresh_locked(struct dxgkpm_pmo *pmo,
-						  struct dxgkpm_adl *adl)
-{
-	struct dxgkpm_adl *reject[DXGKPM_RECENT];
-	unsigned int n = 0;
-
-	lockdep_assert_held(&pmo->lock);
-	while (adl && n < DXGKPM_RECENT &&
-	       dxgkpm_recent_has(&pmo->old_adls, (unsigned long)adl)) {
-		reject[n++] = adl;
-		adl = kzalloc(sizeof(*adl), GFP_KERNEL);
-	}
-	while (n--)
-		kfree(reject[n]);
-	return adl;
-}
-
 /**
  * dxgkpm_adl_alloc() - build an ADL over part of an open object
  * @amo: adapter memory object
@@ -111,20 +88,15 @@ int dxgkpm_adl_alloc(struct dxgkpm_amo *amo, size_t offset, size_t size,
 	adl = kzalloc(sizeof(*adl), GFP_KERNEL);
 	if (!adl)
 		return -ENOMEM;
+	adl->amo = amo;
+	adl->first = first;
+	adl->count = count;
 
 	mutex_lock(&pmo->lock);
 	if (amo->closed) {
 		ret = -ENOENT;
 		goto err_unlock;
 	}
-	adl = dxgkpm_adl_fresh_locked(pmo, adl);
-	if (!adl) {
-		ret = -ENOMEM;
-		goto err_unlock;
-	}
-	adl->amo = amo;
-	adl->first = first;
-	adl->count = count;
 	ret = pmo->ops->adl_map(adl);
 	if (ret)
 		goto err_unlock;
@@ -171,18 +143,43 @@ static void dxgkpm_adl_free_locked(struct dxgkpm_adl *adl)
 	pmo->ops->adl_unmap(adl);
 	pmo->nr_adls--;
 	atomic_long_dec(&dxgkpm_stats.adls);
-	dxgkpm_recent_add(&pmo->old_adls, (unsigned long)adl);
 	kvfree(adl->pages);
-	kfree(adl);
+	/* Quarantined (see DXGKPM_ADL_QUARANTINE); the oldest goes back. */
+	memset(adl, 0, sizeof(*adl));
+	kfree(pmo->freed_adls[pmo->freed_next]);
+	pmo->freed_adls[pmo->freed_next] = adl;
+	pmo->freed_next = (pmo->freed_next + 1) % DXGKPM_ADL_QUARANTINE;
+}
+
+static bool dxgkpm_adl_was_freed_locked(struct dxgkpm_pmo *pmo,
+					const struct dxgkpm_adl *adl)
+{
+	unsigned int i;
+
+	for (i = 0; i < DXGKPM_ADL_QUARANTINE; i++)
+		if (pmo->freed_adls[i] == adl)
+			return true;
+	return false;
+}
+
+/* The object goes: give its quarantined ADLs back. */
+void dxgkpm_adl_quarantine_free(struct dxgkpm_pmo *pmo)
+{
+	unsigned int i;
+
+	for (i = 0; i < DXGKPM_ADL_QUARANTINE; i++) {
+		kfree(pmo->freed_adls[i]);
+		pmo->freed_adls[i] = NULL;
+	}
 }
 
 /**
  * dxgkpm_adl_free() - release an ADL
  * @amo: the adapter memory object it was built from
  * @adl: the ADL; it is looked up in @amo's list before it is touched, so a
- *	pointer that is not a live ADL of @amo is refused safely. A new ADL of
- *	the object never gets the address of one of its last DXGKPM_RECENT
- *	freed ADLs, so a stale second free of one of them is refused too.
+ *	pointer that is not a live ADL of @amo is refused safely. The object's
+ *	last DXGKPM_ADL_QUARANTINE freed ADLs keep their memory, so a stale
+ *	second free of one of them cannot hit a newer ADL at its address.
  *
  * The device must not access the range any more.
  *
@@ -207,7 +204,7 @@ int dxgkpm_adl_free(struct dxgkpm_amo *amo, struct dxgkpm_adl *adl)
 			break;
 		}
 	}
-	if (ret && dxgkpm_recent_has(&pmo->old_adls, (unsigned long)adl))
+	if (ret && dxgkpm_adl_was_freed_locked(pmo, adl))
 		pr_warn_ratelimited("an ADL of object %#llx (context %#lx) was freed twice\n",
 				    pmo->obj.handle, pmo->context);
 	mutex_unlock(&pmo->lock);

@@ -167,37 +167,13 @@ extern const struct dxgkpm_mem_ops dxgkpm_mem_io_ops;
 #define DXGKPM_SECTION_COMMIT		0x08000000
 
 /*
- * struct dxgkpm_recent - addresses a driver gave back most recently
- *
- * DXGK frees ADLs by pointer and unmaps views by address, so a driver's
- * stale second FreeAdl or Unmap would free whatever lives at that address
- * now. Each object remembers the last DXGKPM_RECENT addresses of each kind
- * it gave back, and a new ADL or view of it never gets one of them: the
- * stale call finds nothing live and is refused. 0 is an empty slot.
+ * FreeAdl takes a pointer, and the slab hands a freed ADL's memory out
+ * again at once: a driver's stale second FreeAdl would free the newer ADL
+ * that landed there. So each object keeps its last DXGKPM_ADL_QUARANTINE
+ * freed ADLs (dead, their mappings and page lists gone) before their memory
+ * goes back, and a stale FreeAdl of one of them finds nothing live.
  */
-#define DXGKPM_RECENT	8
-struct dxgkpm_recent {
-	unsigned long addr[DXGKPM_RECENT];
-	unsigned int next;
-};
-
-static inline void dxgkpm_recent_add(struct dxgkpm_recent *r,
-				     unsigned long addr)
-{
-	r->addr[r->next] = addr;
-	r->next = (r->next + 1) % DXGKPM_RECENT;
-}
-
-static inline bool dxgkpm_recent_has(const struct dxgkpm_recent *r,
-				     unsigned long addr)
-{
-	unsigned int i;
-
-	for (i = 0; i < DXGKPM_RECENT; i++)
-		if (r->addr[i] == addr)
-			return true;
-	return false;
-}
+#define DXGKPM_ADL_QUARANTINE	8
 
 /**
  * struct dxgkpm_pmo - physical memory object (hPhysicalMemoryObject)
@@ -215,9 +191,8 @@ static inline bool dxgkpm_recent_has(const struct dxgkpm_recent *r,
  * @kviews: live kernel-mode views (struct dxgkpm_kview).
  * @uviews: live user-mode views (struct dxgkpm_uview).
  * @nr_adls: live ADLs over this object (through @amo).
- * @old_adls: ADLs of this object freed last (their addresses).
- * @old_kviews: kernel-mode views of this object unmapped last.
- * @old_uviews: user-mode views of this object unmapped last.
+ * @freed_adls: this object's ADLs freed last, dead, not yet given back.
+ * @freed_next: the slot of @freed_adls the next freed ADL takes.
  * @destroyed: destroy succeeded or teardown ran; no new attachment.
  * @zeroed: the memory was zeroed (or never allocated); user views allowed.
  * @pages: page array of page-backed types.
@@ -246,9 +221,8 @@ struct dxgkpm_pmo {
 	struct list_head kviews;
 	struct list_head uviews;
 	unsigned int nr_adls;
-	struct dxgkpm_recent old_adls;
-	struct dxgkpm_recent old_kviews;
-	struct dxgkpm_recent old_uviews;
+	struct dxgkpm_adl *freed_adls[DXGKPM_ADL_QUARANTINE];
+	unsigned int freed_next;
 	bool destroyed;
 	bool zeroed;
 	struct page **pages;
@@ -345,6 +319,7 @@ int dxgkpm_amo_close_locked(struct dxgkpm_amo *amo, bool force);
 
 /* adl.c */
 void dxgkpm_adl_free_all_locked(struct dxgkpm_amo *amo, const char *why);
+void dxgkpm_adl_quarantine_free(struct dxgkpm_pmo *pmo);
 bool dxgkpm_dma_contiguous(const dma_addr_t *dma, pgoff_t count);
 
 /* ddi.c */

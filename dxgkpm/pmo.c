@@ -76,6 +76,7 @@ static void dxgkpm_pmo_release(struct dxgkpm_obj *obj)
 	WARN_ON(pmo->amo || pmo->nr_adls || !list_empty(&pmo->kviews) ||
 		!list_empty(&pmo->uviews));
 	pmo->ops->release(pmo);
+	dxgkpm_adl_quarantine_free(pmo);
 	if (pmo->owner)
 		dxgkpm_adapter_put(pmo->owner);
 	mutex_destroy(&pmo->lock);

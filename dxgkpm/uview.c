@@ -100,8 +100,6 @@ static void dxgkpm_uview_vm_close(struct vm_area_struct *vma)
 		list_del(&view->node);
 		view->linked = false;
 		atomic_long_dec(&dxgkpm_stats.uviews);
-		if (!dxgkpm_recent_has(&pmo->old_uviews, view->start))
-			dxgkpm_recent_add(&pmo->old_uviews, view->start);
 	}
 	mutex_unlock(&pmo->lock);
 	dxgkpm_uview_put(view);
@@ -203,17 +201,43 @@ static void dxgkpm_uview_prot(const struct dxgkpm_pmo *pmo, unsigned long *prot,
 	}
 }
 
-/*
- * One view of @npages pages from page @first of @pmo in the calling
- * process. Return: its address, or a negative errno as an unsigned long.
+/**
+ * dxgkpm_map_user() - map part of an object into the calling process
+ * @pmo: object
+ * @offset: in: first byte wanted; out: its offset from *@uaddr
+ * @size: in: bytes wanted (non-zero); out: size of the view, whole pages
+ * @uaddr: out: start of the view in the calling process
+ *
+ * Context: process context of the process that will use the view.
+ * Return: 0; -EINVAL for a range outside the object, an IO-space object or a
+ * caller without a user address space; -EACCES for an object whose pages
+ * were not zeroed; -ENOENT if the object is destroyed; -ENOMEM or an error
+ * of vm_mmap().
  */
-static unsigned long dxgkpm_uview_make(struct dxgkpm_pmo *pmo, pgoff_t first,
-				       pgoff_t npages)
+int dxgkpm_map_user(struct dxgkpm_pmo *pmo, size_t *offset, size_t *size,
+		    unsigned long *uaddr)
 {
 	unsigned long prot, flags, addr;
 	struct dxgkpm_uview *view;
+	pgoff_t first, last;
 	struct file *file;
 	int fmode, ret;
+
+	might_sleep();
+	if (!pmo || !offset || !size || !uaddr)
+		return -EINVAL;
+	*uaddr = 0;
+	/* A kernel thread may map into a process whose mm it uses. */
+	if (!pmo->ops->mmap || !current->mm)
+		return -EINVAL;
+	ret = dxgkpm_pmo_check_range(pmo, *offset, *size);
+	if (ret)
+		return ret;
+	/* Pages that may hold someone else's data never reach user space. */
+	if (!pmo->zeroed)
+		return -EACCES;
+	first = *offset >> PAGE_SHIFT;
+	last = (*offset + *size - 1) >> PAGE_SHIFT;
 
 	view = kzalloc(sizeof(*view), GFP_KERNEL);
 	if (!view)
@@ -233,85 +257,23 @@ static unsigned long dxgkpm_uview_make(struct dxgkpm_pmo *pmo, pgoff_t first,
 	dxgkpm_uview_prot(pmo, &prot, &flags, &fmode);
 	file = anon_inode_getfile("[dxgkpm]", &dxgkpm_uview_fops, view, fmode);
 	if (IS_ERR(file)) {
-		addr = PTR_ERR(file);
+		ret = PTR_ERR(file);
 		goto out_put_view;
 	}
 	view->file = file;
-	addr = vm_mmap(file, 0, npages << PAGE_SHIFT, prot, flags,
+	addr = vm_mmap(file, 0, (last - first + 1) << PAGE_SHIFT, prot, flags,
 		       first << PAGE_SHIFT);
+	if (IS_ERR_VALUE(addr)) {
+		ret = (int)addr;
+		goto out_put_view;
+	}
+	*offset = offset_in_page(*offset);
+	*size = (last - first + 1) << PAGE_SHIFT;
+	*uaddr = addr;
+	ret = 0;
 out_put_view:
 	dxgkpm_uview_put(view);
-	return addr;
-}
-
-static bool dxgkpm_uview_was_unmapped(struct dxgkpm_pmo *pmo,
-				      unsigned long addr)
-{
-	bool ret;
-
-	mutex_lock(&pmo->lock);
-	ret = dxgkpm_recent_has(&pmo->old_uviews, addr);
-	mutex_unlock(&pmo->lock);
 	return ret;
-}
-
-/**
- * dxgkpm_map_user() - map part of an object into the calling process
- * @pmo: object
- * @offset: in: first byte wanted; out: its offset from *@uaddr
- * @size: in: bytes wanted (non-zero); out: size of the view, whole pages
- * @uaddr: out: start of the view in the calling process
- *
- * The view never starts where one of the object's last DXGKPM_RECENT
- * unmapped views did, so a stale second Unmap of one of them cannot remove
- * it.
- *
- * Context: process context of the process that will use the view.
- * Return: 0; -EINVAL for a range outside the object, an IO-space object or a
- * caller without a user address space; -EACCES for an object whose pages
- * were not zeroed; -ENOENT if the object is destroyed; -ENOMEM or an error
- * of vm_mmap().
- */
-int dxgkpm_map_user(struct dxgkpm_pmo *pmo, size_t *offset, size_t *size,
-		    unsigned long *uaddr)
-{
-	unsigned long reject[DXGKPM_RECENT];
-	pgoff_t first, npages;
-	unsigned long addr;
-	unsigned int n = 0;
-	int ret;
-
-	might_sleep();
-	if (!pmo || !offset || !size || !uaddr)
-		return -EINVAL;
-	*uaddr = 0;
-	/* A kernel thread may map into a process whose mm it uses. */
-	if (!pmo->ops->mmap || !current->mm)
-		return -EINVAL;
-	ret = dxgkpm_pmo_check_range(pmo, *offset, *size);
-	if (ret)
-		return ret;
-	/* Pages that may hold someone else's data never reach user space. */
-	if (!pmo->zeroed)
-		return -EACCES;
-	first = *offset >> PAGE_SHIFT;
-	npages = ((*offset + *size - 1) >> PAGE_SHIFT) - first + 1;
-
-	/* Rejected views are kept until one fits: each try is elsewhere. */
-	addr = dxgkpm_uview_make(pmo, first, npages);
-	while (!IS_ERR_VALUE(addr) && n < DXGKPM_RECENT &&
-	       dxgkpm_uview_was_unmapped(pmo, addr)) {
-		reject[n++] = addr;
-		addr = dxgkpm_uview_make(pmo, first, npages);
-	}
-	while (n--)
-		vm_munmap(reject[n], npages << PAGE_SHIFT);
-	if (IS_ERR_VALUE(addr))
-		return (int)addr;
-	*offset = offset_in_page(*offset);
-	*size = npages << PAGE_SHIFT;
-	*uaddr = addr;
-	return 0;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_map_user);
 
@@ -325,7 +287,9 @@ EXPORT_SYMBOL_GPL(dxgkpm_map_user);
  * vm_munmap(), which takes the mmap lock itself (no exported call removes a
  * VMA under a lock held by the caller): a thread of the same process that
  * unmaps the view and maps something else at @uaddr in between loses that
- * mapping. Only the calling process can race with itself this way.
+ * mapping. Only the calling process can race with itself this way. A view
+ * the process unmapped itself is off the object's list at once, so a late
+ * Unmap leaves whatever the process mapped there since alone.
  *
  * Context: process context of the process that made the view.
  * Return: 0; -ENOENT if the calling process has no view of @pmo at
@@ -347,9 +311,6 @@ int dxgkpm_unmap_user(struct dxgkpm_pmo *pmo, unsigned long uaddr, size_t size)
 		ret = view->len == size ? 0 : -EINVAL;
 		break;
 	}
-	if (ret == -ENOENT && dxgkpm_recent_has(&pmo->old_uviews, uaddr))
-		pr_warn_ratelimited("a user view of object %#llx (context %#lx) was unmapped twice\n",
-				    pmo->obj.handle, pmo->context);
 	mutex_unlock(&pmo->lock);
 	/* The VMA's close callback takes the view off the list. */
 	return ret ? ret : vm_munmap(uaddr, size);

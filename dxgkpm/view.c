@@ -6,9 +6,7 @@
  * boundaries, and the caller learns where its first byte landed (the DXGK
  * rounding contract of DXGKCB_MAPPHYSICALMEMORY). Every view has the
  * object's cache type. Unmapping needs the exact base and size the map
- * returned; anything else is refused and the view stays. A view never gets
- * the address of one of the object's last DXGKPM_RECENT unmapped views, so
- * a stale second Unmap finds nothing instead of a newer view.
+ * returned; anything else is refused and the view stays.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -17,36 +15,6 @@
 #include <linux/slab.h>
 
 #include "internal.h"
-
-/*
- * Map @view's pages at an address none of the object's recently unmapped
- * views had (struct dxgkpm_recent), so a stale second Unmap of one of them
- * cannot remove this view. Rejected mappings are held until one fits.
- */
-static void *dxgkpm_kview_vmap_locked(struct dxgkpm_pmo *pmo,
-				      struct dxgkpm_kview *view)
-{
-	struct {
-		void *vaddr;
-		void *priv;
-	} reject[DXGKPM_RECENT];
-	unsigned int n = 0;
-	void *vaddr;
-
-	lockdep_assert_held(&pmo->lock);
-	vaddr = pmo->ops->vmap(pmo, view->first, view->npages, &view->priv);
-	while (vaddr && n < DXGKPM_RECENT &&
-	       dxgkpm_recent_has(&pmo->old_kviews, (unsigned long)vaddr)) {
-		reject[n].vaddr = vaddr;
-		reject[n++].priv = view->priv;
-		vaddr = pmo->ops->vmap(pmo, view->first, view->npages,
-				       &view->priv);
-	}
-	while (n--)
-		pmo->ops->vunmap(pmo, reject[n].vaddr, view->npages,
-				 reject[n].priv);
-	return vaddr;
-}
 
 /**
  * dxgkpm_map_kernel() - map part of an object into the kernel
@@ -87,7 +55,7 @@ int dxgkpm_map_kernel(struct dxgkpm_pmo *pmo, size_t *offset, size_t *size,
 		ret = -ENOENT;
 		goto err_unlock;
 	}
-	view->vaddr = dxgkpm_kview_vmap_locked(pmo, view);
+	view->vaddr = pmo->ops->vmap(pmo, first, view->npages, &view->priv);
 	if (!view->vaddr) {
 		ret = -ENOMEM;
 		goto err_unlock;
@@ -112,7 +80,6 @@ static void dxgkpm_kview_free_locked(struct dxgkpm_pmo *pmo,
 				     struct dxgkpm_kview *view)
 {
 	list_del(&view->node);
-	dxgkpm_recent_add(&pmo->old_kviews, (unsigned long)view->vaddr);
 	pmo->ops->vunmap(pmo, view->vaddr, view->npages, view->priv);
 	atomic_long_dec(&dxgkpm_stats.kviews);
 	kfree(view);
@@ -148,10 +115,6 @@ int dxgkpm_unmap_kernel(struct dxgkpm_pmo *pmo, void *vaddr, size_t size)
 		ret = 0;
 		break;
 	}
-	if (ret == -ENOENT &&
-	    dxgkpm_recent_has(&pmo->old_kviews, (unsigned long)vaddr))
-		pr_warn_ratelimited("a kernel view of object %#llx (context %#lx) was unmapped twice\n",
-				    pmo->obj.handle, pmo->context);
 	mutex_unlock(&pmo->lock);
 	return ret;
 }

@@ -486,23 +486,6 @@ static void fault_undo_unmap(struct fault_ctx *ctx, const struct fault_op *op)
 	ctx->addr = NULL;
 }
 
-/*
- * Unmap, and give the next run a new object: a view never gets the address
- * of one of its object's last unmapped views (struct dxgkpm_recent), so on
- * the same object the path of the next Map would depend on where the
- * allocator put the last one.
- */
-static void fault_undo_unmap_anew(struct fault_ctx *ctx,
-				  const struct fault_op *op)
-{
-	fault_undo_unmap(ctx, op);
-	fault_destroy(ctx);
-	KUNIT_ASSERT_EQ(ctx->test,
-			fault_create(ctx, op,
-				     op->prep == fault_prep_create_open),
-			STATUS_SUCCESS);
-}
-
 /* The kernel view maps the object's pages, in order. */
 static void fault_check_kview(struct fault_ctx *ctx, const struct fault_op *op)
 {
@@ -856,27 +839,27 @@ static const struct fault_op fault_ops[] = {
 	  .status = NOMEM, .points = 8, .failing = 4, .handles = 0 },
 	{ .name = "map-kernel-mdl-wc", .type = MDL_T, .cache = WC,
 	  .prep = fault_prep_create, .run = fault_run_map_kernel,
-	  .check = fault_check_kview, .undo = fault_undo_unmap_anew,
+	  .check = fault_check_kview, .undo = fault_undo_unmap,
 	  .unprep = fault_undo_destroy,
 	  .status = NOMEM, .points = 6, .failing = 3, .handles = 0 },
 	{ .name = "map-kernel-section", .type = SECTION_T, .cache = WB,
 	  .prep = fault_prep_create, .settle = fault_settle_section,
 	  .run = fault_run_map_kernel, .check = fault_check_kview,
-	  .undo = fault_undo_unmap_anew, .unprep = fault_undo_destroy,
+	  .undo = fault_undo_unmap, .unprep = fault_undo_destroy,
 	  .status = NOMEM, .points = 16, .failing = 9, .handles = 0 },
 	{ .name = "map-kernel-io-space", .type = IO_T, .cache = UC,
 	  .prep = fault_prep_create_open, .run = fault_run_map_kernel,
-	  .check = fault_check_kview, .undo = fault_undo_unmap_anew,
+	  .check = fault_check_kview, .undo = fault_undo_unmap,
 	  .unprep = fault_undo_destroy,
 	  .status = NOMEM, .points = 8, .failing = 4, .handles = 0 },
 	{ .name = "map-user-mdl-wc", .type = MDL_T, .cache = WC,
 	  .prep = fault_prep_user, .run = fault_run_map_user,
-	  .check = fault_check_uview, .undo = fault_undo_unmap_anew,
+	  .check = fault_check_uview, .undo = fault_undo_unmap,
 	  .unprep = fault_undo_destroy,
 	  .status = NOMEM, .points = 15, .failing = 8, .handles = 0 },
 	{ .name = "map-user-section", .type = SECTION_T, .cache = WC,
 	  .prep = fault_prep_user, .run = fault_run_map_user,
-	  .check = fault_check_uview, .undo = fault_undo_unmap_anew,
+	  .check = fault_check_uview, .undo = fault_undo_unmap,
 	  .unprep = fault_undo_destroy,
 	  .status = NOMEM, .points = 19, .failing = 10, .handles = 0 },
 	{ .name = "allocate-contiguous-memory", .type = CONTIG_T, .cache = WC,
