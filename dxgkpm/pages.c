@@ -7,7 +7,9 @@
  *
  * 1. The buddy allocator, highest order first like TTM and the dma-buf
  *    system heap: large blocks mean fewer IOMMU page-table entries and sg
- *    entries. The orders above 0 are opportunistic (no retry, no warning, no
+ *    entries. The gfp mask has no __GFP_MOVABLE: pages of an object are
+ *    pinned until it goes, so they never come from ZONE_MOVABLE or CMA.
+ *    The orders above 0 are opportunistic (no retry, no warning, no
  *    emergency reserves); DXGKPM_ALLOC_PREFER_CONTIGUOUS lets them reclaim
  *    and compact once, and a required run length retries hard. Every block
  *    is split into order-0 pages, so each page can be mapped into user space
@@ -20,7 +22,8 @@
  *    window that excludes low memory (a device that must see pages above
  *    some address) or a run longer than its largest order can only be
  *    satisfied this way. It may sleep for migration; DXGKPM_ALLOC_NO_WAIT
- *    never gets here.
+ *    never gets here. It never claims memory of ZONE_MOVABLE or CMA, which
+ *    must stay free of long-term pins.
  *
  * A window that excludes low memory is scanned first, since the buddy
  * allocator would mostly hand out pages below it; every other request tries
@@ -273,23 +276,50 @@ struct dxgkpm_scan {
 	int err;
 };
 
-/* Claim [pfn, pfn + count) if the whole range is RAM of a single zone. */
+/*
+ * Whether [pfn, pfn + count) is online RAM of a single zone, and of a zone
+ * whose pages may be pinned for as long as an object lives. ZONE_MOVABLE
+ * holds movable pages only, so that its memory can always be offlined and
+ * unplugged (movablecore=, kernelcore=, hotplugged memory onlined movable):
+ * a page of an object is pinned until the object goes, so it must never
+ * come from there, as FOLL_LONGTERM pins never stay there. CMA pageblocks
+ * need no check here: alloc_contig_range() refuses them itself unless
+ * asked for MIGRATE_CMA (has_unmovable_pages()), and a module could not
+ * read a pageblock's migrate type anyway.
+ */
+static bool dxgkpm_range_pinnable(unsigned long pfn, unsigned long count)
+{
+	struct page *first, *page;
+	struct zone *zone;
+	unsigned long i;
+
+	first = pfn_to_online_page(pfn);
+	if (!first)
+		return false;
+	zone = page_zone(first);
+	if (zone_idx(zone) == ZONE_MOVABLE)
+		return false;
+	/* Zones may overlap (kernelcore=mirror): look at every pageblock. */
+	for (i = ALIGN(pfn + 1, pageblock_nr_pages); i < pfn + count;
+	     i += pageblock_nr_pages) {
+		page = pfn_to_online_page(i);
+		if (!page || page_zone(page) != zone)
+			return false;
+	}
+	page = pfn_to_online_page(pfn + count - 1);
+	return page && page_zone(page) == zone;
+}
+
+/* Claim [pfn, pfn + count) if dxgkpm_range_pinnable() says it may. */
 static bool dxgkpm_claim_range(struct dxgkpm_scan *scan, unsigned long pfn,
 			       unsigned long count)
 {
 	const struct dxgkpm_page_req *req = scan->req;
-	struct page *first, *last;
 	unsigned long i;
 	bool zero;
 
-	first = pfn_to_online_page(pfn);
-	last = pfn_to_online_page(pfn + count - 1);
-	if (!first || !last || page_zone(first) != page_zone(last))
+	if (!dxgkpm_range_pinnable(pfn, count))
 		return false;
-	for (i = ALIGN(pfn + 1, pageblock_nr_pages); i < pfn + count;
-	     i += pageblock_nr_pages)
-		if (!pfn_to_online_page(i))
-			return false;
 	if (dxgkpm_take_range(pfn, count))
 		return false;
 	zero = !(req->flags & DXGKPM_ALLOC_DONT_ZERO) &&
