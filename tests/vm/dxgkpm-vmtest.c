@@ -7,8 +7,8 @@
  * that page out unless an ADL pins them, an IO-space object over the edu
  * BAR read through a kernel view, refusals of what must be refused,
  * memory that reads as zeroes although it is the very memory an earlier
- * object filled, pinned pages that never lie in ZONE_MOVABLE, and nothing
- * left behind. Static, libc only.
+ * object filled, pinned pages that never lie in ZONE_MOVABLE, MDL and
+ * contiguous objects on their device's NUMA node, and nothing left behind. Static, libc only.
  *
  * Output: "VMTEST: PASS <name>" or "VMTEST: FAIL <name>: <why>" per test.
  * Exit status: the number of failed tests (capped at 100).
@@ -1428,6 +1428,41 @@ static int check_placement(uint32_t id, unsigned int npages, int node,
 	return 0;
 }
 
+/* An object for the device made as @type above @low: on its node. */
+static int on_device_node(uint32_t type, uint64_t low, const char *what)
+{
+	const unsigned int npages = 64;
+	uint32_t id;
+	int32_t st;
+	int node;
+
+	node = placement_setup();
+	if (node < 0)
+		return -1;
+	st = create_above(type, CACHED, npages * page, low, 0, &id);
+	if (st != STATUS_SUCCESS)
+		return failf("create: %#x", st);
+	if (check_placement(id, npages, node, what))
+		return -1;
+	destroy(id);
+	return 0;
+}
+
+static int t_numa_mdl(void)
+{
+	return on_device_node(MDL, 0, "MDL, buddy allocator");
+}
+
+static int t_numa_contig(void)
+{
+	return on_device_node(CONTIG, 0, "contiguous");
+}
+
+static int t_numa_window(void)
+{
+	return on_device_node(MDL, 256 << 20, "MDL above 256 MiB, window scan");
+}
+
 /*
  * A window that holds nothing but the device node's ZONE_MOVABLE: no page
  * may be pinned there, so there is no memory for it.
@@ -1574,6 +1609,9 @@ static const struct vmtest tests[] = {
 	{ "reused-pages-zeroed-contiguous-write-combined", t_zero_contig_wc, P_CPU,
 	  F_NOINIT },
 	{ "reused-pages-dont-zero-keep-data", t_dont_zero_stale, P_CPU, F_NOINIT },
+	{ "numa-mdl-on-device-node", t_numa_mdl, P_REMAP, F_NUMA },
+	{ "numa-contiguous-on-device-node", t_numa_contig, P_REMAP, F_NUMA },
+	{ "numa-window-scan-on-device-node", t_numa_window, P_REMAP, F_NUMA },
 	{ "movable-zone-window-refused", t_movable_refused, P_REMAP, F_NUMA },
 	{ "section-pins-outside-movable", t_section_pins_not_movable, P_REMAP,
 	  F_NUMA },
