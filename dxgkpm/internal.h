@@ -414,6 +414,8 @@ void dxgkpm_space_close(struct dxgkpm_adapter *adapter);
  * @align: alignment of each run's first page, in pages (a power of two).
  * @boundary: 0, or a power of two (bytes) no run may cross.
  * @flags: DXGKPM_ALLOC_* flags.
+ * @nid: the node to take pages from while it has them (the adapter's, from
+ *	dxgkpm_pages_node()), or NUMA_NO_NODE.
  */
 struct dxgkpm_page_req {
 	pgoff_t npages;
@@ -424,8 +426,10 @@ struct dxgkpm_page_req {
 	pgoff_t align;
 	phys_addr_t boundary;
 	u32 flags;
+	int nid;
 };
 
+int dxgkpm_pages_node(struct device *dev);
 int dxgkpm_pages_alloc(const struct dxgkpm_page_req *req, struct page **pages);
 void dxgkpm_pages_free(struct page **pages, pgoff_t npages);
 int dxgkpm_pages_set_caching(struct page **pages, pgoff_t npages,

@@ -27,6 +27,7 @@ static int dxgkpm_mem_contig_init(struct dxgkpm_pmo *pmo,
 		.run = pmo->npages,
 		.align = 1,
 		.boundary = boundary,
+		.nid = dxgkpm_pages_node(pmo->owner ? pmo->owner->dev : NULL),
 	};
 
 	/* The window must be able to hold the block at all. */

@@ -56,6 +56,7 @@ int dxgkpm_mdl_request(pgoff_t npages, size_t size, phys_addr_t low,
 		.low = low,
 		.high = high,
 		.flags = flags,
+		.nid = NUMA_NO_NODE,
 	};
 	if (!(flags & DXGKPM_ALLOC_CONTIGUOUS_CHUNKS)) {
 		req->skip = skip;
@@ -85,6 +86,7 @@ static int dxgkpm_mem_pages_init(struct dxgkpm_pmo *pmo,
 				 desc->pages.flags, &req);
 	if (ret)
 		return ret;
+	req.nid = dxgkpm_pages_node(pmo->owner ? pmo->owner->dev : NULL);
 	return dxgkpm_pagearray_alloc(pmo, &req);
 }
 

@@ -19,7 +19,14 @@
  * table knowing; reclaim drops a clean shmem page instead of writing it to
  * swap. Pinned pages are long-term pins, so the file's pages never come
  * from ZONE_MOVABLE or CMA (its gfp mask lacks __GFP_MOVABLE), where they
- * would block memory offlining and contiguous allocations.
+ * would block memory offlining and contiguous allocations. Swap-in keeps
+ * to the mask too: shmem_swapin_folio() replaces a page that swap
+ * readahead brought into a zone the mask does not allow
+ * (shmem_should_replace_folio()). What the mask cannot stop is migration
+ * while nothing pins a page: NUMA balancing of a user view and
+ * migrate_pages(2) allocate their targets movable, and dxgkpm cannot move
+ * such a page out again when it pins it later: the kernel's page
+ * migration is not exported to modules.
  *
  * Only CACHED and WRITE_COMBINED exist for sections. A write-combined view
  * of a page whose linear-map alias stays write-back is two memory types

@@ -7,7 +7,9 @@
  *
  * 1. The buddy allocator, highest order first like TTM and the dma-buf
  *    system heap: large blocks mean fewer IOMMU page-table entries and sg
- *    entries. The orders above 0 are opportunistic (no retry, no warning, no
+ *    entries. The gfp mask has no __GFP_MOVABLE: pages of an object are
+ *    pinned until it goes, so they never come from ZONE_MOVABLE or CMA.
+ *    The orders above 0 are opportunistic (no retry, no warning, no
  *    emergency reserves); DXGKPM_ALLOC_PREFER_CONTIGUOUS lets them reclaim
  *    and compact once, and a required run length retries hard. Every block
  *    is split into order-0 pages, so each page can be mapped into user space
@@ -20,11 +22,20 @@
  *    window that excludes low memory (a device that must see pages above
  *    some address) or a run longer than its largest order can only be
  *    satisfied this way. It may sleep for migration; DXGKPM_ALLOC_NO_WAIT
- *    never gets here.
+ *    never gets here. It never claims memory of ZONE_MOVABLE or CMA, which
+ *    must stay free of long-term pins.
  *
  * A window that excludes low memory is scanned first, since the buddy
  * allocator would mostly hand out pages below it; every other request tries
  * the buddy allocator first and scans the window only if that fails.
+ *
+ * NUMA: pages come from the node the request names (the node of the device
+ * the object is created for, see dxgkpm_pages_node()) while it has them.
+ * Blocks above order 0 are taken on that node only, smaller orders being
+ * better than remote memory; single pages and required runs fall back to
+ * the other nodes, as the page allocator does; the window scan claims on
+ * that node first and then elsewhere. DXGKPM_ALLOC_LOCAL_NODE_ONLY keeps
+ * every page, the window scan's included, on the node of the calling CPU.
  *
  * On x86 the linear map of write-combined and uncached pages is switched with
  * one set_pages_array_*() call per object, so the TLB flush and the cache
@@ -34,6 +45,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/device.h>
 #include <linux/gfp.h>
 #include <linux/highmem.h>
 #include <linux/ioport.h>
@@ -42,6 +54,7 @@
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
+#include <linux/nodemask.h>
 #include <linux/overflow.h>
 #include <linux/pageblock-flags.h>
 #include <linux/sched/signal.h>
@@ -104,6 +117,10 @@ static void dxgkpm_give_page(struct page *page)
 static gfp_t dxgkpm_gfp(const struct dxgkpm_page_req *req, unsigned int order)
 {
 	gfp_t gfp = GFP_USER | __GFP_NOWARN;
+
+	/* Opportunistic orders stay on the node; see the top of this file. */
+	if (req->nid != NUMA_NO_NODE && order && req->run <= 1)
+		gfp |= __GFP_THISNODE;
 
 	if (!(req->flags & DXGKPM_ALLOC_DONT_ZERO))
 		gfp |= __GFP_ZERO;
@@ -215,6 +232,13 @@ static long dxgkpm_buddy_block(const struct dxgkpm_page_req *req,
 	return keep;
 }
 
+/* The node to take pages from first (only, for LOCAL_NODE_ONLY), or none. */
+static int dxgkpm_req_node(const struct dxgkpm_page_req *req)
+{
+	return (req->flags & DXGKPM_ALLOC_LOCAL_NODE_ONLY) ? numa_node_id() :
+	       req->nid;
+}
+
 /*
  * Fill @pages from the buddy allocator. Returns 0 when full, -ENOMEM when
  * the allocator ran out or kept handing out pages outside the window (then
@@ -223,8 +247,7 @@ static long dxgkpm_buddy_block(const struct dxgkpm_page_req *req,
 static int dxgkpm_pages_from_buddy(const struct dxgkpm_page_req *req,
 				   struct page **pages, pgoff_t *done)
 {
-	int nid = (req->flags & DXGKPM_ALLOC_LOCAL_NODE_ONLY) ?
-		  numa_node_id() : NUMA_NO_NODE;
+	int nid = dxgkpm_req_node(req);
 	unsigned int order, run_order = order_base_2(req->run);
 	pgoff_t rejected = 0;
 	LIST_HEAD(rejects);
@@ -270,26 +293,59 @@ struct dxgkpm_scan {
 	const struct dxgkpm_page_req *req;
 	struct page **pages;
 	pgoff_t *done;
+	int nid;
+	bool on_nid;
 	int err;
 };
 
-/* Claim [pfn, pfn + count) if the whole range is RAM of a single zone. */
+/*
+ * Whether [pfn, pfn + count) is online RAM of a single zone, and of a zone
+ * whose pages may be pinned for as long as an object lives. ZONE_MOVABLE
+ * holds movable pages only, so that its memory can always be offlined and
+ * unplugged (movablecore=, kernelcore=, hotplugged memory onlined movable):
+ * a page of an object is pinned until the object goes, so it must never
+ * come from there, as FOLL_LONGTERM pins never stay there. CMA pageblocks
+ * need no check here: alloc_contig_range() refuses them itself unless
+ * asked for MIGRATE_CMA (has_unmovable_pages()), and a module could not
+ * read a pageblock's migrate type anyway.
+ */
+static bool dxgkpm_range_pinnable(unsigned long pfn, unsigned long count)
+{
+	struct page *first, *page;
+	struct zone *zone;
+	unsigned long i;
+
+	first = pfn_to_online_page(pfn);
+	if (!first)
+		return false;
+	zone = page_zone(first);
+	if (zone_idx(zone) == ZONE_MOVABLE)
+		return false;
+	/* Zones may overlap (kernelcore=mirror): look at every pageblock. */
+	for (i = ALIGN(pfn + 1, pageblock_nr_pages); i < pfn + count;
+	     i += pageblock_nr_pages) {
+		page = pfn_to_online_page(i);
+		if (!page || page_zone(page) != zone)
+			return false;
+	}
+	page = pfn_to_online_page(pfn + count - 1);
+	return page && page_zone(page) == zone;
+}
+
+/* Claim [pfn, pfn + count) if dxgkpm_range_pinnable() says it may. */
 static bool dxgkpm_claim_range(struct dxgkpm_scan *scan, unsigned long pfn,
 			       unsigned long count)
 {
 	const struct dxgkpm_page_req *req = scan->req;
-	struct page *first, *last;
 	unsigned long i;
 	bool zero;
 
-	first = pfn_to_online_page(pfn);
-	last = pfn_to_online_page(pfn + count - 1);
-	if (!first || !last || page_zone(first) != page_zone(last))
+	if (!dxgkpm_range_pinnable(pfn, count))
 		return false;
-	for (i = ALIGN(pfn + 1, pageblock_nr_pages); i < pfn + count;
-	     i += pageblock_nr_pages)
-		if (!pfn_to_online_page(i))
-			return false;
+	/* One pass claims on @nid only, the next everywhere else. */
+	if (scan->nid != NUMA_NO_NODE &&
+	    (page_to_nid(pfn_to_page(pfn)) == scan->nid) != scan->on_nid)
+		return false;
 	if (dxgkpm_take_range(pfn, count))
 		return false;
 	zero = !(req->flags & DXGKPM_ALLOC_DONT_ZERO) &&
@@ -366,18 +422,13 @@ static u64 dxgkpm_ram_top(void)
 	return top;
 }
 
-/*
- * Fill the rest of @pages by scanning every acceptable window of System RAM.
- * Returns 0 when full, -ENOMEM when the windows hold no more claimable
- * memory, -EINTR on a fatal signal.
- */
-static int dxgkpm_pages_from_window(const struct dxgkpm_page_req *req,
-				    struct page **pages, pgoff_t *done)
+/* One scan of every acceptable window of System RAM (see below). */
+static int dxgkpm_scan_windows(struct dxgkpm_scan *scan)
 {
-	struct dxgkpm_scan scan = { .req = req, .pages = pages, .done = done };
+	const struct dxgkpm_page_req *req = scan->req;
 	u64 top = dxgkpm_ram_top(), low, high, k;
 
-	for (k = 0; *done < req->npages; k++) {
+	for (k = 0; *scan->done < req->npages; k++) {
 		if (k && !req->skip)
 			break;
 		if (check_mul_overflow(k, (u64)req->skip, &low) ||
@@ -386,11 +437,55 @@ static int dxgkpm_pages_from_window(const struct dxgkpm_page_req *req,
 		high = low + min_t(u64, req->high - req->low, top - 1 - low);
 		walk_iomem_res_desc(IORES_DESC_NONE,
 				    IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY,
-				    low, high, &scan, dxgkpm_scan_ram);
-		if (scan.err)
-			return scan.err;
+				    low, high, scan, dxgkpm_scan_ram);
+		if (scan->err)
+			return scan->err;
 	}
-	return *done < req->npages ? -ENOMEM : 0;
+	return *scan->done < req->npages ? -ENOMEM : 0;
+}
+
+/*
+ * Fill the rest of @pages by scanning every acceptable window of System RAM:
+ * on the request's node first, then (unless LOCAL_NODE_ONLY) on the others.
+ * Returns 0 when full, -ENOMEM when the windows hold no more claimable
+ * memory, -EINTR on a fatal signal.
+ */
+static int dxgkpm_pages_from_window(const struct dxgkpm_page_req *req,
+				    struct page **pages, pgoff_t *done)
+{
+	struct dxgkpm_scan scan = {
+		.req = req,
+		.pages = pages,
+		.done = done,
+		.nid = dxgkpm_req_node(req),
+		.on_nid = true,
+	};
+	int ret;
+
+	ret = dxgkpm_scan_windows(&scan);
+	if (ret != -ENOMEM || scan.nid == NUMA_NO_NODE ||
+	    (req->flags & DXGKPM_ALLOC_LOCAL_NODE_ONLY))
+		return ret;
+	scan.on_nid = false;
+	return dxgkpm_scan_windows(&scan);
+}
+
+/**
+ * dxgkpm_pages_node() - the node an object's pages should come from
+ * @dev: the device the object is created for, or NULL
+ *
+ * The node of @dev when that node has memory: where the device's DMA is
+ * cheapest, as dma_alloc_coherent() and TTM's pools place memory.
+ *
+ * Return: a node with memory, or NUMA_NO_NODE.
+ */
+int dxgkpm_pages_node(struct device *dev)
+{
+	int nid = dev ? dev_to_node(dev) : NUMA_NO_NODE;
+
+	if (nid < 0 || nid >= MAX_NUMNODES || !node_state(nid, N_MEMORY))
+		return NUMA_NO_NODE;
+	return nid;
 }
 
 /**

@@ -10,6 +10,10 @@
 # itself, or dxgkpm_zero (kunit/zero_test.c) could not see dxgkpm fail to
 # (the suite checks that it does not).
 #
+# movablecore=256M: the top 256 MiB of RAM is ZONE_MOVABLE, where dxgkpm
+# must never take a page it pins (kunit/movable_test.c checks every memory
+# type against it).
+#
 # -accel tcg is essential: /dev/kvm on the project's machines belongs to a
 # hypervisor that only runs patched guests, so KVM initialises and then
 # hangs instead of falling back to TCG.
@@ -23,7 +27,7 @@ CONFIG_SERIAL_8250_CONSOLE=y
 CONFIG_PRINTK_TIME=y''',
 			   qemu_arch='x86_64',
 			   kernel_path='arch/x86/boot/bzImage',
-			   kernel_command_line='console=ttyS0 intel_iommu=on iommu.strict=1 kasan_multi_shot panic=-1 init_on_alloc=0 init_on_free=0',
+			   kernel_command_line='console=ttyS0 intel_iommu=on iommu.strict=1 kasan_multi_shot panic=-1 init_on_alloc=0 init_on_free=0 movablecore=256M',
 			   extra_qemu_params=['-accel', 'tcg',
 					      '-M', 'q35',
 					      '-smp', '2',

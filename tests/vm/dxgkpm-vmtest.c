@@ -7,7 +7,8 @@
  * that page out unless an ADL pins them, an IO-space object over the edu
  * BAR read through a kernel view, refusals of what must be refused,
  * memory that reads as zeroes although it is the very memory an earlier
- * object filled, and nothing left behind. Static, libc only.
+ * object filled, pinned pages that never lie in ZONE_MOVABLE, MDL and
+ * contiguous objects on their device's NUMA node, and nothing left behind. Static, libc only.
  *
  * Output: "VMTEST: PASS <name>" or "VMTEST: FAIL <name>: <why>" per test.
  * Exit status: the number of failed tests (capped at 100).
@@ -47,11 +48,13 @@
 #define STATUS_INVALID_PARAMETER	((int32_t)0xC000000D)
 #define STATUS_ACCESS_DENIED	((int32_t)0xC0000022)
 #define STATUS_NOT_SUPPORTED	((int32_t)0xC00000BB)
+#define STATUS_INSUFFICIENT_RESOURCES	((int32_t)0xC000009A)
 #define EDU_IDENT	0xed
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static int fd;
+static const char *device = "/dev/dxgkpm_edu0";
 static long page;
 static int failed;
 static char why[256];
@@ -1365,6 +1368,266 @@ static int t_section_wc_linear_map(void)
 	return 0;
 }
 
+/*
+ * Where pages lie: zones and nodes from /proc/zoneinfo, page frame numbers
+ * from /proc/self/pagemap (profile feature numa: two nodes, ZONE_MOVABLE
+ * from movablecore=, the device on node 1).
+ */
+struct zone_span {
+	int node;
+	char name[16];
+	uint64_t start;
+	uint64_t spanned;
+};
+
+static struct zone_span zones[64];
+static unsigned int nzones;
+
+static int read_zoneinfo(void)
+{
+	FILE *f = fopen("/proc/zoneinfo", "r");
+	struct zone_span *z = NULL;
+	unsigned long long v;
+	char line[256], name[16];
+	int node;
+
+	if (!f)
+		return failf("no /proc/zoneinfo");
+	nzones = 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Node %d, zone %15s", &node, name) == 2) {
+			if (nzones == ARRAY_SIZE(zones))
+				break;
+			z = &zones[nzones++];
+			memset(z, 0, sizeof(*z));
+			z->node = node;
+			snprintf(z->name, sizeof(z->name), "%s", name);
+		} else if (z && sscanf(line, " spanned %llu", &v) == 1) {
+			z->spanned = v;
+		} else if (z && sscanf(line, " start_pfn: %llu", &v) == 1) {
+			z->start = v;
+		}
+	}
+	fclose(f);
+	return nzones ? 0 : failf("no zone in /proc/zoneinfo");
+}
+
+/* The zone that spans @pfn (Movable first, should spans overlap), or NULL. */
+static const struct zone_span *zone_of(uint64_t pfn)
+{
+	const struct zone_span *found = NULL;
+	unsigned int i;
+
+	for (i = 0; i < nzones; i++) {
+		if (pfn < zones[i].start ||
+		    pfn >= zones[i].start + zones[i].spanned)
+			continue;
+		if (!found || !strcmp(zones[i].name, "Movable"))
+			found = &zones[i];
+	}
+	return found;
+}
+
+/* [*@start, *@end) of ZONE_MOVABLE on @node, in page frames; -1 if none. */
+static int movable_span(int node, uint64_t *start, uint64_t *end)
+{
+	unsigned int i;
+
+	for (i = 0; i < nzones; i++) {
+		if (zones[i].node != node || strcmp(zones[i].name, "Movable") ||
+		    !zones[i].spanned)
+			continue;
+		*start = zones[i].start;
+		*end = zones[i].start + zones[i].spanned;
+		return 0;
+	}
+	return failf("node %d has no ZONE_MOVABLE (movablecore=)", node);
+}
+
+/* The NUMA node of the device behind /dev/dxgkpm_eduN. */
+static int device_node(void)
+{
+	const char *name = strrchr(device, '/');
+	char path[128];
+	int node = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/misc/%s/device/numa_node",
+		 name ? name + 1 : device);
+	f = fopen(path, "r");
+	if (!f)
+		return failf("cannot read %s", path);
+	if (fscanf(f, "%d", &node) != 1)
+		node = -1;
+	fclose(f);
+	if (node < 0)
+		return failf("%s says the device has no node", path);
+	return node;
+}
+
+/*
+ * Set up a placement test: zones read, this process on CPU 0, and the
+ * device on another node than CPU 0's, so that memory local to the caller
+ * is not memory local to the device. Returns the device's node, or -1.
+ */
+static int placement_setup(void)
+{
+	char path[64];
+	int node;
+
+	if (read_zoneinfo() || pin_cpu())
+		return -1;
+	node = device_node();
+	if (node < 0)
+		return -1;
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/node%d", node);
+	if (!access(path, F_OK))
+		return failf("the device is on CPU 0's node %d: nothing to tell apart",
+			     node);
+	return node;
+}
+
+/*
+ * Every page of object @id (@npages) through a user view: in no
+ * ZONE_MOVABLE, and on @node unless it is -1.
+ */
+static int check_placement(uint32_t id, unsigned int npages, int node,
+			   const char *what)
+{
+	const uint64_t size = npages * page;
+	unsigned int i, movable = 0, remote = 0;
+	const struct zone_span *z;
+	uint64_t vs, pfn;
+	char *p;
+
+	if (map(id, 0, size, (void **)&p, &vs) != STATUS_SUCCESS)
+		return failf("%s: map", what);
+	for (i = 0; i < npages; i++) {
+		/* Reading faults a section's page in; a new object is zero. */
+		if (!all_zero(p + i * page, page))
+			return failf("%s: page %u of a new object is not zeroed",
+				     what, i);
+		pfn = pfn_of(p + i * page);
+		if (!pfn)
+			return failf("%s: no page frame number for page %u", what, i);
+		z = zone_of(pfn);
+		if (!z)
+			return failf("%s: page %u (pfn %#llx) is in no zone", what,
+				     i, (unsigned long long)pfn);
+		if (!strcmp(z->name, "Movable") && !movable++)
+			printf("@@   %s: page %u (pfn %#llx) in node %d's ZONE_MOVABLE\n",
+			       what, i, (unsigned long long)pfn, z->node);
+		if (node >= 0 && z->node != node && !remote++)
+			printf("@@   %s: page %u (pfn %#llx) on node %d, not %d\n",
+			       what, i, (unsigned long long)pfn, z->node, node);
+	}
+	if (unmap(id, p, vs) != STATUS_SUCCESS)
+		return failf("%s: unmap", what);
+	if (movable)
+		return failf("%s: %u of %u pages in ZONE_MOVABLE", what, movable,
+			     npages);
+	if (remote)
+		return failf("%s: %u of %u pages not on node %d", what, remote,
+			     npages, node);
+	if (node >= 0)
+		printf("@@   %s: %u pages on node %d, none in ZONE_MOVABLE\n",
+		       what, npages, node);
+	else
+		printf("@@   %s: %u pages, none in ZONE_MOVABLE\n", what, npages);
+	return 0;
+}
+
+/* An object for the device made as @type above @low: on its node. */
+static int on_device_node(uint32_t type, uint64_t low, const char *what)
+{
+	const unsigned int npages = 64;
+	uint32_t id;
+	int32_t st;
+	int node;
+
+	node = placement_setup();
+	if (node < 0)
+		return -1;
+	st = create_above(type, CACHED, npages * page, low, 0, &id);
+	if (st != STATUS_SUCCESS)
+		return failf("create: %#x", st);
+	if (check_placement(id, npages, node, what))
+		return -1;
+	destroy(id);
+	return 0;
+}
+
+static int t_numa_mdl(void)
+{
+	return on_device_node(MDL, 0, "MDL, buddy allocator");
+}
+
+static int t_numa_contig(void)
+{
+	return on_device_node(CONTIG, 0, "contiguous");
+}
+
+static int t_numa_window(void)
+{
+	return on_device_node(MDL, 256 << 20, "MDL above 256 MiB, window scan");
+}
+
+/*
+ * A window that holds nothing but the device node's ZONE_MOVABLE: no page
+ * may be pinned there, so there is no memory for it.
+ */
+static int t_movable_refused(void)
+{
+	uint64_t start = 0, end = 0;
+	struct edu_create c = {
+		.type = MDL, .cache = CACHED, .size = 16 * page,
+		.flags = EDU_CREATE_AS_ASKED,
+	};
+	int node;
+
+	node = placement_setup();
+	if (node < 0 || movable_span(node, &start, &end))
+		return -1;
+	c.low = start * page;
+	c.high = end * page - 1;
+	if (ioctl(fd, EDU_IOC_CREATE, &c))
+		return failf("ioctl: %s", strerror(errno));
+	if (c.status == STATUS_SUCCESS) {
+		check_placement(c.id, 16, -1, "MDL in ZONE_MOVABLE");
+		return failf("an MDL object in [%#llx, %#llx], node %d's ZONE_MOVABLE, was created",
+			     (unsigned long long)c.low,
+			     (unsigned long long)c.high, node);
+	}
+	if (c.status != STATUS_INSUFFICIENT_RESOURCES)
+		return failf("create: %#x, not STATUS_INSUFFICIENT_RESOURCES",
+			     c.status);
+	return 0;
+}
+
+/*
+ * Section pages pinned by an ADL: none in ZONE_MOVABLE (a section follows
+ * the caller's memory policy, so its node is not checked).
+ */
+static int t_section_pins_not_movable(void)
+{
+	const unsigned int npages = 64;
+	uint32_t id;
+
+	if (placement_setup() < 0)
+		return -1;
+	if (create(SECTION, CACHED, npages * page, PAGE_READWRITE, 0, &id) !=
+	    STATUS_SUCCESS)
+		return failf("create");
+	if (pin(id, npages * page, 1) != STATUS_SUCCESS)
+		return failf("pin");
+	if (check_placement(id, npages, -1, "section pinned by an ADL"))
+		return -1;
+	if (pin(id, npages * page, 0) != STATUS_SUCCESS)
+		return failf("unpin");
+	destroy(id);
+	return 0;
+}
+
 /* Everything dxgkpm holds, when it holds anything: "" when idle. */
 static const char *held(void)
 {
@@ -1400,6 +1663,7 @@ static const char *held(void)
 #define P_CPU		(P_REMAP | P_DIRECT | P_BOUNCE)	/* no DMA needed */
 #define F_SWAP		0x100	/* swap is on */
 #define F_NOINIT	0x200	/* the kernel does not zero pages (init_on_alloc=0) */
+#define F_NUMA		0x400	/* two nodes, the device on 1, ZONE_MOVABLE */
 
 static const struct {
 	const char *name;
@@ -1407,6 +1671,7 @@ static const struct {
 } profile_names[] = {
 	{ "remap", P_REMAP }, { "direct", P_DIRECT }, { "reach", P_REACH },
 	{ "bounce", P_BOUNCE }, { "swap", F_SWAP }, { "noinit", F_NOINIT },
+	{ "numa", F_NUMA },
 };
 
 /**
@@ -1455,6 +1720,12 @@ static const struct vmtest tests[] = {
 	{ "reused-pages-zeroed-contiguous-write-combined", t_zero_contig_wc, P_CPU,
 	  F_NOINIT },
 	{ "reused-pages-dont-zero-keep-data", t_dont_zero_stale, P_CPU, F_NOINIT },
+	{ "numa-mdl-on-device-node", t_numa_mdl, P_REMAP, F_NUMA },
+	{ "numa-contiguous-on-device-node", t_numa_contig, P_REMAP, F_NUMA },
+	{ "numa-window-scan-on-device-node", t_numa_window, P_REMAP, F_NUMA },
+	{ "movable-zone-window-refused", t_movable_refused, P_REMAP, F_NUMA },
+	{ "section-pins-outside-movable", t_section_pins_not_movable, P_REMAP,
+	  F_NUMA },
 };
 
 /*
@@ -1551,7 +1822,6 @@ int main(int argc, char **argv)
 		{ "profile", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dev = "/dev/dxgkpm_edu0";
 	unsigned int i, profile = P_REMAP;
 	int opt;
 
@@ -1559,12 +1829,12 @@ int main(int argc, char **argv)
 		profile = opt == 'p' ? parse_profile(optarg) : 0;
 		if (!profile) {
 			fprintf(stderr, "usage: %s [--profile %s] [DEVICE]\n",
-				argv[0], "remap|direct|reach|bounce[,swap][,noinit]");
+				argv[0], "remap|direct|reach|bounce[,swap][,noinit][,numa]");
 			return 100;
 		}
 	}
 	if (optind < argc)
-		dev = argv[optind];
+		device = argv[optind];
 	if (getenv("VMTEST_RESULTS_FD"))
 		results = fdopen(dup(atoi(getenv("VMTEST_RESULTS_FD"))), "w");
 	page = sysconf(_SC_PAGESIZE);
@@ -1572,6 +1842,6 @@ int main(int argc, char **argv)
 	for (i = 0; i < ARRAY_SIZE(tests); i++)
 		if ((tests[i].profiles & profile) &&
 		    (tests[i].needs & profile) == tests[i].needs)
-			run_test(dev, &tests[i]);
+			run_test(device, &tests[i]);
 	return failed > 100 ? 100 : failed;
 }

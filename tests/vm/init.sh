@@ -105,7 +105,10 @@ pt|noiommu)
 swiotlb)
 	vmtest_program /dev/dxgkpm_edu1 bounce
 	;;
-numa|edu64)
+numa)
+	vmtest_program /dev/dxgkpm_edu1 remap,numa
+	;;
+edu64)
 	vmtest_program /dev/dxgkpm_edu1 remap
 	;;
 esac
