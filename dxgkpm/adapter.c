@@ -126,6 +126,7 @@ struct dxgkpm_adapter *dxgkpm_register_adapter(struct device *dev)
 	INIT_LIST_HEAD(&adapter->pmos);
 	INIT_LIST_HEAD(&adapter->amos);
 	INIT_LIST_HEAD(&adapter->mem24s);
+	INIT_LIST_HEAD(&adapter->imports);
 	adapter->dev = dev;
 
 	mutex_lock(&dxgkpm_adapters_lock);
@@ -221,6 +222,7 @@ void dxgkpm_unregister_adapter(struct dxgkpm_adapter *adapter)
 	 * objects below; then cut the device off: ADLs and attachments.
 	 */
 	leaked += dxgkpm_wddm24_teardown(adapter, name);
+	leaked += dxgkpm_imports_teardown(adapter, name);
 	while ((amo = dxgkpm_adapter_pop_amo(adapter))) {
 		pmo = amo->pmo;
 		mutex_lock(&pmo->lock);

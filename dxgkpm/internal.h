@@ -79,10 +79,11 @@ void dxgkpm_handles_exit(void);
  * @obj: handle and reference.
  * @dev: the device; a reference is held.
  * @node: in the global adapter list.
- * @lock: protects @pmos, @amos, @mem24s and @dead.
+ * @lock: protects @pmos, @amos, @mem24s, @imports and @dead.
  * @pmos: objects created with this adapter (struct dxgkpm_pmo.owner_node).
  * @amos: adapter memory objects opened on it (struct dxgkpm_amo.adapter_node).
  * @mem24s: WDDM 2.4 allocations and mappings made on it (wddm24.c).
+ * @imports: dma-bufs imported for it (import.c).
  * @dead: set once unregistration has started; no new object may attach.
  * @space: the DMA space shared with linked adapters, or NULL: the DMA API
  *	on @dev.
@@ -101,6 +102,7 @@ struct dxgkpm_adapter {
 	struct list_head pmos;
 	struct list_head amos;
 	struct list_head mem24s;
+	struct list_head imports;
 	bool dead;
 	struct dxgkpm_dma_space *space;
 	atomic_t mappings;
@@ -114,6 +116,8 @@ int dxgkpm_adapter_enter(struct dxgkpm_adapter *adapter);
 void dxgkpm_adapter_exit(struct dxgkpm_adapter *adapter);
 void dxgkpm_adapter_put(struct dxgkpm_adapter *adapter);
 void dxgkpm_adapters_exit(void);
+unsigned int dxgkpm_imports_teardown(struct dxgkpm_adapter *adapter,
+				     const char *why);
 
 /* ------------------------------------------------------------------ object */
 
@@ -457,7 +461,10 @@ pgprot_t dxgkpm_pgprot(enum dxgkpm_caching caching, pgprot_t prot);
  * @pages_uc: of @pages, uncached on the linear map.
  * @pinned: section pages pinned by ADLs, kernel views and user views of
  *	write-combined sections, once per pin.
- * @dma_maps: live DMA mappings (one per ADL and per WDDM 2.4 mapping).
+ * @dma_maps: live DMA mappings (one per ADL, per WDDM 2.4 mapping and per
+ *	mapped dma-buf attachment).
+ * @exports: live dma-bufs exported from objects.
+ * @imports: live dma-bufs imported for adapters.
  */
 struct dxgkpm_stats {
 	atomic_long_t adapters;
@@ -472,6 +479,8 @@ struct dxgkpm_stats {
 	atomic_long_t pages_uc;
 	atomic_long_t pinned;
 	atomic_long_t dma_maps;
+	atomic_long_t exports;
+	atomic_long_t imports;
 };
 
 extern struct dxgkpm_stats dxgkpm_stats;

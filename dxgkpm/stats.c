@@ -31,6 +31,8 @@ static const struct {
 	DXGKPM_STAT(pages_uc),
 	DXGKPM_STAT(pinned),
 	DXGKPM_STAT(dma_maps),
+	DXGKPM_STAT(exports),
+	DXGKPM_STAT(imports),
 };
 
 /**

@@ -16,10 +16,12 @@
 #include <linux/types.h>
 
 struct device;
+struct dma_buf;
 struct dxgkpm_adapter;
 struct dxgkpm_pmo;
 struct dxgkpm_amo;
 struct dxgkpm_adl;
+struct dxgkpm_import;
 struct _DXGKRNL_INTERFACE;
 struct _DXGK_PHYSICAL_MEMORY_CAPS;
 struct _DXGK_IOMMU_CAPS;
@@ -150,6 +152,13 @@ int dxgkpm_pmo_destroy(struct dxgkpm_pmo *pmo, struct dxgkpm_amo *amo);
 int dxgkpm_pmo_open(struct dxgkpm_pmo *pmo, struct dxgkpm_adapter *adapter,
 		    struct dxgkpm_amo **amop);
 int dxgkpm_amo_close(struct dxgkpm_amo *amo);
+struct dma_buf *dxgkpm_pmo_export(struct dxgkpm_pmo *pmo, int flags);
+struct dxgkpm_import *dxgkpm_import_dmabuf(struct dxgkpm_adapter *adapter,
+					   struct dma_buf *dmabuf, size_t size);
+void dxgkpm_import_release(struct dxgkpm_import *imp);
+u32 dxgkpm_import_page_count(const struct dxgkpm_import *imp);
+dma_addr_t dxgkpm_import_dma_address(const struct dxgkpm_import *imp,
+				     u32 index);
 
 int dxgkpm_adl_alloc(struct dxgkpm_amo *amo, size_t offset, size_t size,
 		     u32 flags, struct dxgkpm_adl **adlp);
