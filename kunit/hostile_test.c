@@ -196,12 +196,14 @@ static const char *const hostile_mistake_names[HM_NR] = {
 
 struct hostile_adl {
 	DXGK_ADL *p;
+	u32 first;
 	u32 pages;
 };
 
 struct hostile_view {
 	void *base;
 	SIZE_T size;
+	u32 first;
 };
 
 /* What the model knows of one live object. */
@@ -654,6 +656,46 @@ static void hostile_count_pages(const struct hostile_obj *o, long *pages,
 		*uc += o->pages;
 }
 
+static u32 hostile_range_mask(u32 first, u32 pages)
+{
+	return pages ? GENMASK(first + pages - 1, first) : 0;
+}
+
+/*
+ * A section's pins: one per page of each ADL, kernel view and, for a
+ * write-combined section, user view; and the pages of a write-combined
+ * section that any pin holds are write-combined on the linear map.
+ */
+static void hostile_count_pins(const struct hostile_obj *o, long *wc,
+			       long *pinned)
+{
+	bool is_wc = o->cache == DXGK_MEMORY_CACHING_TYPE_WRITE_COMBINED;
+	u32 held = 0, n;
+	unsigned int j;
+
+	static_assert(HOSTILE_MAX_PAGES <= 32);
+	if (o->type != DXGK_PHYSICAL_MEMORY_TYPE_SECTION)
+		return;
+	for (j = 0; j < HOSTILE_ADLS; j++) {
+		*pinned += o->adl[j].pages;
+		held |= hostile_range_mask(o->adl[j].first, o->adl[j].pages);
+	}
+	for (j = 0; j < HOSTILE_VIEWS; j++) {
+		if (o->kview[j].base) {
+			n = o->kview[j].size >> PAGE_SHIFT;
+			*pinned += n;
+			held |= hostile_range_mask(o->kview[j].first, n);
+		}
+		if (o->uview[j].base && is_wc) {
+			n = o->uview[j].size >> PAGE_SHIFT;
+			*pinned += n;
+			held |= hostile_range_mask(o->uview[j].first, n);
+		}
+	}
+	if (is_wc)
+		*wc += hweight32(held);
+}
+
 /*
  * Every dxgkpm counter must be what the model says is alive: handles,
  * objects (destroyed ones a user view holds included), attachments, ADLs,
@@ -665,7 +707,7 @@ static void hostile_verify(struct hostile *h)
 {
 	long handles = 2, pmos = 0, amos = 0, adls = 0, kviews = 0;
 	long uviews = 0, pages = 0, wc = 0, uc = 0, pinned = 0, maps = 0;
-	unsigned int i, j;
+	unsigned int i;
 
 	for (i = 0; i < HOSTILE_OBJECTS; i++) {
 		const struct hostile_obj *o = &h->obj[i];
@@ -680,13 +722,7 @@ static void hostile_verify(struct hostile *h)
 		kviews += hostile_nviews(o->kview);
 		uviews += hostile_nviews(o->uview);
 		hostile_count_pages(o, &pages, &wc, &uc);
-		if (o->type != DXGK_PHYSICAL_MEMORY_TYPE_SECTION)
-			continue;
-		for (j = 0; j < HOSTILE_ADLS; j++)
-			pinned += o->adl[j].pages;
-		for (j = 0; j < HOSTILE_VIEWS; j++)
-			if (o->kview[j].base)
-				pinned += o->kview[j].size >> PAGE_SHIFT;
+		hostile_count_pins(o, &wc, &pinned);
 	}
 	for (i = 0; i < HOSTILE_GHOSTS; i++) {
 		if (!h->ghost[i].live)
@@ -694,6 +730,7 @@ static void hostile_verify(struct hostile *h)
 		pmos++;
 		uviews += hostile_nviews(h->ghost[i].uview);
 		hostile_count_pages(&h->ghost[i], &pages, &wc, &uc);
+		hostile_count_pins(&h->ghost[i], &wc, &pinned);
 	}
 	for (i = 0; i < HOSTILE_MEM24; i++) {
 		const struct hostile_mem24 *m = &h->mem[i];
@@ -1488,6 +1525,7 @@ static void hostile_adl(struct hostile *h)
 	for (slot = 0; o->adl[slot].p; slot++)
 		;
 	o->adl[slot].p = args.pAdl;
+	o->adl[slot].first = args.Offset >> PAGE_SHIFT;
 	o->adl[slot].pages = o->type == DXGK_PHYSICAL_MEMORY_TYPE_SECTION ?
 			     count : 0;
 	for (dead = 0; dead < HOSTILE_DEAD; dead++)
@@ -1721,6 +1759,7 @@ static void hostile_map(struct hostile *h)
 	v = &views[i];
 	v->base = args.pMappedAddress;
 	v->size = args.Size;
+	v->first = first;
 	hostile_verify(h);
 	hostile_check_obj(h, o);
 	if (hostile_nviews(views) == HOSTILE_VIEWS)
