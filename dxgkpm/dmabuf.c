@@ -149,42 +149,47 @@ static void dxgkpm_export_unmap(struct dma_buf_attachment *attachment,
 	atomic_long_dec(&dxgkpm_stats.dma_maps);
 }
 
-static int dxgkpm_export_begin_cpu_access(struct dma_buf *dmabuf,
-					  enum dma_data_direction dir)
+/*
+ * CPU access to a cached object begins (@for_cpu) or ends: the kernel
+ * mapping and every mapped attachment are synced. Write-combined and
+ * uncached objects have nothing in the CPU caches to sync.
+ */
+static int dxgkpm_export_sync(struct dma_buf *dmabuf,
+			      enum dma_data_direction dir, bool for_cpu)
 {
 	struct dxgkpm_export *exp = dmabuf->priv;
+	size_t size = exp->pmo->npages << PAGE_SHIFT;
 	struct dxgkpm_export_attach *a;
 
 	if (exp->pmo->caching != DXGKPM_CACHING_CACHED)
 		return 0;
 	mutex_lock(&exp->lock);
-	if (exp->vaddr)
-		invalidate_kernel_vmap_range(exp->vaddr,
-					     exp->pmo->npages << PAGE_SHIFT);
-	list_for_each_entry(a, &exp->attachments, node)
-		if (a->mapped)
+	if (exp->vaddr && for_cpu)
+		invalidate_kernel_vmap_range(exp->vaddr, size);
+	else if (exp->vaddr)
+		flush_kernel_vmap_range(exp->vaddr, size);
+	list_for_each_entry(a, &exp->attachments, node) {
+		if (!a->mapped)
+			continue;
+		if (for_cpu)
 			dma_sync_sgtable_for_cpu(a->dev, &a->sgt, dir);
+		else
+			dma_sync_sgtable_for_device(a->dev, &a->sgt, dir);
+	}
 	mutex_unlock(&exp->lock);
 	return 0;
+}
+
+static int dxgkpm_export_begin_cpu_access(struct dma_buf *dmabuf,
+					  enum dma_data_direction dir)
+{
+	return dxgkpm_export_sync(dmabuf, dir, true);
 }
 
 static int dxgkpm_export_end_cpu_access(struct dma_buf *dmabuf,
 					enum dma_data_direction dir)
 {
-	struct dxgkpm_export *exp = dmabuf->priv;
-	struct dxgkpm_export_attach *a;
-
-	if (exp->pmo->caching != DXGKPM_CACHING_CACHED)
-		return 0;
-	mutex_lock(&exp->lock);
-	if (exp->vaddr)
-		flush_kernel_vmap_range(exp->vaddr,
-					exp->pmo->npages << PAGE_SHIFT);
-	list_for_each_entry(a, &exp->attachments, node)
-		if (a->mapped)
-			dma_sync_sgtable_for_device(a->dev, &a->sgt, dir);
-	mutex_unlock(&exp->lock);
-	return 0;
+	return dxgkpm_export_sync(dmabuf, dir, false);
 }
 
 /* A user mapping with the object's cache type, as a user view has. */
