@@ -975,12 +975,12 @@ static void cr_op_dma(struct cr *cr, struct cr_worker *w)
 	cr->status[w->id] = dxgkpm_edu_copy(o->kt->edu,
 					    dxgkpm_dkt_addr(o->adl, 1),
 					    dxgkpm_dkt_addr(o->adl, 0),
-					    DXGKPM_EDU_CHUNK);
+					    EDU_DMA_CHUNK);
 	if (cr_map(o->kt, o->pmo, DXGK_ACCESS_MODE_KERNEL_MODE, 2, &view,
 		   &size) == STATUS_SUCCESS) {
 		cr->flag[w->id] = dxgkpm_kt_mismatch((u8 *)view + PAGE_SIZE,
-						     DXGKPM_EDU_CHUNK, o->seed) ==
-				  DXGKPM_EDU_CHUNK;
+						     EDU_DMA_CHUNK, o->seed) ==
+				  EDU_DMA_CHUNK;
 		cr_unmap(o->kt, o->pmo, view, size);
 	}
 	WRITE_ONCE(cr->freeing, true);

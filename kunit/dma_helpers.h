@@ -22,7 +22,7 @@
  */
 #define DXGKPM_DKT_LOW		SZ_256M
 /* The edu device's own DMA mask, which every test leaves in place. */
-#define DXGKPM_DKT_EDU_MASK	DMA_BIT_MASK(DXGKPM_EDU_DMA_BITS)
+#define DXGKPM_DKT_EDU_MASK	DMA_BIT_MASK(EDU_DMA_BITS)
 
 /* The Context of every object these suites create. */
 #define DXGKPM_DKT_CONTEXT	0xd3a7e57UL

@@ -16,7 +16,7 @@
 #include <linux/pci.h>
 #include <linux/string.h>
 
-#include "../samples/edu/edu_hw.h"
+#include "edu_hw.h"
 #include "dma_helpers.h"
 
 /* Pages of each object of the copy test. */

@@ -18,7 +18,6 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 
-#include "../samples/edu/edu_hw.h"
 #include "edu.h"
 
 /* Driver registration is shared by every suite that uses the devices. */
@@ -85,7 +84,7 @@ static int dxgkpm_edu_probe(struct pci_dev *pdev,
 		goto err_unmap;
 	}
 	ret = dma_set_mask_and_coherent(&pdev->dev,
-					DMA_BIT_MASK(DXGKPM_EDU_DMA_BITS));
+					DMA_BIT_MASK(EDU_DMA_BITS));
 	if (ret)
 		goto err_unmap;
 	ret = dxgkpm_edu_take_slot(edu);
@@ -210,12 +209,12 @@ static int dxgkpm_edu_dma(struct dxgkpm_edu *edu, size_t buf_offset,
 {
 	int ret;
 
-	if (!edu || !len || buf_offset >= DXGKPM_EDU_BUF_SIZE ||
-	    len >= DXGKPM_EDU_BUF_SIZE - buf_offset)
+	if (!edu || !len || buf_offset >= EDU_BUFFER_SIZE ||
+	    len >= EDU_BUFFER_SIZE - buf_offset)
 		return -EINVAL;
 	/* The device masks addresses to its DMA width. */
-	if (addr > DMA_BIT_MASK(DXGKPM_EDU_DMA_BITS) ||
-	    len - 1 > DMA_BIT_MASK(DXGKPM_EDU_DMA_BITS) - addr)
+	if (addr > DMA_BIT_MASK(EDU_DMA_BITS) ||
+	    len - 1 > DMA_BIT_MASK(EDU_DMA_BITS) - addr)
 		return -EINVAL;
 
 	mutex_lock(&edu->lock);
@@ -238,7 +237,7 @@ out_unlock:
  * @edu: device from dxgkpm_edu_get()
  * @buf_offset: where in the device's buffer the copy lands
  * @src: bus address of the source, as mapped for @edu's device
- * @len: bytes; @buf_offset + @len must be below DXGKPM_EDU_BUF_SIZE (the
+ * @len: bytes; @buf_offset + @len must be below EDU_BUFFER_SIZE (the
  *	transfer must not reach the buffer's last byte, see above)
  *
  * The device reads @len bytes at @src (through the IOMMU, if there is one);
@@ -261,7 +260,7 @@ int dxgkpm_edu_dma_to_buf(struct dxgkpm_edu *edu, size_t buf_offset,
  * @edu: device from dxgkpm_edu_get()
  * @buf_offset: where in the device's buffer the copy starts
  * @dst: bus address of the destination, as mapped for @edu's device
- * @len: bytes; @buf_offset + @len must be below DXGKPM_EDU_BUF_SIZE
+ * @len: bytes; @buf_offset + @len must be below EDU_BUFFER_SIZE
  *
  * The device writes @len bytes at @dst (through the IOMMU, if there is
  * one); this returns once it is done, and the CPU then reads what the
@@ -284,7 +283,7 @@ int dxgkpm_edu_dma_from_buf(struct dxgkpm_edu *edu, size_t buf_offset,
  * @len: bytes, any non-zero length
  *
  * The device reads @src into its buffer and writes it out at @dst, in
- * chunks of DXGKPM_EDU_CHUNK bytes (two transfers of ~100 ms each per
+ * chunks of EDU_DMA_CHUNK bytes (two transfers of ~100 ms each per
  * chunk). The ranges must not overlap.
  *
  * Context: process context, may sleep.
@@ -300,7 +299,7 @@ int dxgkpm_edu_copy(struct dxgkpm_edu *edu, dma_addr_t dst, dma_addr_t src,
 	if (!len)
 		return -EINVAL;
 	for (done = 0; done < len; done += chunk) {
-		chunk = min_t(size_t, len - done, DXGKPM_EDU_CHUNK);
+		chunk = min_t(size_t, len - done, EDU_DMA_CHUNK);
 		ret = dxgkpm_edu_dma_to_buf(edu, 0, src + done, chunk);
 		if (ret)
 			return ret;

@@ -14,24 +14,17 @@
 #include <linux/mutex.h>
 #include <linux/types.h>
 
+#include "edu_hw.h"	/* the device's registers, shared with the sample */
+
 struct pci_dev;
 
 /* Devices handed out, in probe (PCI bus) order. */
 #define DXGKPM_EDU_MAX		2
-/*
- * Size of the device's internal buffer, the other end of every transfer; a
- * transfer must end before its last byte (see edu.c).
- */
-#define DXGKPM_EDU_BUF_SIZE	4096
-/* Bytes dxgkpm_edu_copy() moves per pair of transfers. */
-#define DXGKPM_EDU_CHUNK	(DXGKPM_EDU_BUF_SIZE / 2)
-/* Width of the device's DMA addresses (QEMU's default dma_mask). */
-#define DXGKPM_EDU_DMA_BITS	28
 
 /**
  * struct dxgkpm_edu - a bound edu device
  * @pdev: the PCI device; &pdev->dev is what a test registers as an adapter.
- *	Its DMA mask is DMA_BIT_MASK(DXGKPM_EDU_DMA_BITS).
+ *	Its DMA mask is DMA_BIT_MASK(EDU_DMA_BITS).
  * @regs: BAR0, the device's registers.
  * @index: position in probe order, below DXGKPM_EDU_MAX.
  * @lock: serialises use of the DMA engine.

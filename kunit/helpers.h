@@ -10,7 +10,7 @@
 #include <kunit/test.h>
 #include <linux/types.h>
 
-#include "../dxgkpm/internal.h"
+#include "internal.h"
 #include "edu.h"
 
 /**

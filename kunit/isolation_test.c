@@ -203,7 +203,7 @@ static void it_expect_refused(struct kunit *test, struct dxgkpm_edu *edu,
 	for (try = 1; try <= IT_FAULT_TRIES; try++) {
 		mark = it_log_end(log);
 		KUNIT_ASSERT_EQ(test, dxgkpm_edu_dma_from_buf(edu, 0, addr,
-							      DXGKPM_EDU_CHUNK),
+							      EDU_DMA_CHUNK),
 				0);
 		/*
 		 * The fault interrupt may come a little after the transfer
@@ -305,7 +305,7 @@ static void dxgkpm_isolation_stale(struct kunit *test)
 	/* Load the device with the source page, then aim it at the old pages. */
 	addr = dxgkpm_dkt_addr(src_adl, 0);
 	KUNIT_ASSERT_EQ(test, dxgkpm_edu_dma_to_buf(kt->edu, 0, addr,
-						    DXGKPM_EDU_CHUNK), 0);
+						    EDU_DMA_CHUNK), 0);
 	for (i = 0; i < IT_PAGES; i++)
 		it_expect_refused(test, kt->edu, stale[i]);
 

@@ -30,12 +30,12 @@
 #include <linux/vmalloc.h>
 #include <asm/memtype.h>
 
-#include "../samples/edu/edu_hw.h"
+#include "edu_hw.h"
 #include "dma_helpers.h"
 
 #define PT_PAGES	4U
 #define PT_CONTEXT	0xc0ffee17UL
-#define PT_EDU_MASK	DMA_BIT_MASK(DXGKPM_EDU_DMA_BITS)
+#define PT_EDU_MASK	DMA_BIT_MASK(EDU_DMA_BITS)
 /* DXGKARGCB_ALLOCATE_ADL::Flags.Value bits. */
 #define PT_REQUIRE	1U
 #define PT_PREFER	2U

@@ -27,7 +27,7 @@
 #include "helpers.h"
 
 #define W24_LIMIT	(SZ_4G - PAGE_SIZE)
-#define W24_EDU_MASK	DMA_BIT_MASK(DXGKPM_EDU_DMA_BITS)
+#define W24_EDU_MASK	DMA_BIT_MASK(EDU_DMA_BITS)
 
 #define W24_EXPECT_STAT(test, counter, value)				\
 	KUNIT_EXPECT_EQ_MSG(test, DXGKPM_KT_STAT(counter), (long)(value),	\
@@ -99,7 +99,7 @@ static void w24_device_copy(struct kunit *test, struct dxgkpm_kt *w,
 	for (done = 0; done < len; done += piece) {
 		s = w24_dma(test, w, src, src_off + done);
 		d = w24_dma(test, w, dst, dst_off + done);
-		piece = min_t(size_t, len - done, DXGKPM_EDU_CHUNK);
+		piece = min_t(size_t, len - done, EDU_DMA_CHUNK);
 		piece = min_t(size_t, piece, PAGE_SIZE - offset_in_page(s));
 		piece = min_t(size_t, piece, PAGE_SIZE - offset_in_page(d));
 		KUNIT_ASSERT_EQ(test, dxgkpm_edu_copy(w->edu, d, s, piece), 0);
@@ -1148,7 +1148,7 @@ static void w24_copy(struct kunit *test, struct dxgkpm_kt *w, u64 dst,
 	/* What the CPU wrote must be in memory. */
 	wmb();
 	for (done = 0; done < len; done += piece) {
-		piece = min_t(size_t, len - done, DXGKPM_EDU_CHUNK);
+		piece = min_t(size_t, len - done, EDU_DMA_CHUNK);
 		KUNIT_ASSERT_EQ_MSG(test,
 				    dxgkpm_edu_copy(w->edu, dst + done,
 						    src + done, piece), 0,
