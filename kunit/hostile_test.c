@@ -149,6 +149,7 @@ enum hostile_mistake {
 	HM_BAD_MODE,		/* AccessMode */
 	HM_USER_IO,		/* a user view of IO space */
 	HM_UNZEROED,		/* a user view of MM_DONT_ZERO_ALLOCATION memory */
+	HM_WC_COPY,		/* a user view of a WC write-copy section */
 	HM_ALREADY_OPEN,	/* Open of an open object */
 	HM_BUSY,		/* Destroy/Close with live ADLs or kernel views */
 	HM_NOT_LIVE,		/* a pointer or base that is no live ADL or view */
@@ -185,6 +186,7 @@ static const char *const hostile_mistake_names[HM_NR] = {
 	[HM_BAD_MODE] = "bad AccessMode",
 	[HM_USER_IO] = "user view of IO",
 	[HM_UNZEROED] = "user view of unzeroed",
+	[HM_WC_COPY] = "user view of write-combined write-copy",
 	[HM_ALREADY_OPEN] = "already open",
 	[HM_BUSY] = "busy",
 	[HM_NOT_LIVE] = "not live",
@@ -210,6 +212,7 @@ struct hostile_view {
 struct hostile_obj {
 	bool live;
 	bool unzeroed;		/* MM_DONT_ZERO_ALLOCATION: no user views */
+	bool wc_copy;		/* write-combined write-copy section: none */
 	unsigned int owner;	/* adapter the AMO is on */
 	DXGK_PHYSICAL_MEMORY_TYPE type;
 	DXGK_MEMORY_CACHING_TYPE cache;
@@ -1013,6 +1016,11 @@ static void hostile_adopt(struct hostile *h,
 	slot->live = true;
 	slot->unzeroed = args->Type == DXGK_PHYSICAL_MEMORY_TYPE_MDL &&
 			 (args->Mdl.Flags & MM_DONT_ZERO_ALLOCATION);
+	/* Its private copies would be write-back pages mapped write-combined. */
+	slot->wc_copy = args->Type == DXGK_PHYSICAL_MEMORY_TYPE_SECTION &&
+			args->CacheType ==
+				DXGK_MEMORY_CACHING_TYPE_WRITE_COMBINED &&
+			args->Section.PageProtection == PAGE_WRITECOPY;
 	slot->owner = a;
 	slot->type = args->Type;
 	slot->cache = args->CacheType;
@@ -1688,6 +1696,9 @@ static void hostile_map(struct hostile *h)
 		} else if (user && o->unzeroed) {
 			m = HM_UNZEROED;
 			want = STATUS_ACCESS_DENIED;
+		} else if (user && o->wc_copy) {
+			m = HM_WC_COPY;
+			want = STATUS_INVALID_PARAMETER;
 		}
 		break;
 	case HM_BAD_HANDLE:
