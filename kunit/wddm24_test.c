@@ -1382,10 +1382,16 @@ static void dxgkpm_wddm24_identity_rules(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, pages.pMdl);
 	dxgkpm_kt_expect_no_memory(test);
 
-	/* Mapped twice: the mapping stays until the last user goes. */
-	KUNIT_ASSERT_EQ(test,
-			w24_alloc_pages(w, &pages, 2 * PAGE_SIZE,
-					DXGK_MEMORY_CACHING_TYPE_CACHED),
+	/*
+	 * Mapped twice: the mapping stays until the last user goes. Within
+	 * the device's reach, as a 2.4 driver must ask: below 4 GiB the page
+	 * provider may hand out pages above 256 MiB.
+	 */
+	memset(&pages, 0, sizeof(pages));
+	pages.HighAddress.QuadPart = W24_EDU_MASK;
+	pages.TotalBytes = 2 * PAGE_SIZE;
+	pages.CacheType = DXGK_MEMORY_CACHING_TYPE_CACHED;
+	KUNIT_ASSERT_EQ(test, w->iface.DxgkCbAllocatePagesForMdl(w->h, &pages),
 			STATUS_SUCCESS);
 	KUNIT_ASSERT_EQ(test, w24_map(w, pages.pMdl, &mapping), STATUS_SUCCESS);
 	for (i = 0; i < 2; i++) {
