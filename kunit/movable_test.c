@@ -238,6 +238,23 @@ static void mv_section(struct kunit *test, struct dxgkpm_kt *kt,
 	KUNIT_EXPECT_EQ(test, dxgkpm_pmo_destroy(pmo, amo), 0);
 }
 
+/*
+ * The 2.4 allocation of case @c gave @status: refused when its window is all
+ * ZONE_MOVABLE, successful otherwise. Return: whether there is memory.
+ */
+static bool mv_w24_allocated(struct kunit *test, const struct mv_case *c,
+			     NTSTATUS status, const char *what,
+			     phys_addr_t low, phys_addr_t high)
+{
+	if (c->where == MV_MOVABLE)
+		KUNIT_EXPECT_EQ_MSG(test, status, STATUS_INSUFFICIENT_RESOURCES,
+				    "%s in [%pa, %pa], all ZONE_MOVABLE",
+				    what, &low, &high);
+	else
+		KUNIT_ASSERT_EQ(test, status, STATUS_SUCCESS);
+	return status == STATUS_SUCCESS;
+}
+
 static void mv_w24_pages(struct kunit *test, struct dxgkpm_kt *kt,
 			 const struct mv_case *c, phys_addr_t low,
 			 phys_addr_t high)
@@ -254,13 +271,7 @@ static void mv_w24_pages(struct kunit *test, struct dxgkpm_kt *kt,
 	args.LowAddress.QuadPart = low;
 	args.HighAddress.QuadPart = high;
 	status = kt->iface.DxgkCbAllocatePagesForMdl(kt->h, &args);
-	if (c->where == MV_MOVABLE)
-		KUNIT_EXPECT_EQ_MSG(test, status, STATUS_INSUFFICIENT_RESOURCES,
-				    "pages in [%pa, %pa], all ZONE_MOVABLE",
-				    &low, &high);
-	else
-		KUNIT_ASSERT_EQ(test, status, STATUS_SUCCESS);
-	if (status != STATUS_SUCCESS)
+	if (!mv_w24_allocated(test, c, status, "pages", low, high))
 		return;
 	npages = c->size >> PAGE_SHIFT;
 	pfns = MmGetMdlPfnArray(args.pMdl);
@@ -288,13 +299,7 @@ static void mv_w24_contig(struct kunit *test, struct dxgkpm_kt *kt,
 	args.LowestAcceptableAddress.QuadPart = low;
 	args.HighestAcceptableAddress.QuadPart = high;
 	status = kt->iface.DxgkCbAllocateContiguousMemory(kt->h, &args);
-	if (c->where == MV_MOVABLE)
-		KUNIT_EXPECT_EQ_MSG(test, status, STATUS_INSUFFICIENT_RESOURCES,
-				    "a block in [%pa, %pa], all ZONE_MOVABLE",
-				    &low, &high);
-	else
-		KUNIT_ASSERT_EQ(test, status, STATUS_SUCCESS);
-	if (status != STATUS_SUCCESS)
+	if (!mv_w24_allocated(test, c, status, "a block", low, high))
 		return;
 	npages = c->size >> PAGE_SHIFT;
 	for (i = 0; i < npages; i++)
