@@ -144,6 +144,7 @@ struct dxgkpm_adapter *dxgkpm_register_adapter(struct device *dev)
 	list_add_tail(&adapter->node, &dxgkpm_adapters);
 	atomic_long_inc(&dxgkpm_stats.adapters);
 	mutex_unlock(&dxgkpm_adapters_lock);
+	dxgkpm_debugfs_adapter_add(adapter);
 	dev_dbg(dev, "registered with dxgkpm as adapter %#llx\n",
 		adapter->obj.handle);
 	return adapter;
@@ -201,6 +202,7 @@ void dxgkpm_unregister_adapter(struct dxgkpm_adapter *adapter)
 		return;
 	name = dev_name(adapter->dev);
 
+	dxgkpm_debugfs_adapter_remove(adapter);
 	mutex_lock(&dxgkpm_adapters_lock);
 	list_del_init(&adapter->node);
 	mutex_unlock(&dxgkpm_adapters_lock);
@@ -227,10 +229,10 @@ void dxgkpm_unregister_adapter(struct dxgkpm_adapter *adapter)
 		pmo = amo->pmo;
 		mutex_lock(&pmo->lock);
 		if (!amo->closed) {
-			pr_warn("%s: leaked adapter memory object %#llx of %s object %#llx (context %#lx)\n",
+			pr_warn("%s: leaked adapter memory object %#llx of %s object %#llx (context %#lx, created at %pS)\n",
 				name, amo->obj.handle,
 				dxgkpm_type_name(pmo->type), pmo->obj.handle,
-				pmo->context);
+				pmo->context, (void *)pmo->creator);
 			dxgkpm_amo_close_locked(amo, true);
 			leaked++;
 		}

@@ -16,6 +16,7 @@
 #include <linux/slab.h>
 
 #include "internal.h"
+#include "trace.h"
 
 static_assert(offsetof(struct dxgkpm_adl, dxgk) == 0);
 
@@ -36,26 +37,9 @@ bool dxgkpm_dma_contiguous(const dma_addr_t *dma, pgoff_t count)
 	return true;
 }
 
-/**
- * dxgkpm_adl_alloc() - build an ADL over part of an open object
- * @amo: adapter memory object
- * @offset: first byte; a multiple of PAGE_SIZE
- * @size: bytes; a non-zero multiple of PAGE_SIZE; the range must lie inside
- *	the object
- * @flags: DXGKPM_ADL_REQUIRE_CONTIGUOUS (only for contiguous and IO-space
- *	objects) and/or DXGKPM_ADL_PREFER_CONTIGUOUS
- * @adlp: the ADL, on success
- *
- * With either flag, an ADL whose pages are consecutive in the device's
- * address space is described by its first page; otherwise it carries one
- * page number per page.
- *
- * Context: process context, may sleep.
- * Return: 0; -EINVAL for a bad range or flags, or when a required contiguous
- * range is not contiguous; -ENOENT if @amo is closed; -ENOMEM.
- */
-int dxgkpm_adl_alloc(struct dxgkpm_amo *amo, size_t offset, size_t size,
-		     u32 flags, struct dxgkpm_adl **adlp)
+static int __dxgkpm_adl_alloc(struct dxgkpm_amo *amo, size_t offset,
+			      size_t size, u32 flags,
+			      struct dxgkpm_adl **adlp)
 {
 	struct dxgkpm_pmo *pmo;
 	struct dxgkpm_adl *adl;
@@ -133,6 +117,34 @@ err_unlock:
 	kfree(adl);
 	return ret;
 }
+
+/**
+ * dxgkpm_adl_alloc() - build an ADL over part of an open object
+ * @amo: adapter memory object
+ * @offset: first byte; a multiple of PAGE_SIZE
+ * @size: bytes; a non-zero multiple of PAGE_SIZE; the range must lie inside
+ *	the object
+ * @flags: DXGKPM_ADL_REQUIRE_CONTIGUOUS (only for contiguous and IO-space
+ *	objects) and/or DXGKPM_ADL_PREFER_CONTIGUOUS
+ * @adlp: the ADL, on success
+ *
+ * With either flag, an ADL whose pages are consecutive in the device's
+ * address space is described by its first page; otherwise it carries one
+ * page number per page.
+ *
+ * Context: process context, may sleep.
+ * Return: 0; -EINVAL for a bad range or flags, or when a required contiguous
+ * range is not contiguous; -ENOENT if @amo is closed; -ENOMEM.
+ */
+int dxgkpm_adl_alloc(struct dxgkpm_amo *amo, size_t offset, size_t size,
+		     u32 flags, struct dxgkpm_adl **adlp)
+{
+	struct dxgkpm_trace_id id = dxgkpm_amo_trace_id(amo);
+	int ret = __dxgkpm_adl_alloc(amo, offset, size, flags, adlp);
+
+	trace_dxgkpm_adl_alloc(&id, size, ret);
+	return ret;
+}
 EXPORT_SYMBOL_GPL(dxgkpm_adl_alloc);
 
 static void dxgkpm_adl_free_locked(struct dxgkpm_adl *adl)
@@ -173,20 +185,7 @@ void dxgkpm_adl_quarantine_free(struct dxgkpm_pmo *pmo)
 	}
 }
 
-/**
- * dxgkpm_adl_free() - release an ADL
- * @amo: the adapter memory object it was built from
- * @adl: the ADL; it is looked up in @amo's list before it is touched, so a
- *	pointer that is not a live ADL of @amo is refused safely. The object's
- *	last DXGKPM_ADL_QUARANTINE freed ADLs keep their memory, so a stale
- *	second free of one of them cannot hit a newer ADL at its address.
- *
- * The device must not access the range any more.
- *
- * Context: process context, may sleep.
- * Return: 0, or -ENOENT if @adl is not a live ADL of @amo.
- */
-int dxgkpm_adl_free(struct dxgkpm_amo *amo, struct dxgkpm_adl *adl)
+static int __dxgkpm_adl_free(struct dxgkpm_amo *amo, struct dxgkpm_adl *adl)
 {
 	struct dxgkpm_pmo *pmo;
 	struct dxgkpm_adl *pos;
@@ -208,6 +207,28 @@ int dxgkpm_adl_free(struct dxgkpm_amo *amo, struct dxgkpm_adl *adl)
 		pr_warn_ratelimited("an ADL of object %#llx (context %#lx) was freed twice\n",
 				    pmo->obj.handle, pmo->context);
 	mutex_unlock(&pmo->lock);
+	return ret;
+}
+
+/**
+ * dxgkpm_adl_free() - release an ADL
+ * @amo: the adapter memory object it was built from
+ * @adl: the ADL; it is looked up in @amo's list before it is touched, so a
+ *	pointer that is not a live ADL of @amo is refused safely. The object's
+ *	last DXGKPM_ADL_QUARANTINE freed ADLs keep their memory, so a stale
+ *	second free of one of them cannot hit a newer ADL at its address.
+ *
+ * The device must not access the range any more.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -ENOENT if @adl is not a live ADL of @amo.
+ */
+int dxgkpm_adl_free(struct dxgkpm_amo *amo, struct dxgkpm_adl *adl)
+{
+	struct dxgkpm_trace_id id = dxgkpm_amo_trace_id(amo);
+	int ret = __dxgkpm_adl_free(amo, adl);
+
+	trace_dxgkpm_adl_free(&id, 0, ret);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_adl_free);

@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 
 #include "internal.h"
+#include "trace.h"
 
 static void dxgkpm_amo_release(struct dxgkpm_obj *obj)
 {
@@ -146,6 +147,24 @@ int dxgkpm_amo_close_locked(struct dxgkpm_amo *amo, bool force)
 	return 0;
 }
 
+static int __dxgkpm_pmo_open(struct dxgkpm_pmo *pmo,
+			     struct dxgkpm_adapter *adapter,
+			     struct dxgkpm_amo **amop)
+{
+	int ret;
+
+	might_sleep();
+	if (!pmo || !adapter || !amop)
+		return -EINVAL;
+	*amop = NULL;
+	mutex_lock(&pmo->lock);
+	ret = dxgkpm_amo_open_locked(pmo, adapter, amop);
+	mutex_unlock(&pmo->lock);
+	if (!ret)
+		dxgkpm_amo_put(*amop);
+	return ret;
+}
+
 /**
  * dxgkpm_pmo_open() - open a physical memory object for an adapter
  * @pmo: object created without an adapter, or closed since
@@ -164,33 +183,15 @@ int dxgkpm_amo_close_locked(struct dxgkpm_amo *amo, bool force)
 int dxgkpm_pmo_open(struct dxgkpm_pmo *pmo, struct dxgkpm_adapter *adapter,
 		    struct dxgkpm_amo **amop)
 {
-	int ret;
+	struct dxgkpm_trace_id id = dxgkpm_trace_id(pmo);
+	int ret = __dxgkpm_pmo_open(pmo, adapter, amop);
 
-	might_sleep();
-	if (!pmo || !adapter || !amop)
-		return -EINVAL;
-	*amop = NULL;
-	mutex_lock(&pmo->lock);
-	ret = dxgkpm_amo_open_locked(pmo, adapter, amop);
-	mutex_unlock(&pmo->lock);
-	if (!ret)
-		dxgkpm_amo_put(*amop);
+	trace_dxgkpm_pmo_open(&id, 0, ret);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_pmo_open);
 
-/**
- * dxgkpm_amo_close() - close an adapter memory object
- * @amo: from dxgkpm_pmo_create() or dxgkpm_pmo_open()
- *
- * Removes the object's mapping from the adapter's DMA address space. @amo
- * must not be used afterwards.
- *
- * Context: process context, may sleep.
- * Return: 0; -EBUSY, with nothing changed, while ADLs built from @amo are
- * alive; -ENOENT if it was already closed.
- */
-int dxgkpm_amo_close(struct dxgkpm_amo *amo)
+static int __dxgkpm_amo_close(struct dxgkpm_amo *amo)
 {
 	struct dxgkpm_pmo *pmo;
 	int ret;
@@ -205,6 +206,26 @@ int dxgkpm_amo_close(struct dxgkpm_amo *amo)
 	if (ret == -EBUSY)
 		pr_warn_ratelimited("refusing to close adapter memory object %#llx: ADLs still alive\n",
 				    amo->obj.handle);
+	return ret;
+}
+
+/**
+ * dxgkpm_amo_close() - close an adapter memory object
+ * @amo: from dxgkpm_pmo_create() or dxgkpm_pmo_open()
+ *
+ * Removes the object's mapping from the adapter's DMA address space. @amo
+ * must not be used afterwards.
+ *
+ * Context: process context, may sleep.
+ * Return: 0; -EBUSY, with nothing changed, while ADLs built from @amo are
+ * alive; -ENOENT if it was already closed.
+ */
+int dxgkpm_amo_close(struct dxgkpm_amo *amo)
+{
+	struct dxgkpm_trace_id id = dxgkpm_amo_trace_id(amo);
+	int ret = __dxgkpm_amo_close(amo);
+
+	trace_dxgkpm_amo_close(&id, 0, ret);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_amo_close);

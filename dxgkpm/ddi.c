@@ -21,6 +21,7 @@
 #include <linux/string.h>
 
 #include "internal.h"
+#include "trace.h"
 
 /* The native enumerations carry the DXGK values, so arguments pass as is. */
 #define DXGKPM_SAME(a, b) static_assert((int)(a) == (int)(b))
@@ -120,8 +121,9 @@ static void dxgkpm_desc_from_args(const DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT 
 	}
 }
 
-static NTSTATUS APIENTRY
-dxgkpm_cb_create(IN_OUT_PDXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT args)
+static NTSTATUS
+dxgkpm_do_create(IN_OUT_PDXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT args,
+		 unsigned long creator)
 {
 	static const char call[] = "DxgkCbCreatePhysicalMemoryObject";
 	struct dxgkpm_adapter *adapter = NULL;
@@ -145,7 +147,7 @@ dxgkpm_cb_create(IN_OUT_PDXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT args)
 			return dxgkpm_refuse(call, "invalid hAdapter", -EBADF);
 	}
 	dxgkpm_desc_from_args(args, &desc);
-	ret = dxgkpm_pmo_create_ref(&desc, adapter, &pmo, &amo);
+	ret = dxgkpm_pmo_create_ref(&desc, adapter, creator, &pmo, &amo);
 	if (adapter)
 		dxgkpm_adapter_put(adapter);
 	if (ret)
@@ -160,46 +162,49 @@ dxgkpm_cb_create(IN_OUT_PDXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT args)
 	return STATUS_SUCCESS;
 }
 
-static VOID APIENTRY
-dxgkpm_cb_destroy(IN_CONST_PDXGKARGCB_DESTROY_PHYSICAL_MEMORY_OBJECT args)
+static NTSTATUS
+dxgkpm_do_destroy(const DXGKARGCB_DESTROY_PHYSICAL_MEMORY_OBJECT *args)
 {
 	static const char call[] = "DxgkCbDestroyPhysicalMemoryObject";
 	struct dxgkpm_amo *amo = NULL;
 	struct dxgkpm_pmo *pmo;
+	NTSTATUS status;
 	int ret;
 
 	might_sleep();
-	if (!args) {
-		dxgkpm_refuse(call, "NULL arguments", -EINVAL);
-		return;
-	}
+	if (!args)
+		return dxgkpm_refuse(call, "NULL arguments", -EINVAL);
 	pmo = dxgkpm_pmo_get_handle(dxgkpm_h2u(args->hPhysicalMemoryObject));
-	if (!pmo) {
-		dxgkpm_refuse(call, "invalid hPhysicalMemoryObject", -EBADF);
-		return;
-	}
+	if (!pmo)
+		return dxgkpm_refuse(call, "invalid hPhysicalMemoryObject",
+				     -EBADF);
 	if (args->hAdapterMemoryObject) {
 		amo = dxgkpm_amo_get_handle(dxgkpm_h2u(args->hAdapterMemoryObject));
 		if (!amo) {
-			dxgkpm_refuse(call, "invalid hAdapterMemoryObject",
-				      -EBADF);
+			status = dxgkpm_refuse(call,
+					       "invalid hAdapterMemoryObject",
+					       -EBADF);
 			goto out_put_pmo;
 		}
 	}
 	ret = dxgkpm_pmo_destroy(pmo, amo);
 	if (ret == -EINVAL)
-		dxgkpm_refuse(call, "hAdapterMemoryObject is not this object's",
-			      ret);
+		status = dxgkpm_refuse(call,
+				       "hAdapterMemoryObject is not this object's",
+				       ret);
 	else if (ret && ret != -EBUSY)	/* -EBUSY has its own message */
-		dxgkpm_refuse(call, "cannot destroy", ret);
+		status = dxgkpm_refuse(call, "cannot destroy", ret);
+	else
+		status = dxgkpm_ntstatus(ret);
 	if (amo)
 		dxgkpm_amo_put(amo);
 out_put_pmo:
 	dxgkpm_pmo_put(pmo);
+	return status;
 }
 
-static NTSTATUS APIENTRY
-dxgkpm_cb_open(IN_OUT_PDXGKARGCB_OPEN_PHYSICAL_MEMORY_OBJECT args)
+static NTSTATUS
+dxgkpm_do_open(IN_OUT_PDXGKARGCB_OPEN_PHYSICAL_MEMORY_OBJECT args)
 {
 	static const char call[] = "DxgkCbOpenPhysicalMemoryObject";
 	struct dxgkpm_adapter *adapter;
@@ -239,31 +244,31 @@ out_put_pmo:
 	return STATUS_SUCCESS;
 }
 
-static VOID APIENTRY
-dxgkpm_cb_close(IN_CONST_PDXGKARGCB_CLOSE_PHYSICAL_MEMORY_OBJECT args)
+static NTSTATUS
+dxgkpm_do_close(const DXGKARGCB_CLOSE_PHYSICAL_MEMORY_OBJECT *args)
 {
 	static const char call[] = "DxgkCbClosePhysicalMemoryObject";
 	struct dxgkpm_amo *amo;
+	NTSTATUS status;
 	int ret;
 
 	might_sleep();
-	if (!args) {
-		dxgkpm_refuse(call, "NULL arguments", -EINVAL);
-		return;
-	}
+	if (!args)
+		return dxgkpm_refuse(call, "NULL arguments", -EINVAL);
 	amo = dxgkpm_amo_get_handle(dxgkpm_h2u(args->hAdapterMemoryObject));
-	if (!amo) {
-		dxgkpm_refuse(call, "invalid hAdapterMemoryObject", -EBADF);
-		return;
-	}
+	if (!amo)
+		return dxgkpm_refuse(call, "invalid hAdapterMemoryObject",
+				     -EBADF);
 	ret = dxgkpm_amo_close(amo);
 	if (ret && ret != -EBUSY)	/* -EBUSY has its own message */
-		dxgkpm_refuse(call, "cannot close", ret);
+		status = dxgkpm_refuse(call, "cannot close", ret);
+	else
+		status = dxgkpm_ntstatus(ret);
 	dxgkpm_amo_put(amo);
+	return status;
 }
 
-static NTSTATUS APIENTRY
-dxgkpm_cb_map(IN_OUT_PDXGKARGCB_MAP_PHYSICAL_MEMORY args)
+static NTSTATUS dxgkpm_do_map(IN_OUT_PDXGKARGCB_MAP_PHYSICAL_MEMORY args)
 {
 	static const char call[] = "DxgkCbMapPhysicalMemory";
 	struct dxgkpm_pmo *pmo;
@@ -303,23 +308,20 @@ dxgkpm_cb_map(IN_OUT_PDXGKARGCB_MAP_PHYSICAL_MEMORY args)
 	return STATUS_SUCCESS;
 }
 
-static VOID APIENTRY
-dxgkpm_cb_unmap(IN_CONST_PDXGKARGCB_UNMAP_PHYSICAL_MEMORY args)
+static NTSTATUS
+dxgkpm_do_unmap(const DXGKARGCB_UNMAP_PHYSICAL_MEMORY *args)
 {
 	static const char call[] = "DxgkCbUnmapPhysicalMemory";
 	struct dxgkpm_pmo *pmo;
 	int ret;
 
 	might_sleep();
-	if (!args) {
-		dxgkpm_refuse(call, "NULL arguments", -EINVAL);
-		return;
-	}
+	if (!args)
+		return dxgkpm_refuse(call, "NULL arguments", -EINVAL);
 	pmo = dxgkpm_pmo_get_handle(dxgkpm_h2u(args->hPhysicalMemoryObject));
-	if (!pmo) {
-		dxgkpm_refuse(call, "invalid hPhysicalMemoryObject", -EBADF);
-		return;
-	}
+	if (!pmo)
+		return dxgkpm_refuse(call, "invalid hPhysicalMemoryObject",
+				     -EBADF);
 	/* User and kernel views live in disjoint halves of the address space. */
 	if ((unsigned long)args->pBaseAddress < TASK_SIZE_MAX)
 		ret = dxgkpm_unmap_user(pmo, (unsigned long)args->pBaseAddress,
@@ -328,13 +330,16 @@ dxgkpm_cb_unmap(IN_CONST_PDXGKARGCB_UNMAP_PHYSICAL_MEMORY args)
 		ret = dxgkpm_unmap_kernel(pmo, args->pBaseAddress, args->Size);
 	dxgkpm_pmo_put(pmo);
 	if (ret == -ENOENT)
-		dxgkpm_refuse(call, "pBaseAddress is not a view of this object",
-			      -EINVAL);
-	else if (ret)
-		dxgkpm_refuse(call, "Size is not the size of the view", ret);
+		return dxgkpm_refuse(call,
+				     "pBaseAddress is not a view of this object",
+				     -EINVAL);
+	if (ret)
+		return dxgkpm_refuse(call, "Size is not the size of the view",
+				     ret);
+	return STATUS_SUCCESS;
 }
 
-static NTSTATUS APIENTRY dxgkpm_cb_allocate_adl(IN_OUT_PDXGKARGCB_ALLOCATE_ADL args)
+static NTSTATUS dxgkpm_do_allocate_adl(IN_OUT_PDXGKARGCB_ALLOCATE_ADL args)
 {
 	static const char call[] = "DxgkCbAllocateAdl";
 	struct dxgkpm_adl *adl;
@@ -360,29 +365,162 @@ static NTSTATUS APIENTRY dxgkpm_cb_allocate_adl(IN_OUT_PDXGKARGCB_ALLOCATE_ADL a
 	return STATUS_SUCCESS;
 }
 
-static VOID APIENTRY dxgkpm_cb_free_adl(IN_CONST_PDXGKARGCB_FREE_ADL args)
+static NTSTATUS dxgkpm_do_free_adl(const DXGKARGCB_FREE_ADL *args)
 {
 	static const char call[] = "DxgkCbFreeAdl";
 	struct dxgkpm_amo *amo;
 	int ret;
 
 	might_sleep();
-	if (!args || !args->pAdl) {
-		dxgkpm_refuse(call, "NULL arguments", -EINVAL);
-		return;
-	}
+	if (!args || !args->pAdl)
+		return dxgkpm_refuse(call, "NULL arguments", -EINVAL);
 	amo = dxgkpm_amo_get_handle(dxgkpm_h2u(args->hAdapterMemoryObject));
-	if (!amo) {
-		dxgkpm_refuse(call, "invalid hAdapterMemoryObject", -EBADF);
-		return;
-	}
+	if (!amo)
+		return dxgkpm_refuse(call, "invalid hAdapterMemoryObject",
+				     -EBADF);
 	/* Only compared against the live ADLs of @amo, never dereferenced. */
 	ret = dxgkpm_adl_free(amo, container_of(args->pAdl, struct dxgkpm_adl,
 						dxgk));
 	dxgkpm_amo_put(amo);
 	if (ret)
-		dxgkpm_refuse(call, "pAdl is not a live ADL of this object",
-			      ret);
+		return dxgkpm_refuse(call,
+				     "pAdl is not a live ADL of this object",
+				     ret);
+	return STATUS_SUCCESS;
+}
+
+/*
+ * The callbacks a driver calls: each one above, traced. The type and cache
+ * type of the object a handle names are looked up for the trace only while
+ * the event is on.
+ */
+static void dxgkpm_trace_handle(u64 handle, int *type, int *caching)
+{
+	struct dxgkpm_amo *amo = NULL;
+	struct dxgkpm_pmo *pmo;
+
+	*type = -1;
+	*caching = -1;
+	pmo = dxgkpm_pmo_get_handle(handle);
+	if (!pmo) {
+		amo = dxgkpm_amo_get_handle(handle);
+		if (!amo)
+			return;
+		pmo = amo->pmo;
+	}
+	*type = pmo->type;
+	*caching = pmo->caching;
+	if (amo)
+		dxgkpm_amo_put(amo);
+	else
+		dxgkpm_pmo_put(pmo);
+}
+
+static NTSTATUS APIENTRY
+dxgkpm_cb_create(IN_OUT_PDXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT args)
+{
+	NTSTATUS status = dxgkpm_do_create(args, _RET_IP_);
+
+	trace_dxgkcb_create_physical_memory_object(args ?
+		dxgkpm_h2u(args->hPhysicalMemoryObject) : 0,
+		args ? (int)args->Type : -1, args ? (int)args->CacheType : -1,
+		args ? args->Size : 0, status);
+	return status;
+}
+
+static VOID APIENTRY
+dxgkpm_cb_destroy(IN_CONST_PDXGKARGCB_DESTROY_PHYSICAL_MEMORY_OBJECT args)
+{
+	u64 handle = args ? dxgkpm_h2u(args->hPhysicalMemoryObject) : 0;
+	int type = -1, caching = -1;
+	NTSTATUS status;
+
+	if (trace_dxgkcb_destroy_physical_memory_object_enabled())
+		dxgkpm_trace_handle(handle, &type, &caching);
+	status = dxgkpm_do_destroy(args);
+	trace_dxgkcb_destroy_physical_memory_object(handle, type, caching, 0,
+						    status);
+}
+
+static NTSTATUS APIENTRY
+dxgkpm_cb_open(IN_OUT_PDXGKARGCB_OPEN_PHYSICAL_MEMORY_OBJECT args)
+{
+	NTSTATUS status = dxgkpm_do_open(args);
+	u64 handle = args ? dxgkpm_h2u(args->hPhysicalMemoryObject) : 0;
+	int type = -1, caching = -1;
+
+	if (trace_dxgkcb_open_physical_memory_object_enabled())
+		dxgkpm_trace_handle(handle, &type, &caching);
+	trace_dxgkcb_open_physical_memory_object(handle, type, caching, 0,
+						 status);
+	return status;
+}
+
+static VOID APIENTRY
+dxgkpm_cb_close(IN_CONST_PDXGKARGCB_CLOSE_PHYSICAL_MEMORY_OBJECT args)
+{
+	u64 handle = args ? dxgkpm_h2u(args->hAdapterMemoryObject) : 0;
+	int type = -1, caching = -1;
+	NTSTATUS status;
+
+	if (trace_dxgkcb_close_physical_memory_object_enabled())
+		dxgkpm_trace_handle(handle, &type, &caching);
+	status = dxgkpm_do_close(args);
+	trace_dxgkcb_close_physical_memory_object(handle, type, caching, 0,
+						  status);
+}
+
+static NTSTATUS APIENTRY
+dxgkpm_cb_map(IN_OUT_PDXGKARGCB_MAP_PHYSICAL_MEMORY args)
+{
+	NTSTATUS status = dxgkpm_do_map(args);
+	u64 handle = args ? dxgkpm_h2u(args->hPhysicalMemoryObject) : 0;
+	int type = -1, caching = -1;
+
+	if (trace_dxgkcb_map_physical_memory_enabled())
+		dxgkpm_trace_handle(handle, &type, &caching);
+	trace_dxgkcb_map_physical_memory(handle, type, caching,
+					 args ? args->Size : 0, status);
+	return status;
+}
+
+static VOID APIENTRY
+dxgkpm_cb_unmap(IN_CONST_PDXGKARGCB_UNMAP_PHYSICAL_MEMORY args)
+{
+	u64 handle = args ? dxgkpm_h2u(args->hPhysicalMemoryObject) : 0;
+	int type = -1, caching = -1;
+	NTSTATUS status;
+
+	if (trace_dxgkcb_unmap_physical_memory_enabled())
+		dxgkpm_trace_handle(handle, &type, &caching);
+	status = dxgkpm_do_unmap(args);
+	trace_dxgkcb_unmap_physical_memory(handle, type, caching,
+					   args ? args->Size : 0, status);
+}
+
+static NTSTATUS APIENTRY dxgkpm_cb_allocate_adl(IN_OUT_PDXGKARGCB_ALLOCATE_ADL args)
+{
+	NTSTATUS status = dxgkpm_do_allocate_adl(args);
+	u64 handle = args ? dxgkpm_h2u(args->hAdapterMemoryObject) : 0;
+	int type = -1, caching = -1;
+
+	if (trace_dxgkcb_allocate_adl_enabled())
+		dxgkpm_trace_handle(handle, &type, &caching);
+	trace_dxgkcb_allocate_adl(handle, type, caching,
+				  args ? args->Size : 0, status);
+	return status;
+}
+
+static VOID APIENTRY dxgkpm_cb_free_adl(IN_CONST_PDXGKARGCB_FREE_ADL args)
+{
+	u64 handle = args ? dxgkpm_h2u(args->hAdapterMemoryObject) : 0;
+	int type = -1, caching = -1;
+	NTSTATUS status;
+
+	if (trace_dxgkcb_free_adl_enabled())
+		dxgkpm_trace_handle(handle, &type, &caching);
+	status = dxgkpm_do_free_adl(args);
+	trace_dxgkcb_free_adl(handle, type, caching, 0, status);
 }
 
 /**

@@ -31,6 +31,7 @@
 
 #include "compat.h"
 #include "internal.h"
+#include "trace.h"
 
 MODULE_IMPORT_NS(DMA_BUF);
 
@@ -240,6 +241,7 @@ static void dxgkpm_export_release(struct dma_buf *dmabuf)
 	struct dxgkpm_export *exp = dmabuf->priv;
 
 	atomic_long_dec(&dxgkpm_stats.exports);
+	atomic_dec(&exp->pmo->nr_exports);
 	dxgkpm_pmo_put(exp->pmo);
 	mutex_destroy(&exp->lock);
 	kfree(exp);
@@ -258,26 +260,7 @@ static const struct dma_buf_ops dxgkpm_export_ops = {
 	.release = dxgkpm_export_release,
 };
 
-/**
- * dxgkpm_pmo_export() - share a physical memory object as a dma-buf
- * @pmo: a live MDL or contiguous-memory object whose pages were zeroed
- * @flags: file flags of the dma-buf: O_CLOEXEC, O_RDWR or O_RDONLY
- *
- * Each importing device maps the object's pages through its own DMA API
- * path when it maps its attachment (cached objects are synced for it,
- * write-combined and uncached ones need no sync); dma_buf_vmap() gives a
- * kernel mapping and mmap() a user mapping, both with the object's cache
- * type. The dma-buf holds a reference to the object, so its memory stays
- * until the last reference to the dma-buf is gone, even if the object is
- * destroyed before; it is also counted in dxgkpm's "exports" statistic.
- *
- * Context: process context, may sleep.
- * Return: the dma-buf (dma_buf_put() drops the caller's reference), or
- * ERR_PTR(): -EINVAL for NULL or bad @flags; -EOPNOTSUPP for a section or
- * IO-space object; -EACCES for an object whose pages were not zeroed;
- * -ENOENT if the object is destroyed; -ENOMEM.
- */
-struct dma_buf *dxgkpm_pmo_export(struct dxgkpm_pmo *pmo, int flags)
+static struct dma_buf *__dxgkpm_pmo_export(struct dxgkpm_pmo *pmo, int flags)
 {
 	DEFINE_DMA_BUF_EXPORT_INFO(info);
 	struct dxgkpm_export *exp;
@@ -316,6 +299,7 @@ struct dma_buf *dxgkpm_pmo_export(struct dxgkpm_pmo *pmo, int flags)
 		ret = PTR_ERR(dmabuf);
 		goto err_put_pmo;
 	}
+	atomic_inc(&pmo->nr_exports);
 	atomic_long_inc(&dxgkpm_stats.exports);
 	return dmabuf;
 
@@ -325,5 +309,34 @@ err_free_export:
 	mutex_destroy(&exp->lock);
 	kfree(exp);
 	return ERR_PTR(ret);
+}
+
+/**
+ * dxgkpm_pmo_export() - share a physical memory object as a dma-buf
+ * @pmo: a live MDL or contiguous-memory object whose pages were zeroed
+ * @flags: file flags of the dma-buf: O_CLOEXEC, O_RDWR or O_RDONLY
+ *
+ * Each importing device maps the object's pages through its own DMA API
+ * path when it maps its attachment (cached objects are synced for it,
+ * write-combined and uncached ones need no sync); dma_buf_vmap() gives a
+ * kernel mapping and mmap() a user mapping, both with the object's cache
+ * type. The dma-buf holds a reference to the object, so its memory stays
+ * until the last reference to the dma-buf is gone, even if the object is
+ * destroyed before; it is also counted in dxgkpm's "exports" statistic.
+ *
+ * Context: process context, may sleep.
+ * Return: the dma-buf (dma_buf_put() drops the caller's reference), or
+ * ERR_PTR(): -EINVAL for NULL or bad @flags; -EOPNOTSUPP for a section or
+ * IO-space object; -EACCES for an object whose pages were not zeroed;
+ * -ENOENT if the object is destroyed; -ENOMEM.
+ */
+struct dma_buf *dxgkpm_pmo_export(struct dxgkpm_pmo *pmo, int flags)
+{
+	struct dxgkpm_trace_id id = dxgkpm_trace_id(pmo);
+	struct dma_buf *dmabuf = __dxgkpm_pmo_export(pmo, flags);
+
+	trace_dxgkpm_pmo_export(&id, pmo ? pmo->size : 0,
+				PTR_ERR_OR_ZERO(dmabuf));
+	return dmabuf;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_pmo_export);

@@ -22,6 +22,7 @@
 #include <linux/slab.h>
 
 #include "internal.h"
+#include "trace.h"
 
 /**
  * struct dxgkpm_import - a dma-buf mapped for an adapter's device
@@ -57,24 +58,9 @@ static int dxgkpm_import_fill(struct dxgkpm_import *imp)
 	return i == imp->count ? 0 : -EINVAL;
 }
 
-/**
- * dxgkpm_import_dmabuf() - make a dma-buf visible to an adapter's device
- * @adapter: a registered adapter, not linked to others
- * @dmabuf: the buffer; the import takes a reference of its own
- * @size: bytes the caller will use from the start of @dmabuf: page aligned,
- *	non-zero, at most the buffer's size
- *
- * The buffer is attached to the adapter's device and mapped through its DMA
- * API path (its IOMMU domain), read and write.
- *
- * Context: process context, may sleep.
- * Return: the import, or ERR_PTR(): -EINVAL for NULL arguments, a bad @size
- * or a buffer smaller than @size; -EOPNOTSUPP for a linked adapter;
- * -ENODEV while the adapter is being unregistered; -ENOMEM; or the
- * exporter's error for an attachment or mapping it refuses.
- */
-struct dxgkpm_import *dxgkpm_import_dmabuf(struct dxgkpm_adapter *adapter,
-					   struct dma_buf *dmabuf, size_t size)
+static struct dxgkpm_import *
+__dxgkpm_import_dmabuf(struct dxgkpm_adapter *adapter, struct dma_buf *dmabuf,
+		       size_t size)
 {
 	struct dxgkpm_import *imp;
 	int ret;
@@ -134,6 +120,33 @@ err_exit:
 	dxgkpm_adapter_exit(adapter);
 	return ERR_PTR(ret);
 }
+
+/**
+ * dxgkpm_import_dmabuf() - make a dma-buf visible to an adapter's device
+ * @adapter: a registered adapter, not linked to others
+ * @dmabuf: the buffer; the import takes a reference of its own
+ * @size: bytes the caller will use from the start of @dmabuf: page aligned,
+ *	non-zero, at most the buffer's size
+ *
+ * The buffer is attached to the adapter's device and mapped through its DMA
+ * API path (its IOMMU domain), read and write.
+ *
+ * Context: process context, may sleep.
+ * Return: the import, or ERR_PTR(): -EINVAL for NULL arguments, a bad @size
+ * or a buffer smaller than @size; -EOPNOTSUPP for a linked adapter;
+ * -ENODEV while the adapter is being unregistered; -ENOMEM; or the
+ * exporter's error for an attachment or mapping it refuses.
+ */
+struct dxgkpm_import *dxgkpm_import_dmabuf(struct dxgkpm_adapter *adapter,
+					   struct dma_buf *dmabuf, size_t size)
+{
+	struct dxgkpm_trace_id id = dxgkpm_trace_id(NULL);
+	struct dxgkpm_import *imp = __dxgkpm_import_dmabuf(adapter, dmabuf,
+							    size);
+
+	trace_dxgkpm_import_dmabuf(&id, size, PTR_ERR_OR_ZERO(imp));
+	return imp;
+}
 EXPORT_SYMBOL_GPL(dxgkpm_import_dmabuf);
 
 /* Undo dxgkpm_import_dmabuf(); @imp is off its adapter's list. */
@@ -146,6 +159,17 @@ static void dxgkpm_import_free(struct dxgkpm_import *imp)
 	atomic_long_dec(&dxgkpm_stats.imports);
 	dxgkpm_adapter_put(imp->adapter);
 	kvfree(imp);
+}
+
+static void __dxgkpm_import_release(struct dxgkpm_import *imp)
+{
+	might_sleep();
+	if (!imp)
+		return;
+	mutex_lock(&imp->adapter->lock);
+	list_del(&imp->node);
+	mutex_unlock(&imp->adapter->lock);
+	dxgkpm_import_free(imp);
 }
 
 /**
@@ -161,13 +185,10 @@ static void dxgkpm_import_free(struct dxgkpm_import *imp)
  */
 void dxgkpm_import_release(struct dxgkpm_import *imp)
 {
-	might_sleep();
-	if (!imp)
-		return;
-	mutex_lock(&imp->adapter->lock);
-	list_del(&imp->node);
-	mutex_unlock(&imp->adapter->lock);
-	dxgkpm_import_free(imp);
+	struct dxgkpm_trace_id id = dxgkpm_trace_id(NULL);
+
+	__dxgkpm_import_release(imp);
+	trace_dxgkpm_import_release(&id, 0, 0);
 }
 EXPORT_SYMBOL_GPL(dxgkpm_import_release);
 

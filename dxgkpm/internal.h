@@ -93,6 +93,7 @@ void dxgkpm_handles_exit(void);
  *	(dxgkpm_report_iommu_caps()).
  * @users: held for reading by operations that attach new mappings to the
  *	adapter (dxgkpm_adapter_enter()); unregistration drains them.
+ * @debugfs: its directory under dxgkpm/adapters (debugfs.c).
  */
 struct dxgkpm_adapter {
 	struct dxgkpm_obj obj;
@@ -108,6 +109,7 @@ struct dxgkpm_adapter {
 	atomic_t mappings;
 	bool remapping;
 	struct rw_semaphore users;
+	struct dentry *debugfs;
 };
 
 struct dxgkpm_adapter *dxgkpm_adapter_get_live(struct dxgkpm_adapter *a);
@@ -118,6 +120,11 @@ void dxgkpm_adapter_put(struct dxgkpm_adapter *adapter);
 void dxgkpm_adapters_exit(void);
 unsigned int dxgkpm_imports_teardown(struct dxgkpm_adapter *adapter,
 				     const char *why);
+
+/* debugfs.c */
+void dxgkpm_debugfs_adapters_init(struct dentry *root);
+void dxgkpm_debugfs_adapter_add(struct dxgkpm_adapter *adapter);
+void dxgkpm_debugfs_adapter_remove(struct dxgkpm_adapter *adapter);
 
 /* ------------------------------------------------------------------ object */
 
@@ -187,6 +194,8 @@ extern const struct dxgkpm_mem_ops dxgkpm_mem_io_ops;
  * @size: requested size in bytes.
  * @npages: size of the object in pages (@size rounded up).
  * @context: caller's cookie.
+ * @creator: return address of the call that created the object (debugfs,
+ *	leak reports).
  * @ops: the backend.
  * @owner: adapter given at creation (reference held) or NULL.
  * @owner_node: in @owner->pmos, or in the list of objects without owner.
@@ -195,6 +204,7 @@ extern const struct dxgkpm_mem_ops dxgkpm_mem_io_ops;
  * @kviews: live kernel-mode views (struct dxgkpm_kview).
  * @uviews: live user-mode views (struct dxgkpm_uview).
  * @nr_adls: live ADLs over this object (through @amo).
+ * @nr_exports: live dma-bufs of this object (not under @lock).
  * @freed_adls: this object's ADLs freed last, dead, not yet given back.
  * @freed_next: the slot of @freed_adls the next freed ADL takes.
  * @destroyed: destroy succeeded or teardown ran; no new attachment.
@@ -217,6 +227,7 @@ struct dxgkpm_pmo {
 	size_t size;
 	pgoff_t npages;
 	unsigned long context;
+	unsigned long creator;
 	const struct dxgkpm_mem_ops *ops;
 	struct dxgkpm_adapter *owner;
 	struct list_head owner_node;
@@ -225,6 +236,7 @@ struct dxgkpm_pmo {
 	struct list_head kviews;
 	struct list_head uviews;
 	unsigned int nr_adls;
+	atomic_t nr_exports;
 	struct dxgkpm_adl *freed_adls[DXGKPM_ADL_QUARANTINE];
 	unsigned int freed_next;
 	bool destroyed;
@@ -307,7 +319,7 @@ bool dxgkpm_pmo_abandon(struct dxgkpm_pmo *pmo, struct dxgkpm_adapter *owner,
 			const char *why);
 struct dxgkpm_pmo *dxgkpm_pmo_pop(struct list_head *list, struct mutex *lock);
 int dxgkpm_pmo_create_ref(const struct dxgkpm_pmo_desc *desc,
-			  struct dxgkpm_adapter *adapter,
+			  struct dxgkpm_adapter *adapter, unsigned long creator,
 			  struct dxgkpm_pmo **pmop, struct dxgkpm_amo **amop);
 void dxgkpm_pmos_exit(void);
 const char *dxgkpm_type_name(enum dxgkpm_mem_type type);
@@ -360,6 +372,38 @@ DXGKCB_MAPMDLTOIOMMU dxgkpm_cb_map_mdl_to_iommu;
 DXGKCB_UNMAPMDLFROMIOMMU dxgkpm_cb_unmap_mdl_from_iommu;
 unsigned int dxgkpm_wddm24_teardown(struct dxgkpm_adapter *adapter,
 				    const char *why);
+
+/**
+ * struct dxgkpm_trace_id - what a trace event says of an object
+ * @handle: its handle, or 0
+ * @type: its enum dxgkpm_mem_type, or -1
+ * @caching: its enum dxgkpm_caching, or -1
+ */
+struct dxgkpm_trace_id {
+	u64 handle;
+	int type;
+	int caching;
+};
+
+/* The trace identity of @pmo (which may be NULL), read while it is alive. */
+static inline struct dxgkpm_trace_id
+dxgkpm_trace_id(const struct dxgkpm_pmo *pmo)
+{
+	if (!pmo)
+		return (struct dxgkpm_trace_id){ .type = -1, .caching = -1 };
+	return (struct dxgkpm_trace_id){
+		.handle = pmo->obj.handle,
+		.type = pmo->type,
+		.caching = pmo->caching,
+	};
+}
+
+/* The trace identity of the object of @amo (which may be NULL). */
+static inline struct dxgkpm_trace_id
+dxgkpm_amo_trace_id(const struct dxgkpm_amo *amo)
+{
+	return dxgkpm_trace_id(amo ? amo->pmo : NULL);
+}
 
 /* view.c, uview.c */
 void dxgkpm_kviews_free_all_locked(struct dxgkpm_pmo *pmo, const char *why);

@@ -20,6 +20,7 @@
 #include <linux/slab.h>
 
 #include "internal.h"
+#include "trace.h"
 
 /* Objects created without an adapter, torn down at module exit. */
 static LIST_HEAD(dxgkpm_orphans);
@@ -194,10 +195,10 @@ static bool dxgkpm_pmo_kill_locked(struct dxgkpm_pmo *pmo, const char *why)
 	if (pmo->destroyed)
 		return false;
 	if (why)
-		pr_warn("%s: leaked %s object %#llx: %zu bytes, %s, context %#lx\n",
+		pr_warn("%s: leaked %s object %#llx: %zu bytes, %s, context %#lx, created at %pS\n",
 			why, dxgkpm_type_name(pmo->type), pmo->obj.handle,
 			pmo->size, dxgkpm_caching_name(pmo->caching),
-			pmo->context);
+			pmo->context, (void *)pmo->creator);
 	if (pmo->amo)
 		dxgkpm_amo_close_locked(pmo->amo, true);
 	dxgkpm_kviews_free_all_locked(pmo, why ? why : "destroy");
@@ -229,6 +230,7 @@ static bool dxgkpm_pmo_kill(struct dxgkpm_pmo *pmo, const char *why)
  * dxgkpm_pmo_create_ref() - dxgkpm_pmo_create(), keeping references
  * @desc: what to create
  * @adapter: adapter to open the object for at once, or NULL
+ * @creator: return address of the driver's call, for debugfs and reports
  * @pmop: the object, with a reference for the caller
  * @amop: the attachment when @adapter is given, with a reference for the
  *	caller
@@ -242,7 +244,7 @@ static bool dxgkpm_pmo_kill(struct dxgkpm_pmo *pmo, const char *why)
  * Return: as dxgkpm_pmo_create().
  */
 int dxgkpm_pmo_create_ref(const struct dxgkpm_pmo_desc *desc,
-			  struct dxgkpm_adapter *adapter,
+			  struct dxgkpm_adapter *adapter, unsigned long creator,
 			  struct dxgkpm_pmo **pmop, struct dxgkpm_amo **amop)
 {
 	struct dxgkpm_pmo *pmo;
@@ -269,6 +271,7 @@ int dxgkpm_pmo_create_ref(const struct dxgkpm_pmo_desc *desc,
 	pmo->size = desc->size;
 	pmo->npages = PAGE_ALIGN(desc->size) >> PAGE_SHIFT;
 	pmo->context = desc->context;
+	pmo->creator = creator;
 	pmo->ops = dxgkpm_mem_ops(desc->type);
 	INIT_LIST_HEAD(&pmo->owner_node);
 	INIT_LIST_HEAD(&pmo->kviews);
@@ -346,31 +349,26 @@ int dxgkpm_pmo_create(const struct dxgkpm_pmo_desc *desc,
 		      struct dxgkpm_adapter *adapter,
 		      struct dxgkpm_pmo **pmop, struct dxgkpm_amo **amop)
 {
-	int ret = dxgkpm_pmo_create_ref(desc, adapter, pmop, amop);
+	struct dxgkpm_trace_id id = dxgkpm_trace_id(NULL);
+	int ret;
 
-	if (ret)
-		return ret;
-	if (adapter)
-		dxgkpm_amo_put(*amop);
-	dxgkpm_pmo_put(*pmop);
-	return 0;
+	ret = dxgkpm_pmo_create_ref(desc, adapter, _RET_IP_, pmop, amop);
+	if (!ret) {
+		id = dxgkpm_trace_id(*pmop);
+		if (adapter)
+			dxgkpm_amo_put(*amop);
+		dxgkpm_pmo_put(*pmop);
+	} else if (desc) {
+		id.type = desc->type;
+		id.caching = desc->caching;
+	}
+	trace_dxgkpm_pmo_create(&id, desc ? desc->size : 0, ret);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_pmo_create);
 
-/**
- * dxgkpm_pmo_destroy() - destroy a physical memory object
- * @pmo: object from dxgkpm_pmo_create()
- * @amo: its adapter memory object to close at the same time, or NULL
- *
- * An adapter memory object still open on @pmo is closed whether or not it is
- * passed. The memory is freed once no user-mode view refers to it any more.
- *
- * Context: process context, may sleep.
- * Return: 0; -EINVAL if @amo is not @pmo's; -EBUSY, with nothing changed,
- * while an ADL or a kernel-mode view of the object is alive; -ENOENT if the
- * object was already torn down.
- */
-int dxgkpm_pmo_destroy(struct dxgkpm_pmo *pmo, struct dxgkpm_amo *amo)
+static int __dxgkpm_pmo_destroy(struct dxgkpm_pmo *pmo,
+				struct dxgkpm_amo *amo)
 {
 	const char *busy;
 	int ret = 0;
@@ -395,6 +393,28 @@ int dxgkpm_pmo_destroy(struct dxgkpm_pmo *pmo, struct dxgkpm_amo *amo)
 	mutex_unlock(&pmo->lock);
 	if (!ret)
 		dxgkpm_pmo_finish(pmo);
+	return ret;
+}
+
+/**
+ * dxgkpm_pmo_destroy() - destroy a physical memory object
+ * @pmo: object from dxgkpm_pmo_create()
+ * @amo: its adapter memory object to close at the same time, or NULL
+ *
+ * An adapter memory object still open on @pmo is closed whether or not it is
+ * passed. The memory is freed once no user-mode view refers to it any more.
+ *
+ * Context: process context, may sleep.
+ * Return: 0; -EINVAL if @amo is not @pmo's; -EBUSY, with nothing changed,
+ * while an ADL or a kernel-mode view of the object is alive; -ENOENT if the
+ * object was already torn down.
+ */
+int dxgkpm_pmo_destroy(struct dxgkpm_pmo *pmo, struct dxgkpm_amo *amo)
+{
+	struct dxgkpm_trace_id id = dxgkpm_trace_id(pmo);
+	int ret = __dxgkpm_pmo_destroy(pmo, amo);
+
+	trace_dxgkpm_pmo_destroy(&id, 0, ret);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_pmo_destroy);

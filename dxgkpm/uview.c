@@ -28,6 +28,7 @@
 
 #include "compat.h"
 #include "internal.h"
+#include "trace.h"
 
 /**
  * struct dxgkpm_uview - a user-mode view
@@ -201,21 +202,8 @@ static void dxgkpm_uview_prot(const struct dxgkpm_pmo *pmo, unsigned long *prot,
 	}
 }
 
-/**
- * dxgkpm_map_user() - map part of an object into the calling process
- * @pmo: object
- * @offset: in: first byte wanted; out: its offset from *@uaddr
- * @size: in: bytes wanted (non-zero); out: size of the view, whole pages
- * @uaddr: out: start of the view in the calling process
- *
- * Context: process context of the process that will use the view.
- * Return: 0; -EINVAL for a range outside the object, an IO-space object or a
- * caller without a user address space; -EACCES for an object whose pages
- * were not zeroed; -ENOENT if the object is destroyed; -ENOMEM or an error
- * of vm_mmap().
- */
-int dxgkpm_map_user(struct dxgkpm_pmo *pmo, size_t *offset, size_t *size,
-		    unsigned long *uaddr)
+static int __dxgkpm_map_user(struct dxgkpm_pmo *pmo, size_t *offset,
+			     size_t *size, unsigned long *uaddr)
 {
 	unsigned long prot, flags, addr;
 	struct dxgkpm_uview *view;
@@ -275,7 +263,50 @@ out_put_view:
 	dxgkpm_uview_put(view);
 	return ret;
 }
+
+/**
+ * dxgkpm_map_user() - map part of an object into the calling process
+ * @pmo: object
+ * @offset: in: first byte wanted; out: its offset from *@uaddr
+ * @size: in: bytes wanted (non-zero); out: size of the view, whole pages
+ * @uaddr: out: start of the view in the calling process
+ *
+ * Context: process context of the process that will use the view.
+ * Return: 0; -EINVAL for a range outside the object, an IO-space object or a
+ * caller without a user address space; -EACCES for an object whose pages
+ * were not zeroed; -ENOENT if the object is destroyed; -ENOMEM or an error
+ * of vm_mmap().
+ */
+int dxgkpm_map_user(struct dxgkpm_pmo *pmo, size_t *offset, size_t *size,
+		    unsigned long *uaddr)
+{
+	struct dxgkpm_trace_id id = dxgkpm_trace_id(pmo);
+	int ret = __dxgkpm_map_user(pmo, offset, size, uaddr);
+
+	trace_dxgkpm_map_user(&id, size ? *size : 0, ret);
+	return ret;
+}
 EXPORT_SYMBOL_GPL(dxgkpm_map_user);
+
+static int __dxgkpm_unmap_user(struct dxgkpm_pmo *pmo, unsigned long uaddr, size_t size)
+{
+	struct dxgkpm_uview *view;
+	int ret = -ENOENT;
+
+	might_sleep();
+	if (!pmo || !current->mm)
+		return -EINVAL;
+	mutex_lock(&pmo->lock);
+	list_for_each_entry(view, &pmo->uviews, node) {
+		if (view->mm != current->mm || view->start != uaddr)
+			continue;
+		ret = view->len == size ? 0 : -EINVAL;
+		break;
+	}
+	mutex_unlock(&pmo->lock);
+	/* The VMA's close callback takes the view off the list. */
+	return ret ? ret : vm_munmap(uaddr, size);
+}
 
 /**
  * dxgkpm_unmap_user() - remove a user-mode view from the calling process
@@ -298,21 +329,10 @@ EXPORT_SYMBOL_GPL(dxgkpm_map_user);
  */
 int dxgkpm_unmap_user(struct dxgkpm_pmo *pmo, unsigned long uaddr, size_t size)
 {
-	struct dxgkpm_uview *view;
-	int ret = -ENOENT;
+	struct dxgkpm_trace_id id = dxgkpm_trace_id(pmo);
+	int ret = __dxgkpm_unmap_user(pmo, uaddr, size);
 
-	might_sleep();
-	if (!pmo || !current->mm)
-		return -EINVAL;
-	mutex_lock(&pmo->lock);
-	list_for_each_entry(view, &pmo->uviews, node) {
-		if (view->mm != current->mm || view->start != uaddr)
-			continue;
-		ret = view->len == size ? 0 : -EINVAL;
-		break;
-	}
-	mutex_unlock(&pmo->lock);
-	/* The VMA's close callback takes the view off the list. */
-	return ret ? ret : vm_munmap(uaddr, size);
+	trace_dxgkpm_unmap_user(&id, size, ret);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_unmap_user);

@@ -15,20 +15,10 @@
 #include <linux/slab.h>
 
 #include "internal.h"
+#include "trace.h"
 
-/**
- * dxgkpm_map_kernel() - map part of an object into the kernel
- * @pmo: object
- * @offset: in: first byte wanted; out: its offset from *@vaddr
- * @size: in: bytes wanted (non-zero); out: size of the view, whole pages
- * @vaddr: out: start of the view
- *
- * Context: process context, may sleep.
- * Return: 0; -EINVAL for a range outside the object or NULL arguments;
- * -ENOENT if the object is destroyed; -ENOMEM.
- */
-int dxgkpm_map_kernel(struct dxgkpm_pmo *pmo, size_t *offset, size_t *size,
-		      void **vaddr)
+static int __dxgkpm_map_kernel(struct dxgkpm_pmo *pmo, size_t *offset,
+			       size_t *size, void **vaddr)
 {
 	struct dxgkpm_kview *view;
 	pgoff_t first, last;
@@ -74,6 +64,27 @@ err_unlock:
 	kfree(view);
 	return ret;
 }
+
+/**
+ * dxgkpm_map_kernel() - map part of an object into the kernel
+ * @pmo: object
+ * @offset: in: first byte wanted; out: its offset from *@vaddr
+ * @size: in: bytes wanted (non-zero); out: size of the view, whole pages
+ * @vaddr: out: start of the view
+ *
+ * Context: process context, may sleep.
+ * Return: 0; -EINVAL for a range outside the object or NULL arguments;
+ * -ENOENT if the object is destroyed; -ENOMEM.
+ */
+int dxgkpm_map_kernel(struct dxgkpm_pmo *pmo, size_t *offset, size_t *size,
+		      void **vaddr)
+{
+	struct dxgkpm_trace_id id = dxgkpm_trace_id(pmo);
+	int ret = __dxgkpm_map_kernel(pmo, offset, size, vaddr);
+
+	trace_dxgkpm_map_kernel(&id, size ? *size : 0, ret);
+	return ret;
+}
 EXPORT_SYMBOL_GPL(dxgkpm_map_kernel);
 
 static void dxgkpm_kview_free_locked(struct dxgkpm_pmo *pmo,
@@ -85,17 +96,7 @@ static void dxgkpm_kview_free_locked(struct dxgkpm_pmo *pmo,
 	kfree(view);
 }
 
-/**
- * dxgkpm_unmap_kernel() - remove a kernel-mode view
- * @pmo: the object the view was made of
- * @vaddr: the address dxgkpm_map_kernel() returned
- * @size: the size dxgkpm_map_kernel() returned
- *
- * Context: process context, may sleep.
- * Return: 0; -ENOENT if @vaddr is not a view of @pmo; -EINVAL if @size is
- * not the size of that view (the view is kept).
- */
-int dxgkpm_unmap_kernel(struct dxgkpm_pmo *pmo, void *vaddr, size_t size)
+static int __dxgkpm_unmap_kernel(struct dxgkpm_pmo *pmo, void *vaddr, size_t size)
 {
 	struct dxgkpm_kview *view;
 	int ret = -ENOENT;
@@ -116,6 +117,25 @@ int dxgkpm_unmap_kernel(struct dxgkpm_pmo *pmo, void *vaddr, size_t size)
 		break;
 	}
 	mutex_unlock(&pmo->lock);
+	return ret;
+}
+
+/**
+ * dxgkpm_unmap_kernel() - remove a kernel-mode view
+ * @pmo: the object the view was made of
+ * @vaddr: the address dxgkpm_map_kernel() returned
+ * @size: the size dxgkpm_map_kernel() returned
+ *
+ * Context: process context, may sleep.
+ * Return: 0; -ENOENT if @vaddr is not a view of @pmo; -EINVAL if @size is
+ * not the size of that view (the view is kept).
+ */
+int dxgkpm_unmap_kernel(struct dxgkpm_pmo *pmo, void *vaddr, size_t size)
+{
+	struct dxgkpm_trace_id id = dxgkpm_trace_id(pmo);
+	int ret = __dxgkpm_unmap_kernel(pmo, vaddr, size);
+
+	trace_dxgkpm_unmap_kernel(&id, size, ret);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_unmap_kernel);

@@ -59,6 +59,7 @@
 #include <linux/slab.h>
 
 #include "internal.h"
+#include "trace.h"
 
 /* Bytes one MDL can describe, and one call can allocate or map. */
 #define DXGKPM_MDL_MAX_BYTES	(SZ_4G - PAGE_SIZE)
@@ -303,7 +304,8 @@ static int dxgkpm_mem24_alloc_object(struct dxgkpm_mem24 *mem,
 	size_t offset = 0, size = mem->size;
 	int ret;
 
-	ret = dxgkpm_pmo_create_ref(desc, mem->adapter, &mem->pmo, &mem->amo);
+	ret = dxgkpm_pmo_create_ref(desc, mem->adapter, desc->context,
+				    &mem->pmo, &mem->amo);
 	if (ret)
 		return ret;
 	/* Reachable through hMemoryHandle only, not as a 2.9 object. */
@@ -599,6 +601,36 @@ err_put_mem:
 
 /* -------------------------------------------------------------- the DDI */
 
+/* allocate contiguous, untraced */
+static NTSTATUS
+dxgkpm_do_allocate_contiguous(IN_CONST_HANDLE hAdapter,
+			      INOUT_PDXGKARGCB_ALLOCATECONTIGUOUSMEMORY args,
+		unsigned long caller)
+{
+	static const char call[] = "DxgkCbAllocateContiguousMemory";
+	struct dxgkpm_pmo_desc desc = { .type = DXGKPM_MEM_CONTIGUOUS };
+
+	might_sleep();
+	if (!args)
+		return dxgkpm_refuse(call, "NULL arguments", -EINVAL);
+	args->hMemoryHandle = NULL;
+	args->pMemory = NULL;
+	if (!args->NumberOfBytes)
+		return dxgkpm_refuse(call, "NumberOfBytes is 0", -EINVAL);
+	if (!dxgkpm_cache_type_valid(args->CacheType))
+		return dxgkpm_refuse(call, "invalid CacheType", -EINVAL);
+	desc.size = args->NumberOfBytes;
+	desc.caching = (enum dxgkpm_caching)args->CacheType;
+	desc.context = caller;
+	desc.contig.low = (u64)args->LowestAcceptableAddress.QuadPart;
+	desc.contig.high = (u64)args->HighestAcceptableAddress.QuadPart;
+	desc.contig.boundary = (u64)args->BoundaryAddressMultiple.QuadPart;
+
+	return dxgkpm_mem24_create(call, hAdapter, DXGKPM_MEM24_CONTIGUOUS,
+				   &desc, DXGKPM_ADL_REQUIRE_CONTIGUOUS,
+				   &args->pMemory, &args->hMemoryHandle);
+}
+
 /**
  * dxgkpm_cb_allocate_contiguous() - DxgkCbAllocateContiguousMemory
  * @hAdapter: DXGKRNL_INTERFACE::DeviceHandle of the adapter
@@ -623,28 +655,28 @@ NTSTATUS APIENTRY
 dxgkpm_cb_allocate_contiguous(IN_CONST_HANDLE hAdapter,
 			      INOUT_PDXGKARGCB_ALLOCATECONTIGUOUSMEMORY args)
 {
-	static const char call[] = "DxgkCbAllocateContiguousMemory";
-	struct dxgkpm_pmo_desc desc = { .type = DXGKPM_MEM_CONTIGUOUS };
+	NTSTATUS status = dxgkpm_do_allocate_contiguous(hAdapter, args,
+							_RET_IP_);
+
+	trace_dxgkcb_allocate_contiguous_memory(args ?
+		dxgkpm_h2u(args->hMemoryHandle) : 0, DXGKPM_MEM_CONTIGUOUS,
+		args ? (int)args->CacheType : -1,
+		args ? args->NumberOfBytes : 0, status);
+	return status;
+}
+
+/* free contiguous, untraced */
+static NTSTATUS
+dxgkpm_do_free_contiguous(IN_CONST_HANDLE hAdapter,
+			  IN_CONST_PDXGKARGCB_FREECONTIGUOUSMEMORY args)
+{
+	static const char call[] = "DxgkCbFreeContiguousMemory";
 
 	might_sleep();
 	if (!args)
 		return dxgkpm_refuse(call, "NULL arguments", -EINVAL);
-	args->hMemoryHandle = NULL;
-	args->pMemory = NULL;
-	if (!args->NumberOfBytes)
-		return dxgkpm_refuse(call, "NumberOfBytes is 0", -EINVAL);
-	if (!dxgkpm_cache_type_valid(args->CacheType))
-		return dxgkpm_refuse(call, "invalid CacheType", -EINVAL);
-	desc.size = args->NumberOfBytes;
-	desc.caching = (enum dxgkpm_caching)args->CacheType;
-	desc.context = _RET_IP_;
-	desc.contig.low = (u64)args->LowestAcceptableAddress.QuadPart;
-	desc.contig.high = (u64)args->HighestAcceptableAddress.QuadPart;
-	desc.contig.boundary = (u64)args->BoundaryAddressMultiple.QuadPart;
-
-	return dxgkpm_mem24_create(call, hAdapter, DXGKPM_MEM24_CONTIGUOUS,
-				   &desc, DXGKPM_ADL_REQUIRE_CONTIGUOUS,
-				   &args->pMemory, &args->hMemoryHandle);
+	return dxgkpm_mem24_free(call, hAdapter, args->hMemoryHandle,
+				 DXGKPM_MEM24_CONTIGUOUS);
 }
 
 /**
@@ -664,13 +696,62 @@ NTSTATUS APIENTRY
 dxgkpm_cb_free_contiguous(IN_CONST_HANDLE hAdapter,
 			  IN_CONST_PDXGKARGCB_FREECONTIGUOUSMEMORY args)
 {
-	static const char call[] = "DxgkCbFreeContiguousMemory";
+	NTSTATUS status = dxgkpm_do_free_contiguous(hAdapter, args);
+
+	trace_dxgkcb_free_contiguous_memory(args ?
+		dxgkpm_h2u(args->hMemoryHandle) : 0, DXGKPM_MEM_CONTIGUOUS, -1,
+		0, status);
+	return status;
+}
+
+/* allocate pages for mdl, untraced */
+static NTSTATUS
+dxgkpm_do_allocate_pages_for_mdl(IN_CONST_HANDLE hAdapter,
+				 INOUT_PDXGKARGCB_ALLOCATEPAGESFORMDL args,
+		unsigned long caller)
+{
+	static const char call[] = "DxgkCbAllocatePagesForMdl";
+	struct dxgkpm_pmo_desc desc = { .type = DXGKPM_MEM_PAGES };
+	struct dxgkpm_page_req req;
+	void *way_in = NULL;
+	NTSTATUS status;
+	int ret;
 
 	might_sleep();
 	if (!args)
 		return dxgkpm_refuse(call, "NULL arguments", -EINVAL);
-	return dxgkpm_mem24_free(call, hAdapter, args->hMemoryHandle,
-				 DXGKPM_MEM24_CONTIGUOUS);
+	args->hMemoryHandle = NULL;
+	args->pMdl = NULL;
+	if (!args->TotalBytes)
+		return dxgkpm_refuse(call, "TotalBytes is 0", -EINVAL);
+	if (args->TotalBytes > DXGKPM_MDL_MAX_BYTES)
+		return dxgkpm_refuse(call, "TotalBytes is over 4 GiB - PAGE_SIZE",
+				     -EINVAL);
+	if (!dxgkpm_cache_type_valid(args->CacheType))
+		return dxgkpm_refuse(call, "invalid CacheType", -EINVAL);
+	desc.size = args->TotalBytes;
+	desc.caching = (enum dxgkpm_caching)args->CacheType;
+	desc.context = caller;
+	desc.pages.low = (u64)args->LowAddress.QuadPart;
+	desc.pages.high = (u64)args->HighAddress.QuadPart;
+	desc.pages.skip = (u64)args->SkipBytes.QuadPart;
+	desc.pages.flags = args->Flags | MM_ALLOCATE_FULLY_REQUIRED;
+	/* Only to name the problem: creating the object checks it again. */
+	ret = dxgkpm_mdl_request(PAGE_ALIGN(desc.size) >> PAGE_SHIFT,
+				 desc.size, desc.pages.low, desc.pages.high,
+				 desc.pages.skip, desc.pages.flags, &req);
+	if (ret == -EOPNOTSUPP)
+		return dxgkpm_refuse(call, "Flags asks for large pages or hot removal",
+				     ret);
+	if (ret)
+		return dxgkpm_refuse(call, "invalid Flags, address window or SkipBytes",
+				     ret);
+
+	status = dxgkpm_mem24_create(call, hAdapter, DXGKPM_MEM24_PAGES, &desc,
+				     DXGKPM_ADL_PREFER_CONTIGUOUS, &way_in,
+				     &args->hMemoryHandle);
+	args->pMdl = way_in;
+	return status;
 }
 
 /**
@@ -699,48 +780,28 @@ NTSTATUS APIENTRY
 dxgkpm_cb_allocate_pages_for_mdl(IN_CONST_HANDLE hAdapter,
 				 INOUT_PDXGKARGCB_ALLOCATEPAGESFORMDL args)
 {
-	static const char call[] = "DxgkCbAllocatePagesForMdl";
-	struct dxgkpm_pmo_desc desc = { .type = DXGKPM_MEM_PAGES };
-	struct dxgkpm_page_req req;
-	void *way_in = NULL;
-	NTSTATUS status;
-	int ret;
+	NTSTATUS status = dxgkpm_do_allocate_pages_for_mdl(hAdapter, args,
+							   _RET_IP_);
+
+	trace_dxgkcb_allocate_pages_for_mdl(args ?
+		dxgkpm_h2u(args->hMemoryHandle) : 0, DXGKPM_MEM_PAGES,
+		args ? (int)args->CacheType : -1,
+		args ? args->TotalBytes : 0, status);
+	return status;
+}
+
+/* free pages from mdl, untraced */
+static NTSTATUS
+dxgkpm_do_free_pages_from_mdl(IN_CONST_HANDLE hAdapter,
+			      IN_CONST_PDXGKARGCB_FREEPAGESFROMMDL args)
+{
+	static const char call[] = "DxgkCbFreePagesFromMdl";
 
 	might_sleep();
 	if (!args)
 		return dxgkpm_refuse(call, "NULL arguments", -EINVAL);
-	args->hMemoryHandle = NULL;
-	args->pMdl = NULL;
-	if (!args->TotalBytes)
-		return dxgkpm_refuse(call, "TotalBytes is 0", -EINVAL);
-	if (args->TotalBytes > DXGKPM_MDL_MAX_BYTES)
-		return dxgkpm_refuse(call, "TotalBytes is over 4 GiB - PAGE_SIZE",
-				     -EINVAL);
-	if (!dxgkpm_cache_type_valid(args->CacheType))
-		return dxgkpm_refuse(call, "invalid CacheType", -EINVAL);
-	desc.size = args->TotalBytes;
-	desc.caching = (enum dxgkpm_caching)args->CacheType;
-	desc.context = _RET_IP_;
-	desc.pages.low = (u64)args->LowAddress.QuadPart;
-	desc.pages.high = (u64)args->HighAddress.QuadPart;
-	desc.pages.skip = (u64)args->SkipBytes.QuadPart;
-	desc.pages.flags = args->Flags | MM_ALLOCATE_FULLY_REQUIRED;
-	/* Only to name the problem: creating the object checks it again. */
-	ret = dxgkpm_mdl_request(PAGE_ALIGN(desc.size) >> PAGE_SHIFT,
-				 desc.size, desc.pages.low, desc.pages.high,
-				 desc.pages.skip, desc.pages.flags, &req);
-	if (ret == -EOPNOTSUPP)
-		return dxgkpm_refuse(call, "Flags asks for large pages or hot removal",
-				     ret);
-	if (ret)
-		return dxgkpm_refuse(call, "invalid Flags, address window or SkipBytes",
-				     ret);
-
-	status = dxgkpm_mem24_create(call, hAdapter, DXGKPM_MEM24_PAGES, &desc,
-				     DXGKPM_ADL_PREFER_CONTIGUOUS, &way_in,
-				     &args->hMemoryHandle);
-	args->pMdl = way_in;
-	return status;
+	return dxgkpm_mem24_free(call, hAdapter, args->hMemoryHandle,
+				 DXGKPM_MEM24_PAGES);
 }
 
 /**
@@ -759,40 +820,19 @@ NTSTATUS APIENTRY
 dxgkpm_cb_free_pages_from_mdl(IN_CONST_HANDLE hAdapter,
 			      IN_CONST_PDXGKARGCB_FREEPAGESFROMMDL args)
 {
-	static const char call[] = "DxgkCbFreePagesFromMdl";
+	NTSTATUS status = dxgkpm_do_free_pages_from_mdl(hAdapter, args);
 
-	might_sleep();
-	if (!args)
-		return dxgkpm_refuse(call, "NULL arguments", -EINVAL);
-	return dxgkpm_mem24_free(call, hAdapter, args->hMemoryHandle,
-				 DXGKPM_MEM24_PAGES);
+	trace_dxgkcb_free_pages_from_mdl(args ?
+		dxgkpm_h2u(args->hMemoryHandle) : 0, DXGKPM_MEM_PAGES, -1, 0,
+		status);
+	return status;
 }
 
-/**
- * dxgkpm_cb_map_mdl_to_iommu() - DxgkCbMapMdlToIoMmu
- * @hAdapter: DXGKRNL_INTERFACE::DeviceHandle of the adapter
- * @args: in: pMdl, the caller's MDL: its PFN array holds the CPU page frame
- *	numbers of the pages [ByteOffset, ByteOffset + ByteCount) spans;
- *	out: hMemoryHandle (NULL on failure)
- *
- * Each page must be RAM in use, not a free page, a hole, device memory or
- * a reserved page: anything else is refused, and nothing is mapped. A
- * reference is taken on every page until the unmap, so a page cannot be
- * reused while the device can reach it; the MDL itself is not used after
- * this returns. For a driver of WDDM 2.4 to 2.8 each page is mapped at its
- * physical address, so the MDL's PFNs are the device's page numbers;
- * otherwise dxgkpm_memory_dma_address() gives the device address of each
- * byte of the span, offset 0 being the byte at ByteOffset.
- *
- * Context: process context, may sleep.
- * Return: STATUS_SUCCESS; STATUS_INVALID_PARAMETER for NULL arguments, an
- * empty or oversized span, a Size that cannot hold the PFN array, or a PFN
- * that is not a page in use; STATUS_INVALID_HANDLE for a bad hAdapter;
- * STATUS_INSUFFICIENT_RESOURCES; another status for a DMA API error.
- */
-NTSTATUS APIENTRY
-dxgkpm_cb_map_mdl_to_iommu(IN_CONST_HANDLE hAdapter,
-			   INOUT_PDXGKARGCB_MAPMDLTOIOMMU args)
+/* map mdl to iommu, untraced */
+static NTSTATUS
+dxgkpm_do_map_mdl_to_iommu(IN_CONST_HANDLE hAdapter,
+			   INOUT_PDXGKARGCB_MAPMDLTOIOMMU args,
+		unsigned long caller)
 {
 	static const char call[] = "DxgkCbMapMdlToIoMmu";
 	struct dxgkpm_adapter *adapter;
@@ -810,7 +850,7 @@ dxgkpm_cb_map_mdl_to_iommu(IN_CONST_HANDLE hAdapter,
 	adapter = dxgkpm_adapter_get_handle(dxgkpm_h2u(hAdapter));
 	if (!adapter)
 		return dxgkpm_refuse(call, "invalid hAdapter", -EBADF);
-	mem = dxgkpm_mem24_new(adapter, DXGKPM_MEM24_MAPPING, 0, _RET_IP_);
+	mem = dxgkpm_mem24_new(adapter, DXGKPM_MEM24_MAPPING, 0, caller);
 	dxgkpm_adapter_put(adapter);
 	if (IS_ERR(mem))
 		return dxgkpm_refuse(call, "cannot map", PTR_ERR(mem));
@@ -854,6 +894,54 @@ err_put_mem:
 }
 
 /**
+ * dxgkpm_cb_map_mdl_to_iommu() - DxgkCbMapMdlToIoMmu
+ * @hAdapter: DXGKRNL_INTERFACE::DeviceHandle of the adapter
+ * @args: in: pMdl, the caller's MDL: its PFN array holds the CPU page frame
+ *	numbers of the pages [ByteOffset, ByteOffset + ByteCount) spans;
+ *	out: hMemoryHandle (NULL on failure)
+ *
+ * Each page must be RAM in use, not a free page, a hole, device memory or
+ * a reserved page: anything else is refused, and nothing is mapped. A
+ * reference is taken on every page until the unmap, so a page cannot be
+ * reused while the device can reach it; the MDL itself is not used after
+ * this returns. For a driver of WDDM 2.4 to 2.8 each page is mapped at its
+ * physical address, so the MDL's PFNs are the device's page numbers;
+ * otherwise dxgkpm_memory_dma_address() gives the device address of each
+ * byte of the span, offset 0 being the byte at ByteOffset.
+ *
+ * Context: process context, may sleep.
+ * Return: STATUS_SUCCESS; STATUS_INVALID_PARAMETER for NULL arguments, an
+ * empty or oversized span, a Size that cannot hold the PFN array, or a PFN
+ * that is not a page in use; STATUS_INVALID_HANDLE for a bad hAdapter;
+ * STATUS_INSUFFICIENT_RESOURCES; another status for a DMA API error.
+ */
+NTSTATUS APIENTRY
+dxgkpm_cb_map_mdl_to_iommu(IN_CONST_HANDLE hAdapter,
+			   INOUT_PDXGKARGCB_MAPMDLTOIOMMU args)
+{
+	NTSTATUS status = dxgkpm_do_map_mdl_to_iommu(hAdapter, args, _RET_IP_);
+
+	trace_dxgkcb_map_mdl_to_iommu(args ?
+		dxgkpm_h2u(args->hMemoryHandle) : 0, -1, -1,
+		args && args->pMdl ? args->pMdl->ByteCount : 0, status);
+	return status;
+}
+
+/* unmap mdl from iommu, untraced */
+static NTSTATUS
+dxgkpm_do_unmap_mdl_from_iommu(IN_CONST_HANDLE hAdapter,
+			       IN_CONST_PDXGKARGCB_UNMAPMDLFROMIOMMU args)
+{
+	static const char call[] = "DxgkCbUnmapMdlFromIoMmu";
+
+	might_sleep();
+	if (!args)
+		return dxgkpm_refuse(call, "NULL arguments", -EINVAL);
+	return dxgkpm_mem24_free(call, hAdapter, args->hMemoryHandle,
+			  DXGKPM_MEM24_MAPPING);
+}
+
+/**
  * dxgkpm_cb_unmap_mdl_from_iommu() - DxgkCbUnmapMdlFromIoMmu
  * @hAdapter: the adapter the MDL was mapped for
  * @args: hMemoryHandle from dxgkpm_cb_map_mdl_to_iommu()
@@ -867,15 +955,10 @@ void APIENTRY
 dxgkpm_cb_unmap_mdl_from_iommu(IN_CONST_HANDLE hAdapter,
 			       IN_CONST_PDXGKARGCB_UNMAPMDLFROMIOMMU args)
 {
-	static const char call[] = "DxgkCbUnmapMdlFromIoMmu";
+	NTSTATUS status = dxgkpm_do_unmap_mdl_from_iommu(hAdapter, args);
 
-	might_sleep();
-	if (!args) {
-		dxgkpm_refuse(call, "NULL arguments", -EINVAL);
-		return;
-	}
-	dxgkpm_mem24_free(call, hAdapter, args->hMemoryHandle,
-			  DXGKPM_MEM24_MAPPING);
+	trace_dxgkcb_unmap_mdl_from_iommu(args ?
+		dxgkpm_h2u(args->hMemoryHandle) : 0, -1, -1, 0, status);
 }
 
 /* ------------------------------------------------------- native access */

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * What an adapter holds, in debugfs: dxgkpm/adapters/<device>/objects lists
+ * every live object the adapter created or has open, one line each, then a
+ * line of totals. The format is documented in Documentation/dxgkpm.rst
+ * ("debugfs") and read by the VM tests.
+ */
+
+#include <linux/debugfs.h>
+#include <linux/device.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
+#include "internal.h"
+
+static struct dentry *dxgkpm_debugfs_adapters;
+
+/* Take references to the adapter's objects: those it created or has open. */
+static unsigned int dxgkpm_debugfs_collect(struct dxgkpm_adapter *adapter,
+					   struct dxgkpm_pmo **pmos,
+					   unsigned int max)
+{
+	struct dxgkpm_amo *amo;
+	struct dxgkpm_pmo *pmo;
+	unsigned int n = 0;
+
+	mutex_lock(&adapter->lock);
+	list_for_each_entry(pmo, &adapter->pmos, owner_node) {
+		if (n == max)
+			break;
+		dxgkpm_obj_get(&pmo->obj);
+		pmos[n++] = pmo;
+	}
+	list_for_each_entry(amo, &adapter->amos, adapter_node) {
+		if (n == max)
+			break;
+		if (amo->pmo->owner == adapter)
+			continue;	/* listed above */
+		dxgkpm_obj_get(&amo->pmo->obj);
+		pmos[n++] = amo->pmo;
+	}
+	mutex_unlock(&adapter->lock);
+	return n;
+}
+
+static unsigned int dxgkpm_debugfs_count(struct dxgkpm_adapter *adapter)
+{
+	struct list_head *pos;
+	unsigned int n = 0;
+
+	mutex_lock(&adapter->lock);
+	list_for_each(pos, &adapter->pmos)
+		n++;
+	list_for_each(pos, &adapter->amos)
+		n++;
+	mutex_unlock(&adapter->lock);
+	return n;
+}
+
+static int dxgkpm_objects_show(struct seq_file *m, void *unused)
+{
+	struct dxgkpm_adapter *adapter = m->private;
+	unsigned long bytes = 0, adls = 0, kviews = 0, uviews = 0;
+	unsigned int i, n, max, live = 0;
+	struct dxgkpm_pmo **pmos;
+	struct list_head *pos;
+	struct dxgkpm_pmo *pmo;
+	unsigned int nk, nu;
+
+	max = dxgkpm_debugfs_count(adapter);
+	pmos = kvmalloc_array(max ?: 1, sizeof(*pmos), GFP_KERNEL);
+	if (!pmos)
+		return -ENOMEM;
+	n = dxgkpm_debugfs_collect(adapter, pmos, max);
+	for (i = 0; i < n; i++) {
+		pmo = pmos[i];
+		mutex_lock(&pmo->lock);
+		if (pmo->destroyed) {
+			mutex_unlock(&pmo->lock);
+			continue;
+		}
+		nk = 0;
+		list_for_each(pos, &pmo->kviews)
+			nk++;
+		nu = 0;
+		list_for_each(pos, &pmo->uviews)
+			nu++;
+		seq_printf(m, "handle=%#llx type=%s caching=%s size=%zu open=%s adls=%u kviews=%u uviews=%u exports=%d context=%#lx creator=%pS\n",
+			   pmo->obj.handle, dxgkpm_type_name(pmo->type),
+			   dxgkpm_caching_name(pmo->caching), pmo->size,
+			   pmo->amo ? dev_name(pmo->amo->adapter->dev) : "-",
+			   pmo->nr_adls, nk, nu,
+			   atomic_read(&pmo->nr_exports), pmo->context,
+			   (void *)pmo->creator);
+		live++;
+		bytes += pmo->size;
+		adls += pmo->nr_adls;
+		kviews += nk;
+		uviews += nu;
+		mutex_unlock(&pmo->lock);
+	}
+	for (i = 0; i < n; i++)
+		dxgkpm_pmo_put(pmos[i]);
+	kvfree(pmos);
+	seq_printf(m, "total objects=%u bytes=%lu adls=%lu kviews=%lu uviews=%lu\n",
+		   live, bytes, adls, kviews, uviews);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(dxgkpm_objects);
+
+/**
+ * dxgkpm_debugfs_adapter_add() - the adapter's directory and files
+ * @adapter: newly registered adapter
+ *
+ * As everywhere in debugfs, a failure only leaves the files out.
+ */
+void dxgkpm_debugfs_adapter_add(struct dxgkpm_adapter *adapter)
+{
+	adapter->debugfs = debugfs_create_dir(dev_name(adapter->dev),
+					      dxgkpm_debugfs_adapters);
+	debugfs_create_file("objects", 0400, adapter->debugfs, adapter,
+			    &dxgkpm_objects_fops);
+}
+
+/**
+ * dxgkpm_debugfs_adapter_remove() - undo dxgkpm_debugfs_adapter_add()
+ * @adapter: adapter being unregistered
+ *
+ * Returns once no reader is inside a file of the adapter.
+ */
+void dxgkpm_debugfs_adapter_remove(struct dxgkpm_adapter *adapter)
+{
+	debugfs_remove_recursive(adapter->debugfs);
+	adapter->debugfs = NULL;
+}
+
+/**
+ * dxgkpm_debugfs_adapters_init() - the directory of the adapters
+ * @root: dxgkpm's debugfs directory
+ */
+void dxgkpm_debugfs_adapters_init(struct dentry *root)
+{
+	dxgkpm_debugfs_adapters = debugfs_create_dir("adapters", root);
+}
