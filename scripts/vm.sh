@@ -7,6 +7,10 @@
 # always runs with TCG here.
 
 VM_TIMEOUT=${VM_TIMEOUT:-300}
+# Every boot: an event enabled at run time (the tests enable dxgkpm's) must
+# not hook the scheduler's tracepoints to record command names, which
+# would patch the kernel's text under a running vCPU (see vm_config).
+VM_BASE_APPEND="trace_options=norecord-cmd"
 
 # vm_initramfs OUT: busybox, the modules in $B_DIR and tests/vm/init.sh.
 # VM_DXGKPM_KO, when set, is the dxgkpm.ko to load instead of $B_DIR's (an
@@ -175,7 +179,7 @@ _vm_boot_once() {
 			"${VM_QEMU[@]}" \
 			-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 			-kernel "$K_VMLINUX" -initrd "$B_DIR/initramfs.cpio.gz" \
-			-append "console=ttyS0 loglevel=5 panic=-1 $VM_APPEND DXGKPM_CONFIG=$VM_CONFIG $*" \
+			-append "console=ttyS0 loglevel=5 panic=-1 $VM_BASE_APPEND $VM_APPEND DXGKPM_CONFIG=$VM_CONFIG $*" \
 			</dev/null 2>&1 || rc=$?
 		echo "$rc" > "$log.rc"
 	} | tee "$log" | _vm_show

@@ -53,11 +53,27 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
+/*
+ * Profiles: what the platform gives the device the tests run on (one per
+ * run, chosen by tests/vm/init.sh for the VM's configuration), and what
+ * else the VM offers.
+ */
+#define P_REMAP		0x01	/* the device reaches all memory through an IOMMU */
+#define P_DIRECT	0x02	/* no remapping; the device reaches all memory */
+#define P_REACH		0x04	/* no remapping; the device reaches 256 MiB */
+#define P_BOUNCE	0x08	/* no remapping; the DMA API bounces everything */
+#define P_DMA		(P_REMAP | P_DIRECT)		/* device DMA works */
+#define P_CPU		(P_REMAP | P_DIRECT | P_BOUNCE)	/* no DMA needed */
+#define F_SWAP		0x100	/* swap is on */
+#define F_NOINIT	0x200	/* the kernel does not zero pages (init_on_alloc=0) */
+#define F_NUMA		0x400	/* two nodes, the device on 1, ZONE_MOVABLE */
+
 static int fd;
 static const char *device = "/dev/dxgkpm_edu0";
 static long page;
 static int failed;
 static char why[256];
+static unsigned int run_profile;
 
 /* The result channel (tests/vm/vmlib.sh), when init gave one. */
 static FILE *results;
@@ -755,6 +771,202 @@ static int t_free_adl_flushes_iotlb(void)
 	if (!(n > 0))
 		return failf("FreeAdl returned with the IOTLB not invalidated");
 	destroy(id);
+	return 0;
+}
+
+/* The PCI name of the device behind the test's /dev node, into @name. */
+static int device_pci_name(char *name, size_t len)
+{
+	const char *base = strrchr(device, '/');
+	char link[256], target[256];
+	const char *slash;
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/sys/class/misc/%s/device",
+		 base ? base + 1 : device);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n <= 0)
+		return -1;
+	target[n] = 0;
+	slash = strrchr(target, '/');
+	slash = slash ? slash + 1 : target;
+	if (strlen(slash) >= len)
+		return -1;
+	memcpy(name, slash, strlen(slash) + 1);
+	return 0;
+}
+
+/*
+ * The line of dxgkpm/adapters/<adapter>/objects that contains every one of
+ * @want (NULL-terminated), into @line; the number of such lines, or -1.
+ * @total, if not NULL, gets the "total" line.
+ */
+static int debugfs_object(const char *adapter, const char * const *want,
+			  char *line, size_t len, char *total)
+{
+	char path[256], buf[1024];
+	unsigned int i;
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path),
+		 "/sys/kernel/debug/dxgkpm/adapters/%s/objects", adapter);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(buf, sizeof(buf), f)) {
+		if (!strncmp(buf, "total ", 6)) {
+			if (total)
+				snprintf(total, len, "%s", buf);
+			continue;
+		}
+		for (i = 0; want[i] && strstr(buf, want[i]); i++)
+			;
+		if (want[i])
+			continue;
+		snprintf(line, len, "%s", buf);
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+/*
+ * The dxgkpm events in the trace, in order, for @handle: each of @events
+ * must be found after the one before it, on a line that also has @handle,
+ * @fields and @result. Returns the index of the first one missing, or -1
+ * if all are there.
+ */
+static int trace_sequence(const char *handle, const char * const *events,
+			  const char * const *fields)
+{
+	FILE *f = fopen("/sys/kernel/tracing/trace", "r");
+	char line[1024];
+	int next = 0;
+
+	if (!f)
+		return 0;
+	while (events[next] && fgets(line, sizeof(line), f)) {
+		if (strstr(line, events[next]) && strstr(line, handle) &&
+		    strstr(line, fields[next]))
+			next++;
+	}
+	fclose(f);
+	return events[next] ? next : -1;
+}
+
+/*
+ * Observability of a known call sequence on the test's adapter: a
+ * write-combined MDL object, created and opened, mapped into this process,
+ * with a kernel view and (where the device gets ADLs) an ADL. While they
+ * live, the adapter's debugfs file lists the object with its type, cache
+ * type, size, adapter, counts and the sample's create function as creator;
+ * once destroyed it is gone and the totals are zero. tracefs shows each
+ * DXGK call and native entry point with the object's handle, type, cache
+ * type, size and result, in the order made.
+ *
+ * The events are switched on here, not on the kernel command line: they
+ * are the module's, so only its own code is patched, and the kernel runs
+ * with trace_options=norecord-cmd (scripts/vm.sh), so enabling them does
+ * not hook the scheduler's tracepoints in a running kernel either.
+ */
+static int t_trace_debugfs(void)
+{
+	const uint64_t size = 3 * page;
+	const int adl = !(run_profile & P_BOUNCE);
+	char adapter[256], line[1024], total[1024], handle[32], sz[32];
+	char adls[16], creator[] = "creator=edu_ioc_create+";
+	const char *want[8];
+	uint64_t vs;
+	uint32_t id;
+	int32_t st;
+	void *p;
+	int n;
+
+	if (device_pci_name(adapter, sizeof(adapter)))
+		return failf("no PCI device behind %s", device);
+	if (trace_write("events/dxgkpm/enable", "1"))
+		return failf("cannot enable the dxgkpm events: %s",
+			     strerror(errno));
+	if (trace_write("trace", ""))
+		return failf("cannot clear the trace: %s", strerror(errno));
+	st = create(MDL, WC, size, 0, 0, &id);
+	if (!(st == STATUS_SUCCESS))
+		return failf("create: %#x", st);
+	st = map(id, 0, size, &p, &vs);
+	if (!(st == STATUS_SUCCESS))
+		return failf("map: %#x", st);
+	st = obj_call(EDU_IOC_KVIEW, id, 0, page, 1);
+	if (!(st == STATUS_SUCCESS))
+		return failf("kernel view: %#x", st);
+	if (adl && (st = pin(id, size, 1)) != STATUS_SUCCESS)
+		return failf("AllocateAdl: %#x", st);
+
+	snprintf(sz, sizeof(sz), " size=%lu ", (unsigned long)size);
+	snprintf(adls, sizeof(adls), " adls=%d ", adl);
+	want[0] = "type=mdl caching=write-combined";
+	want[1] = sz;
+	want[2] = adls;
+	want[3] = " kviews=1 uviews=1 exports=0 ";
+	want[4] = creator;
+	want[5] = NULL;
+	n = debugfs_object(adapter, want, line, sizeof(line), total);
+	if (n != 1)
+		return failf("%d lines of adapters/%s/objects show the object (%s%s%s%s%s)",
+			     n, adapter, want[0], sz, adls, want[3], creator);
+	if (!strstr(line, " open=") || !strstr(line, adapter))
+		return failf("the object is not open on %s: %s", adapter, line);
+	if (sscanf(line, "handle=%31s", handle) != 1)
+		return failf("no handle in: %s", line);
+	if (!strstr(total, "total objects=1 "))
+		return failf("totals: %s", total);
+
+	if (adl && pin(id, size, 0) != STATUS_SUCCESS)
+		return failf("FreeAdl");
+	if (obj_call(EDU_IOC_KVIEW, id, 0, page, 0) != STATUS_SUCCESS)
+		return failf("unmapping the kernel view");
+	if (unmap(id, (char *)p, vs) != STATUS_SUCCESS)
+		return failf("unmap");
+	destroy(id);
+	trace_write("events/dxgkpm/enable", "0");
+
+	want[0] = handle;
+	want[1] = NULL;
+	n = debugfs_object(adapter, want, line, sizeof(line), total);
+	if (n != 0)
+		return failf("adapters/%s/objects still lists %s after Destroy: %s",
+			     adapter, handle, line);
+	if (!strstr(total, "total objects=0 bytes=0 adls=0 kviews=0 uviews=0"))
+		return failf("totals after Destroy: %s", total);
+
+	{
+		const char *events[] = {
+			"dxgkcb_create_physical_memory_object:",
+			"dxgkcb_map_physical_memory:",
+			"dxgkpm_map_kernel:",
+			"dxgkpm_unmap_kernel:",
+			"dxgkpm_unmap_user:",
+			"dxgkcb_unmap_physical_memory:",
+			"dxgkcb_destroy_physical_memory_object:",
+			NULL,
+		};
+		const char *fields[] = {
+			"type=mdl caching=write-combined size=12288 status=0x0",
+			"type=mdl caching=write-combined size=12288 status=0x0",
+			"type=mdl caching=write-combined size=4096 ret=0",
+			"type=mdl caching=write-combined size=4096 ret=0",
+			"type=mdl caching=write-combined size=12288 ret=0",
+			"type=mdl caching=write-combined size=12288 status=0x0",
+			"type=mdl caching=write-combined size=0 status=0x0",
+		};
+
+		if (page != 4096)
+			return failf("the expected sizes assume 4 KiB pages");
+		n = trace_sequence(handle, events, fields);
+		if (n >= 0)
+			return failf("no \"%s ... handle=%s ... %s\" in the trace, in order",
+				     events[n], handle, fields[n]);
+	}
 	return 0;
 }
 
@@ -1650,21 +1862,6 @@ static const char *held(void)
 	return out;
 }
 
-/*
- * Profiles: what the platform gives the device the tests run on (one per
- * run, chosen by tests/vm/init.sh for the VM's configuration), and what
- * else the VM offers.
- */
-#define P_REMAP		0x01	/* the device reaches all memory through an IOMMU */
-#define P_DIRECT	0x02	/* no remapping; the device reaches all memory */
-#define P_REACH		0x04	/* no remapping; the device reaches 256 MiB */
-#define P_BOUNCE	0x08	/* no remapping; the DMA API bounces everything */
-#define P_DMA		(P_REMAP | P_DIRECT)		/* device DMA works */
-#define P_CPU		(P_REMAP | P_DIRECT | P_BOUNCE)	/* no DMA needed */
-#define F_SWAP		0x100	/* swap is on */
-#define F_NOINIT	0x200	/* the kernel does not zero pages (init_on_alloc=0) */
-#define F_NUMA		0x400	/* two nodes, the device on 1, ZONE_MOVABLE */
-
 static const struct {
 	const char *name;
 	unsigned int bit;
@@ -1712,6 +1909,7 @@ static const struct vmtest tests[] = {
 	{ "user-view-of-unzeroed-refused", t_dont_zero_refused, P_CPU, 0 },
 	{ "user-view-outlives-destroy", t_view_outlives_destroy, P_CPU, 0 },
 	{ "other-process-and-exit", t_other_process, P_CPU, 0 },
+	{ "trace-events-and-debugfs-objects", t_trace_debugfs, P_CPU, 0 },
 	{ "reused-pages-zeroed-mdl-uncached", t_zero_mdl_uc, P_CPU, F_NOINIT },
 	{ "reused-pages-zeroed-mdl-cached", t_zero_mdl_wb, P_CPU, F_NOINIT },
 	{ "reused-pages-zeroed-mdl-write-combined", t_zero_mdl_wc, P_CPU, F_NOINIT },
@@ -1833,6 +2031,7 @@ int main(int argc, char **argv)
 			return 100;
 		}
 	}
+	run_profile = profile;
 	if (optind < argc)
 		device = argv[optind];
 	if (getenv("VMTEST_RESULTS_FD"))
