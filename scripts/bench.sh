@@ -206,7 +206,8 @@ code, timed in the same VM):
                   ttm_tt_fini. Warm: TTM's pool holds the previous pages (it
                   pools write-combined and uncached pages, never cached ones)
   cycle-cold      the first iteration of cycle, one sample each: TTM's pool
-                  has no page of that order and cache type yet
+                  has no page of that order and cache type yet (which side
+                  runs first alternates from row to row; noisy: info only)
   coherent        dxgkpm_pmo_create(adapter), _adl_alloc(whole,
                   PREFER_CONTIGUOUS), _map_kernel, then _unmap_kernel,
                   _adl_free, _pmo_destroy | dma_alloc_coherent +
