@@ -47,7 +47,8 @@
  *   lookup       DxgkCbMapPhysicalMemory with an invalid AccessMode on a
  *                live object (its handle is looked up, the object pinned and
  *                released, the call refused: nothing else), per call, with
- *                lookup_live live 4 KiB objects | the same with 10.
+ *                lookup_live live 4 KiB objects | the same with 10, in
+ *                three rounds of 10, lookup_live, 10.
  *
  * Records, one per line in the kernel log, after the "dxgkpm_bench: " prefix
  * (scripts/bench.sh parses them; every field is key=value):
@@ -110,6 +111,8 @@
 #define BENCH_MAX_SIZES		8
 /* Live objects of the lookup row's reference. */
 #define BENCH_LOOKUP_FEW	10
+/* Rounds of few, many, few live objects of the lookup row. */
+#define BENCH_LOOKUP_ROUNDS	3
 /* Calls per lookup sample, each on another object. */
 #define BENCH_LOOKUP_BATCH	1000
 /* Memory the lookup row leaves to the rest of the machine. */
@@ -928,58 +931,68 @@ static u64 bench_lookup_batch(struct bench_lookup *l, unsigned int batch)
 	return div_u64(bench_since(t), BENCH_LOOKUP_BATCH);
 }
 
+/* @count samples of bench_lookup_batch() into @ns, after BENCH_WARMUP. */
+static void bench_lookup_phase(struct bench_lookup *l, u64 *ns,
+			       unsigned int count)
+{
+	unsigned int i;
+
+	for (i = 0; i < count + BENCH_WARMUP; i++)
+		if (i >= BENCH_WARMUP)
+			ns[i - BENCH_WARMUP] = bench_lookup_batch(l, i);
+}
+
 /*
- * "lookup": with BENCH_LOOKUP_FEW live objects, then with @want, then with
- * BENCH_LOOKUP_FEW again; the two small phases make the reference.
+ * "lookup": rounds of BENCH_LOOKUP_FEW live objects, then @want, then
+ * BENCH_LOOKUP_FEW again (the phases cannot be interleaved call by call:
+ * the number of live objects is what changes); the small phases make the
+ * reference. If fewer than @want objects fit, the row says how many did.
  */
 static int bench_lookup(unsigned int want)
 {
 	unsigned int max = clamp_t(unsigned int, iters ?: 64, BENCH_MIN_ITERS,
 				   256);
+	unsigned int per = max_t(unsigned int, 2,
+				 (max / BENCH_LOOKUP_ROUNDS) & ~1U);
+	unsigned int round, n = 0, live = UINT_MAX;
 	struct bench_lookup l = { };
 	u64 *ns[BENCH_NR_IMPL];
-	unsigned int i, n, few = 0;
 	int ret;
 
 	pr_info("BENCH step row=lookup size=%lu cache=cached\n", PAGE_SIZE);
 	l.handles = kvmalloc_array(want, sizeof(*l.handles), GFP_KERNEL);
-	ns[0] = kvcalloc(array_size(BENCH_NR_IMPL, max), sizeof(u64),
-			 GFP_KERNEL);
+	ns[0] = kvcalloc(array3_size(BENCH_NR_IMPL, BENCH_LOOKUP_ROUNDS, per),
+			 sizeof(u64), GFP_KERNEL);
 	if (!l.handles || !ns[0]) {
 		ret = -ENOMEM;
 		bench_report_error("lookup", PAGE_SIZE, DXGKPM_CACHING_CACHED,
 				   "none", "kvmalloc", ret);
 		goto out_free;
 	}
-	ns[1] = ns[0] + max;
-	ret = bench_lookup_grow(&l, BENCH_LOOKUP_FEW);
-	if (ret) {
-		bench_report_error("lookup", PAGE_SIZE, DXGKPM_CACHING_CACHED,
-				   "anchor", "DxgkCbCreatePhysicalMemoryObject",
-				   ret);
-		goto out_shrink;
+	ns[1] = ns[0] + BENCH_LOOKUP_ROUNDS * per;
+	for (round = 0; round < BENCH_LOOKUP_ROUNDS; round++) {
+		ret = bench_lookup_grow(&l, BENCH_LOOKUP_FEW);
+		if (ret) {
+			bench_report_error("lookup", PAGE_SIZE,
+					   DXGKPM_CACHING_CACHED, "anchor",
+					   "DxgkCbCreatePhysicalMemoryObject",
+					   ret);
+			goto out_shrink;
+		}
+		bench_lookup_phase(&l, ns[BENCH_ANCHOR] + n, per / 2);
+		/* -ENOMEM: fewer than @want fitted; measure with those. */
+		ret = bench_lookup_grow(&l, want);
+		if (ret == -EINTR)
+			goto out_shrink;
+		live = min(live, l.count);
+		bench_lookup_phase(&l, ns[BENCH_DXGKPM] + n, per);
+		bench_lookup_shrink(&l, BENCH_LOOKUP_FEW);
+		bench_lookup_phase(&l, ns[BENCH_ANCHOR] + n + per / 2, per / 2);
+		n += per;
 	}
-	for (i = 0; i < max / 2 + BENCH_WARMUP; i++)
-		if (i >= BENCH_WARMUP)
-			ns[BENCH_ANCHOR][few++] = bench_lookup_batch(&l, i);
-
-	/* Fewer than @want objects fit: measure with those, and say so. */
-	ret = bench_lookup_grow(&l, want);
-	if (ret == -EINTR)
-		goto out_shrink;
-	for (n = 0; n < max + BENCH_WARMUP; n++)
-		if (n >= BENCH_WARMUP)
-			ns[BENCH_DXGKPM][n - BENCH_WARMUP] =
-				bench_lookup_batch(&l, n);
-	n = max;
-	i = l.count;
-
-	bench_lookup_shrink(&l, BENCH_LOOKUP_FEW);
-	for (; few < max; few++)
-		ns[BENCH_ANCHOR][few] = bench_lookup_batch(&l, few);
 	ret = 0;
 	bench_report_row("lookup", "live-10", PAGE_SIZE, DXGKPM_CACHING_CACHED,
-			 ns, n, i);
+			 ns, n, live);
 
 out_shrink:
 	bench_lookup_shrink(&l, 0);
