@@ -670,9 +670,9 @@ static unsigned int bench_iters(size_t size)
  * first call of each also pays for what nothing has touched yet (IOMMU page
  * tables, the PAT memory-type tree), and that cost must not always fall on
  * the same side. The first iteration is reported on its own when @row asks
- * for its cold case; it and the rest of BENCH_WARMUP are not kept. The run stops after bench_iters()
- * kept iterations, or once @budget_ms has passed and at least
- * BENCH_MIN_ITERS were kept.
+ * for its cold case; it and the rest of BENCH_WARMUP are not kept. The run
+ * stops after bench_iters() kept iterations, or once @budget_ms has passed
+ * and at least BENCH_MIN_ITERS were kept.
  *
  * Return: 0, or the error of the first failed call (reported).
  */
