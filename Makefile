@@ -6,7 +6,8 @@
 #   make run [KVER=6.1]  the demo: boot Debian's kernel in QEMU, load both
 #                        modules, show what the sample driver did
 #   make check           every test (builds, lint, KUnit, VM tests)
-#   make bench [KVER=..] dxgkpm timed against the raw kernel primitives
+#   make bench [KVER=..] dxgkpm timed against TTM's page pool and the DMA
+#                        API, on both kernels unless KVER names one
 #   make cleanroom       the README's commands in a brand-new Debian root
 #                        (CLEANROOM="make run; make dkms-test" by default)
 #   make dkms-test       install with DKMS, boot the installed module
@@ -59,7 +60,7 @@ lint:
 	scripts/lint.sh
 
 bench:
-	scripts/bench.sh $(KVER)
+	scripts/bench.sh $(if $(filter file,$(origin KVER)),all,$(KVER))
 
 cleanroom:
 	scripts/cleanroom.sh
@@ -68,4 +69,4 @@ dkms-test:
 	scripts/dkms.sh
 
 help:
-	@sed -n '3,16p' Makefile
+	@sed -n '3,17p' Makefile

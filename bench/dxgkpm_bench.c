@@ -1,62 +1,73 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * dxgkpm_bench: how long dxgkpm's native API takes, next to the raw kernel
- * primitives a driver would call for the same job (the "anchors"), measured
- * in the same run on the same device.
+ * dxgkpm_bench: how long dxgkpm takes, next to the real kernel code a GPU
+ * driver would use for the same job (the "anchors"), measured in the same
+ * run on the same device.
  *
- * The module binds QEMU's edu device (PCI 1234:11e8) with a 28-bit DMA mask
- * like the sample driver, registers it with dxgkpm and, from module_init,
- * times a few sequences of operations for every size and cache type asked
- * for. Each iteration of a sequence runs once through dxgkpm and once through
- * the anchor, in alternating order, so that both see the same machine state;
- * every timed step keeps its ktime_get_ns() samples, and the mean, median and
- * minimum of each are reported. Absolute times depend on the machine (under
- * QEMU's TCG they mean nothing); the ratio of the two, taken in one run, is
- * the result.
+ * The module binds QEMU's edu device (PCI 1234:11e8) with a 64-bit DMA mask
+ * (scripts/bench.sh starts it with dma_mask= all ones, like a GPU's reach:
+ * the sample driver's 28 bits leave no IOVA space for a 256 MiB ADL),
+ * registers it with dxgkpm and makes a TTM page pool
+ * for it (ttm_compat.h), then, from module_init, times each row below. Each
+ * iteration runs once through dxgkpm and once through the anchor, in
+ * alternating order, so that both see the same machine state; the mean,
+ * median and minimum of each side's ktime_get_ns() samples are reported.
+ * Absolute times depend on the machine (under QEMU's TCG they mean
+ * nothing); the ratio of the two, taken in one run, is the result.
  *
- * The sequences (the seqs parameter selects some), each on an MDL object:
+ * The rows, for every size asked for (sizes_kib) and, where it says so,
+ * every cache type:
  *
- *   view      create without an adapter, map a kernel view, unmap, destroy
- *   adl       create for the adapter, an ADL as a page array, free it, a
- *             PREFER_CONTIGUOUS ADL, destroy
- *   open      open an existing object for the adapter, close it
- *   cycle     create, open, ADL, free, destroy, timed as one
- *   coherent  (cached) create for the adapter and map, against
- *             dma_alloc_coherent(); unmap and destroy, against its free
- *   window    (cached) create above the device's reach (256 MiB and up,
- *             what the sample driver asks for) and destroy
+ *   cycle        dxgkpm_pmo_create (no adapter), dxgkpm_pmo_open,
+ *                dxgkpm_adl_alloc(whole, PREFER_CONTIGUOUS), dxgkpm_adl_free,
+ *                dxgkpm_amo_close, dxgkpm_pmo_destroy, as one
+ *                | TTM's pool: ttm_sg_tt_init (pages and DMA address
+ *                arrays), ttm_pool_alloc (pages with the cache type, zeroed,
+ *                DMA-mapped for the device), ttm_pool_free, ttm_tt_fini.
+ *                Warm: after the first iteration, TTM's pool holds the
+ *                pages of the previous one.
+ *   cycle-cold   the first iteration of "cycle" of each size and cache type,
+ *                one sample each: TTM's pool has no page of that order and
+ *                cache type yet (it never pools cached pages at all).
+ *   coherent     (cached) dxgkpm_pmo_create for the adapter,
+ *                dxgkpm_adl_alloc(whole, PREFER_CONTIGUOUS),
+ *                dxgkpm_map_kernel, then dxgkpm_unmap_kernel,
+ *                dxgkpm_adl_free, dxgkpm_pmo_destroy
+ *                | dma_alloc_coherent + dma_free_coherent: both give the
+ *                CPU a view and the device an address.
  *
- * The anchors do what TTM's pool and the dma-buf system heap do:
+ * and once (big_mib, lookup_live):
  *
- *   pages     alloc_pages() highest order first (orders above 0 without
- *             direct reclaim, no retry, never climbing back up), split_page(),
- *             zeroed, then one set_pages_array_wc()/_uc() call per object;
- *             freed with set_pages_array_wb() and __free_page()
- *   device    sg_alloc_table_from_pages_segment() + dma_map_sgtable() of the
- *             whole object (DMA_ATTR_SKIP_CPU_SYNC for wc/uc, as dxgkpm);
- *             dma_unmap_sgtable() + sg_free_table()
- *   ADL       the device page numbers of the mapped table
- *             (for_each_sgtable_dma_page()) into a kvmalloc'ed array, or
- *             only the first one when the DMA segments are consecutive
- *   view      vmap() with the cache type's pgprot; vunmap()
- *   coherent  dma_alloc_coherent() / dma_free_coherent()
- *   window    alloc_contig_range() over pageblocks of System RAM above the
- *             window's low address, the primitive dxgkpm falls back to
+ *   create-big   (cached, big_mib) dxgkpm_pmo_create without an adapter
+ *                | clear_page() over as many bytes of pages allocated
+ *                beforehand: the physical bound of handing out zeroed memory.
+ *   adl-ranges   (cached, big_mib) the number of runs of consecutive device
+ *                addresses in a PREFER_CONTIGUOUS ADL of a whole object
+ *                | the same count over the DMA addresses of a TTM tt.
+ *   lookup       DxgkCbMapPhysicalMemory with an invalid AccessMode on a
+ *                live object (its handle is looked up, the object pinned and
+ *                released, the call refused: nothing else), per call, with
+ *                lookup_live live 4 KiB objects | the same with 10, in
+ *                three rounds of 10, lookup_live, 10.
  *
  * Records, one per line in the kernel log, after the "dxgkpm_bench: " prefix
  * (scripts/bench.sh parses them; every field is key=value):
  *
- *   BENCH begin version=1 kernel=<release> iommu=<translated|none>
- *         dma_mask=<hex> sizes=<bytes,...> budget_ms=<n> seqs=<names|all>
- *   BENCH step size=<bytes> cache=<cached|wc|uc>
- *   BENCH row op=<name> size=<bytes> cache=<cache> n=<iterations>
- *         dxgkpm_mean=<ns> dxgkpm_median=<ns> dxgkpm_min=<ns>
- *         anchor_mean=<ns> anchor_median=<ns> anchor_min=<ns>
- *   BENCH error seq=<name> size=<bytes> cache=<cache> impl=<dxgkpm|anchor>
+ *   BENCH begin version=2 kernel=<release> iommu=<translated|none>
+ *         dma_mask=<hex> ttm_nid=<node> sizes=<bytes,...> budget_ms=<n>
+ *         big=<bytes> lookup_live=<n>
+ *   BENCH step row=<name> size=<bytes> cache=<cached|wc|uc>
+ *   BENCH row op=<name> size=<bytes> cache=<cache> anchor=<name>
+ *         n=<samples> dxgkpm_mean=<ns> dxgkpm_median=<ns> dxgkpm_min=<ns>
+ *         anchor_mean=<ns> anchor_median=<ns> anchor_min=<ns> [live=<n>]
+ *   BENCH count op=adl-ranges size=<bytes> cache=cached anchor=<name>
+ *         dxgkpm=<n> anchor_count=<n>
+ *   BENCH error row=<name> size=<bytes> cache=<cache> impl=<dxgkpm|anchor>
  *         op=<failed call> err=<-errno>
  *   BENCH end status=<ok|error> rows=<count> ms=<wall time>
  *
- * (begin, row and error records are one line each.) The first error ends
+ * (each record is one line.) For lookup, live= says how many objects were
+ * live; fewer than lookup_live means no more fitted. The first error ends
  * the run. The module loads all the same and shows the outcome in its
  * read-only parameter "result" (0 or the error): busybox's insmod loads a
  * module a second time when its init fails, which would run it all again.
@@ -68,19 +79,13 @@
 #include <linux/gfp.h>
 #include <linux/highmem.h>
 #include <linux/iommu.h>
-#include <linux/ioport.h>
 #include <linux/ktime.h>
-#include <linux/limits.h>
-#include <linux/log2.h>
-#include <linux/memory_hotplug.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
-#include <linux/mmzone.h>
 #include <linux/module.h>
+#include <linux/numa.h>
 #include <linux/overflow.h>
-#include <linux/pageblock-flags.h>
 #include <linux/pci.h>
-#include <linux/scatterlist.h>
 #include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -88,58 +93,57 @@
 #include <linux/string.h>
 #include <linux/utsname.h>
 #include <linux/vmalloc.h>
-#include <asm/set_memory.h>
 
+#include <dxgkpm/d3dkmddi.h>
 #include <dxgkpm/dxgkpm.h>
+
+#include "ttm_compat.h"
 
 #define BENCH_EDU_VENDOR	0x1234
 #define BENCH_EDU_DEVICE	0x11e8
-/* The edu device's DMA reach, as in the sample driver. */
-#define BENCH_DMA_BITS		28
-/* Low end of the "window" objects: just above the device's reach. */
-#define BENCH_WINDOW_LOW	BIT_ULL(BENCH_DMA_BITS)
+/* The edu device's DMA reach (see the top of the file). */
+#define BENCH_DMA_BITS		64
 
-/*
- * Highest buddy order (inclusive), which is what TTM climbs down from.
- * MAX_PAGE_ORDER replaced the exclusive MAX_ORDER in 6.8.
- */
-#ifdef MAX_PAGE_ORDER
-#define BENCH_MAX_ORDER		MAX_PAGE_ORDER
-#else
-#define BENCH_MAX_ORDER		(MAX_ORDER - 1)
-#endif
-
-/* Iterations run before any is kept, per measurement. */
+/* Iterations run before any is kept, per measurement (the first is cold). */
 #define BENCH_WARMUP		2
 /* Iterations kept even when the time budget is exhausted. */
 #define BENCH_MIN_ITERS		5
 #define BENCH_MAX_SIZES		8
-#define BENCH_MAX_ROWS		5
+/* Live objects of the lookup row's reference. */
+#define BENCH_LOOKUP_FEW	10
+/* Rounds of few, many, few live objects of the lookup row. */
+#define BENCH_LOOKUP_ROUNDS	3
+/* Calls per lookup sample, each on another object. */
+#define BENCH_LOOKUP_BATCH	1000
+/* Memory the lookup row leaves to the rest of the machine. */
+#define BENCH_LOOKUP_RESERVE	SZ_64M
+/* An AccessMode no DXGK_ACCESS_MODE has: the call is refused. */
+#define BENCH_ACCESS_INVALID	((DXGK_ACCESS_MODE)0x7f)
 
-static unsigned int sizes_kib[BENCH_MAX_SIZES] = { 4, 64, 1024, 4096 };
-static unsigned int nr_sizes = 4;
+static unsigned int sizes_kib[BENCH_MAX_SIZES] = { 4, 64, 2048 };
+static unsigned int nr_sizes = 3;
 module_param_array(sizes_kib, uint, &nr_sizes, 0444);
-MODULE_PARM_DESC(sizes_kib, "Object sizes in KiB (default: 4,64,1024,4096)");
+MODULE_PARM_DESC(sizes_kib, "Object sizes in KiB of the cycle and coherent rows (default: 4,64,2048)");
 
 static unsigned int iters;
 module_param(iters, uint, 0444);
-MODULE_PARM_DESC(iters, "Iterations per measurement (default 0: 256 MiB worth, 64 to 256)");
+MODULE_PARM_DESC(iters, "Iterations per measurement (default 0: 256 MiB worth, 16 to 256)");
 
 static unsigned int budget_ms = 2000;
 module_param(budget_ms, uint, 0444);
 MODULE_PARM_DESC(budget_ms, "Time after which a measurement stops early, in ms (default 2000)");
 
-static bool window = true;
-module_param(window, bool, 0444);
-MODULE_PARM_DESC(window, "Also time objects above the device's reach (default: true)");
+static unsigned int big_mib = 256;
+module_param(big_mib, uint, 0444);
+MODULE_PARM_DESC(big_mib, "Size in MiB of the create-big and adl-ranges rows, 0 to skip them (default 256)");
+
+static unsigned int lookup_live = 100000;
+module_param(lookup_live, uint, 0444);
+MODULE_PARM_DESC(lookup_live, "Live objects of the lookup row, 0 to skip it (default 100000)");
 
 static int result = -EINPROGRESS;
 module_param(result, int, 0444);
 MODULE_PARM_DESC(result, "Outcome of the run, read-only: 0, or the error that ended it");
-
-static char *seqs;
-module_param(seqs, charp, 0444);
-MODULE_PARM_DESC(seqs, "Sequences to run, comma-separated: view,adl,open,cycle,coherent,window (default: all)");
 
 enum bench_impl {
 	BENCH_DXGKPM,
@@ -152,60 +156,43 @@ static const char * const bench_impl_names[BENCH_NR_IMPL] = {
 	[BENCH_ANCHOR] = "anchor",
 };
 
-/* The bound edu device and its adapter; set by probe. */
+/* The bound edu device, its adapter and TTM pool; set by probe and init. */
 static struct pci_dev *bench_pdev;
 static struct dxgkpm_adapter *bench_adapter;
+static struct bench_ttm bench_ttm;
+static DXGKRNL_INTERFACE bench_dxgk;
 static unsigned int bench_rows;
 
 /**
- * struct bench_run - one iteration of one sequence
+ * struct bench_run - one iteration of one row
  * @size: object size in bytes
  * @npages: object size in pages
  * @caching: cache type
- * @ns: out: nanoseconds of each timed step, one per row of the sequence
+ * @arg: the row's state, shared by its iterations
+ * @ns: out: nanoseconds of the timed part
  * @failed: out: the call that failed, if one did
  */
 struct bench_run {
 	size_t size;
 	pgoff_t npages;
 	enum dxgkpm_caching caching;
-	u64 ns[BENCH_MAX_ROWS];
+	void *arg;
+	u64 ns;
 	const char *failed;
 };
 
 /**
- * struct bench_seq - a sequence of timed steps, done both ways
- * @run: the dxgkpm and the anchor implementation of the sequence
- * @name: name of the sequence, for error records
- * @rows: operation name of each timed step, NULL-terminated
- * @cached_only: run for the cached type only
- * @window: objects above the device's reach (skipped by default when the
- *	window module parameter is off)
+ * struct bench_row - a measurement, done both ways
+ * @run: the dxgkpm and the anchor implementation of one iteration
+ * @name: operation name of the row
+ * @anchor: name of the anchor
+ * @cold: also report the first iteration, as "<name>-cold"
  */
-struct bench_seq {
+struct bench_row {
 	int (*run[BENCH_NR_IMPL])(struct bench_run *r);
 	const char *name;
-	const char *rows[BENCH_MAX_ROWS + 1];
-	bool cached_only;
-	bool window;
-};
-
-/**
- * struct bench_bo - an object made of raw primitives, for the anchors
- * @pages: its pages
- * @npages: number of pages
- * @done: pages filled so far, while it is being allocated
- * @caching: cache type of the linear map
- * @sgt: table of @pages, mapped for the device while @mapped
- * @mapped: whether @sgt is mapped
- */
-struct bench_bo {
-	struct page **pages;
-	pgoff_t npages;
-	pgoff_t done;
-	enum dxgkpm_caching caching;
-	struct sg_table sgt;
-	bool mapped;
+	const char *anchor;
+	bool cold;
 };
 
 static const char *bench_caching_name(enum dxgkpm_caching caching)
@@ -238,601 +225,174 @@ static int bench_failed(struct bench_run *r, const char *call, int err)
 	return err;
 }
 
-static pgprot_t bench_pgprot(enum dxgkpm_caching caching)
+static void bench_report_error(const char *row, size_t size,
+			       enum dxgkpm_caching caching, const char *impl,
+			       const char *op, int err)
 {
-	switch (caching) {
-	case DXGKPM_CACHING_UNCACHED:
-		return pgprot_noncached(PAGE_KERNEL);
-	case DXGKPM_CACHING_WC:
-		return pgprot_writecombine(PAGE_KERNEL);
-	default:
-		return PAGE_KERNEL;
-	}
+	pr_info("BENCH error row=%s size=%zu cache=%s impl=%s op=%s err=%d\n",
+		row, size, bench_caching_name(caching), impl, op, err);
 }
 
-static unsigned long bench_dma_attrs(enum dxgkpm_caching caching)
-{
-	return caching == DXGKPM_CACHING_CACHED ? 0 : DMA_ATTR_SKIP_CPU_SYNC;
-}
-
-/* ---- the anchors ------------------------------------------------------ */
-
-/* GFP flags of one block, as TTM and the system heap choose them. */
-static gfp_t bench_gfp(unsigned int order)
-{
-	gfp_t gfp = GFP_USER | __GFP_ZERO | __GFP_NOWARN;
-
-	if (!order)
-		return gfp | __GFP_RETRY_MAYFAIL;
-	gfp |= __GFP_NORETRY | __GFP_NOMEMALLOC;
-	return gfp & ~__GFP_DIRECT_RECLAIM;
-}
-
-static void bench_bo_put_pages(struct bench_bo *bo)
-{
-	pgoff_t i;
-
-	for (i = 0; i < bo->done; i++)
-		__free_page(bo->pages[i]);
-	kvfree(bo->pages);
-	bo->pages = NULL;
-}
-
-/* Give the linear map its cache type, in one call for the whole object. */
-static int bench_bo_set_caching(struct bench_bo *bo)
-{
-	int ret;
-
-	switch (bo->caching) {
-	case DXGKPM_CACHING_WC:
-		ret = set_pages_array_wc(bo->pages, bo->npages);
-		break;
-	case DXGKPM_CACHING_UNCACHED:
-		ret = set_pages_array_uc(bo->pages, bo->npages);
-		break;
-	default:
-		return 0;
-	}
-	if (ret)
-		set_pages_array_wb(bo->pages, bo->npages);
-	return ret;
-}
-
-/**
- * bench_bo_alloc() - the pages anchor: get zeroed pages with a cache type
- * @bo: object to fill
- * @npages: number of pages
- * @caching: cache type
- *
- * Return: 0 or -ENOMEM, or the error of the attribute change.
- */
-static int bench_bo_alloc(struct bench_bo *bo, pgoff_t npages,
-			  enum dxgkpm_caching caching)
-{
-	unsigned int order = min_t(unsigned int, BENCH_MAX_ORDER,
-				   ilog2(npages));
-	struct page *page;
-	unsigned long i;
-	int ret;
-
-	memset(bo, 0, sizeof(*bo));
-	bo->npages = npages;
-	bo->caching = caching;
-	bo->pages = kvmalloc_array(npages, sizeof(*bo->pages), GFP_KERNEL);
-	if (!bo->pages)
-		return -ENOMEM;
-	while (bo->done < npages) {
-		order = min_t(unsigned int, order, ilog2(npages - bo->done));
-		page = alloc_pages(bench_gfp(order), order);
-		if (!page) {
-			if (!order) {
-				ret = -ENOMEM;
-				goto err_put_pages;
-			}
-			order--;
-			continue;
-		}
-		if (order)
-			split_page(page, order);
-		for (i = 0; i < 1UL << order; i++)
-			bo->pages[bo->done++] = page + i;
-	}
-	ret = bench_bo_set_caching(bo);
-	if (ret)
-		goto err_put_pages;
-	return 0;
-
-err_put_pages:
-	bench_bo_put_pages(bo);
-	return ret;
-}
-
-/* Make the pages write-back again and free them; leak them if that fails. */
-static void bench_bo_free(struct bench_bo *bo)
-{
-	if (bo->caching != DXGKPM_CACHING_CACHED &&
-	    set_pages_array_wb(bo->pages, bo->npages)) {
-		pr_err("cannot make %lu pages write-back again; leaking them\n",
-		       bo->npages);
-		kvfree(bo->pages);
-		bo->pages = NULL;
-		return;
-	}
-	bench_bo_put_pages(bo);
-}
-
-/* The device anchor: one table and one mapping for the whole object. */
-static int bench_bo_map(struct bench_bo *bo)
-{
-	unsigned int max_seg;
-	int ret;
-
-	max_seg = min_t(unsigned int, dma_get_max_seg_size(bench_dev()),
-			SZ_1G);
-	max_seg = max_t(unsigned int, max_seg & PAGE_MASK, PAGE_SIZE);
-	ret = sg_alloc_table_from_pages_segment(&bo->sgt, bo->pages,
-						bo->npages, 0,
-						(u64)bo->npages << PAGE_SHIFT,
-						max_seg, GFP_KERNEL);
-	if (ret)
-		return ret;
-	ret = dma_map_sgtable(bench_dev(), &bo->sgt, DMA_BIDIRECTIONAL,
-			      bench_dma_attrs(bo->caching));
-	if (ret)
-		goto err_free_table;
-	bo->mapped = true;
-	return 0;
-
-err_free_table:
-	sg_free_table(&bo->sgt);
-	return ret;
-}
-
-static void bench_bo_unmap(struct bench_bo *bo)
-{
-	dma_unmap_sgtable(bench_dev(), &bo->sgt, DMA_BIDIRECTIONAL,
-			  bench_dma_attrs(bo->caching));
-	sg_free_table(&bo->sgt);
-	bo->mapped = false;
-}
-
-/* Pages, then the device mapping; what create with an adapter does. */
-static int bench_bo_create_mapped(struct bench_bo *bo, pgoff_t npages,
-				  enum dxgkpm_caching caching)
-{
-	int ret;
-
-	ret = bench_bo_alloc(bo, npages, caching);
-	if (ret)
-		return ret;
-	ret = bench_bo_map(bo);
-	if (ret)
-		goto err_free_bo;
-	return 0;
-
-err_free_bo:
-	bench_bo_free(bo);
-	return ret;
-}
-
-static void bench_bo_destroy(struct bench_bo *bo)
-{
-	if (bo->mapped)
-		bench_bo_unmap(bo);
-	bench_bo_free(bo);
-}
-
-/**
- * bench_bo_adl() - the ADL anchor: device page numbers of a mapped object
- * @bo: mapped object
- * @contiguous: describe the object by its first page if its DMA segments
- *	are consecutive
- * @base: out: the first page number
- * @pfns: out: one page number per page, or NULL when @base says it all;
- *	kvfree() it
- *
- * Return: 0 or -ENOMEM.
- */
-static int bench_bo_adl(struct bench_bo *bo, bool contiguous, u64 *base,
-			u64 **pfns)
-{
-	struct sg_dma_page_iter iter;
-	struct scatterlist *sg;
-	dma_addr_t next = 0;
-	unsigned int i;
-	pgoff_t n = 0;
-	u64 *array;
-
-	*base = sg_dma_address(bo->sgt.sgl) >> PAGE_SHIFT;
-	*pfns = NULL;
-	if (contiguous) {
-		for_each_sgtable_dma_sg(&bo->sgt, sg, i) {
-			if (i && sg_dma_address(sg) != next)
-				break;
-			next = sg_dma_address(sg) + sg_dma_len(sg);
-		}
-		if (i == bo->sgt.nents)
-			return 0;
-	}
-	array = kvmalloc_array(bo->npages, sizeof(*array), GFP_KERNEL);
-	if (!array)
-		return -ENOMEM;
-	for_each_sgtable_dma_page(&bo->sgt, &iter, 0)
-		array[n++] = sg_page_iter_dma_address(&iter) >> PAGE_SHIFT;
-	*pfns = array;
-	return 0;
-}
-
-/* Claim [pfn, pfn + count) if it is online RAM of one zone. */
-static bool bench_window_claim(struct bench_bo *bo, unsigned long pfn,
-			       unsigned long count)
-{
-	struct page *first = pfn_to_online_page(pfn);
-	struct page *last = pfn_to_online_page(pfn + count - 1);
-	unsigned long i;
-
-	if (!first || !last || page_zone(first) != page_zone(last))
-		return false;
-	if (alloc_contig_range(pfn, pfn + count, MIGRATE_MOVABLE,
-			       GFP_KERNEL | __GFP_NOWARN))
-		return false;
-	for (i = 0; i < count; i++) {
-		struct page *page = pfn_to_page(pfn + i);
-
-		/* The allocator zeroes already when init_on_alloc is set. */
-		if (!want_init_on_alloc(GFP_KERNEL))
-			clear_highpage(page);
-		bo->pages[bo->done++] = page;
-	}
-	return true;
-}
-
-/* walk_iomem_res_desc() callback: claim pageblocks of one RAM range. */
-static int bench_window_scan(struct resource *res, void *arg)
-{
-	struct bench_bo *bo = arg;
-	unsigned long pfn = PFN_UP(res->start);
-	unsigned long end = PFN_DOWN(res->end + 1);
-	unsigned long count;
-
-	while (bo->done < bo->npages && pfn < end) {
-		if (fatal_signal_pending(current))
-			return 1;
-		count = min_t(unsigned long, bo->npages - bo->done,
-			      ALIGN(pfn + 1, pageblock_nr_pages) - pfn);
-		if (pfn + count > end)
-			break;
-		if (bench_window_claim(bo, pfn, count)) {
-			pfn += count;
-			continue;
-		}
-		pfn = ALIGN(pfn + 1, pageblock_nr_pages);
-		cond_resched();
-	}
-	return bo->done < bo->npages ? 0 : 1;
-}
-
-/**
- * bench_bo_alloc_window() - the window anchor: cached pages at or above @low
- * @bo: object to fill
- * @npages: number of pages
- * @low: lowest acceptable physical address
- *
- * Return: 0 or -ENOMEM.
- */
-static int bench_bo_alloc_window(struct bench_bo *bo, pgoff_t npages,
-				 phys_addr_t low)
-{
-	memset(bo, 0, sizeof(*bo));
-	bo->npages = npages;
-	bo->caching = DXGKPM_CACHING_CACHED;
-	bo->pages = kvmalloc_array(npages, sizeof(*bo->pages), GFP_KERNEL);
-	if (!bo->pages)
-		return -ENOMEM;
-	walk_iomem_res_desc(IORES_DESC_NONE,
-			    IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, low,
-			    PHYS_ADDR_MAX, bo, bench_window_scan);
-	if (bo->done < npages) {
-		bench_bo_put_pages(bo);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-/* ---- the sequences ---------------------------------------------------- */
-
-static void bench_desc(struct dxgkpm_pmo_desc *desc, const struct bench_run *r,
-		       phys_addr_t low)
+static void bench_desc(struct dxgkpm_pmo_desc *desc, size_t size,
+		       enum dxgkpm_caching caching)
 {
 	memset(desc, 0, sizeof(*desc));
-	desc->size = r->size;
+	desc->size = size;
 	desc->type = DXGKPM_MEM_PAGES;
-	desc->caching = r->caching;
-	desc->pages.low = low;
+	desc->caching = caching;
 	desc->pages.high = PHYS_ADDR_MAX;
 	desc->pages.flags = DXGKPM_ALLOC_FULLY_REQUIRED;
 }
 
-/* "view": create without an adapter, map and unmap a view, destroy. */
-static int bench_dxgkpm_view(struct bench_run *r)
+/* Runs of consecutive addresses among @count page addresses. */
+static unsigned int bench_dma_runs(dma_addr_t (*addr)(const void *, u32),
+				   const void *obj, u32 count)
 {
-	struct dxgkpm_pmo_desc desc;
-	size_t offset = 0, size = r->size;
-	struct dxgkpm_pmo *pmo;
-	void *vaddr;
-	u64 t;
-	int ret;
+	unsigned int runs = 0;
+	dma_addr_t next = 0;
+	u32 i;
 
-	bench_desc(&desc, r, 0);
-	t = ktime_get_ns();
-	ret = dxgkpm_pmo_create(&desc, NULL, &pmo, NULL);
-	r->ns[0] = bench_since(t);
-	if (ret)
-		return bench_failed(r, "dxgkpm_pmo_create", ret);
+	for (i = 0; i < count; i++) {
+		dma_addr_t a = addr(obj, i);
 
-	t = ktime_get_ns();
-	ret = dxgkpm_map_kernel(pmo, &offset, &size, &vaddr);
-	r->ns[1] = bench_since(t);
-	if (ret) {
-		bench_failed(r, "dxgkpm_map_kernel", ret);
-		goto err_destroy_pmo;
+		if (!i || a != next)
+			runs++;
+		next = a + PAGE_SIZE;
 	}
-
-	t = ktime_get_ns();
-	ret = dxgkpm_unmap_kernel(pmo, vaddr, size);
-	r->ns[2] = bench_since(t);
-	if (ret) {
-		bench_failed(r, "dxgkpm_unmap_kernel", ret);
-		goto err_destroy_pmo;
-	}
-
-	t = ktime_get_ns();
-	ret = dxgkpm_pmo_destroy(pmo, NULL);
-	r->ns[3] = bench_since(t);
-	if (ret)
-		return bench_failed(r, "dxgkpm_pmo_destroy", ret);
-	return 0;
-
-err_destroy_pmo:
-	dxgkpm_pmo_destroy(pmo, NULL);
-	return ret;
+	return runs;
 }
 
-static int bench_anchor_view(struct bench_run *r)
+/* ---- TTM's pool ------------------------------------------------------- */
+
+#if BENCH_HAVE_TTM
+
+static enum ttm_caching bench_ttm_caching(enum dxgkpm_caching caching)
 {
-	struct bench_bo bo;
-	void *vaddr;
-	u64 t;
-	int ret;
-
-	t = ktime_get_ns();
-	ret = bench_bo_alloc(&bo, r->npages, r->caching);
-	r->ns[0] = bench_since(t);
-	if (ret)
-		return bench_failed(r, "alloc_pages", ret);
-
-	t = ktime_get_ns();
-	vaddr = vmap(bo.pages, bo.npages, VM_MAP, bench_pgprot(r->caching));
-	r->ns[1] = bench_since(t);
-	if (!vaddr) {
-		ret = bench_failed(r, "vmap", -ENOMEM);
-		goto err_free_bo;
+	switch (caching) {
+	case DXGKPM_CACHING_UNCACHED:
+		return ttm_uncached;
+	case DXGKPM_CACHING_WC:
+		return ttm_write_combined;
+	default:
+		return ttm_cached;
 	}
-
-	t = ktime_get_ns();
-	vunmap(vaddr);
-	r->ns[2] = bench_since(t);
-
-	t = ktime_get_ns();
-	bench_bo_free(&bo);
-	r->ns[3] = bench_since(t);
-	return 0;
-
-err_free_bo:
-	bench_bo_free(&bo);
-	return ret;
 }
 
-/* "adl": create for the adapter, ADLs (page array, then contiguous), destroy. */
-static int bench_dxgkpm_adl(struct bench_run *r)
+/* A buffer object that has only a size: all ttm_sg_tt_init() reads. */
+static struct ttm_buffer_object *bench_ttm_bo_alloc(size_t size)
 {
-	size_t size = PAGE_ALIGN(r->size);
-	struct dxgkpm_pmo_desc desc;
-	struct dxgkpm_pmo *pmo;
-	struct dxgkpm_amo *amo;
-	struct dxgkpm_adl *adl;
-	u64 t;
-	int ret;
+	struct ttm_buffer_object *bo = kzalloc(sizeof(*bo), GFP_KERNEL);
 
-	bench_desc(&desc, r, 0);
-	t = ktime_get_ns();
-	ret = dxgkpm_pmo_create(&desc, bench_adapter, &pmo, &amo);
-	r->ns[0] = bench_since(t);
-	if (ret)
-		return bench_failed(r, "dxgkpm_pmo_create", ret);
-
-	t = ktime_get_ns();
-	ret = dxgkpm_adl_alloc(amo, 0, size, 0, &adl);
-	r->ns[1] = bench_since(t);
-	if (ret) {
-		bench_failed(r, "dxgkpm_adl_alloc", ret);
-		goto err_destroy_pmo;
-	}
-
-	t = ktime_get_ns();
-	ret = dxgkpm_adl_free(amo, adl);
-	r->ns[2] = bench_since(t);
-	if (ret) {
-		bench_failed(r, "dxgkpm_adl_free", ret);
-		goto err_destroy_pmo;
-	}
-
-	t = ktime_get_ns();
-	ret = dxgkpm_adl_alloc(amo, 0, size, DXGKPM_ADL_PREFER_CONTIGUOUS,
-			       &adl);
-	r->ns[3] = bench_since(t);
-	if (ret) {
-		bench_failed(r, "dxgkpm_adl_alloc", ret);
-		goto err_destroy_pmo;
-	}
-	ret = dxgkpm_adl_free(amo, adl);
-	if (ret) {
-		bench_failed(r, "dxgkpm_adl_free", ret);
-		goto err_destroy_pmo;
-	}
-
-	t = ktime_get_ns();
-	ret = dxgkpm_pmo_destroy(pmo, amo);
-	r->ns[4] = bench_since(t);
-	if (ret)
-		return bench_failed(r, "dxgkpm_pmo_destroy", ret);
-	return 0;
-
-err_destroy_pmo:
-	dxgkpm_pmo_destroy(pmo, amo);
-	return ret;
+	if (bo)
+		bo->base.size = size;
+	return bo;
 }
 
-/* Every ADL maps its own range: the anchor maps per ADL too. */
-static int bench_anchor_adl(struct bench_run *r)
+static void bench_ttm_bo_free(struct ttm_buffer_object *bo)
 {
-	struct bench_bo bo;
-	u64 t, base, *pfns;
-	int ret;
-
-	t = ktime_get_ns();
-	ret = bench_bo_alloc(&bo, r->npages, r->caching);
-	r->ns[0] = bench_since(t);
-	if (ret)
-		return bench_failed(r, "alloc_pages", ret);
-
-	t = ktime_get_ns();
-	ret = bench_bo_map(&bo);
-	if (ret) {
-		bench_failed(r, "dma_map_sgtable", ret);
-		goto err_free_bo;
-	}
-	ret = bench_bo_adl(&bo, false, &base, &pfns);
-	r->ns[1] = bench_since(t);
-	if (ret) {
-		bench_failed(r, "kvmalloc_array", ret);
-		goto err_unmap_bo;
-	}
-
-	t = ktime_get_ns();
-	kvfree(pfns);
-	bench_bo_unmap(&bo);
-	r->ns[2] = bench_since(t);
-
-	t = ktime_get_ns();
-	ret = bench_bo_map(&bo);
-	if (ret) {
-		bench_failed(r, "dma_map_sgtable", ret);
-		goto err_free_bo;
-	}
-	ret = bench_bo_adl(&bo, true, &base, &pfns);
-	r->ns[3] = bench_since(t);
-	if (ret) {
-		bench_failed(r, "kvmalloc_array", ret);
-		goto err_unmap_bo;
-	}
-	kvfree(pfns);
-	bench_bo_unmap(&bo);
-
-	t = ktime_get_ns();
-	bench_bo_free(&bo);
-	r->ns[4] = bench_since(t);
-	return 0;
-
-err_unmap_bo:
-	bench_bo_unmap(&bo);
-err_free_bo:
-	bench_bo_free(&bo);
-	return ret;
+	kfree(bo);
 }
 
 /*
- * "open": open an existing object for the adapter with an ADL of all of it
- * (the state in which the device reaches it), and back.
+ * The pages of one TTM buffer: zeroed (TTM_TT_FLAG_ZERO_ALLOC, as TTM asks
+ * for user-visible buffers and dxgkpm always does), with @caching, and mapped
+ * for the device, since @tt has DMA addresses and the pool a device.
  */
-static int bench_dxgkpm_open(struct bench_run *r)
+static int bench_ttm_populate(struct ttm_buffer_object *bo, struct ttm_tt *tt,
+			      enum dxgkpm_caching caching, struct bench_run *r)
 {
-	struct dxgkpm_pmo_desc desc;
-	struct dxgkpm_pmo *pmo;
-	struct dxgkpm_amo *amo;
-	struct dxgkpm_adl *adl;
+	struct ttm_operation_ctx ctx = { };
+	int ret;
+
+	ret = ttm_sg_tt_init(tt, bo, TTM_TT_FLAG_ZERO_ALLOC,
+			     bench_ttm_caching(caching));
+	if (ret)
+		return bench_failed(r, "ttm_sg_tt_init", ret);
+	ret = ttm_pool_alloc(bench_ttm.pool, tt, &ctx);
+	if (ret) {
+		ttm_tt_fini(tt);
+		return bench_failed(r, "ttm_pool_alloc", ret);
+	}
+	return 0;
+}
+
+static void bench_ttm_unpopulate(struct ttm_tt *tt)
+{
+	ttm_pool_free(bench_ttm.pool, tt);
+	ttm_tt_fini(tt);
+}
+
+static int bench_ttm_cycle(struct bench_run *r)
+{
+	struct ttm_tt tt = { };
 	u64 t;
 	int ret;
 
-	bench_desc(&desc, r, 0);
-	ret = dxgkpm_pmo_create(&desc, NULL, &pmo, NULL);
-	if (ret)
-		return bench_failed(r, "dxgkpm_pmo_create", ret);
-
 	t = ktime_get_ns();
-	ret = dxgkpm_pmo_open(pmo, bench_adapter, &amo);
-	if (ret) {
-		bench_failed(r, "dxgkpm_pmo_open", ret);
-		goto out_destroy_pmo;
-	}
-	ret = dxgkpm_adl_alloc(amo, 0, PAGE_ALIGN(r->size),
-			       DXGKPM_ADL_PREFER_CONTIGUOUS, &adl);
-	r->ns[0] = bench_since(t);
-	if (ret) {
-		bench_failed(r, "dxgkpm_adl_alloc", ret);
-		dxgkpm_amo_close(amo);
-		goto out_destroy_pmo;
-	}
-
-	t = ktime_get_ns();
-	ret = dxgkpm_adl_free(amo, adl);
-	if (!ret)
-		ret = dxgkpm_amo_close(amo);
-	r->ns[1] = bench_since(t);
+	ret = bench_ttm_populate(r->arg, &tt, r->caching, r);
 	if (ret)
-		bench_failed(r, "dxgkpm_adl_free/dxgkpm_amo_close", ret);
-
-out_destroy_pmo:
-	if (dxgkpm_pmo_destroy(pmo, NULL) && !ret)
-		ret = bench_failed(r, "dxgkpm_pmo_destroy", -EBUSY);
-	return ret;
+		return ret;
+	bench_ttm_unpopulate(&tt);
+	r->ns = bench_since(t);
+	return 0;
 }
 
-static int bench_anchor_open(struct bench_run *r)
+static dma_addr_t bench_ttm_addr(const void *obj, u32 i)
 {
-	struct bench_bo bo;
-	u64 t, base, *pfns;
+	const struct ttm_tt *tt = obj;
+
+	return tt->dma_address[i];
+}
+
+/* Runs of consecutive device addresses of a TTM buffer of @size. */
+static int bench_ttm_ranges(size_t size, unsigned int *runs,
+			    struct bench_run *r)
+{
+	struct ttm_buffer_object *bo = bench_ttm_bo_alloc(size);
+	struct ttm_tt tt = { };
 	int ret;
 
-	ret = bench_bo_alloc(&bo, r->npages, r->caching);
+	if (!bo)
+		return bench_failed(r, "kzalloc", -ENOMEM);
+	ret = bench_ttm_populate(bo, &tt, DXGKPM_CACHING_CACHED, r);
 	if (ret)
-		return bench_failed(r, "alloc_pages", ret);
-
-	t = ktime_get_ns();
-	ret = bench_bo_map(&bo);
-	if (ret) {
-		bench_failed(r, "dma_map_sgtable", ret);
 		goto out_free_bo;
-	}
-	ret = bench_bo_adl(&bo, true, &base, &pfns);
-	r->ns[0] = bench_since(t);
-	if (ret) {
-		bench_failed(r, "kvmalloc_array", ret);
-		bench_bo_unmap(&bo);
-		goto out_free_bo;
-	}
-
-	t = ktime_get_ns();
-	kvfree(pfns);
-	bench_bo_unmap(&bo);
-	r->ns[1] = bench_since(t);
-
+	*runs = bench_dma_runs(bench_ttm_addr, &tt, tt.num_pages);
+	bench_ttm_unpopulate(&tt);
 out_free_bo:
-	bench_bo_free(&bo);
+	bench_ttm_bo_free(bo);
 	return ret;
 }
 
-/* "cycle": create, open, a contiguous ADL, free it, destroy, as one. */
+#else /* !BENCH_HAVE_TTM */
+
+struct ttm_buffer_object;
+
+static struct ttm_buffer_object *bench_ttm_bo_alloc(size_t size)
+{
+	return NULL;
+}
+
+static void bench_ttm_bo_free(struct ttm_buffer_object *bo)
+{
+}
+
+static int bench_ttm_cycle(struct bench_run *r)
+{
+	return bench_failed(r, "ttm", -EOPNOTSUPP);
+}
+
+static int bench_ttm_ranges(size_t size, unsigned int *runs,
+			    struct bench_run *r)
+{
+	return bench_failed(r, "ttm", -EOPNOTSUPP);
+}
+
+#endif /* BENCH_HAVE_TTM */
+
+/* ---- the rows --------------------------------------------------------- */
+
+/* "cycle": what a driver does to get memory its device reaches, and back. */
 static int bench_dxgkpm_cycle(struct bench_run *r)
 {
 	struct dxgkpm_pmo_desc desc;
@@ -842,7 +402,7 @@ static int bench_dxgkpm_cycle(struct bench_run *r)
 	u64 t;
 	int ret;
 
-	bench_desc(&desc, r, 0);
+	bench_desc(&desc, r->size, r->caching);
 	t = ktime_get_ns();
 	ret = dxgkpm_pmo_create(&desc, NULL, &pmo, NULL);
 	if (ret)
@@ -856,7 +416,63 @@ static int bench_dxgkpm_cycle(struct bench_run *r)
 			       DXGKPM_ADL_PREFER_CONTIGUOUS, &adl);
 	if (ret) {
 		bench_failed(r, "dxgkpm_adl_alloc", ret);
+		goto err_close_amo;
+	}
+	ret = dxgkpm_adl_free(amo, adl);
+	if (ret) {
+		bench_failed(r, "dxgkpm_adl_free", ret);
+		goto err_close_amo;
+	}
+	ret = dxgkpm_amo_close(amo);
+	if (ret) {
+		bench_failed(r, "dxgkpm_amo_close", ret);
 		goto err_destroy_pmo;
+	}
+	ret = dxgkpm_pmo_destroy(pmo, NULL);
+	r->ns = bench_since(t);
+	if (ret)
+		return bench_failed(r, "dxgkpm_pmo_destroy", ret);
+	return 0;
+
+err_close_amo:
+	dxgkpm_amo_close(amo);
+err_destroy_pmo:
+	dxgkpm_pmo_destroy(pmo, NULL);
+	return ret;
+}
+
+/* "coherent": memory the device and the CPU both reach, and its release. */
+static int bench_dxgkpm_coherent(struct bench_run *r)
+{
+	size_t offset = 0, size = r->size;
+	struct dxgkpm_pmo_desc desc;
+	struct dxgkpm_pmo *pmo;
+	struct dxgkpm_amo *amo;
+	struct dxgkpm_adl *adl;
+	void *vaddr;
+	u64 t;
+	int ret;
+
+	bench_desc(&desc, r->size, DXGKPM_CACHING_CACHED);
+	t = ktime_get_ns();
+	ret = dxgkpm_pmo_create(&desc, bench_adapter, &pmo, &amo);
+	if (ret)
+		return bench_failed(r, "dxgkpm_pmo_create", ret);
+	ret = dxgkpm_adl_alloc(amo, 0, PAGE_ALIGN(r->size),
+			       DXGKPM_ADL_PREFER_CONTIGUOUS, &adl);
+	if (ret) {
+		bench_failed(r, "dxgkpm_adl_alloc", ret);
+		goto err_destroy_pmo;
+	}
+	ret = dxgkpm_map_kernel(pmo, &offset, &size, &vaddr);
+	if (ret) {
+		bench_failed(r, "dxgkpm_map_kernel", ret);
+		goto err_free_adl;
+	}
+	ret = dxgkpm_unmap_kernel(pmo, vaddr, size);
+	if (ret) {
+		bench_failed(r, "dxgkpm_unmap_kernel", ret);
+		goto err_free_adl;
 	}
 	ret = dxgkpm_adl_free(amo, adl);
 	if (ret) {
@@ -864,80 +480,19 @@ static int bench_dxgkpm_cycle(struct bench_run *r)
 		goto err_destroy_pmo;
 	}
 	ret = dxgkpm_pmo_destroy(pmo, amo);
-	r->ns[0] = bench_since(t);
+	r->ns = bench_since(t);
 	if (ret)
 		return bench_failed(r, "dxgkpm_pmo_destroy", ret);
 	return 0;
 
-err_destroy_pmo:
-	dxgkpm_pmo_destroy(pmo, NULL);
-	return ret;
-}
-
-static int bench_anchor_cycle(struct bench_run *r)
-{
-	struct bench_bo bo;
-	u64 t, base, *pfns;
-	int ret;
-
-	t = ktime_get_ns();
-	ret = bench_bo_create_mapped(&bo, r->npages, r->caching);
-	if (ret)
-		return bench_failed(r, "alloc_pages+dma_map_sgtable", ret);
-	ret = bench_bo_adl(&bo, true, &base, &pfns);
-	if (ret) {
-		bench_failed(r, "kvmalloc_array", ret);
-		goto out_destroy_bo;
-	}
-	kvfree(pfns);
-
-out_destroy_bo:
-	bench_bo_destroy(&bo);
-	r->ns[0] = bench_since(t);
-	return ret;
-}
-
-/* "coherent": memory the device and the CPU reach, and its release. */
-static int bench_dxgkpm_coherent(struct bench_run *r)
-{
-	struct dxgkpm_pmo_desc desc;
-	size_t offset = 0, size = r->size;
-	struct dxgkpm_pmo *pmo;
-	struct dxgkpm_amo *amo;
-	void *vaddr;
-	u64 t;
-	int ret;
-
-	bench_desc(&desc, r, 0);
-	t = ktime_get_ns();
-	ret = dxgkpm_pmo_create(&desc, bench_adapter, &pmo, &amo);
-	if (ret)
-		return bench_failed(r, "dxgkpm_pmo_create", ret);
-	ret = dxgkpm_map_kernel(pmo, &offset, &size, &vaddr);
-	r->ns[0] = bench_since(t);
-	if (ret) {
-		bench_failed(r, "dxgkpm_map_kernel", ret);
-		goto err_destroy_pmo;
-	}
-
-	t = ktime_get_ns();
-	ret = dxgkpm_unmap_kernel(pmo, vaddr, size);
-	if (ret) {
-		bench_failed(r, "dxgkpm_unmap_kernel", ret);
-		goto err_destroy_pmo;
-	}
-	ret = dxgkpm_pmo_destroy(pmo, amo);
-	r->ns[1] = bench_since(t);
-	if (ret)
-		return bench_failed(r, "dxgkpm_pmo_destroy", ret);
-	return 0;
-
+err_free_adl:
+	dxgkpm_adl_free(amo, adl);
 err_destroy_pmo:
 	dxgkpm_pmo_destroy(pmo, amo);
 	return ret;
 }
 
-static int bench_anchor_coherent(struct bench_run *r)
+static int bench_coherent(struct bench_run *r)
 {
 	dma_addr_t dma;
 	void *vaddr;
@@ -945,87 +500,99 @@ static int bench_anchor_coherent(struct bench_run *r)
 
 	t = ktime_get_ns();
 	vaddr = dma_alloc_coherent(bench_dev(), r->size, &dma, GFP_KERNEL);
-	r->ns[0] = bench_since(t);
 	if (!vaddr)
 		return bench_failed(r, "dma_alloc_coherent", -ENOMEM);
-
-	t = ktime_get_ns();
 	dma_free_coherent(bench_dev(), r->size, vaddr, dma);
-	r->ns[1] = bench_since(t);
+	r->ns = bench_since(t);
 	return 0;
 }
 
-/* "window": pages above the device's reach, as the sample driver asks. */
-static int bench_dxgkpm_window(struct bench_run *r)
+/* "create-big": a large cached object, against clearing as many bytes. */
+static int bench_dxgkpm_create(struct bench_run *r)
 {
 	struct dxgkpm_pmo_desc desc;
 	struct dxgkpm_pmo *pmo;
 	u64 t;
 	int ret;
 
-	bench_desc(&desc, r, BENCH_WINDOW_LOW);
+	bench_desc(&desc, r->size, DXGKPM_CACHING_CACHED);
 	t = ktime_get_ns();
 	ret = dxgkpm_pmo_create(&desc, NULL, &pmo, NULL);
-	r->ns[0] = bench_since(t);
+	r->ns = bench_since(t);
 	if (ret)
 		return bench_failed(r, "dxgkpm_pmo_create", ret);
-
-	t = ktime_get_ns();
 	ret = dxgkpm_pmo_destroy(pmo, NULL);
-	r->ns[1] = bench_since(t);
 	if (ret)
 		return bench_failed(r, "dxgkpm_pmo_destroy", ret);
 	return 0;
 }
 
-static int bench_anchor_window(struct bench_run *r)
+/**
+ * struct bench_clear - pages the clear anchor clears, allocated once
+ * @pages: the pages
+ * @count: how many
+ */
+struct bench_clear {
+	struct page **pages;
+	pgoff_t count;
+};
+
+static void bench_clear_free(struct bench_clear *c)
 {
-	struct bench_bo bo;
-	u64 t;
-	int ret;
+	pgoff_t i;
 
-	t = ktime_get_ns();
-	ret = bench_bo_alloc_window(&bo, r->npages, BENCH_WINDOW_LOW);
-	r->ns[0] = bench_since(t);
-	if (ret)
-		return bench_failed(r, "alloc_contig_range", ret);
+	for (i = 0; i < c->count; i++)
+		__free_page(c->pages[i]);
+	kvfree(c->pages);
+}
 
-	t = ktime_get_ns();
-	bench_bo_free(&bo);
-	r->ns[1] = bench_since(t);
+static int bench_clear_alloc(struct bench_clear *c, pgoff_t npages)
+{
+	c->count = 0;
+	c->pages = kvmalloc_array(npages, sizeof(*c->pages), GFP_KERNEL);
+	if (!c->pages)
+		return -ENOMEM;
+	for (; c->count < npages; c->count++) {
+		c->pages[c->count] = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+		if (!c->pages[c->count]) {
+			bench_clear_free(c);
+			return -ENOMEM;
+		}
+	}
 	return 0;
 }
 
-static const struct bench_seq bench_seqs[] = {
-	{
-		.name = "view",
-		.rows = { "create", "map-kernel", "unmap-kernel", "destroy" },
-		.run = { bench_dxgkpm_view, bench_anchor_view },
-	}, {
-		.name = "adl",
-		.rows = { "create-open", "adl", "adl-free", "adl-contig",
-			  "destroy-open" },
-		.run = { bench_dxgkpm_adl, bench_anchor_adl },
-	}, {
-		.name = "open",
-		.rows = { "open+adl", "free+close" },
-		.run = { bench_dxgkpm_open, bench_anchor_open },
-	}, {
-		.name = "cycle",
-		.rows = { "cycle" },
-		.run = { bench_dxgkpm_cycle, bench_anchor_cycle },
-	}, {
-		.name = "coherent",
-		.rows = { "coherent-alloc", "coherent-free" },
-		.cached_only = true,
-		.run = { bench_dxgkpm_coherent, bench_anchor_coherent },
-	}, {
-		.name = "window",
-		.rows = { "create-window", "destroy-window" },
-		.cached_only = true,
-		.window = true,
-		.run = { bench_dxgkpm_window, bench_anchor_window },
-	},
+/* The kernel's own way of zeroing a page it hands out (clear_highpage()). */
+static int bench_clear(struct bench_run *r)
+{
+	struct bench_clear *c = r->arg;
+	pgoff_t i;
+	u64 t;
+
+	t = ktime_get_ns();
+	for (i = 0; i < c->count; i++)
+		clear_page(page_address(c->pages[i]));
+	r->ns = bench_since(t);
+	return 0;
+}
+
+static const struct bench_row bench_row_cycle = {
+	.name = "cycle",
+	.anchor = "ttm-pool",
+	.cold = true,
+	.run = { bench_dxgkpm_cycle, bench_ttm_cycle },
+};
+
+static const struct bench_row bench_row_coherent = {
+	.name = "coherent",
+	.anchor = "dma-coherent",
+	.run = { bench_dxgkpm_coherent, bench_coherent },
+};
+
+static const struct bench_row bench_row_create = {
+	.name = "create-big",
+	.anchor = "clear",
+	.run = { bench_dxgkpm_create, bench_clear },
 };
 
 /* ---- measuring and reporting ----------------------------------------- */
@@ -1038,7 +605,7 @@ static int bench_cmp_u64(const void *a, const void *b)
 }
 
 /**
- * struct bench_stat - summary of the samples of one step
+ * struct bench_stat - summary of the samples of one side
  * @mean: arithmetic mean, ns
  * @median: median, ns
  * @min: minimum, ns
@@ -1063,82 +630,96 @@ static void bench_stat(u64 *ns, unsigned int n, struct bench_stat *st)
 	st->min = ns[0];
 }
 
+static void bench_report_row(const char *name, const char *anchor,
+			     size_t size, enum dxgkpm_caching caching,
+			     u64 *ns[BENCH_NR_IMPL], unsigned int n,
+			     unsigned int live)
+{
+	struct bench_stat st[BENCH_NR_IMPL];
+	char extra[24] = "";
+	unsigned int k;
+
+	for (k = 0; k < BENCH_NR_IMPL; k++)
+		bench_stat(ns[k], n, &st[k]);
+	if (live)
+		snprintf(extra, sizeof(extra), " live=%u", live);
+	pr_info("BENCH row op=%s size=%zu cache=%s anchor=%s n=%u dxgkpm_mean=%llu dxgkpm_median=%llu dxgkpm_min=%llu anchor_mean=%llu anchor_median=%llu anchor_min=%llu%s\n",
+		name, size, bench_caching_name(caching), anchor, n,
+		st[BENCH_DXGKPM].mean, st[BENCH_DXGKPM].median,
+		st[BENCH_DXGKPM].min, st[BENCH_ANCHOR].mean,
+		st[BENCH_ANCHOR].median, st[BENCH_ANCHOR].min, extra);
+	bench_rows++;
+}
+
 static unsigned int bench_iters(size_t size)
 {
 	if (iters)
 		return iters;
-	return clamp_t(size_t, SZ_256M / size, 64, 256);
-}
-
-static unsigned int bench_nr_rows(const struct bench_seq *seq)
-{
-	unsigned int n = 0;
-
-	while (n < BENCH_MAX_ROWS && seq->rows[n])
-		n++;
-	return n;
-}
-
-static void bench_report_error(const struct bench_seq *seq, size_t size,
-			       enum dxgkpm_caching caching, const char *impl,
-			       const char *op, int err)
-{
-	pr_info("BENCH error seq=%s size=%zu cache=%s impl=%s op=%s err=%d\n",
-		seq->name, size, bench_caching_name(caching), impl, op, err);
+	return clamp_t(size_t, SZ_256M / size, 16, 256);
 }
 
 /**
- * bench_measure() - time one sequence for one size and cache type
- * @seq: the sequence
+ * bench_measure() - time one row for one size and cache type
+ * @row: the row
  * @size: object size in bytes
  * @caching: cache type
+ * @arg: the row's state, handed to every iteration
  *
- * Iterations alternate which implementation goes first. The run stops after
- * bench_iters() iterations, or once @budget_ms has passed and at least
- * BENCH_MIN_ITERS were kept. One "BENCH row" record per step follows.
+ * Iterations alternate which implementation goes first, starting with
+ * dxgkpm and the anchor in turn from one measurement to the next: the very
+ * first call of each also pays for what nothing has touched yet (IOMMU page
+ * tables, the PAT memory-type tree), and that cost must not always fall on
+ * the same side. The first iteration is reported on its own when @row asks
+ * for its cold case; it and the rest of BENCH_WARMUP are not kept. The run
+ * stops after bench_iters() kept iterations, or once @budget_ms has passed
+ * and at least BENCH_MIN_ITERS were kept.
  *
  * Return: 0, or the error of the first failed call (reported).
  */
-static int bench_measure(const struct bench_seq *seq, size_t size,
-			 enum dxgkpm_caching caching)
+static int bench_measure(const struct bench_row *row, size_t size,
+			 enum dxgkpm_caching caching, void *arg)
 {
-	unsigned int nr_rows = bench_nr_rows(seq), max = bench_iters(size);
+	unsigned int max = bench_iters(size), i, k, n = 0;
 	struct bench_run r = {
 		.size = size,
 		.npages = PAGE_ALIGN(size) >> PAGE_SHIFT,
 		.caching = caching,
+		.arg = arg,
 	};
 	u64 start, budget = (u64)budget_ms * NSEC_PER_MSEC;
-	struct bench_stat st[BENCH_NR_IMPL];
-	unsigned int i, k, row, n = 0;
+	u64 *ns[BENCH_NR_IMPL], cold[BENCH_NR_IMPL], *cold_ns[BENCH_NR_IMPL];
+	static unsigned int measurements;
+	unsigned int first = measurements++ & 1;
 	enum bench_impl impl;
-	u64 *ns;
+	char cold_name[32];
 	int ret = 0;
 
-	ns = kvcalloc(array3_size(nr_rows, BENCH_NR_IMPL, max), sizeof(*ns),
-		      GFP_KERNEL);
-	if (!ns) {
-		bench_report_error(seq, size, caching, "none", "kvcalloc",
-				   -ENOMEM);
+	pr_info("BENCH step row=%s size=%zu cache=%s\n", row->name, size,
+		bench_caching_name(caching));
+	ns[0] = kvcalloc(array_size(BENCH_NR_IMPL, max), sizeof(u64),
+			 GFP_KERNEL);
+	if (!ns[0]) {
+		bench_report_error(row->name, size, caching, "none",
+				   "kvcalloc", -ENOMEM);
 		return -ENOMEM;
 	}
+	ns[1] = ns[0] + max;
 	start = ktime_get_ns();
 	for (i = 0; n < max; i++) {
 		for (k = 0; k < BENCH_NR_IMPL; k++) {
-			impl = k ^ (i & 1);
+			impl = k ^ ((i + first) & 1);
 			r.failed = NULL;
-			ret = seq->run[impl](&r);
+			ret = row->run[impl](&r);
 			if (ret) {
-				bench_report_error(seq, size, caching,
+				bench_report_error(row->name, size, caching,
 						   bench_impl_names[impl],
 						   r.failed ?: "?", ret);
 				goto out_free_ns;
 			}
-			if (i < BENCH_WARMUP)
-				continue;
-			for (row = 0; row < nr_rows; row++)
-				ns[(row * BENCH_NR_IMPL + impl) * max + n] =
-					r.ns[row];
+			if (!i)
+				cold[impl] = r.ns;
+			else if (i >= BENCH_WARMUP)
+				ns[impl][n] = r.ns;
 		}
 		if (i >= BENCH_WARMUP)
 			n++;
@@ -1146,35 +727,280 @@ static int bench_measure(const struct bench_seq *seq, size_t size,
 			break;
 		if (fatal_signal_pending(current)) {
 			ret = -EINTR;
-			bench_report_error(seq, size, caching, "none",
+			bench_report_error(row->name, size, caching, "none",
 					   "signal", ret);
 			goto out_free_ns;
 		}
 		cond_resched();
 	}
 
-	for (row = 0; row < nr_rows; row++) {
-		for (k = 0; k < BENCH_NR_IMPL; k++)
-			bench_stat(ns + (row * BENCH_NR_IMPL + k) * max, n,
-				   &st[k]);
-		pr_info("BENCH row op=%s size=%zu cache=%s n=%u dxgkpm_mean=%llu dxgkpm_median=%llu dxgkpm_min=%llu anchor_mean=%llu anchor_median=%llu anchor_min=%llu\n",
-			seq->rows[row], size, bench_caching_name(caching), n,
-			st[BENCH_DXGKPM].mean, st[BENCH_DXGKPM].median,
-			st[BENCH_DXGKPM].min, st[BENCH_ANCHOR].mean,
-			st[BENCH_ANCHOR].median, st[BENCH_ANCHOR].min);
-		bench_rows++;
+	if (row->cold) {
+		cold_ns[0] = &cold[0];
+		cold_ns[1] = &cold[1];
+		snprintf(cold_name, sizeof(cold_name), "%s-cold", row->name);
+		bench_report_row(cold_name, row->anchor, size, caching,
+				 cold_ns, 1, 0);
 	}
+	bench_report_row(row->name, row->anchor, size, caching, ns, n, 0);
 
 out_free_ns:
-	kvfree(ns);
+	kvfree(ns[0]);
 	return ret;
 }
 
-static const enum dxgkpm_caching bench_cachings[] = {
-	DXGKPM_CACHING_CACHED,
-	DXGKPM_CACHING_WC,
-	DXGKPM_CACHING_UNCACHED,
+/* The cycle row of every cache type and the coherent row, for @size. */
+static int bench_size(size_t size)
+{
+	static const enum dxgkpm_caching cachings[] = {
+		DXGKPM_CACHING_CACHED,
+		DXGKPM_CACHING_WC,
+		DXGKPM_CACHING_UNCACHED,
+	};
+	struct ttm_buffer_object *bo = NULL;
+	unsigned int c;
+	int ret;
+
+	if (BENCH_HAVE_TTM) {
+		bo = bench_ttm_bo_alloc(size);
+		if (!bo) {
+			bench_report_error("cycle", size, DXGKPM_CACHING_CACHED,
+					   "anchor", "kzalloc", -ENOMEM);
+			return -ENOMEM;
+		}
+	}
+	for (c = 0; c < ARRAY_SIZE(cachings); c++) {
+		ret = bench_measure(&bench_row_cycle, size, cachings[c], bo);
+		if (ret)
+			goto out_free_bo;
+	}
+	ret = bench_measure(&bench_row_coherent, size, DXGKPM_CACHING_CACHED,
+			    NULL);
+out_free_bo:
+	bench_ttm_bo_free(bo);
+	return ret;
+}
+
+static dma_addr_t bench_adl_addr(const void *obj, u32 i)
+{
+	return dxgkpm_adl_dma_address(obj, i);
+}
+
+/* "adl-ranges": how many pieces the device sees of a large object. */
+static int bench_ranges(size_t size)
+{
+	struct bench_run r = { .size = size };
+	unsigned int runs = 0, ttm_runs = 0;
+	struct dxgkpm_pmo_desc desc;
+	struct dxgkpm_pmo *pmo;
+	struct dxgkpm_amo *amo;
+	struct dxgkpm_adl *adl;
+	const char *impl = "dxgkpm";
+	int ret;
+
+	pr_info("BENCH step row=adl-ranges size=%zu cache=cached\n", size);
+	bench_desc(&desc, size, DXGKPM_CACHING_CACHED);
+	ret = dxgkpm_pmo_create(&desc, bench_adapter, &pmo, &amo);
+	if (ret) {
+		bench_failed(&r, "dxgkpm_pmo_create", ret);
+		goto out_report;
+	}
+	ret = dxgkpm_adl_alloc(amo, 0, size, DXGKPM_ADL_PREFER_CONTIGUOUS,
+			       &adl);
+	if (ret) {
+		bench_failed(&r, "dxgkpm_adl_alloc", ret);
+		goto out_destroy_pmo;
+	}
+	runs = dxgkpm_adl_is_contiguous(adl) ? 1 :
+	       bench_dma_runs(bench_adl_addr, adl, dxgkpm_adl_page_count(adl));
+	ret = dxgkpm_adl_free(amo, adl);
+	if (ret)
+		bench_failed(&r, "dxgkpm_adl_free", ret);
+out_destroy_pmo:
+	if (dxgkpm_pmo_destroy(pmo, amo) && !ret)
+		ret = bench_failed(&r, "dxgkpm_pmo_destroy", -EBUSY);
+	if (!ret) {
+		impl = "anchor";
+		ret = bench_ttm_ranges(size, &ttm_runs, &r);
+	}
+out_report:
+	if (ret) {
+		bench_report_error("adl-ranges", size, DXGKPM_CACHING_CACHED,
+				   impl, r.failed ?: "?", ret);
+		return ret;
+	}
+	pr_info("BENCH count op=adl-ranges size=%zu cache=cached anchor=ttm-pool dxgkpm=%u anchor_count=%u\n",
+		size, runs, ttm_runs);
+	bench_rows++;
+	return 0;
+}
+
+/* "create-big", against clearing as many bytes of already allocated pages. */
+static int bench_big(size_t size)
+{
+	struct bench_clear clear;
+	int ret;
+
+	ret = bench_clear_alloc(&clear, size >> PAGE_SHIFT);
+	if (ret) {
+		bench_report_error("create-big", size, DXGKPM_CACHING_CACHED,
+				   "anchor", "alloc_page", ret);
+		return ret;
+	}
+	ret = bench_measure(&bench_row_create, size, DXGKPM_CACHING_CACHED,
+			    &clear);
+	bench_clear_free(&clear);
+	if (ret)
+		return ret;
+	return bench_ranges(size);
+}
+
+/**
+ * struct bench_lookup - the live objects of the lookup row
+ * @handles: their handles
+ * @count: how many are live
+ */
+struct bench_lookup {
+	HANDLE *handles;
+	unsigned int count;
 };
+
+/*
+ * Create small objects through the DXGK interface until @count are live, or
+ * until less than BENCH_LOOKUP_RESERVE of memory is left (-ENOMEM).
+ */
+static int bench_lookup_grow(struct bench_lookup *l, unsigned int count)
+{
+	DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT create = {
+		.Size = PAGE_SIZE,
+		.Type = DXGK_PHYSICAL_MEMORY_TYPE_MDL,
+		.CacheType = DXGK_MEMORY_CACHING_TYPE_CACHED,
+	};
+
+	create.Mdl.HighAddress.QuadPart = -1;
+	create.Mdl.Flags = DXGKPM_ALLOC_FULLY_REQUIRED | DXGKPM_ALLOC_NO_WAIT;
+	while (l->count < count) {
+		if (si_mem_available() < BENCH_LOOKUP_RESERVE >> PAGE_SHIFT)
+			return -ENOMEM;
+		if (!NT_SUCCESS(bench_dxgk.DxgkCbCreatePhysicalMemoryObject(&create)))
+			return -ENOMEM;
+		l->handles[l->count++] = create.hPhysicalMemoryObject;
+		if (!(l->count % 1024)) {
+			if (fatal_signal_pending(current))
+				return -EINTR;
+			cond_resched();
+		}
+	}
+	return 0;
+}
+
+/* Destroy the live objects from the last down to the first @count. */
+static void bench_lookup_shrink(struct bench_lookup *l, unsigned int count)
+{
+	DXGKARGCB_DESTROY_PHYSICAL_MEMORY_OBJECT destroy = { };
+
+	while (l->count > count) {
+		destroy.hPhysicalMemoryObject = l->handles[--l->count];
+		bench_dxgk.DxgkCbDestroyPhysicalMemoryObject(&destroy);
+		if (!(l->count % 1024))
+			cond_resched();
+	}
+}
+
+/*
+ * Per-call time of a batch of DxgkCbMapPhysicalMemory calls refused after the
+ * lookup, each on another live object (a stride through all of them, so that
+ * a large table is not read from one hot corner).
+ */
+static u64 bench_lookup_batch(struct bench_lookup *l, unsigned int batch)
+{
+	DXGKARGCB_MAP_PHYSICAL_MEMORY map = {
+		.AccessMode = BENCH_ACCESS_INVALID,
+		.Size = PAGE_SIZE,
+	};
+	unsigned int i, j = batch % l->count;
+	u64 t;
+
+	t = ktime_get_ns();
+	for (i = 0; i < BENCH_LOOKUP_BATCH; i++) {
+		map.hPhysicalMemoryObject = l->handles[j];
+		bench_dxgk.DxgkCbMapPhysicalMemory(&map);
+		j += 7919;
+		if (j >= l->count)
+			j %= l->count;
+	}
+	return div_u64(bench_since(t), BENCH_LOOKUP_BATCH);
+}
+
+/* @count samples of bench_lookup_batch() into @ns, after BENCH_WARMUP. */
+static void bench_lookup_phase(struct bench_lookup *l, u64 *ns,
+			       unsigned int count)
+{
+	unsigned int i;
+
+	for (i = 0; i < count + BENCH_WARMUP; i++)
+		if (i >= BENCH_WARMUP)
+			ns[i - BENCH_WARMUP] = bench_lookup_batch(l, i);
+}
+
+/*
+ * "lookup": rounds of BENCH_LOOKUP_FEW live objects, then @want, then
+ * BENCH_LOOKUP_FEW again (the phases cannot be interleaved call by call:
+ * the number of live objects is what changes); the small phases make the
+ * reference. If fewer than @want objects fit, the row says how many did.
+ */
+static int bench_lookup(unsigned int want)
+{
+	unsigned int max = clamp_t(unsigned int, iters ?: 64, BENCH_MIN_ITERS,
+				   256);
+	unsigned int per = max_t(unsigned int, 2,
+				 (max / BENCH_LOOKUP_ROUNDS) & ~1U);
+	unsigned int round, n = 0, live = UINT_MAX;
+	struct bench_lookup l = { };
+	u64 *ns[BENCH_NR_IMPL];
+	int ret;
+
+	pr_info("BENCH step row=lookup size=%lu cache=cached\n", PAGE_SIZE);
+	l.handles = kvmalloc_array(want, sizeof(*l.handles), GFP_KERNEL);
+	ns[0] = kvcalloc(array3_size(BENCH_NR_IMPL, BENCH_LOOKUP_ROUNDS, per),
+			 sizeof(u64), GFP_KERNEL);
+	if (!l.handles || !ns[0]) {
+		ret = -ENOMEM;
+		bench_report_error("lookup", PAGE_SIZE, DXGKPM_CACHING_CACHED,
+				   "none", "kvmalloc", ret);
+		goto out_free;
+	}
+	ns[1] = ns[0] + BENCH_LOOKUP_ROUNDS * per;
+	for (round = 0; round < BENCH_LOOKUP_ROUNDS; round++) {
+		ret = bench_lookup_grow(&l, BENCH_LOOKUP_FEW);
+		if (ret) {
+			bench_report_error("lookup", PAGE_SIZE,
+					   DXGKPM_CACHING_CACHED, "anchor",
+					   "DxgkCbCreatePhysicalMemoryObject",
+					   ret);
+			goto out_shrink;
+		}
+		bench_lookup_phase(&l, ns[BENCH_ANCHOR] + n, per / 2);
+		/* -ENOMEM: fewer than @want fitted; measure with those. */
+		ret = bench_lookup_grow(&l, want);
+		if (ret == -EINTR)
+			goto out_shrink;
+		live = min(live, l.count);
+		bench_lookup_phase(&l, ns[BENCH_DXGKPM] + n, per);
+		bench_lookup_shrink(&l, BENCH_LOOKUP_FEW);
+		bench_lookup_phase(&l, ns[BENCH_ANCHOR] + n + per / 2, per / 2);
+		n += per;
+	}
+	ret = 0;
+	bench_report_row("lookup", "live-10", PAGE_SIZE, DXGKPM_CACHING_CACHED,
+			 ns, n, live);
+
+out_shrink:
+	bench_lookup_shrink(&l, 0);
+out_free:
+	kvfree(ns[0]);
+	kvfree(l.handles);
+	return ret;
+}
 
 static const char *bench_iommu_name(void)
 {
@@ -1184,64 +1010,38 @@ static const char *bench_iommu_name(void)
 	       "translated" : "none";
 }
 
-/* Whether the seqs parameter selects @seq. */
-static bool bench_selected(const struct bench_seq *seq)
-{
-	size_t len = strlen(seq->name);
-	const char *p = seqs;
-
-	if (!p || !*p)
-		return !seq->window || window;
-	while (p) {
-		if (!strncmp(p, seq->name, len) && (!p[len] || p[len] == ','))
-			return true;
-		p = strchr(p, ',');
-		if (p)
-			p++;
-	}
-	return false;
-}
-
 /* Every measurement; the first error ends the run. */
 static int bench_run_all(void)
 {
 	char sizes[BENCH_MAX_SIZES * 12] = "";
-	unsigned int s, c, q;
-	size_t size, len = 0;
+	size_t len = 0;
 	u64 start = ktime_get_ns();
+	unsigned int s;
 	int ret = 0;
 
 	for (s = 0; s < nr_sizes; s++) {
 		if (!sizes_kib[s] || sizes_kib[s] > SZ_1M) {
-			pr_info("BENCH error seq=none size=0 cache=none impl=none op=sizes_kib err=%d\n",
-				-EINVAL);
-			pr_info("BENCH end status=error rows=0 ms=0\n");
-			return -EINVAL;
+			ret = -EINVAL;
+			bench_report_error("none", 0, DXGKPM_CACHING_CACHED,
+					   "none", "sizes_kib", ret);
+			goto out;
 		}
 		len += scnprintf(sizes + len, sizeof(sizes) - len, "%s%zu",
 				 s ? "," : "", (size_t)sizes_kib[s] * SZ_1K);
 	}
-	pr_info("BENCH begin version=1 kernel=%s iommu=%s dma_mask=%#llx sizes=%s budget_ms=%u seqs=%s\n",
+	pr_info("BENCH begin version=2 kernel=%s iommu=%s dma_mask=%#llx ttm_nid=%d sizes=%s budget_ms=%u big=%zu lookup_live=%u\n",
 		init_utsname()->release, bench_iommu_name(),
-		dma_get_mask(bench_dev()), sizes, budget_ms,
-		seqs && *seqs ? seqs : "all");
+		dma_get_mask(bench_dev()), bench_ttm_nid(&bench_ttm), sizes,
+		budget_ms, (size_t)big_mib * SZ_1M, lookup_live);
 
-	for (s = 0; s < nr_sizes && !ret; s++) {
-		size = (size_t)sizes_kib[s] * SZ_1K;
-		for (c = 0; c < ARRAY_SIZE(bench_cachings) && !ret; c++) {
-			pr_info("BENCH step size=%zu cache=%s\n", size,
-				bench_caching_name(bench_cachings[c]));
-			for (q = 0; q < ARRAY_SIZE(bench_seqs) && !ret; q++) {
-				if (bench_seqs[q].cached_only &&
-				    bench_cachings[c] != DXGKPM_CACHING_CACHED)
-					continue;
-				if (!bench_selected(&bench_seqs[q]))
-					continue;
-				ret = bench_measure(&bench_seqs[q], size,
-						    bench_cachings[c]);
-			}
-		}
-	}
+	for (s = 0; s < nr_sizes && !ret; s++)
+		ret = bench_size((size_t)sizes_kib[s] * SZ_1K);
+	if (!ret && big_mib)
+		ret = bench_big((size_t)big_mib * SZ_1M);
+	if (!ret && lookup_live)
+		ret = bench_lookup(max_t(unsigned int, lookup_live,
+					 BENCH_LOOKUP_FEW));
+out:
 	pr_info("BENCH end status=%s rows=%u ms=%llu\n", ret ? "error" : "ok",
 		bench_rows, div_u64(bench_since(start), NSEC_PER_MSEC));
 	return ret;
@@ -1265,6 +1065,14 @@ static int bench_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (IS_ERR(adapter))
 		return dev_err_probe(&pdev->dev, PTR_ERR(adapter),
 				     "cannot register with dxgkpm\n");
+	bench_dxgk.Size = sizeof(bench_dxgk);
+	bench_dxgk.Version = DXGKDDI_INTERFACE_VERSION_WDDM2_9;
+	ret = dxgkpm_query_interface(adapter, &bench_dxgk);
+	if (ret) {
+		dxgkpm_unregister_adapter(adapter);
+		return dev_err_probe(&pdev->dev, ret,
+				     "cannot get the DXGK interface\n");
+	}
 	bench_adapter = adapter;
 	bench_pdev = pdev;
 	return 0;
@@ -1292,6 +1100,14 @@ static struct pci_driver bench_driver = {
 	.remove = bench_remove,
 };
 
+/* Report why nothing was measured. */
+static void bench_report_setup_error(const char *op, int err)
+{
+	bench_report_error("none", 0, DXGKPM_CACHING_CACHED, "none", op, err);
+	pr_info("BENCH end status=error rows=0 ms=0\n");
+	result = err;
+}
+
 static int __init bench_init(void)
 {
 	int ret;
@@ -1300,13 +1116,18 @@ static int __init bench_init(void)
 	if (ret)
 		return ret;
 	if (!bench_adapter) {
-		pr_info("BENCH error seq=none size=0 cache=none impl=dxgkpm op=probe err=%d\n",
-			-ENODEV);
-		pr_info("BENCH end status=error rows=0 ms=0\n");
-		result = -ENODEV;
+		bench_report_setup_error("probe", -ENODEV);
+		return 0;
+	}
+	ret = bench_ttm_init(&bench_ttm, bench_dev());
+	if (ret) {
+		bench_report_setup_error(BENCH_HAVE_TTM ? "ttm_pool_init" :
+					 "ttm_pool_init(no_CONFIG_DRM_TTM)",
+					 ret);
 		return 0;
 	}
 	result = bench_run_all();
+	bench_ttm_fini(&bench_ttm);
 	return 0;
 }
 module_init(bench_init);
@@ -1317,5 +1138,5 @@ static void __exit bench_exit(void)
 }
 module_exit(bench_exit);
 
-MODULE_DESCRIPTION("Benchmark of dxgkpm against the kernel primitives it is built on");
+MODULE_DESCRIPTION("Benchmark of dxgkpm against TTM's page pool and the DMA API");
 MODULE_LICENSE("Dual MIT/GPL");

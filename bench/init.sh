@@ -1,21 +1,23 @@
 #!/bin/busybox sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# /init of the dxgkpm benchmark VM (busybox). It loads dxgkpm and the
-# benchmark module, which binds the edu device and runs every measurement
-# from its module_init, relays the module's records to the console as they
-# are logged, then unloads both and checks that nothing was left behind.
+# /init of the dxgkpm benchmark VM (busybox). It loads Debian's drm.ko and
+# ttm.ko (the anchor: TTM's page pool), dxgkpm and the benchmark module,
+# which binds the edu device and runs every measurement from its
+# module_init, relays the module's records to the console as they are
+# logged, then unloads dxgkpm and the benchmark module and checks that
+# nothing was left behind.
 #
 # Output protocol: tests/vm/vmlib.sh, which this sources, and
 #   "BENCH <record>"              a record of the module (see
 #                                 bench/dxgkpm_bench.c), for scripts/bench.sh
 #
 # Parameters, from the kernel command line (all optional):
-#   BENCH_SIZES=4,64,...   object sizes in KiB
+#   BENCH_SIZES=4,64,...   object sizes in KiB of the cycle rows
 #   BENCH_ITERS=N          iterations per measurement (0: by size)
 #   BENCH_BUDGET_MS=N      time after which a measurement stops early
-#   BENCH_WINDOW=0|1       also time objects above the device's reach
-#   BENCH_SEQS=a,b         only these sequences (see bench/dxgkpm_bench.c)
+#   BENCH_BIG_MIB=N        size of the create-big and adl-ranges rows (0: skip)
+#   BENCH_LOOKUP_LIVE=N    live objects of the lookup row (0: skip)
 
 . /lib/dxgkpm/vmlib.sh
 
@@ -29,7 +31,7 @@ no_leak_reports() {
 # ahead, so a last record is written to push the module's last one out.
 relay_start() {
 	sed -n -e '/;dxgkpm_bench: BENCH /!d' -e 's/^[^;]*;dxgkpm_bench: //p' \
-		-e 's/^BENCH step size=\([0-9]*\) cache=\([a-z]*\)$/@@   measuring \1-byte objects, \2/p' \
+		-e 's/^BENCH step row=\([a-z-]*\) size=\([0-9]*\) cache=\([a-z]*\)$/@@   measuring \1, \2-byte objects, \3/p' \
 		/dev/kmsg &
 	RELAY=$!
 }
@@ -41,14 +43,23 @@ relay_stop() {
 	wait "$RELAY" 2>/dev/null
 }
 
+# Debian's drm.ko and ttm.ko, in the order scripts/bench.sh found
+# (dependencies first); without them the benchmark module cannot load.
+load_ttm() {
+	[ -r $MODS/ttm/order ] || { echo "no drm/ttm modules in the initramfs"; return 1; }
+	while read -r m; do
+		insmod "$MODS/ttm/$m" || { echo "insmod $m failed"; return 1; }
+	done < $MODS/ttm/order
+}
 
 args=
 [ -n "$BENCH_SIZES" ] && args="$args sizes_kib=$BENCH_SIZES"
 [ -n "$BENCH_ITERS" ] && args="$args iters=$BENCH_ITERS"
 [ -n "$BENCH_BUDGET_MS" ] && args="$args budget_ms=$BENCH_BUDGET_MS"
-[ -n "$BENCH_WINDOW" ] && args="$args window=$BENCH_WINDOW"
-[ -n "$BENCH_SEQS" ] && args="$args seqs=$BENCH_SEQS"
+[ -n "$BENCH_BIG_MIB" ] && args="$args big_mib=$BENCH_BIG_MIB"
+[ -n "$BENCH_LOOKUP_LIVE" ] && args="$args lookup_live=$BENCH_LOOKUP_LIVE"
 
+check load-ttm load_ttm
 check load-dxgkpm insmod $MODS/dxgkpm.ko
 report "running the benchmark (dxgkpm_bench.ko$args)"
 relay_start

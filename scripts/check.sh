@@ -7,6 +7,9 @@
 #   - lint: checkpatch --strict, kernel-doc, sparse,
 #   - the KUnit suites through kunit.py on x86_64 QEMU (scripts/kunit.sh),
 #   - the VM integration tests on each supported series (scripts/vmtest.sh),
+#   - bench-smoke: the benchmark (scripts/bench.sh --smoke) once at small
+#     sizes on each supported series; a row that ran passes, and only a
+#     failed VM or module fails: no timing is judged,
 # and ends with one line "N passed, N failed, N skipped" over all of them.
 # Exits non-zero on any failure.
 #
@@ -101,6 +104,8 @@ run_suite kunit "$DXGKPM_TOP/scripts/kunit.sh"
 for s in $KERNEL_SERIES_ALL; do
 	run_suite "vm-$s" "$DXGKPM_TOP/scripts/vmtest.sh" "$s"
 done
+# shellcheck disable=SC2086 # one word per series
+run_suite bench-smoke "$DXGKPM_TOP/scripts/bench.sh" --smoke $KERNEL_SERIES_ALL
 
 echo
 echo "dxgkpm make check ($((SECONDS - started))s):"

@@ -22,7 +22,8 @@ DDI_FILES="include/dxgkpm/d3dkmddi.h dxgkpm/ddi.c dxgkpm/wddm24.c
 	kunit/dma_test.c kunit/lda_test.c kunit/ddi_test.c kunit/pmo_test.c kunit/zero_test.c
 	kunit/movable_test.c
 	samples/edu/edu.h
-	samples/edu/edu_demo.c samples/edu/edu_ioctl.c samples/edu/edu_main.c"
+	samples/edu/edu_demo.c samples/edu/edu_ioctl.c samples/edu/edu_main.c
+	bench/dxgkpm_bench.c"
 DDI_IGNORE=CAMELCASE,NEW_TYPEDEFS
 # User-space programs: the kernel's u32, __printf() and friends do not
 # exist there.
@@ -77,8 +78,12 @@ for f in "${SOURCES[@]}"; do
 	*" $f "*) ignore=(--ignore "$DDI_IGNORE" --typedefsfile "$typedefs") ;;
 	esac
 	case " $(echo $USER_FILES) " in *" $f "*) ignore=(--ignore "$USER_IGNORE") ;; esac
-	# The one file allowed to key on the kernel version (see compat.h).
-	[ "$f" = dxgkpm/compat.h ] && ignore=(--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON)
+	# The files allowed to key on the kernel version: dxgkpm's and the
+	# benchmark's compatibility headers.
+	case $f in
+	dxgkpm/compat.h | bench/ttm_compat.h)
+		ignore=(--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON) ;;
+	esac
 	# TRACE_EVENT's own layout, as in include/trace/events/: the lines
 	# that open TP_STRUCT__entry( and TP_fast_assign(, and the symbol
 	# tables of __print_symbolic().
