@@ -40,6 +40,31 @@ void dxgkpm_adapter_put(struct dxgkpm_adapter *adapter)
 }
 
 /**
+ * dxgkpm_adapters_get() - references to the registered adapters
+ * @out: where to put them, in order of registration
+ * @max: room in @out; 0 only counts
+ *
+ * Return: how many adapters are registered (more than @max if they do not
+ * fit; the first @max are taken then).
+ */
+unsigned int dxgkpm_adapters_get(struct dxgkpm_adapter **out, unsigned int max)
+{
+	struct dxgkpm_adapter *adapter;
+	unsigned int n = 0;
+
+	mutex_lock(&dxgkpm_adapters_lock);
+	list_for_each_entry(adapter, &dxgkpm_adapters, node) {
+		if (n < max) {
+			dxgkpm_obj_get(&adapter->obj);
+			out[n] = adapter;
+		}
+		n++;
+	}
+	mutex_unlock(&dxgkpm_adapters_lock);
+	return n;
+}
+
+/**
  * dxgkpm_adapter_get_live() - pin an adapter that is not being unregistered
  * @adapter: adapter
  *
@@ -144,7 +169,6 @@ struct dxgkpm_adapter *dxgkpm_register_adapter(struct device *dev)
 	list_add_tail(&adapter->node, &dxgkpm_adapters);
 	atomic_long_inc(&dxgkpm_stats.adapters);
 	mutex_unlock(&dxgkpm_adapters_lock);
-	dxgkpm_debugfs_adapter_add(adapter);
 	dev_dbg(dev, "registered with dxgkpm as adapter %#llx\n",
 		adapter->obj.handle);
 	return adapter;
@@ -202,7 +226,6 @@ void dxgkpm_unregister_adapter(struct dxgkpm_adapter *adapter)
 		return;
 	name = dev_name(adapter->dev);
 
-	dxgkpm_debugfs_adapter_remove(adapter);
 	mutex_lock(&dxgkpm_adapters_lock);
 	list_del_init(&adapter->node);
 	mutex_unlock(&dxgkpm_adapters_lock);

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * What an adapter holds, in debugfs: dxgkpm/adapters/<device>/objects lists
- * every live object the adapter created or has open, one line each, then a
- * line of totals. The format is documented in Documentation/dxgkpm.rst
- * ("debugfs") and read by the VM tests.
+ * What each adapter holds, in debugfs: dxgkpm/objects has a section per
+ * registered adapter, "adapter <device>", listing every live object the
+ * adapter created or has open, one line each, then a line of its totals.
+ * One file made at load, not files per adapter: registering an adapter
+ * allocates nothing for debugfs, so it cannot half fail. The format is
+ * documented in Documentation/dxgkpm.rst ("debugfs") and read by the VM
+ * tests.
  */
 
 #include <linux/debugfs.h>
@@ -12,8 +15,6 @@
 #include <linux/slab.h>
 
 #include "internal.h"
-
-static struct dentry *dxgkpm_debugfs_adapters;
 
 /* Take references to the adapter's objects: those it created or has open. */
 static unsigned int dxgkpm_debugfs_collect(struct dxgkpm_adapter *adapter,
@@ -57,9 +58,9 @@ static unsigned int dxgkpm_debugfs_count(struct dxgkpm_adapter *adapter)
 	return n;
 }
 
-static int dxgkpm_objects_show(struct seq_file *m, void *unused)
+static int dxgkpm_adapter_show(struct seq_file *m,
+			       struct dxgkpm_adapter *adapter)
 {
-	struct dxgkpm_adapter *adapter = m->private;
 	unsigned long bytes = 0, adls = 0, kviews = 0, uviews = 0;
 	unsigned int i, n, max, live = 0;
 	struct dxgkpm_pmo **pmos;
@@ -72,6 +73,7 @@ static int dxgkpm_objects_show(struct seq_file *m, void *unused)
 	if (!pmos)
 		return -ENOMEM;
 	n = dxgkpm_debugfs_collect(adapter, pmos, max);
+	seq_printf(m, "adapter %s\n", dev_name(adapter->dev));
 	for (i = 0; i < n; i++) {
 		pmo = pmos[i];
 		mutex_lock(&pmo->lock);
@@ -106,39 +108,35 @@ static int dxgkpm_objects_show(struct seq_file *m, void *unused)
 		   live, bytes, adls, kviews, uviews);
 	return 0;
 }
+
+static int dxgkpm_objects_show(struct seq_file *m, void *unused)
+{
+	struct dxgkpm_adapter **adapters;
+	unsigned int i, n, max;
+	int ret = 0;
+
+	max = dxgkpm_adapters_get(NULL, 0);
+	adapters = kvmalloc_array(max ?: 1, sizeof(*adapters), GFP_KERNEL);
+	if (!adapters)
+		return -ENOMEM;
+	n = min(dxgkpm_adapters_get(adapters, max), max);
+	for (i = 0; i < n; i++) {
+		if (!ret)
+			ret = dxgkpm_adapter_show(m, adapters[i]);
+		dxgkpm_adapter_put(adapters[i]);
+	}
+	kvfree(adapters);
+	return ret;
+}
 DEFINE_SHOW_ATTRIBUTE(dxgkpm_objects);
 
 /**
- * dxgkpm_debugfs_adapter_add() - the adapter's directory and files
- * @adapter: newly registered adapter
- *
- * As everywhere in debugfs, a failure only leaves the files out.
- */
-void dxgkpm_debugfs_adapter_add(struct dxgkpm_adapter *adapter)
-{
-	adapter->debugfs = debugfs_create_dir(dev_name(adapter->dev),
-					      dxgkpm_debugfs_adapters);
-	debugfs_create_file("objects", 0400, adapter->debugfs, adapter,
-			    &dxgkpm_objects_fops);
-}
-
-/**
- * dxgkpm_debugfs_adapter_remove() - undo dxgkpm_debugfs_adapter_add()
- * @adapter: adapter being unregistered
- *
- * Returns once no reader is inside a file of the adapter.
- */
-void dxgkpm_debugfs_adapter_remove(struct dxgkpm_adapter *adapter)
-{
-	debugfs_remove_recursive(adapter->debugfs);
-	adapter->debugfs = NULL;
-}
-
-/**
- * dxgkpm_debugfs_adapters_init() - the directory of the adapters
+ * dxgkpm_debugfs_objects_init() - the objects file
  * @root: dxgkpm's debugfs directory
+ *
+ * As everywhere in debugfs, a failure only leaves the file out.
  */
-void dxgkpm_debugfs_adapters_init(struct dentry *root)
+void dxgkpm_debugfs_objects_init(struct dentry *root)
 {
-	dxgkpm_debugfs_adapters = debugfs_create_dir("adapters", root);
+	debugfs_create_file("objects", 0400, root, NULL, &dxgkpm_objects_fops);
 }

@@ -93,7 +93,6 @@ void dxgkpm_handles_exit(void);
  *	(dxgkpm_report_iommu_caps()).
  * @users: held for reading by operations that attach new mappings to the
  *	adapter (dxgkpm_adapter_enter()); unregistration drains them.
- * @debugfs: its directory under dxgkpm/adapters (debugfs.c).
  */
 struct dxgkpm_adapter {
 	struct dxgkpm_obj obj;
@@ -109,7 +108,6 @@ struct dxgkpm_adapter {
 	atomic_t mappings;
 	bool remapping;
 	struct rw_semaphore users;
-	struct dentry *debugfs;
 };
 
 struct dxgkpm_adapter *dxgkpm_adapter_get_live(struct dxgkpm_adapter *a);
@@ -121,10 +119,11 @@ void dxgkpm_adapters_exit(void);
 unsigned int dxgkpm_imports_teardown(struct dxgkpm_adapter *adapter,
 				     const char *why);
 
+unsigned int dxgkpm_adapters_get(struct dxgkpm_adapter **out,
+				 unsigned int max);
+
 /* debugfs.c */
-void dxgkpm_debugfs_adapters_init(struct dentry *root);
-void dxgkpm_debugfs_adapter_add(struct dxgkpm_adapter *adapter);
-void dxgkpm_debugfs_adapter_remove(struct dxgkpm_adapter *adapter);
+void dxgkpm_debugfs_objects_init(struct dentry *root);
 
 /* ------------------------------------------------------------------ object */
 

@@ -97,7 +97,7 @@ void dxgkpm_debugfs_init(void)
 	dxgkpm_debugfs_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("stats", 0444, dxgkpm_debugfs_root, NULL,
 			    &dxgkpm_stats_fops);
-	dxgkpm_debugfs_adapters_init(dxgkpm_debugfs_root);
+	dxgkpm_debugfs_objects_init(dxgkpm_debugfs_root);
 }
 
 void dxgkpm_debugfs_exit(void)

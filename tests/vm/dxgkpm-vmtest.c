@@ -797,27 +797,32 @@ static int device_pci_name(char *name, size_t len)
 }
 
 /*
- * The line of dxgkpm/adapters/<adapter>/objects that contains every one of
- * @want (NULL-terminated), into @line; the number of such lines, or -1.
- * @total, if not NULL, gets the "total" line.
+ * The line of @adapter's section of dxgkpm/objects that contains every one
+ * of @want (NULL-terminated), into @line; the number of such lines, or -1.
+ * @total gets the section's "total" line ("" if there is no section).
  */
 static int debugfs_object(const char *adapter, const char * const *want,
 			  char *line, size_t len, char *total)
 {
-	char path[256], buf[1024];
+	char buf[1024], head[300];
 	unsigned int i;
-	int n = 0;
+	int n = 0, in = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path),
-		 "/sys/kernel/debug/dxgkpm/adapters/%s/objects", adapter);
-	f = fopen(path, "r");
+	f = fopen("/sys/kernel/debug/dxgkpm/objects", "r");
 	if (!f)
 		return -1;
+	snprintf(head, sizeof(head), "adapter %s\n", adapter);
+	*total = 0;
 	while (fgets(buf, sizeof(buf), f)) {
+		if (!strncmp(buf, "adapter ", 8)) {
+			in = !strcmp(buf, head);
+			continue;
+		}
+		if (!in)
+			continue;
 		if (!strncmp(buf, "total ", 6)) {
-			if (total)
-				snprintf(total, len, "%s", buf);
+			snprintf(total, len, "%s", buf);
 			continue;
 		}
 		for (i = 0; want[i] && strstr(buf, want[i]); i++)
@@ -859,9 +864,10 @@ static int trace_sequence(const char *handle, const char * const *events,
  * Observability of a known call sequence on the test's adapter: a
  * write-combined MDL object, created and opened, mapped into this process,
  * with a kernel view and (where the device gets ADLs) an ADL. While they
- * live, the adapter's debugfs file lists the object with its type, cache
- * type, size, adapter, counts and the sample's create function as creator;
- * once destroyed it is gone and the totals are zero. tracefs shows each
+ * live, the adapter's section of debugfs's dxgkpm/objects lists the object
+ * with its type, cache type, size, adapter, counts and the sample's create
+ * function as creator; once destroyed it is gone and the section's totals
+ * are zero. tracefs shows each
  * DXGK call and native entry point with the object's handle, type, cache
  * type, size and result, in the order made.
  *
@@ -899,7 +905,8 @@ static int t_trace_debugfs(void)
 	st = obj_call(EDU_IOC_KVIEW, id, 0, page, 1);
 	if (!(st == STATUS_SUCCESS))
 		return failf("kernel view: %#x", st);
-	if (adl && (st = pin(id, size, 1)) != STATUS_SUCCESS)
+	st = adl ? pin(id, size, 1) : STATUS_SUCCESS;
+	if (!(st == STATUS_SUCCESS))
 		return failf("AllocateAdl: %#x", st);
 
 	snprintf(sz, sizeof(sz), " size=%lu ", (unsigned long)size);
@@ -912,7 +919,7 @@ static int t_trace_debugfs(void)
 	want[5] = NULL;
 	n = debugfs_object(adapter, want, line, sizeof(line), total);
 	if (n != 1)
-		return failf("%d lines of adapters/%s/objects show the object (%s%s%s%s%s)",
+		return failf("%d lines of adapter %s show the object (%s%s%s%s%s)",
 			     n, adapter, want[0], sz, adls, want[3], creator);
 	if (!strstr(line, " open=") || !strstr(line, adapter))
 		return failf("the object is not open on %s: %s", adapter, line);
@@ -934,13 +941,13 @@ static int t_trace_debugfs(void)
 	want[1] = NULL;
 	n = debugfs_object(adapter, want, line, sizeof(line), total);
 	if (n != 0)
-		return failf("adapters/%s/objects still lists %s after Destroy: %s",
+		return failf("adapter %s in dxgkpm/objects still lists %s after Destroy: %s",
 			     adapter, handle, line);
 	if (!strstr(total, "total objects=0 bytes=0 adls=0 kviews=0 uviews=0"))
 		return failf("totals after Destroy: %s", total);
 
 	{
-		const char *events[] = {
+		static const char * const events[] = {
 			"dxgkcb_create_physical_memory_object:",
 			"dxgkcb_map_physical_memory:",
 			"dxgkpm_map_kernel:",
@@ -950,7 +957,7 @@ static int t_trace_debugfs(void)
 			"dxgkcb_destroy_physical_memory_object:",
 			NULL,
 		};
-		const char *fields[] = {
+		static const char * const fields[] = {
 			"type=mdl caching=write-combined size=12288 status=0x0",
 			"type=mdl caching=write-combined size=12288 status=0x0",
 			"type=mdl caching=write-combined size=4096 ret=0",
