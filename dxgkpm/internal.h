@@ -480,6 +480,7 @@ pgoff_t dxgkpm_pool_give(struct page **pages, pgoff_t npages,
 			 enum dxgkpm_caching caching, bool clear);
 unsigned long dxgkpm_pool_shrink(unsigned long nr);
 void dxgkpm_pool_trim(void);
+unsigned long dxgkpm_pool_set_limit(unsigned long pages);
 struct shrinker *dxgkpm_pool_shrinker(void);
 void dxgkpm_pool_show(struct seq_file *m);
 int dxgkpm_pool_init(void);

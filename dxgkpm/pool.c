@@ -228,17 +228,45 @@ static int dxgkpm_pool_node(const struct dxgkpm_page_req *req)
 	return req->nid != NUMA_NO_NODE ? req->nid : numa_node_id();
 }
 
+/*
+ * Take @count pages (at most 2^@order) that @fits from a block of @order,
+ * or else from a larger one whose first pages fit, giving the rest of that
+ * block back. Returns the first page, or NULL.
+ */
+static struct page *dxgkpm_pool_take_block(const struct dxgkpm_page_req *req,
+					   int nid, int idx, unsigned int order,
+					   unsigned long count,
+					   bool (*fits)(const struct dxgkpm_page_req *,
+							struct page *,
+							unsigned long))
+{
+	struct page *block;
+	unsigned int o;
+
+	for (o = order; o <= DXGKPM_MAX_ORDER; o++) {
+		block = dxgkpm_pool_pick(dxgkpm_pool_type(nid, idx, o), nid, o,
+					 fits, req, count);
+		if (!block)
+			continue;
+		if ((1UL << o) > count)
+			dxgkpm_pool_put_range(idx, block + count,
+					      (1UL << o) - count);
+		return block;
+	}
+	return NULL;
+}
+
 /**
  * dxgkpm_pool_take() - fill the start of a page array from the pools
  * @req: the request; @req->caching chooses the pools
  * @pages: array of @req->npages entries
  *
- * Highest order first, like the buddy allocator's path. For a request of
- * runs only whole runs are taken (the last one may be shorter, as the
- * request's last run is), so the rest of the array is filled by whole
- * runs too. The pages are zero and have @req->caching on the linear map;
- * they are counted in dxgkpm_stats (pages, pages_wc or pages_uc) as the
- * object's.
+ * Highest order first, like the buddy allocator's path; a larger block is
+ * split when no block of the order fits. For a request of runs only whole
+ * runs are taken (the last one may be shorter, as the request's last run
+ * is), so the rest of the array is filled by whole runs too. The pages are
+ * zero and have @req->caching on the linear map; they are counted in
+ * dxgkpm_stats (pages, pages_wc or pages_uc) as the object's.
  *
  * Context: may be called in any context that may take a spinlock.
  * Return: the number of pages put at the start of @pages.
@@ -247,9 +275,9 @@ pgoff_t dxgkpm_pool_take(const struct dxgkpm_page_req *req,
 			 struct page **pages)
 {
 	int idx = dxgkpm_pool_index(req->caching);
-	struct page *block = NULL;
-	unsigned int order, o;
 	unsigned long count, i;
+	struct page *block;
+	unsigned int order;
 	pgoff_t done = 0;
 	int nid;
 
@@ -260,43 +288,35 @@ pgoff_t dxgkpm_pool_take(const struct dxgkpm_page_req *req,
 	if (nid < 0 || nid >= nr_node_ids)
 		return 0;
 
-	if (req->run > 1) {
-		while (done < req->npages) {
+	order = min_t(unsigned int, DXGKPM_MAX_ORDER, ilog2(req->npages));
+	while (done < req->npages) {
+		if (req->run > 1) {
 			count = min_t(unsigned long, req->run,
 				      req->npages - done);
 			order = order_base_2(count);
-			for (o = order, block = NULL;
-			     o <= DXGKPM_MAX_ORDER && !block; o++)
-				block = dxgkpm_pool_pick(dxgkpm_pool_type(nid, idx, o),
-							 nid, o, dxgkpm_pool_fits_run,
-							 req, count);
+			if (order > DXGKPM_MAX_ORDER)
+				break;
+			block = dxgkpm_pool_take_block(req, nid, idx, order,
+						       count,
+						       dxgkpm_pool_fits_run);
 			if (!block)
 				break;
-			o--;
-			for (i = 0; i < count; i++)
-				pages[done++] = block + i;
-			if ((1UL << o) > count)
-				dxgkpm_pool_put_range(idx, block + count,
-						      (1UL << o) - count);
-		}
-	} else {
-		order = min_t(unsigned int, DXGKPM_MAX_ORDER,
-			      ilog2(req->npages));
-		while (done < req->npages) {
+		} else {
 			order = min_t(unsigned int, order,
 				      ilog2(req->npages - done));
-			block = dxgkpm_pool_pick(dxgkpm_pool_type(nid, idx, order),
-						 nid, order, dxgkpm_pool_fits_pages,
-						 req, 1UL << order);
+			count = 1UL << order;
+			block = dxgkpm_pool_take_block(req, nid, idx, order,
+						       count,
+						       dxgkpm_pool_fits_pages);
 			if (!block) {
 				if (!order)
 					break;
 				order--;
 				continue;
 			}
-			for (i = 0; i < (1UL << order); i++)
-				pages[done++] = block + i;
 		}
+		for (i = 0; i < count; i++)
+			pages[done++] = block + i;
 	}
 	if (done) {
 		atomic_long_add(done, &dxgkpm_stats.pages);
@@ -320,6 +340,17 @@ static void dxgkpm_pool_clear(struct page *page, unsigned int order)
 
 	for (i = 0; i < (1UL << order); i++)
 		clear_page(page_address(page + i));
+}
+
+/* The largest order, up to @order, there is room for; -1 if none. */
+static int dxgkpm_pool_room(unsigned int order)
+{
+	long room = (long)READ_ONCE(dxgkpm_pool_limit) -
+		    atomic_long_read(&dxgkpm_pool_stats.pages);
+
+	if (room <= 0)
+		return -1;
+	return min_t(int, order, ilog2(room));
 }
 
 /* Reserve room for 2^@order pages under the bound. */
@@ -361,6 +392,7 @@ pgoff_t dxgkpm_pool_give(struct page **pages, pgoff_t npages,
 	unsigned int order;
 	pgoff_t i, j, left = 0, pooled = 0;
 	bool cleared = false;
+	int room;
 
 	if (idx < 0 || !dxgkpm_pools || !READ_ONCE(dxgkpm_pool_limit))
 		return npages;
@@ -379,10 +411,11 @@ pgoff_t dxgkpm_pool_give(struct page **pages, pgoff_t npages,
 		     page_to_pfn(pages[i + n]) == pfn + n &&
 		     dxgkpm_pool_page_free(pages[i + n]); n++)
 			;
-		/* [pfn, pfn + n) in aligned blocks, largest first. */
+		/* [pfn, pfn + n) in aligned blocks, largest that has room. */
 		for (j = 0; j < n; j += 1UL << order) {
-			order = ilog2(n - j);
-			if (!dxgkpm_pool_reserve(order)) {
+			room = dxgkpm_pool_room(ilog2(n - j));
+			order = room < 0 ? 0 : room;
+			if (room < 0 || !dxgkpm_pool_reserve(order)) {
 				memmove(&pages[left], &pages[i + j],
 					(n - j) * sizeof(*pages));
 				left += n - j;
@@ -521,6 +554,24 @@ void dxgkpm_pool_trim(void)
 
 	if (over > 0)
 		dxgkpm_pool_shrink(over);
+}
+
+/**
+ * dxgkpm_pool_set_limit() - change the pool_pages bound
+ * @pages: the new bound, in pages; 0 disables pooling
+ *
+ * As writing the module parameter does: the pools shrink to the new bound
+ * at once.
+ *
+ * Context: process context.
+ * Return: the previous bound.
+ */
+unsigned long dxgkpm_pool_set_limit(unsigned long pages)
+{
+	unsigned long old = xchg(&dxgkpm_pool_limit, pages);
+
+	dxgkpm_pool_trim();
+	return old;
 }
 
 static unsigned long dxgkpm_pool_count(struct shrinker *shrink,
