@@ -214,7 +214,7 @@ static long dxgkpm_buddy_block(const struct dxgkpm_page_req *req,
 	if (req->run > 1) {
 		/* A run is used whole, the last one perhaps in part. */
 		if (!dxgkpm_pages_range_ok(req, page_to_pfn(page),
-				     min_t(unsigned long, n, req->run))) {
+					   min_t(unsigned long, n, req->run))) {
 			for (i = 0; i < n; i++)
 				list_add(&page[i].lru, rejects);
 			*rejected += n;

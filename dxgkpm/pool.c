@@ -429,9 +429,8 @@ pgoff_t dxgkpm_pool_give(struct page **pages, pgoff_t npages,
 			pooled += 1UL << order;
 		}
 	}
-	/* Drain the write-combining buffers before anyone reuses the pages. */
 	if (cleared)
-		wmb();
+		wmb();	/* drain the WC buffers: the zeroes reach memory */
 	if (pooled) {
 		atomic_long_sub(pooled, &dxgkpm_stats.pages);
 		atomic_long_sub(pooled, idx == DXGKPM_POOL_WC ?
