@@ -8,7 +8,9 @@
  * pools of the two types and cached pages never mix; a request's physical
  * window, node, runs and alignment decide which pooled pages it may take;
  * the shrinker gives pages back write-back again; the pool_pages bound
- * holds; and allocation failures with pooled pages leak nothing.
+ * holds; and allocation failures with pooled pages leak nothing, in the
+ * DXGK create (dxgkpm_pool_failnth) and in the page provider's own fill
+ * (dxgkpm_pool_failed_fill).
  *
  * Every case starts from empty pools with a bound of its own
  * (dxgkpm_kt_pool_limit()), so what ran before does not matter. The
@@ -607,6 +609,45 @@ static void dxgkpm_pool_failnth(struct kunit *test)
 	dxgkpm_kt_expect_no_memory(test);
 }
 
+/*
+ * The page provider's own failure path with pooled pages: four
+ * write-combined pages are pooled and a request of five that may not
+ * sleep (MM_ALLOCATE_NO_WAIT: no window scan to fall back to) takes the
+ * four and then fails to get its fifth, the first allocation it makes
+ * (fail-nth 1). It returns -ENOMEM and the four pages are back in the
+ * pool, still write-combined, none counted as held; the same request
+ * without the failure gets the four from the pool. Passes if so.
+ */
+static void dxgkpm_pool_failed_fill(struct kunit *test)
+{
+	struct dxgkpm_page_req req = pl_req(PL_WC, 5, 0, -1);
+	struct page *pages[5];
+	struct pl_obj a;
+	int ret;
+
+	struct dxgkpm_kt *kt = pl_setup(test, PL_LIMIT);
+
+	req.flags = DXGKPM_ALLOC_NO_WAIT;
+	pl_create(test, kt, &a, PL_WC, PL_PAGES);
+	pl_destroy(kt, &a);
+	KUNIT_ASSERT_EQ(test, PL_STAT(pages), (long)PL_PAGES);
+
+	dxgkpm_failnth_arm(test);
+	dxgkpm_failnth_start(1);
+	ret = dxgkpm_pages_alloc(&req, pages);
+	KUNIT_EXPECT_EQ_MSG(test, dxgkpm_failnth_stop(), 0U,
+			    "the fifth page was not the first allocation");
+	KUNIT_EXPECT_EQ(test, ret, -ENOMEM);
+	KUNIT_EXPECT_EQ(test, PL_STAT(pages), (long)PL_PAGES);
+	dxgkpm_kt_expect_no_memory(test);
+	pl_expect_bits(test, &a, PL_WC, "back in the pool");
+
+	KUNIT_EXPECT_EQ(test, pl_alloc(test, &req, pages), (long)PL_PAGES);
+	dxgkpm_pages_release(pages, 5, DXGKPM_CACHING_WC, true);
+	dxgkpm_pool_shrink(ULONG_MAX);
+	dxgkpm_kt_expect_no_memory(test);
+}
+
 /* Whatever a case left behind, nothing is alive between suites. */
 static void dxgkpm_pool_idle_after(struct kunit *test)
 {
@@ -623,6 +664,7 @@ static struct kunit_case dxgkpm_pool_cases[] = {
 	KUNIT_CASE(dxgkpm_pool_shrinker_gives_back),
 	KUNIT_CASE(dxgkpm_pool_limit),
 	KUNIT_CASE(dxgkpm_pool_failnth),
+	KUNIT_CASE(dxgkpm_pool_failed_fill),
 	KUNIT_CASE(dxgkpm_pool_idle_after),
 	{}
 };
