@@ -10,6 +10,8 @@
 #include <linux/iommu.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
+#include <linux/shrinker.h>
+#include <linux/slab.h>
 #include <linux/version.h>
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
@@ -46,6 +48,54 @@ static inline int dxgkpm_iommu_map(struct iommu_domain *domain,
 	return iommu_map(domain, iova, paddr, size, prot, GFP_KERNEL);
 #else
 	return iommu_map(domain, iova, paddr, size, prot);
+#endif
+}
+
+/*
+ * A registered NUMA-aware shrinker named @name, or NULL: shrinker_alloc()
+ * and shrinker_register() since 6.7, a kzalloc()ed one given to
+ * register_shrinker() before.
+ */
+static inline struct shrinker *
+dxgkpm_shrinker_create(const char *name,
+		       unsigned long (*count)(struct shrinker *,
+					      struct shrink_control *),
+		       unsigned long (*scan)(struct shrinker *,
+					     struct shrink_control *))
+{
+	struct shrinker *s;
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+	s = shrinker_alloc(SHRINKER_NUMA_AWARE, "%s", name);
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	shrinker_register(s);
+#else
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	s->seeks = DEFAULT_SEEKS;
+	s->flags = SHRINKER_NUMA_AWARE;
+	if (register_shrinker(s, "%s", name)) {
+		kfree(s);
+		return NULL;
+	}
+#endif
+	return s;
+}
+
+/* Unregister and free a shrinker of dxgkpm_shrinker_create(). */
+static inline void dxgkpm_shrinker_destroy(struct shrinker *s)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+	shrinker_free(s);
+#else
+	unregister_shrinker(s);
+	kfree(s);
 #endif
 }
 

@@ -463,6 +463,8 @@ void dxgkpm_space_close(struct dxgkpm_adapter *adapter);
  * @flags: DXGKPM_ALLOC_* flags.
  * @nid: the node to take pages from while it has them (the adapter's, from
  *	dxgkpm_pages_node()), or NUMA_NO_NODE.
+ * @caching: the cache type the pages get on the linear map (and the pools
+ *	they may come from).
  */
 struct dxgkpm_page_req {
 	pgoff_t npages;
@@ -474,16 +476,58 @@ struct dxgkpm_page_req {
 	phys_addr_t boundary;
 	u32 flags;
 	int nid;
+	enum dxgkpm_caching caching;
 };
 
 int dxgkpm_pages_node(struct device *dev);
+bool dxgkpm_pages_range_ok(const struct dxgkpm_page_req *req,
+			   unsigned long pfn, unsigned long count);
 int dxgkpm_pages_alloc(const struct dxgkpm_page_req *req, struct page **pages);
 void dxgkpm_pages_free(struct page **pages, pgoff_t npages);
+void dxgkpm_pages_release(struct page **pages, pgoff_t npages,
+			  enum dxgkpm_caching caching, bool used);
+bool dxgkpm_caching_changes(enum dxgkpm_caching caching);
 int dxgkpm_pages_set_caching(struct page **pages, pgoff_t npages,
 			     enum dxgkpm_caching caching);
 int dxgkpm_pages_restore_caching(struct page **pages, pgoff_t npages,
 				 enum dxgkpm_caching caching);
 pgprot_t dxgkpm_pgprot(enum dxgkpm_caching caching, pgprot_t prot);
+
+/* pool.c: write-combined and uncached pages kept for reuse */
+
+/**
+ * struct dxgkpm_pool_stats - what the page pools did (debugfs "pool")
+ * @pages: pages in the pools now, every node and cache type.
+ * @hits: pages handed out from the pools, since load.
+ * @misses: pages of write-combined and uncached objects that came fresh
+ *	from the page allocator instead (and paid an attribute change).
+ * @reclaimed: pages the shrinker gave back to the page allocator.
+ * @set_caching: set_pages_array_wc()/_uc() calls made for objects and
+ *	sections (dxgkpm_pages_set_caching()), each a TLB flush on every CPU.
+ */
+struct dxgkpm_pool_stats {
+	atomic_long_t pages;
+	atomic_long_t hits;
+	atomic_long_t misses;
+	atomic_long_t reclaimed;
+	atomic_long_t set_caching;
+};
+
+extern struct dxgkpm_pool_stats dxgkpm_pool_stats;
+
+struct seq_file;
+struct shrinker;
+pgoff_t dxgkpm_pool_take(const struct dxgkpm_page_req *req,
+			 struct page **pages);
+pgoff_t dxgkpm_pool_give(struct page **pages, pgoff_t npages,
+			 enum dxgkpm_caching caching, bool clear);
+unsigned long dxgkpm_pool_shrink(unsigned long nr);
+void dxgkpm_pool_trim(void);
+unsigned long dxgkpm_pool_set_limit(unsigned long pages);
+struct shrinker *dxgkpm_pool_shrinker(void);
+void dxgkpm_pool_show(struct seq_file *m);
+int dxgkpm_pool_init(void);
+void dxgkpm_pool_exit(void);
 
 /* stats.c */
 
@@ -497,8 +541,10 @@ pgprot_t dxgkpm_pgprot(enum dxgkpm_caching caching, pgprot_t prot);
  * @adls: live ADLs.
  * @kviews: live kernel-mode views.
  * @uviews: live user-mode views.
- * @pages: pages taken from the page allocator and not given back, counted
- *	at each allocation and free call of the page provider (pages.c).
+ * @pages: pages of objects: taken from the page allocator or the page
+ *	pools and not given back, counted at each allocation and free call of
+ *	the page provider (pages.c) and the pools (pool.c). Pooled pages are
+ *	not in it (struct dxgkpm_pool_stats counts them).
  * @pages_wc: pages write-combined on the linear map: of @pages, and
  *	pages of write-combined sections while they are pinned.
  * @pages_uc: of @pages, uncached on the linear map.

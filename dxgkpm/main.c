@@ -12,6 +12,10 @@
 
 static int __init dxgkpm_init(void)
 {
+	int ret = dxgkpm_pool_init();
+
+	if (ret)
+		return ret;
 	dxgkpm_debugfs_init();
 	return 0;
 }
@@ -21,6 +25,8 @@ static void __exit dxgkpm_exit(void)
 	dxgkpm_adapters_exit();
 	dxgkpm_pmos_exit();
 	dxgkpm_debugfs_exit();
+	/* Every object is gone: its pooled pages go back to the system. */
+	dxgkpm_pool_exit();
 	dxgkpm_handles_exit();
 	if (!dxgkpm_stats_idle())
 		pr_err("unloading with memory still referenced (see leak reports above)\n");

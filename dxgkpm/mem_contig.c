@@ -28,6 +28,7 @@ static int dxgkpm_mem_contig_init(struct dxgkpm_pmo *pmo,
 		.align = 1,
 		.boundary = boundary,
 		.nid = dxgkpm_pages_node(pmo->owner ? pmo->owner->dev : NULL),
+		.caching = pmo->caching,
 	};
 
 	/* The window must be able to hold the block at all. */

@@ -87,6 +87,7 @@ static int dxgkpm_mem_pages_init(struct dxgkpm_pmo *pmo,
 	if (ret)
 		return ret;
 	req.nid = dxgkpm_pages_node(pmo->owner ? pmo->owner->dev : NULL);
+	req.caching = pmo->caching;
 	return dxgkpm_pagearray_alloc(pmo, &req);
 }
 

@@ -18,7 +18,7 @@
 /**
  * dxgkpm_pagearray_alloc() - allocate an object's pages
  * @pmo: object being created; @pmo->npages and @pmo->caching are set
- * @req: constraints
+ * @req: constraints; @req->caching is @pmo->caching
  *
  * Return: 0 or -errno (see dxgkpm_pages_alloc()).
  */
@@ -35,13 +35,8 @@ int dxgkpm_pagearray_alloc(struct dxgkpm_pmo *pmo,
 	if (ret)
 		goto err_free_array;
 	pmo->zeroed = !(req->flags & DXGKPM_ALLOC_DONT_ZERO);
-	ret = dxgkpm_pages_set_caching(pmo->pages, pmo->npages, pmo->caching);
-	if (ret)
-		goto err_free_pages;
 	return 0;
 
-err_free_pages:
-	dxgkpm_pages_free(pmo->pages, pmo->npages);
 err_free_array:
 	kvfree(pmo->pages);
 	pmo->pages = NULL;
@@ -52,13 +47,12 @@ err_free_array:
  * dxgkpm_pagearray_release() - free an object's pages
  * @pmo: object whose last reference went
  *
- * Pages that cannot be made write-back again are leaked, not freed.
+ * Write-combined and uncached pages go to the page pools; pages that
+ * cannot be made write-back again are leaked, not freed.
  */
 void dxgkpm_pagearray_release(struct dxgkpm_pmo *pmo)
 {
-	if (!dxgkpm_pages_restore_caching(pmo->pages, pmo->npages,
-					  pmo->caching))
-		dxgkpm_pages_free(pmo->pages, pmo->npages);
+	dxgkpm_pages_release(pmo->pages, pmo->npages, pmo->caching, true);
 	kvfree(pmo->pages);
 	pmo->pages = NULL;
 }

@@ -40,7 +40,10 @@
  * On x86 the linear map of write-combined and uncached pages is switched with
  * one set_pages_array_*() call per object, so the TLB flush and the cache
  * flush happen once; pages only return to the system after they are
- * write-back again.
+ * write-back again. Before either source is asked, such a request takes
+ * what it can from the pools of its cache type (pool.c), whose pages keep
+ * their attribute and cost no change at all; an object's pages go back to
+ * those pools when it is freed.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -147,13 +150,21 @@ static gfp_t dxgkpm_gfp(const struct dxgkpm_page_req *req, unsigned int order)
 	return gfp;
 }
 
-/*
- * Whether [pfn, pfn + count) lies inside one acceptable window and crosses
- * no boundary. All windows have the same length, so if any window holds the
- * range, the last one that starts at or below it does.
+/**
+ * dxgkpm_pages_range_ok() - whether a request accepts a range of pages
+ * @req: the request
+ * @pfn: first page frame
+ * @count: number of pages
+ *
+ * Whether [@pfn, @pfn + @count) lies inside one acceptable window and
+ * crosses no boundary. All windows have the same length, so if any window
+ * holds the range, the last one that starts at or below it does.
+ *
+ * Context: any.
+ * Return: true if the range is acceptable.
  */
-static bool dxgkpm_range_ok(const struct dxgkpm_page_req *req,
-			    unsigned long pfn, unsigned long count)
+bool dxgkpm_pages_range_ok(const struct dxgkpm_page_req *req,
+			   unsigned long pfn, unsigned long count)
 {
 	phys_addr_t start = PFN_PHYS(pfn);
 	phys_addr_t last = start + PFN_PHYS(count) - 1;
@@ -202,8 +213,8 @@ static long dxgkpm_buddy_block(const struct dxgkpm_page_req *req,
 
 	if (req->run > 1) {
 		/* A run is used whole, the last one perhaps in part. */
-		if (!dxgkpm_range_ok(req, page_to_pfn(page),
-				     min_t(unsigned long, n, req->run))) {
+		if (!dxgkpm_pages_range_ok(req, page_to_pfn(page),
+					   min_t(unsigned long, n, req->run))) {
 			for (i = 0; i < n; i++)
 				list_add(&page[i].lru, rejects);
 			*rejected += n;
@@ -221,7 +232,7 @@ static long dxgkpm_buddy_block(const struct dxgkpm_page_req *req,
 	keep = 0;
 	for (i = 0; i < n; i++) {
 		if (*done < req->npages &&
-		    dxgkpm_range_ok(req, page_to_pfn(&page[i]), 1)) {
+		    dxgkpm_pages_range_ok(req, page_to_pfn(&page[i]), 1)) {
 			pages[(*done)++] = &page[i];
 			keep++;
 		} else {
@@ -391,7 +402,7 @@ static int dxgkpm_scan_ram(struct resource *res, void *arg)
 				     ALIGN(pfn + 1, pageblock_nr_pages) - pfn);
 		if (pfn + count > end)
 			break;
-		if (dxgkpm_range_ok(req, pfn, count) &&
+		if (dxgkpm_pages_range_ok(req, pfn, count) &&
 		    dxgkpm_claim_range(scan, pfn, count)) {
 			pfn = ALIGN(pfn + count, align);
 			continue;
@@ -488,53 +499,82 @@ int dxgkpm_pages_node(struct device *dev)
 	return nid;
 }
 
+/* Fill @pages from @done on with fresh pages: the buddy allocator, windows. */
+static int dxgkpm_pages_fresh(const struct dxgkpm_page_req *req,
+			      struct page **pages, pgoff_t *done)
+{
+	bool may_scan = !(req->flags & DXGKPM_ALLOC_NO_WAIT);
+	/* The buddy allocator serves low addresses first (see above). */
+	bool window_first = req->low && may_scan;
+	int ret;
+
+	if (window_first)
+		ret = dxgkpm_pages_from_window(req, pages, done);
+	else
+		ret = dxgkpm_pages_from_buddy(req, pages, done);
+	if (ret == -ENOMEM && (window_first || may_scan)) {
+		/* A run is all or nothing: give partial runs back first. */
+		if (req->run > 1) {
+			while (*done % req->run)
+				dxgkpm_give_page(pages[--(*done)]);
+		}
+		if (window_first)
+			ret = dxgkpm_pages_from_buddy(req, pages, done);
+		else
+			ret = dxgkpm_pages_from_window(req, pages, done);
+	}
+	return ret;
+}
+
 /**
  * dxgkpm_pages_alloc() - fill a page array
  * @req: what is needed
  * @pages: array of @req->npages entries, filled on success
  *
- * All or nothing: on failure no page is kept. The pages are write-back and,
- * unless DXGKPM_ALLOC_DONT_ZERO was asked for, zeroed. With @req->run > 1,
- * @pages consists of runs of @req->run physically consecutive pages (the
- * last one perhaps shorter), each starting at a multiple of @req->align.
+ * All or nothing: on failure no page is kept. The pages have @req->caching
+ * on the linear map and, unless DXGKPM_ALLOC_DONT_ZERO was asked for, are
+ * zeroed (pooled pages always are). With @req->run > 1, @pages consists of
+ * runs of @req->run physically consecutive pages (the last one perhaps
+ * shorter), each starting at a multiple of @req->align. Pages of the pools
+ * come first, then fresh ones, whose attribute is changed with one call.
  *
- * Return: 0, -ENOMEM, or -EINTR when a fatal signal is pending.
+ * Context: process context; may sleep unless DXGKPM_ALLOC_NO_WAIT.
+ * Return: 0, -ENOMEM, -EINTR when a fatal signal is pending, or an error
+ * of dxgkpm_pages_set_caching().
  */
 int dxgkpm_pages_alloc(const struct dxgkpm_page_req *req, struct page **pages)
 {
-	bool may_scan = !(req->flags & DXGKPM_ALLOC_NO_WAIT);
-	/* The buddy allocator serves low addresses first (see above). */
-	bool window_first = req->low && may_scan;
-	pgoff_t done = 0, i;
+	pgoff_t pooled, done, i;
 	int ret;
 
-	if (window_first)
-		ret = dxgkpm_pages_from_window(req, pages, &done);
-	else
-		ret = dxgkpm_pages_from_buddy(req, pages, &done);
-	if (ret == -ENOMEM && (window_first || may_scan)) {
-		/* A run is all or nothing: give partial runs back first. */
-		if (req->run > 1) {
-			while (done % req->run)
-				dxgkpm_give_page(pages[--done]);
-		}
-		if (window_first)
-			ret = dxgkpm_pages_from_buddy(req, pages, &done);
-		else
-			ret = dxgkpm_pages_from_window(req, pages, &done);
-	}
-	if (ret) {
-		for (i = 0; i < done; i++)
-			dxgkpm_give_page(pages[i]);
-		return ret;
-	}
+	pooled = dxgkpm_pool_take(req, pages);
+	done = pooled;
+	ret = dxgkpm_pages_fresh(req, pages, &done);
+	if (ret)
+		goto err_free_fresh;
+	ret = dxgkpm_pages_set_caching(pages + pooled, req->npages - pooled,
+				       req->caching);
+	if (ret)
+		goto err_free_fresh;
+	if (pooled < req->npages && dxgkpm_caching_changes(req->caching))
+		atomic_long_add(req->npages - pooled,
+				&dxgkpm_pool_stats.misses);
 	return 0;
+
+err_free_fresh:
+	for (i = pooled; i < done; i++)
+		dxgkpm_give_page(pages[i]);
+	/* Taken from the pools and never used: back there, or freed. */
+	dxgkpm_pages_release(pages, pooled, req->caching, false);
+	return ret;
 }
 
 /**
  * dxgkpm_pages_free() - give write-back pages back to the system
  * @pages: pages from dxgkpm_pages_alloc()
  * @npages: number of entries
+ *
+ * Context: any.
  */
 void dxgkpm_pages_free(struct page **pages, pgoff_t npages)
 {
@@ -542,6 +582,29 @@ void dxgkpm_pages_free(struct page **pages, pgoff_t npages)
 
 	for (i = 0; i < npages; i++)
 		dxgkpm_give_page(pages[i]);
+}
+
+/**
+ * dxgkpm_pages_release() - give back the pages of dxgkpm_pages_alloc()
+ * @pages: the pages, with @caching on the linear map; the array's order is
+ *	lost
+ * @npages: number of entries
+ * @caching: their cache type
+ * @used: the pages may hold data (they were handed out)
+ *
+ * Write-combined and uncached pages go to the pools (cleared if @used)
+ * while there is room; the others are made write-back and freed, or
+ * leaked, loudly, when that fails (see dxgkpm_pages_restore_caching()).
+ *
+ * Context: process context.
+ */
+void dxgkpm_pages_release(struct page **pages, pgoff_t npages,
+			  enum dxgkpm_caching caching, bool used)
+{
+	pgoff_t left = dxgkpm_pool_give(pages, npages, caching, used);
+
+	if (!dxgkpm_pages_restore_caching(pages, left, caching))
+		dxgkpm_pages_free(pages, left);
 }
 
 static atomic_long_t *dxgkpm_caching_counter(enum dxgkpm_caching caching)
@@ -554,6 +617,18 @@ static atomic_long_t *dxgkpm_caching_counter(enum dxgkpm_caching caching)
 	default:
 		return NULL;
 	}
+}
+
+/**
+ * dxgkpm_caching_changes() - whether a cache type changes the linear map
+ * @caching: a cache type
+ *
+ * Context: any.
+ * Return: true for write-combined and uncached.
+ */
+bool dxgkpm_caching_changes(enum dxgkpm_caching caching)
+{
+	return dxgkpm_caching_counter(caching);
 }
 
 /**
@@ -575,11 +650,12 @@ int dxgkpm_pages_set_caching(struct page **pages, pgoff_t npages,
 	atomic_long_t *counter = dxgkpm_caching_counter(caching);
 	int ret;
 
-	if (!counter)
+	if (!counter || !npages)
 		return 0;
 #ifdef CONFIG_X86
 	if (npages > INT_MAX)
 		return -E2BIG;
+	atomic_long_inc(&dxgkpm_pool_stats.set_caching);
 	if (caching == DXGKPM_CACHING_WC)
 		ret = set_pages_array_wc(pages, npages);
 	else
@@ -618,7 +694,7 @@ int dxgkpm_pages_restore_caching(struct page **pages, pgoff_t npages,
 	atomic_long_t *counter = dxgkpm_caching_counter(caching);
 	int ret = 0;
 
-	if (!counter)
+	if (!counter || !npages)
 		return 0;
 #ifdef CONFIG_X86
 	ret = set_pages_array_wb(pages, npages);

@@ -92,12 +92,21 @@ static int dxgkpm_stats_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(dxgkpm_stats);
 
+static int dxgkpm_pool_stats_show(struct seq_file *m, void *unused)
+{
+	dxgkpm_pool_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(dxgkpm_pool_stats);
+
 void dxgkpm_debugfs_init(void)
 {
 	dxgkpm_debugfs_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("stats", 0444, dxgkpm_debugfs_root, NULL,
 			    &dxgkpm_stats_fops);
 	dxgkpm_debugfs_objects_init(dxgkpm_debugfs_root);
+	debugfs_create_file("pool", 0444, dxgkpm_debugfs_root, NULL,
+			    &dxgkpm_pool_stats_fops);
 }
 
 void dxgkpm_debugfs_exit(void)

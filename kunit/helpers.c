@@ -18,6 +18,27 @@
 KUNIT_DEFINE_ACTION_WRAPPER(dxgkpm_kt_unregister, dxgkpm_unregister_adapter,
 			    struct dxgkpm_adapter *);
 
+static void dxgkpm_kt_pool_restore(void *limit)
+{
+	dxgkpm_pool_set_limit((unsigned long)limit);
+}
+
+/**
+ * dxgkpm_kt_pool_limit() - bound the page pools for the rest of the test
+ * @test: the test; the bound in force before comes back when it ends
+ * @pages: the bound (0: no pooling); the pools are emptied first, so the
+ *	test starts from empty pools whatever ran before
+ */
+void dxgkpm_kt_pool_limit(struct kunit *test, unsigned long pages)
+{
+	unsigned long old = dxgkpm_pool_set_limit(0);
+
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							dxgkpm_kt_pool_restore,
+							(void *)old), 0);
+	dxgkpm_pool_set_limit(pages);
+}
+
 /**
  * dxgkpm_kt_edu() - an edu device, or fail the test saying why
  * @test: the test

@@ -34,6 +34,7 @@ void dxgkpm_kt_unregister_now(struct kunit *test,
 			      struct dxgkpm_adapter *adapter);
 struct dxgkpm_kt *dxgkpm_kt_setup(struct kunit *test, unsigned int index);
 bool dxgkpm_kt_idle(void);
+void dxgkpm_kt_pool_limit(struct kunit *test, unsigned long pages);
 void dxgkpm_kt_reap(void *handle);
 void dxgkpm_kt_reap_at_end(struct kunit *test, u64 handle);
 int dxgkpm_kt_init(struct kunit *test);

@@ -1,0 +1,700 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Page pools: write-combined and uncached pages kept with their cache
+ * attribute, so that an object made of them costs no set_pages_array_*()
+ * and no TLB flush on every CPU, as TTM's pool (ttm_pool.c) does it.
+ *
+ * One pool per (cache type, order, NUMA node), each a list of naturally
+ * aligned blocks of 2^order physically consecutive order-0 pages (every
+ * block the page provider takes is split, see pages.c); cached pages are
+ * not pooled: the page allocator's own per-CPU lists are their pool, and
+ * their attribute costs nothing to set.
+ *
+ * - Freeing an object (dxgkpm_pool_give()) puts its pages in the pool of
+ *   their cache type and node, gathered again into the largest aligned
+ *   blocks the array holds, as long as the pool stays within pool_pages
+ *   (the module parameter; 0 disables pooling). Each page is cleared there,
+ *   through its write-combined or uncached linear map, and the write-
+ *   combining buffers drained: a pooled page is always zero, so it never
+ *   shows its last owner's data, whatever the next request asks for. A page
+ *   somebody else still holds a reference to (a pin taken through a user
+ *   view, a test keeping it) is never pooled: it goes back to the system
+ *   as before, write-back again.
+ * - Creating one (dxgkpm_pool_take()) takes from the pools of its cache
+ *   type first, highest order first, only blocks that the request accepts:
+ *   inside its physical windows, on its node (the device's, or with
+ *   LOCAL_NODE_ONLY the calling CPU's; never another node's pool, so the
+ *   page allocator's fallback rules stay the only ones), and for a request
+ *   of contiguous runs, whole runs at the alignment it asks for.
+ * - Memory pressure: a NUMA-aware shrinker gives pooled pages back to the
+ *   page allocator, write-back again first (dxgkpm_pool_release()), and so
+ *   does lowering pool_pages and unloading the module.
+ *
+ * Locking: each pool has a spinlock protecting its list and count; it is a
+ * leaf lock: nothing else is taken under it and no two are held at once,
+ * so it nests inside any dxgkpm lock a caller holds (pmo->lock). Clearing
+ * and attribute changes run with no pool lock held. The counts are atomics.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/highmem.h>
+#include <linux/list.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/nodemask.h>
+#include <linux/seq_file.h>
+#include <linux/shrinker.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/topology.h>
+#ifdef CONFIG_X86
+#include <asm/set_memory.h>
+#endif
+
+#include "compat.h"
+#include "internal.h"
+
+/* The cache types that are pooled: index of a pool's cache type. */
+#define DXGKPM_POOL_WC		0
+#define DXGKPM_POOL_UC		1
+#define DXGKPM_POOL_CACHINGS	2
+#define DXGKPM_POOL_ORDERS	(DXGKPM_MAX_ORDER + 1)
+
+/* Blocks looked at per pool for a request with a window, under its lock. */
+#define DXGKPM_POOL_SCAN	64
+
+/* Pages made write-back again per set_pages_array_wb() call. */
+#define DXGKPM_POOL_BATCH	64
+
+/**
+ * struct dxgkpm_pool_type - one pool: blocks of one cache type, order, node
+ * @lock: protects @blocks and @nr.
+ * @blocks: the blocks, linked through the first page's lru; the one given
+ *	last is first.
+ * @nr: pages in @blocks.
+ */
+struct dxgkpm_pool_type {
+	spinlock_t lock;	/* leaf; see the top of this file */
+	struct list_head blocks;
+	unsigned long nr;
+};
+
+/* [node][cache type][order], nr_node_ids nodes; NULL before init. */
+static struct dxgkpm_pool_type *dxgkpm_pools;
+static struct shrinker *dxgkpm_pool_shrinker_p;
+/* Pages in every pool of each node, for the shrinker's counts. */
+static atomic_long_t *dxgkpm_pool_node_pages;
+
+struct dxgkpm_pool_stats dxgkpm_pool_stats;
+
+#define DXGKPM_POOL_DEFAULT_PAGES	(SZ_64M >> PAGE_SHIFT)
+
+static unsigned long dxgkpm_pool_limit = DXGKPM_POOL_DEFAULT_PAGES;
+
+static int dxgkpm_pool_param_set(const char *val,
+				 const struct kernel_param *kp)
+{
+	int ret = param_set_ulong(val, kp);
+
+	if (!ret)
+		dxgkpm_pool_trim();
+	return ret;
+}
+
+static const struct kernel_param_ops dxgkpm_pool_param_ops = {
+	.set = dxgkpm_pool_param_set,
+	.get = param_get_ulong,
+};
+
+module_param_cb(pool_pages, &dxgkpm_pool_param_ops, &dxgkpm_pool_limit,
+		0644);
+MODULE_PARM_DESC(pool_pages,
+		 "Most write-combined and uncached pages kept for reuse (0: no pool; default 64 MiB worth)");
+
+static int dxgkpm_pool_index(enum dxgkpm_caching caching)
+{
+	switch (caching) {
+	case DXGKPM_CACHING_WC:
+		return DXGKPM_POOL_WC;
+	case DXGKPM_CACHING_UNCACHED:
+		return DXGKPM_POOL_UC;
+	default:
+		return -1;
+	}
+}
+
+static struct dxgkpm_pool_type *dxgkpm_pool_type(int nid, int idx,
+						 unsigned int order)
+{
+	return &dxgkpm_pools[(nid * DXGKPM_POOL_CACHINGS + idx) *
+			     DXGKPM_POOL_ORDERS + order];
+}
+
+/* Add one clean block of 2^@order pages with the pool's attribute. */
+static void dxgkpm_pool_add(int idx, struct page *page, unsigned int order)
+{
+	int nid = page_to_nid(page);
+	struct dxgkpm_pool_type *pt = dxgkpm_pool_type(nid, idx, order);
+
+	spin_lock(&pt->lock);
+	list_add(&page->lru, &pt->blocks);
+	pt->nr += 1UL << order;
+	spin_unlock(&pt->lock);
+	atomic_long_add(1L << order, &dxgkpm_pool_node_pages[nid]);
+}
+
+/*
+ * Take a block from @pt that @fits, looking at DXGKPM_POOL_SCAN blocks at
+ * most; the pool's page counts drop by the whole block.
+ */
+static struct page *dxgkpm_pool_pick(struct dxgkpm_pool_type *pt, int nid,
+				     unsigned int order,
+				     bool (*fits)(const struct dxgkpm_page_req *,
+						  struct page *, unsigned long),
+				     const struct dxgkpm_page_req *req,
+				     unsigned long count)
+{
+	struct page *page, *found = NULL;
+	unsigned int seen = 0;
+
+	if (!READ_ONCE(pt->nr))
+		return NULL;
+	spin_lock(&pt->lock);
+	list_for_each_entry(page, &pt->blocks, lru) {
+		if (fits(req, page, count)) {
+			found = page;
+			break;
+		}
+		if (++seen >= DXGKPM_POOL_SCAN)
+			break;
+	}
+	if (found) {
+		list_del(&found->lru);
+		pt->nr -= 1UL << order;
+	}
+	spin_unlock(&pt->lock);
+	if (found) {
+		atomic_long_sub(1L << order, &dxgkpm_pool_node_pages[nid]);
+		atomic_long_sub(1L << order, &dxgkpm_pool_stats.pages);
+	}
+	return found;
+}
+
+/*
+ * Give back to the pool pages [@first, @first + @count) of a taken block
+ * that were not used: clean still, in the largest aligned blocks.
+ */
+static void dxgkpm_pool_put_range(int idx, struct page *first,
+				  unsigned long count)
+{
+	unsigned long pfn = page_to_pfn(first), end = pfn + count;
+	unsigned int order;
+
+	while (pfn < end) {
+		order = min_t(unsigned int, ilog2(end - pfn),
+			      pfn ? __ffs(pfn) : DXGKPM_MAX_ORDER);
+		order = min_t(unsigned int, order, DXGKPM_MAX_ORDER);
+		atomic_long_add(1L << order, &dxgkpm_pool_stats.pages);
+		dxgkpm_pool_add(idx, pfn_to_page(pfn), order);
+		pfn += 1UL << order;
+	}
+}
+
+/* A block for a request without runs: all of it in one window. */
+static bool dxgkpm_pool_fits_pages(const struct dxgkpm_page_req *req,
+				   struct page *page, unsigned long count)
+{
+	return dxgkpm_pages_range_ok(req, page_to_pfn(page), count);
+}
+
+/* A block whose first @count pages make a run the request accepts. */
+static bool dxgkpm_pool_fits_run(const struct dxgkpm_page_req *req,
+				 struct page *page, unsigned long count)
+{
+	unsigned long pfn = page_to_pfn(page);
+
+	return IS_ALIGNED(pfn, max_t(pgoff_t, req->align, 1)) &&
+	       dxgkpm_pages_range_ok(req, pfn, count);
+}
+
+/* The only node whose pools may serve @req (see the top of this file). */
+static int dxgkpm_pool_node(const struct dxgkpm_page_req *req)
+{
+	if (req->flags & DXGKPM_ALLOC_LOCAL_NODE_ONLY)
+		return numa_node_id();
+	return req->nid != NUMA_NO_NODE ? req->nid : numa_node_id();
+}
+
+/*
+ * Take @count pages (at most 2^@order) that @fits from a block of @order,
+ * or else from a larger one whose first pages fit, giving the rest of that
+ * block back. Returns the first page, or NULL.
+ */
+static struct page *dxgkpm_pool_take_block(const struct dxgkpm_page_req *req,
+					   int nid, int idx, unsigned int order,
+					   unsigned long count,
+					   bool (*fits)(const struct dxgkpm_page_req *,
+							struct page *,
+							unsigned long))
+{
+	struct page *block;
+	unsigned int o;
+
+	for (o = order; o <= DXGKPM_MAX_ORDER; o++) {
+		block = dxgkpm_pool_pick(dxgkpm_pool_type(nid, idx, o), nid, o,
+					 fits, req, count);
+		if (!block)
+			continue;
+		if ((1UL << o) > count)
+			dxgkpm_pool_put_range(idx, block + count,
+					      (1UL << o) - count);
+		return block;
+	}
+	return NULL;
+}
+
+/**
+ * dxgkpm_pool_take() - fill the start of a page array from the pools
+ * @req: the request; @req->caching chooses the pools
+ * @pages: array of @req->npages entries
+ *
+ * Highest order first, like the buddy allocator's path; a larger block is
+ * split when no block of the order fits. For a request of runs only whole
+ * runs are taken (the last one may be shorter, as the request's last run
+ * is), so the rest of the array is filled by whole runs too. The pages are
+ * zero and have @req->caching on the linear map; they are counted in
+ * dxgkpm_stats (pages, pages_wc or pages_uc) as the object's.
+ *
+ * Context: may be called in any context that may take a spinlock.
+ * Return: the number of pages put at the start of @pages.
+ */
+pgoff_t dxgkpm_pool_take(const struct dxgkpm_page_req *req,
+			 struct page **pages)
+{
+	int idx = dxgkpm_pool_index(req->caching);
+	unsigned long count, i;
+	struct page *block;
+	unsigned int order;
+	pgoff_t done = 0;
+	int nid;
+
+	if (idx < 0 || !dxgkpm_pools || !READ_ONCE(dxgkpm_pool_limit) ||
+	    !atomic_long_read(&dxgkpm_pool_stats.pages))
+		return 0;
+	nid = dxgkpm_pool_node(req);
+	if (nid < 0 || nid >= nr_node_ids)
+		return 0;
+
+	order = min_t(unsigned int, DXGKPM_MAX_ORDER, ilog2(req->npages));
+	while (done < req->npages) {
+		if (req->run > 1) {
+			count = min_t(unsigned long, req->run,
+				      req->npages - done);
+			order = order_base_2(count);
+			if (order > DXGKPM_MAX_ORDER)
+				break;
+			block = dxgkpm_pool_take_block(req, nid, idx, order,
+						       count,
+						       dxgkpm_pool_fits_run);
+			if (!block)
+				break;
+		} else {
+			order = min_t(unsigned int, order,
+				      ilog2(req->npages - done));
+			count = 1UL << order;
+			block = dxgkpm_pool_take_block(req, nid, idx, order,
+						       count,
+						       dxgkpm_pool_fits_pages);
+			if (!block) {
+				if (!order)
+					break;
+				order--;
+				continue;
+			}
+		}
+		for (i = 0; i < count; i++)
+			pages[done++] = block + i;
+	}
+	if (done) {
+		atomic_long_add(done, &dxgkpm_stats.pages);
+		atomic_long_add(done, idx == DXGKPM_POOL_WC ?
+				&dxgkpm_stats.pages_wc : &dxgkpm_stats.pages_uc);
+		atomic_long_add(done, &dxgkpm_pool_stats.hits);
+	}
+	return done;
+}
+
+/* Whether nobody but the object holds @page, so it may be reused. */
+static bool dxgkpm_pool_page_free(struct page *page)
+{
+	return page_count(page) == 1 && !PageHighMem(page);
+}
+
+/* Clear a block through its linear map (write-combined or uncached). */
+static void dxgkpm_pool_clear(struct page *page, unsigned int order)
+{
+	unsigned long i;
+
+	for (i = 0; i < (1UL << order); i++)
+		clear_page(page_address(page + i));
+}
+
+/* The largest order, up to @order, there is room for; -1 if none. */
+static int dxgkpm_pool_room(unsigned int order)
+{
+	long room = (long)READ_ONCE(dxgkpm_pool_limit) -
+		    atomic_long_read(&dxgkpm_pool_stats.pages);
+
+	if (room <= 0)
+		return -1;
+	return min_t(int, order, ilog2(room));
+}
+
+/* Reserve room for 2^@order pages under the bound. */
+static bool dxgkpm_pool_reserve(unsigned int order)
+{
+	long n = 1L << order;
+
+	if (atomic_long_add_return(n, &dxgkpm_pool_stats.pages) <=
+	    (long)READ_ONCE(dxgkpm_pool_limit))
+		return true;
+	atomic_long_sub(n, &dxgkpm_pool_stats.pages);
+	return false;
+}
+
+/**
+ * dxgkpm_pool_give() - keep an object's pages in the pools
+ * @pages: the object's pages, with @caching on the linear map
+ * @npages: number of entries
+ * @caching: their cache type
+ * @clear: the pages may hold data (else they came from dxgkpm_pool_take()
+ *	and were never used)
+ *
+ * Pages go to the pool of their node and cache type, as the largest
+ * naturally aligned blocks of consecutive pages the array holds, cleared
+ * when @clear, while the pools stay within pool_pages. The pages that are
+ * not kept (no pool for @caching, over the bound, or referenced elsewhere)
+ * are moved to the start of @pages, in order, for the caller to make
+ * write-back and free. Pooled pages leave dxgkpm_stats' pages and
+ * pages_wc/pages_uc.
+ *
+ * Context: process context; takes pool spinlocks.
+ * Return: the number of pages left at the start of @pages.
+ */
+pgoff_t dxgkpm_pool_give(struct page **pages, pgoff_t npages,
+			 enum dxgkpm_caching caching, bool clear)
+{
+	int idx = dxgkpm_pool_index(caching);
+	unsigned long pfn, n, max;
+	unsigned int order;
+	pgoff_t i, j, left = 0, pooled = 0;
+	bool cleared = false;
+	int room;
+
+	if (idx < 0 || !dxgkpm_pools || !READ_ONCE(dxgkpm_pool_limit))
+		return npages;
+
+	for (i = 0; i < npages; i += n) {
+		pfn = page_to_pfn(pages[i]);
+		if (!dxgkpm_pool_page_free(pages[i])) {
+			pages[left++] = pages[i];
+			n = 1;
+			continue;
+		}
+		/* The consecutive pages that follow, up to pfn's alignment. */
+		max = 1UL << min_t(unsigned int, DXGKPM_MAX_ORDER,
+				   pfn ? __ffs(pfn) : DXGKPM_MAX_ORDER);
+		for (n = 1; n < max && i + n < npages &&
+		     page_to_pfn(pages[i + n]) == pfn + n &&
+		     dxgkpm_pool_page_free(pages[i + n]); n++)
+			;
+		/* [pfn, pfn + n) in aligned blocks, largest that has room. */
+		for (j = 0; j < n; j += 1UL << order) {
+			room = dxgkpm_pool_room(ilog2(n - j));
+			order = room < 0 ? 0 : room;
+			if (room < 0 || !dxgkpm_pool_reserve(order)) {
+				memmove(&pages[left], &pages[i + j],
+					(n - j) * sizeof(*pages));
+				left += n - j;
+				break;
+			}
+			if (clear) {
+				dxgkpm_pool_clear(pages[i + j], order);
+				cleared = true;
+			}
+			dxgkpm_pool_add(idx, pages[i + j], order);
+			pooled += 1UL << order;
+		}
+	}
+	if (cleared)
+		wmb();	/* drain the WC buffers: the zeroes reach memory */
+	if (pooled) {
+		atomic_long_sub(pooled, &dxgkpm_stats.pages);
+		atomic_long_sub(pooled, idx == DXGKPM_POOL_WC ?
+				&dxgkpm_stats.pages_wc : &dxgkpm_stats.pages_uc);
+	}
+	return left;
+}
+
+/* Make a batch of pooled pages write-back and free them; leak on failure. */
+static void dxgkpm_pool_free_batch(struct page **batch, unsigned int n)
+{
+	unsigned int i;
+
+	if (!n)
+		return;
+#ifdef CONFIG_X86
+	if (set_pages_array_wb(batch, n)) {
+		pr_err("cannot make %u pooled pages write-back again; leaking them\n",
+		       n);
+		return;
+	}
+#endif
+	for (i = 0; i < n; i++)
+		__free_page(batch[i]);
+}
+
+/*
+ * Give the blocks on @list (linked through lru; @order each) back to the
+ * page allocator, write-back again, DXGKPM_POOL_BATCH pages per attribute
+ * change.
+ */
+static void dxgkpm_pool_release(struct list_head *list, unsigned int order)
+{
+	struct page *batch[DXGKPM_POOL_BATCH];
+	struct page *page, *next;
+	unsigned int n = 0;
+	unsigned long i;
+
+	list_for_each_entry_safe(page, next, list, lru) {
+		list_del(&page->lru);
+		for (i = 0; i < (1UL << order); i++) {
+			batch[n++] = page + i;
+			if (n == DXGKPM_POOL_BATCH) {
+				dxgkpm_pool_free_batch(batch, n);
+				n = 0;
+			}
+		}
+	}
+	dxgkpm_pool_free_batch(batch, n);
+}
+
+/*
+ * Free at least @nr pages (whole blocks) of node @nid's pools, largest
+ * blocks first (what the page allocator lacks most), or all of them when
+ * @nr is ULONG_MAX. Returns the number of pages freed.
+ */
+static unsigned long dxgkpm_pool_shrink_node(int nid, unsigned long nr)
+{
+	struct dxgkpm_pool_type *pt;
+	unsigned long freed = 0, taken;
+	struct page *page;
+	int idx, order;
+	LIST_HEAD(list);
+
+	for (order = DXGKPM_MAX_ORDER; order >= 0 && freed < nr; order--) {
+		for (idx = 0; idx < DXGKPM_POOL_CACHINGS && freed < nr; idx++) {
+			pt = dxgkpm_pool_type(nid, idx, order);
+			taken = 0;
+			spin_lock(&pt->lock);
+			while (freed + taken < nr && !list_empty(&pt->blocks)) {
+				page = list_first_entry(&pt->blocks,
+							struct page, lru);
+				list_move(&page->lru, &list);
+				taken += 1UL << order;
+			}
+			pt->nr -= taken;
+			spin_unlock(&pt->lock);
+			if (!taken)
+				continue;
+			atomic_long_sub(taken, &dxgkpm_pool_node_pages[nid]);
+			atomic_long_sub(taken, &dxgkpm_pool_stats.pages);
+			dxgkpm_pool_release(&list, order);
+			freed += taken;
+		}
+	}
+	return freed;
+}
+
+/**
+ * dxgkpm_pool_shrink() - give pooled pages back to the page allocator
+ * @nr: pages to free at least (whole blocks), ULONG_MAX for all
+ *
+ * Context: process context.
+ * Return: the number of pages freed.
+ */
+unsigned long dxgkpm_pool_shrink(unsigned long nr)
+{
+	unsigned long freed = 0;
+	int nid;
+
+	if (!dxgkpm_pools)
+		return 0;
+	for_each_node(nid) {
+		if (freed >= nr)
+			break;
+		freed += dxgkpm_pool_shrink_node(nid, nr - freed);
+	}
+	return freed;
+}
+
+/**
+ * dxgkpm_pool_trim() - shrink the pools to the pool_pages bound
+ *
+ * Context: process context.
+ */
+void dxgkpm_pool_trim(void)
+{
+	long over = atomic_long_read(&dxgkpm_pool_stats.pages) -
+		    (long)READ_ONCE(dxgkpm_pool_limit);
+
+	if (over > 0)
+		dxgkpm_pool_shrink(over);
+}
+
+/**
+ * dxgkpm_pool_set_limit() - change the pool_pages bound
+ * @pages: the new bound, in pages; 0 disables pooling
+ *
+ * As writing the module parameter does: the pools shrink to the new bound
+ * at once.
+ *
+ * Context: process context.
+ * Return: the previous bound.
+ */
+unsigned long dxgkpm_pool_set_limit(unsigned long pages)
+{
+	unsigned long old = xchg(&dxgkpm_pool_limit, pages);
+
+	dxgkpm_pool_trim();
+	return old;
+}
+
+static unsigned long dxgkpm_pool_count(struct shrinker *shrink,
+				       struct shrink_control *sc)
+{
+	long n = atomic_long_read(&dxgkpm_pool_node_pages[sc->nid]);
+
+	return n > 0 ? n : SHRINK_EMPTY;
+}
+
+static unsigned long dxgkpm_pool_scan(struct shrinker *shrink,
+				      struct shrink_control *sc)
+{
+	unsigned long freed = dxgkpm_pool_shrink_node(sc->nid,
+						      sc->nr_to_scan);
+
+	atomic_long_add(freed, &dxgkpm_pool_stats.reclaimed);
+	sc->nr_scanned = freed;
+	return freed ? freed : SHRINK_STOP;
+}
+
+/**
+ * dxgkpm_pool_shrinker() - the pools' shrinker (for tests)
+ *
+ * Context: any.
+ * Return: the registered shrinker, or NULL before dxgkpm_pool_init().
+ */
+struct shrinker *dxgkpm_pool_shrinker(void)
+{
+	return dxgkpm_pool_shrinker_p;
+}
+
+/**
+ * dxgkpm_pool_show() - the pools' counts, for debugfs
+ * @m: the file
+ *
+ * Context: process context.
+ */
+void dxgkpm_pool_show(struct seq_file *m)
+{
+	static const char * const names[] = { "write-combined", "uncached" };
+	struct dxgkpm_pool_type *pt;
+	int nid, idx, order;
+
+	seq_printf(m, "limit %lu\npages %ld\nhits %ld\nmisses %ld\nreclaimed %ld\nset_caching %ld\n",
+		   READ_ONCE(dxgkpm_pool_limit),
+		   atomic_long_read(&dxgkpm_pool_stats.pages),
+		   atomic_long_read(&dxgkpm_pool_stats.hits),
+		   atomic_long_read(&dxgkpm_pool_stats.misses),
+		   atomic_long_read(&dxgkpm_pool_stats.reclaimed),
+		   atomic_long_read(&dxgkpm_pool_stats.set_caching));
+	if (!dxgkpm_pools)
+		return;
+	seq_puts(m, "node caching        ");
+	for (order = 0; order < DXGKPM_POOL_ORDERS; order++)
+		seq_printf(m, " %6d", order);
+	seq_putc(m, '\n');
+	for_each_node(nid) {
+		for (idx = 0; idx < DXGKPM_POOL_CACHINGS; idx++) {
+			seq_printf(m, "%4d %-15s", nid, names[idx]);
+			for (order = 0; order < DXGKPM_POOL_ORDERS; order++) {
+				pt = dxgkpm_pool_type(nid, idx, order);
+				seq_printf(m, " %6lu", READ_ONCE(pt->nr));
+			}
+			seq_putc(m, '\n');
+		}
+	}
+}
+
+/**
+ * dxgkpm_pool_init() - set the pools up and register their shrinker
+ *
+ * Context: module init.
+ * Return: 0 or -ENOMEM.
+ */
+int dxgkpm_pool_init(void)
+{
+	size_t n = (size_t)nr_node_ids * DXGKPM_POOL_CACHINGS *
+		   DXGKPM_POOL_ORDERS;
+	struct dxgkpm_pool_type *pools;
+	size_t i;
+
+	pools = kvcalloc(n, sizeof(*pools), GFP_KERNEL);
+	if (!pools)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		spin_lock_init(&pools[i].lock);
+		INIT_LIST_HEAD(&pools[i].blocks);
+	}
+	dxgkpm_pool_node_pages = kvcalloc(nr_node_ids,
+					  sizeof(*dxgkpm_pool_node_pages),
+					  GFP_KERNEL);
+	if (!dxgkpm_pool_node_pages)
+		goto err_free_pools;
+	dxgkpm_pool_shrinker_p = dxgkpm_shrinker_create("dxgkpm-pool",
+							dxgkpm_pool_count,
+							dxgkpm_pool_scan);
+	if (!dxgkpm_pool_shrinker_p)
+		goto err_free_counts;
+	/* Published last: the pools are used once this is set. */
+	smp_store_release(&dxgkpm_pools, pools);
+	return 0;
+
+err_free_counts:
+	kvfree(dxgkpm_pool_node_pages);
+	dxgkpm_pool_node_pages = NULL;
+err_free_pools:
+	kvfree(pools);
+	return -ENOMEM;
+}
+
+/**
+ * dxgkpm_pool_exit() - give every pooled page back and free the pools
+ *
+ * Context: module exit, once no object is left.
+ */
+void dxgkpm_pool_exit(void)
+{
+	dxgkpm_shrinker_destroy(dxgkpm_pool_shrinker_p);
+	dxgkpm_pool_shrinker_p = NULL;
+	dxgkpm_pool_shrink(ULONG_MAX);
+	WARN_ON(atomic_long_read(&dxgkpm_pool_stats.pages));
+	kvfree(dxgkpm_pools);
+	dxgkpm_pools = NULL;
+	kvfree(dxgkpm_pool_node_pages);
+	dxgkpm_pool_node_pages = NULL;
+}
