@@ -394,26 +394,25 @@ static NTSTATUS dxgkpm_do_free_adl(const DXGKARGCB_FREE_ADL *args)
  * type of the object a handle names are looked up for the trace only while
  * the event is on.
  */
-static void dxgkpm_trace_handle(u64 handle, int *type, int *caching)
+static struct dxgkpm_trace_id dxgkpm_trace_handle(bool on, u64 handle)
 {
-	struct dxgkpm_amo *amo = NULL;
+	struct dxgkpm_trace_id id = dxgkpm_trace_id(NULL);
+	struct dxgkpm_amo *amo;
 	struct dxgkpm_pmo *pmo;
 
-	*type = -1;
-	*caching = -1;
+	if (!on)
+		return id;
 	pmo = dxgkpm_pmo_get_handle(handle);
-	if (!pmo) {
-		amo = dxgkpm_amo_get_handle(handle);
-		if (!amo)
-			return;
-		pmo = amo->pmo;
-	}
-	*type = pmo->type;
-	*caching = pmo->caching;
-	if (amo)
-		dxgkpm_amo_put(amo);
-	else
+	if (pmo) {
+		id = dxgkpm_trace_id(pmo);
 		dxgkpm_pmo_put(pmo);
+	} else {
+		amo = dxgkpm_amo_get_handle(handle);
+		id = dxgkpm_amo_trace_id(amo);
+		if (amo)
+			dxgkpm_amo_put(amo);
+	}
+	return id;
 }
 
 static NTSTATUS APIENTRY
@@ -432,13 +431,13 @@ static VOID APIENTRY
 dxgkpm_cb_destroy(IN_CONST_PDXGKARGCB_DESTROY_PHYSICAL_MEMORY_OBJECT args)
 {
 	u64 handle = args ? dxgkpm_h2u(args->hPhysicalMemoryObject) : 0;
-	int type = -1, caching = -1;
+	struct dxgkpm_trace_id id;
 	NTSTATUS status;
 
-	if (trace_dxgkcb_destroy_physical_memory_object_enabled())
-		dxgkpm_trace_handle(handle, &type, &caching);
+	id = dxgkpm_trace_handle(trace_dxgkcb_destroy_physical_memory_object_enabled(),
+				 handle);
 	status = dxgkpm_do_destroy(args);
-	trace_dxgkcb_destroy_physical_memory_object(handle, type, caching, 0,
+	trace_dxgkcb_destroy_physical_memory_object(handle, id.type, id.caching, 0,
 						    status);
 }
 
@@ -447,11 +446,11 @@ dxgkpm_cb_open(IN_OUT_PDXGKARGCB_OPEN_PHYSICAL_MEMORY_OBJECT args)
 {
 	NTSTATUS status = dxgkpm_do_open(args);
 	u64 handle = args ? dxgkpm_h2u(args->hPhysicalMemoryObject) : 0;
-	int type = -1, caching = -1;
+	struct dxgkpm_trace_id id;
 
-	if (trace_dxgkcb_open_physical_memory_object_enabled())
-		dxgkpm_trace_handle(handle, &type, &caching);
-	trace_dxgkcb_open_physical_memory_object(handle, type, caching, 0,
+	id = dxgkpm_trace_handle(trace_dxgkcb_open_physical_memory_object_enabled(),
+				 handle);
+	trace_dxgkcb_open_physical_memory_object(handle, id.type, id.caching, 0,
 						 status);
 	return status;
 }
@@ -460,13 +459,13 @@ static VOID APIENTRY
 dxgkpm_cb_close(IN_CONST_PDXGKARGCB_CLOSE_PHYSICAL_MEMORY_OBJECT args)
 {
 	u64 handle = args ? dxgkpm_h2u(args->hAdapterMemoryObject) : 0;
-	int type = -1, caching = -1;
+	struct dxgkpm_trace_id id;
 	NTSTATUS status;
 
-	if (trace_dxgkcb_close_physical_memory_object_enabled())
-		dxgkpm_trace_handle(handle, &type, &caching);
+	id = dxgkpm_trace_handle(trace_dxgkcb_close_physical_memory_object_enabled(),
+				 handle);
 	status = dxgkpm_do_close(args);
-	trace_dxgkcb_close_physical_memory_object(handle, type, caching, 0,
+	trace_dxgkcb_close_physical_memory_object(handle, id.type, id.caching, 0,
 						  status);
 }
 
@@ -475,11 +474,11 @@ dxgkpm_cb_map(IN_OUT_PDXGKARGCB_MAP_PHYSICAL_MEMORY args)
 {
 	NTSTATUS status = dxgkpm_do_map(args);
 	u64 handle = args ? dxgkpm_h2u(args->hPhysicalMemoryObject) : 0;
-	int type = -1, caching = -1;
+	struct dxgkpm_trace_id id;
 
-	if (trace_dxgkcb_map_physical_memory_enabled())
-		dxgkpm_trace_handle(handle, &type, &caching);
-	trace_dxgkcb_map_physical_memory(handle, type, caching,
+	id = dxgkpm_trace_handle(trace_dxgkcb_map_physical_memory_enabled(),
+				 handle);
+	trace_dxgkcb_map_physical_memory(handle, id.type, id.caching,
 					 args ? args->Size : 0, status);
 	return status;
 }
@@ -488,13 +487,13 @@ static VOID APIENTRY
 dxgkpm_cb_unmap(IN_CONST_PDXGKARGCB_UNMAP_PHYSICAL_MEMORY args)
 {
 	u64 handle = args ? dxgkpm_h2u(args->hPhysicalMemoryObject) : 0;
-	int type = -1, caching = -1;
+	struct dxgkpm_trace_id id;
 	NTSTATUS status;
 
-	if (trace_dxgkcb_unmap_physical_memory_enabled())
-		dxgkpm_trace_handle(handle, &type, &caching);
+	id = dxgkpm_trace_handle(trace_dxgkcb_unmap_physical_memory_enabled(),
+				 handle);
 	status = dxgkpm_do_unmap(args);
-	trace_dxgkcb_unmap_physical_memory(handle, type, caching,
+	trace_dxgkcb_unmap_physical_memory(handle, id.type, id.caching,
 					   args ? args->Size : 0, status);
 }
 
@@ -502,11 +501,11 @@ static NTSTATUS APIENTRY dxgkpm_cb_allocate_adl(IN_OUT_PDXGKARGCB_ALLOCATE_ADL a
 {
 	NTSTATUS status = dxgkpm_do_allocate_adl(args);
 	u64 handle = args ? dxgkpm_h2u(args->hAdapterMemoryObject) : 0;
-	int type = -1, caching = -1;
+	struct dxgkpm_trace_id id;
 
-	if (trace_dxgkcb_allocate_adl_enabled())
-		dxgkpm_trace_handle(handle, &type, &caching);
-	trace_dxgkcb_allocate_adl(handle, type, caching,
+	id = dxgkpm_trace_handle(trace_dxgkcb_allocate_adl_enabled(),
+				 handle);
+	trace_dxgkcb_allocate_adl(handle, id.type, id.caching,
 				  args ? args->Size : 0, status);
 	return status;
 }
@@ -514,13 +513,13 @@ static NTSTATUS APIENTRY dxgkpm_cb_allocate_adl(IN_OUT_PDXGKARGCB_ALLOCATE_ADL a
 static VOID APIENTRY dxgkpm_cb_free_adl(IN_CONST_PDXGKARGCB_FREE_ADL args)
 {
 	u64 handle = args ? dxgkpm_h2u(args->hAdapterMemoryObject) : 0;
-	int type = -1, caching = -1;
+	struct dxgkpm_trace_id id;
 	NTSTATUS status;
 
-	if (trace_dxgkcb_free_adl_enabled())
-		dxgkpm_trace_handle(handle, &type, &caching);
+	id = dxgkpm_trace_handle(trace_dxgkcb_free_adl_enabled(),
+				 handle);
 	status = dxgkpm_do_free_adl(args);
-	trace_dxgkcb_free_adl(handle, type, caching, 0, status);
+	trace_dxgkcb_free_adl(handle, id.type, id.caching, 0, status);
 }
 
 /**
