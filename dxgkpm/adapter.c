@@ -34,10 +34,48 @@ static void dxgkpm_adapter_release(struct dxgkpm_obj *obj)
 	module_put(THIS_MODULE);
 }
 
+/**
+ * dxgkpm_adapter_put() - drop a reference from dxgkpm_adapter_get()
+ * @adapter: the adapter; NULL and error pointers are ignored
+ *
+ * Context: any context that may sleep.
+ */
 void dxgkpm_adapter_put(struct dxgkpm_adapter *adapter)
 {
-	dxgkpm_obj_put(&adapter->obj);
+	if (!IS_ERR_OR_NULL(adapter))
+		dxgkpm_obj_put(&adapter->obj);
 }
+EXPORT_SYMBOL_GPL(dxgkpm_adapter_put);
+
+/**
+ * dxgkpm_adapter_get() - the adapter registered for a device
+ * @dev: a device
+ *
+ * For helpers that are handed a device, not an adapter (a DRM driver's
+ * GEM callbacks get the &drm_device, whose parent is the adapter's device).
+ * The reference keeps the adapter's memory, not its registration: calls on
+ * an adapter whose unregistration has begun fail with -ENODEV.
+ *
+ * Context: process context, may sleep.
+ * Return: the adapter with a reference (dxgkpm_adapter_put() drops it), or
+ * ERR_PTR(-ENODEV) if @dev is not registered.
+ */
+struct dxgkpm_adapter *dxgkpm_adapter_get(struct device *dev)
+{
+	struct dxgkpm_adapter *adapter, *found = ERR_PTR(-ENODEV);
+
+	mutex_lock(&dxgkpm_adapters_lock);
+	list_for_each_entry(adapter, &dxgkpm_adapters, node) {
+		if (dev && adapter->dev == dev) {
+			dxgkpm_obj_get(&adapter->obj);
+			found = adapter;
+			break;
+		}
+	}
+	mutex_unlock(&dxgkpm_adapters_lock);
+	return found;
+}
+EXPORT_SYMBOL_GPL(dxgkpm_adapter_get);
 
 /**
  * dxgkpm_adapters_get() - references to the registered adapters

@@ -198,13 +198,8 @@ static int dxgkpm_export_mmap(struct dma_buf *dmabuf,
 			      struct vm_area_struct *vma)
 {
 	struct dxgkpm_export *exp = dmabuf->priv;
-	void *priv = NULL;
 
-	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
-	vma->vm_page_prot = dxgkpm_pgprot(exp->pmo->caching,
-					  vm_get_page_prot(vma->vm_flags));
-	/* Page-backed objects keep nothing for munmap: the VMA holds pages. */
-	return exp->pmo->ops->mmap(exp->pmo, vma, &priv);
+	return dxgkpm_pmo_mmap_vma(exp->pmo, vma);
 }
 
 /* dma-buf counts vmap users and calls this for the first one only. */

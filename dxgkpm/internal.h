@@ -114,7 +114,6 @@ struct dxgkpm_adapter *dxgkpm_adapter_get_live(struct dxgkpm_adapter *a);
 struct dxgkpm_adapter *dxgkpm_adapter_get_handle(u64 handle);
 int dxgkpm_adapter_enter(struct dxgkpm_adapter *adapter);
 void dxgkpm_adapter_exit(struct dxgkpm_adapter *adapter);
-void dxgkpm_adapter_put(struct dxgkpm_adapter *adapter);
 void dxgkpm_adapters_exit(void);
 unsigned int dxgkpm_imports_teardown(struct dxgkpm_adapter *adapter,
 				     const char *why);
@@ -422,6 +421,9 @@ void dxgkpm_pagearray_vunmap(struct dxgkpm_pmo *pmo, void *vaddr,
 			     pgoff_t count, void *priv);
 int dxgkpm_pagearray_mmap(struct dxgkpm_pmo *pmo, struct vm_area_struct *vma,
 			  void **priv);
+
+/* vma.c */
+int dxgkpm_pmo_mmap_vma(struct dxgkpm_pmo *pmo, struct vm_area_struct *vma);
 
 /* mem_pages.c */
 int dxgkpm_mdl_request(pgoff_t npages, size_t size, phys_addr_t low,

@@ -131,6 +131,7 @@ DXGKPM_NATIVE_EVENT(dxgkpm_unmap_user);
 DXGKPM_NATIVE_EVENT(dxgkpm_adl_alloc);
 DXGKPM_NATIVE_EVENT(dxgkpm_adl_free);
 DXGKPM_NATIVE_EVENT(dxgkpm_pmo_export);
+DXGKPM_NATIVE_EVENT(dxgkpm_pmo_mmap);
 DXGKPM_NATIVE_EVENT(dxgkpm_import_dmabuf);
 DXGKPM_NATIVE_EVENT(dxgkpm_import_release);
 

@@ -22,6 +22,7 @@ struct dxgkpm_pmo;
 struct dxgkpm_amo;
 struct dxgkpm_adl;
 struct dxgkpm_import;
+struct vm_area_struct;
 struct _DXGKRNL_INTERFACE;
 struct _DXGK_PHYSICAL_MEMORY_CAPS;
 struct _DXGK_IOMMU_CAPS;
@@ -134,6 +135,8 @@ struct dxgkpm_pmo_desc {
 struct dxgkpm_adapter *dxgkpm_register_adapter(struct device *dev);
 struct dxgkpm_adapter *devm_dxgkpm_register_adapter(struct device *dev);
 void dxgkpm_unregister_adapter(struct dxgkpm_adapter *adapter);
+struct dxgkpm_adapter *dxgkpm_adapter_get(struct device *dev);
+void dxgkpm_adapter_put(struct dxgkpm_adapter *adapter);
 int dxgkpm_query_interface(struct dxgkpm_adapter *adapter,
 			   struct _DXGKRNL_INTERFACE *iface);
 int dxgkpm_report_physical_memory_caps(struct dxgkpm_adapter *adapter,
@@ -153,6 +156,7 @@ int dxgkpm_pmo_open(struct dxgkpm_pmo *pmo, struct dxgkpm_adapter *adapter,
 		    struct dxgkpm_amo **amop);
 int dxgkpm_amo_close(struct dxgkpm_amo *amo);
 struct dma_buf *dxgkpm_pmo_export(struct dxgkpm_pmo *pmo, int flags);
+int dxgkpm_pmo_mmap(struct dxgkpm_pmo *pmo, struct vm_area_struct *vma);
 struct dxgkpm_import *dxgkpm_import_dmabuf(struct dxgkpm_adapter *adapter,
 					   struct dma_buf *dmabuf, size_t size);
 void dxgkpm_import_release(struct dxgkpm_import *imp);
