@@ -131,7 +131,11 @@ static int dxgkpm_gem_vmap(struct drm_gem_object *obj, struct iosys_map *map)
 		ret = dxgkpm_map_kernel(bo->pmo, &offset, &size, &bo->vaddr);
 	if (!ret) {
 		bo->vmap_count++;
-		iosys_map_set_vaddr(map, bo->vaddr);
+		if (bo->type == DXGKPM_MEM_IO_SPACE)
+			iosys_map_set_vaddr_iomem(map,
+						  (void __iomem __force *)bo->vaddr);
+		else
+			iosys_map_set_vaddr(map, bo->vaddr);
 	}
 	mutex_unlock(&bo->lock);
 	return ret;
@@ -238,6 +242,7 @@ struct dxgkpm_gem_object *dxgkpm_gem_create(struct drm_device *drm,
 	bo = dxgkpm_gem_alloc(drm, PAGE_ALIGN(d.size), NULL);
 	if (IS_ERR(bo))
 		return bo;
+	bo->type = d.type;
 	bo->caching = d.caching;
 	if (!d.context)
 		d.context = (unsigned long)bo;

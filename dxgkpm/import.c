@@ -69,18 +69,20 @@ __dxgkpm_import_dmabuf(struct dxgkpm_adapter *adapter, struct dma_buf *dmabuf,
 	if (!adapter || !dmabuf || !size || !PAGE_ALIGNED(size) ||
 	    size > dmabuf->size || (size >> PAGE_SHIFT) > U32_MAX)
 		return ERR_PTR(-EINVAL);
-	ret = dxgkpm_adapter_enter(adapter);
-	if (ret)
-		return ERR_PTR(ret);
-	if (READ_ONCE(adapter->space)) {
-		ret = -EOPNOTSUPP;
-		goto err_exit;
-	}
+	/*
+	 * The buffer is attached and mapped before the adapter is entered:
+	 * both take the buffer's reservation lock, which DRM callers hold
+	 * around calls into dxgkpm that take an object's lock and, through
+	 * Open, the adapter's users lock. So the mapping is made first and
+	 * published only if the adapter still lives.
+	 */
+	if (READ_ONCE(adapter->dead))
+		return ERR_PTR(-ENODEV);
+	if (READ_ONCE(adapter->space))
+		return ERR_PTR(-EOPNOTSUPP);
 	imp = kvzalloc(struct_size(imp, dma, size >> PAGE_SHIFT), GFP_KERNEL);
-	if (!imp) {
-		ret = -ENOMEM;
-		goto err_exit;
-	}
+	if (!imp)
+		return ERR_PTR(-ENOMEM);
 	imp->count = size >> PAGE_SHIFT;
 	get_dma_buf(dmabuf);
 	imp->dmabuf = dmabuf;
@@ -99,6 +101,13 @@ __dxgkpm_import_dmabuf(struct dxgkpm_adapter *adapter, struct dma_buf *dmabuf,
 	if (ret)
 		goto err_unmap;
 
+	ret = dxgkpm_adapter_enter(adapter);
+	if (ret)
+		goto err_unmap;
+	if (READ_ONCE(adapter->space)) {
+		ret = -EOPNOTSUPP;
+		goto err_exit;
+	}
 	dxgkpm_obj_get(&adapter->obj);
 	imp->adapter = adapter;
 	mutex_lock(&adapter->lock);
@@ -108,6 +117,8 @@ __dxgkpm_import_dmabuf(struct dxgkpm_adapter *adapter, struct dma_buf *dmabuf,
 	dxgkpm_adapter_exit(adapter);
 	return imp;
 
+err_exit:
+	dxgkpm_adapter_exit(adapter);
 err_unmap:
 	dma_buf_unmap_attachment_unlocked(imp->attach, imp->sgt,
 					  DMA_BIDIRECTIONAL);
@@ -116,8 +127,6 @@ err_detach:
 err_put_dmabuf:
 	dma_buf_put(dmabuf);
 	kvfree(imp);
-err_exit:
-	dxgkpm_adapter_exit(adapter);
 	return ERR_PTR(ret);
 }
 

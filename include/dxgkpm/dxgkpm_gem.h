@@ -30,6 +30,7 @@ struct drm_mode_create_dumb;
  * struct dxgkpm_gem_object - a GEM object backed by dxgkpm memory
  * @base: the GEM object
  * @adapter: the adapter of the device (reference held)
+ * @type: backing store, for created objects
  * @caching: CPU cache type of every mapping
  * @pmo: the physical memory object, for objects the driver created
  * @amo: @pmo opened for @adapter
@@ -44,6 +45,7 @@ struct drm_mode_create_dumb;
 struct dxgkpm_gem_object {
 	struct drm_gem_object base;
 	struct dxgkpm_adapter *adapter;
+	enum dxgkpm_mem_type type;
 	enum dxgkpm_caching caching;
 	struct dxgkpm_pmo *pmo;
 	struct dxgkpm_amo *amo;
