@@ -60,6 +60,40 @@ args=
 [ -n "$BENCH_BIG_MIB" ] && args="$args big_mib=$BENCH_BIG_MIB"
 [ -n "$BENCH_LOOKUP_LIVE" ] && args="$args lookup_live=$BENCH_LOOKUP_LIVE"
 
+# Memory pressure from user space with pages in dxgkpm's pools (the
+# benchmark leaves them there): a tmpfs file grows 8 MiB at a time, written
+# by a dd that volunteers for the OOM killer, until the pools have given
+# pages back, or it is as large as the memory the kernel calls available
+# plus what the pools hold plus 32 MiB, which fits only if they gave pages
+# back. Reports the pools' pages before and after, the bytes written and
+# the OOM kills; passes if the pools shrank and nothing was killed.
+pool_pages() {
+	sed -n 's/^pages //p' /sys/kernel/debug/dxgkpm/pool
+}
+
+pressure() {
+	before=$(pool_pages)
+	[ "${before:-0}" -gt 0 ] || { echo "the pools hold no pages"; return 1; }
+	avail=$(sed -n 's/^MemAvailable: *\([0-9]*\) kB$/\1/p' /proc/meminfo)
+	max=$(( (avail + before * 4) / 1024 + 32 ))
+	oom0=$(dmesg | grep -c -E 'Out of memory|oom-kill')
+	mkdir -p /tmp/pressure
+	mount -t tmpfs -o size=${max}m pressure /tmp/pressure || return 1
+	mib=0 rc=0 after=$before
+	while [ "$mib" -lt "$max" ] && [ "$after" -ge "$before" ]; do
+		sh -c 'echo 1000 > /proc/self/oom_score_adj; exec dd \
+			if=/dev/zero of=/tmp/pressure/fill bs=1M count=8 \
+			seek='$mib' conv=notrunc 2>/dev/null' || { rc=$?; break; }
+		mib=$((mib + 8))
+		after=$(pool_pages)
+	done
+	rm -f /tmp/pressure/fill
+	umount /tmp/pressure
+	oom=$(( $(dmesg | grep -c -E 'Out of memory|oom-kill') - oom0 ))
+	echo "BENCH pressure pool_before=$before pool_after=$after available_kib=$avail filled_mib=$mib dd_status=$rc oom_kills=$oom" > /dev/console
+	[ "$after" -lt "$before" ] && [ "$oom" = 0 ] && [ "$rc" = 0 ]
+}
+
 check load-ttm load_ttm
 check load-dxgkpm insmod $MODS/dxgkpm.ko
 report "running the benchmark (dxgkpm_bench.ko$args)"
@@ -80,6 +114,7 @@ if insmod $MODS/dxgkpm_bench.ko $args; then
 	relay_stop
 	check benchmark-completed bench_result
 	check unload-bench rmmod dxgkpm_bench
+	check pools-give-back-under-pressure pressure
 else
 	rc=$?
 	relay_stop
