@@ -38,14 +38,12 @@ MODULE_PARM_DESC(dma_bits, "DMA address bits of the devices (12 to 64, default: 
  * struct edu_drm - one bound edu device
  * @drm: the DRM device
  * @bar: BAR0, the registers
- * @adapter: dxgkpm's adapter for the device
  * @reach: the highest physical address the device's DMA reaches
  * @dma_lock: the device has one DMA engine
  */
 struct edu_drm {
 	struct drm_device drm;
 	void __iomem *bar;
-	struct dxgkpm_adapter *adapter;
 	u64 reach;
 	struct mutex dma_lock;	/* one DMA engine */
 };
@@ -238,6 +236,7 @@ static u64 edu_drm_reach(struct device *dev)
 static int edu_drm_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct device *dev = &pdev->dev;
+	struct dxgkpm_adapter *adapter;
 	struct edu_drm *edu;
 	void __iomem *bar;
 	int ret;
@@ -266,9 +265,10 @@ static int edu_drm_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = drmm_mutex_init(&edu->drm, &edu->dma_lock);
 	if (ret)
 		return ret;
-	edu->adapter = drmm_dxgkpm_register_adapter(&edu->drm);
-	if (IS_ERR(edu->adapter))
-		return dev_err_probe(dev, PTR_ERR(edu->adapter),
+	/* The helper finds the adapter from the device when it needs it. */
+	adapter = drmm_dxgkpm_register_adapter(&edu->drm);
+	if (IS_ERR(adapter))
+		return dev_err_probe(dev, PTR_ERR(adapter),
 				     "cannot register with dxgkpm\n");
 	pci_set_drvdata(pdev, edu);
 	return drm_dev_register(&edu->drm, 0);
