@@ -27,7 +27,8 @@ KDIR := $(firstword \
 KDIR := $(patsubst %/Makefile,%,$(KDIR))
 endif
 
-MODULE_FLAGS := CONFIG_DXGKPM=m CONFIG_DXGKPM_GEM=m CONFIG_DXGKPM_SAMPLE_EDU=m
+MODULE_FLAGS := CONFIG_DXGKPM=m CONFIG_DXGKPM_GEM=m CONFIG_DXGKPM_SAMPLE_EDU=m \
+	CONFIG_DXGKPM_SAMPLE_DRM=m
 
 .PHONY: all modules clean run check kunit vmtest lint setup help bench \
 	cleanroom dkms-test

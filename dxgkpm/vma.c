@@ -18,15 +18,15 @@
 
 /**
  * dxgkpm_pmo_mmap_vma() - map an object into a caller's VMA, untraced
- * @pmo: object
+ * @pmo: object, destroyed or not: a dma-buf keeps the memory of an object
+ *	its creator destroyed, and mapping it stays allowed
  * @vma: the VMA; vm_pgoff is the first page of @pmo to map
  *
- * Return: as dxgkpm_pmo_mmap().
+ * Return: as dxgkpm_pmo_mmap(), but never -ENOENT.
  */
 int dxgkpm_pmo_mmap_vma(struct dxgkpm_pmo *pmo, struct vm_area_struct *vma)
 {
 	void *priv = NULL;
-	int ret;
 
 	might_sleep();
 	if (!pmo || !vma)
@@ -38,11 +38,6 @@ int dxgkpm_pmo_mmap_vma(struct dxgkpm_pmo *pmo, struct vm_area_struct *vma)
 	if (vma->vm_pgoff >= pmo->npages ||
 	    vma_pages(vma) > pmo->npages - vma->vm_pgoff)
 		return -EINVAL;
-	mutex_lock(&pmo->lock);
-	ret = pmo->destroyed ? -ENOENT : 0;
-	mutex_unlock(&pmo->lock);
-	if (ret)
-		return ret;
 
 	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_page_prot = dxgkpm_pgprot(pmo->caching,
@@ -72,7 +67,15 @@ int dxgkpm_pmo_mmap_vma(struct dxgkpm_pmo *pmo, struct vm_area_struct *vma)
 int dxgkpm_pmo_mmap(struct dxgkpm_pmo *pmo, struct vm_area_struct *vma)
 {
 	struct dxgkpm_trace_id id = dxgkpm_trace_id(pmo);
-	int ret = dxgkpm_pmo_mmap_vma(pmo, vma);
+	int ret = 0;
+
+	if (pmo) {
+		mutex_lock(&pmo->lock);
+		ret = pmo->destroyed ? -ENOENT : 0;
+		mutex_unlock(&pmo->lock);
+	}
+	if (!ret)
+		ret = dxgkpm_pmo_mmap_vma(pmo, vma);
 
 	trace_dxgkpm_pmo_mmap(&id, vma ? vma->vm_end - vma->vm_start : 0,
 			      ret);

@@ -27,7 +27,7 @@ DDI_FILES="include/dxgkpm/d3dkmddi.h dxgkpm/ddi.c dxgkpm/wddm24.c
 DDI_IGNORE=CAMELCASE,NEW_TYPEDEFS
 # User-space programs: the kernel's u32, __printf() and friends do not
 # exist there.
-USER_FILES="tests/vm/dxgkpm-vmtest.c"
+USER_FILES="tests/vm/dxgkpm-vmtest.c tests/vm/dxgkpm-drmtest.c"
 USER_IGNORE=PREFER_KERNEL_TYPES,PREFER_DEFINED_ATTRIBUTE_MACRO
 
 cd "$DXGKPM_TOP"
@@ -37,7 +37,7 @@ SOURCES=()
 if git rev-parse --git-dir >/dev/null 2>&1; then
 	mapfile -t SOURCES < <(git ls-files --cached --others --exclude-standard '*.c' '*.h')
 else
-	mapfile -t SOURCES < <(find dxgkpm include kunit samples tests bench -name '*.[ch]' | sort)
+	mapfile -t SOURCES < <(find dxgkpm drm include kunit samples tests bench -name '*.[ch]' | sort)
 fi
 [ ${#SOURCES[@]} -gt 0 ] || die "no C sources found in $DXGKPM_TOP"
 msg "${#SOURCES[@]} C files"
@@ -129,7 +129,7 @@ rc=0
 kernel_fetch 6.12
 dir=$work/sparse
 mkdir -p "$dir"
-tar -c --exclude-vcs --exclude-vcs-ignores Kbuild Kconfig bench dxgkpm include samples tests |
+tar -c --exclude-vcs --exclude-vcs-ignores Kbuild Kconfig bench drm dxgkpm include samples tests |
 	tar -x -C "$dir"
 # The canary: a user pointer used as a kernel one, in a module of its own.
 mkdir -p "$dir/lint-canary"
@@ -140,6 +140,7 @@ printf '%s\n' '#include <linux/module.h>' \
 	'MODULE_LICENSE("GPL");' > "$dir/lint-canary/canary.c"
 printf '%s\n' 'obj-m += lint-canary/' >> "$dir/Kbuild"
 out=$(make -C "$K_KDIR" M="$dir" C=2 CF="-D__CHECK_ENDIAN__" CONFIG_DXGKPM=m \
+	CONFIG_DXGKPM_GEM=m CONFIG_DXGKPM_SAMPLE_DRM=m \
 	CONFIG_DXGKPM_SAMPLE_EDU=m CONFIG_DXGKPM_VMTEST=m CONFIG_DXGKPM_BENCH=m \
 	modules 2>&1) || { printf '%s\n' "$out" | tail -n 20; msg "the sparse build failed"; rc=1; }
 if ! printf '%s\n' "$out" | grep -q "^$dir/lint-canary/canary.c:.*address space '__user'"; then

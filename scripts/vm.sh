@@ -12,7 +12,8 @@ VM_TIMEOUT=${VM_TIMEOUT:-300}
 # would patch the kernel's text under a running vCPU (see vm_config).
 VM_BASE_APPEND="trace_options=norecord-cmd"
 
-# vm_initramfs OUT: busybox, the modules in $B_DIR and tests/vm/init.sh.
+# vm_initramfs OUT: busybox, the modules in $B_DIR, the test programs,
+# Debian's zram and vgem with their dependencies, and tests/vm/init.sh.
 # VM_DXGKPM_KO, when set, is the dxgkpm.ko to load instead of $B_DIR's (an
 # installed one: make dkms-test).
 vm_initramfs() {
@@ -26,6 +27,14 @@ vm_initramfs() {
 	cp "$B_DIR/samples/edu/dxgkpm_edu.ko" \
 		"$B_DIR/tests/vm/vmcheck.ko" "$root/lib/dxgkpm/"
 	cp "$B_DIR/bin/dxgkpm-vmtest" "$root/bin/"
+	# The DRM sample's tests: the GEM helper, the sample, their program,
+	# and Debian's vgem with what it needs (drm.ko, drm_shmem_helper.ko).
+	cp "$B_DIR/drm/dxgkpm_gem.ko" "$B_DIR/samples/drm_edu/dxgkpm_drm_edu.ko" \
+		"$root/lib/dxgkpm/"
+	cp "$B_DIR/bin/dxgkpm-drmtest" "$root/bin/"
+	kernel_modules vgem
+	mkdir -p "$root/lib/dxgkpm/drm"
+	cp "$K_MODDIR"/*.ko "$K_MODDIR/order" "$root/lib/dxgkpm/drm/"
 	# Debian's zram, for swap in the guest (section paging).
 	kernel_modules zram
 	mkdir -p "$root/lib/dxgkpm/swap"
@@ -204,7 +213,8 @@ _vm_boot_once() {
 }
 
 # vm_verdict LOG: count the checks LOG reports against the list of check
-# names in $VM_EXPECTED (tests/vm/expected/<config>), after vm_boot. Sets
+# names in $VM_EXPECTED (tests/vm/expected/<config>, where an include of a
+# name with $KSERIES takes the file of the kernel series), after vm_boot. Sets
 # VM_PASSED, VM_FAILED and VM_SKIPPED. A failure is a check that failed, an
 # expected check that did not pass (skipped or never reported), a check that
 # is not expected, a check reported twice, or a VM without a verdict (one
@@ -219,14 +229,18 @@ vm_verdict() {
 	VM_FAILED=$(printf '%s\n' "$results" | grep -c '^FAIL ' || true)
 	local problems
 	# One line per problem; "failed:" lines are counted already.
-	problems=$(printf '%s\n' "$results" | awk -v list="$expected" '
+	problems=$(printf '%s\n' "$results" | awk -v list="$expected" \
+		-v series="$K_SERIES" '
 		function read(file, dir,   line, n) {
 			while ((n = (getline line < file)) > 0) {
 				sub(/#.*/, "", line)
 				gsub(/^[ \t]+|[ \t]+$/, "", line)
-				if (line ~ /^include /)
-					read(dir "/" substr(line, 9), dir)
-				else if (line != "")
+				# "$KSERIES" in a name: the kernel series.
+				if (line ~ /^include /) {
+					line = substr(line, 9)
+					gsub(/\$KSERIES/, series, line)
+					read(dir "/" line, dir)
+				} else if (line != "")
 					want[line] = 1
 			}
 			if (n < 0)
