@@ -87,7 +87,8 @@ static void db_dma_pages(struct kunit *test, struct sg_table *sgt,
  * own mapping of the attachment; the CPU sees the copy through the
  * dma-buf's kernel mapping and its user mapping; then Destroy succeeds
  * while the export lives, the handle is gone, the memory is not: edu1
- * copies again, the CPU reads it. After the last reference nothing is
+ * copies again, the CPU reads it through the kernel mapping and a user
+ * mapping made after Destroy. After the last reference nothing is
  * left. Passes if so, for every page-backed type and cache type.
  */
 static void dxgkpm_dmabuf_import(struct kunit *test)
@@ -175,6 +176,15 @@ static void dxgkpm_dmabuf_import(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, dxgkpm_kt_mismatch(map.vaddr + 3 * PAGE_SIZE,
 						     PAGE_SIZE, 0xdb0f),
 			    PAGE_SIZE, "edu1's copy after Destroy");
+	/* A user mapping made after Destroy: the memory is the export's. */
+	uaddr = vm_mmap(buf->file, 0, DB_PAGES * PAGE_SIZE, PROT_READ,
+			MAP_SHARED, 0);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_VALUE(uaddr), "mmap: %ld",
+			       (long)uaddr);
+	up = (u32 __user *)(uaddr + 3 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, get_user(value, up), 0);
+	KUNIT_EXPECT_EQ(test, value, *(u32 *)(map.vaddr + 3 * PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, vm_munmap(uaddr, DB_PAGES * PAGE_SIZE), 0);
 
 	dma_buf_vunmap_unlocked(buf, &map);
 	dma_buf_unmap_attachment_unlocked(att, sgt, DMA_BIDIRECTIONAL);
