@@ -187,6 +187,15 @@ static void dxgkpm_kt_case_done(void *data)
 		KUNIT_EXPECT_NE_MSG(test, READ_ONCE(task->exit_state), 0,
 				    "the case's thread did not exit");
 		dxgkpm_kt_expect_idle(test);
+		/*
+		 * Pooled pages are not in dxgkpm_stats.pages: empty the pools
+		 * and check that their count was theirs, so that every page
+		 * dxgkpm took is back with the page allocator.
+		 */
+		dxgkpm_pool_shrink(ULONG_MAX);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    atomic_long_read(&dxgkpm_pool_stats.pages),
+				    0L, "pooled pages left after emptying the pools");
 	}
 	put_task_struct(task);
 }
@@ -200,7 +209,8 @@ static void dxgkpm_kt_case_done(void *data)
  * reaped) and once the case's thread is gone: then dxgkpm must hold
  * nothing, not an adapter, object, handle, view or DMA mapping, and not
  * one page taken from the page allocator (dxgkpm_stats.pages is counted
- * where pages are taken and given back).
+ * where pages are taken and given back; the page pools are emptied, and
+ * their own count must drop to zero with them).
  *
  * Return: 0, or -ENOMEM when the action cannot be registered.
  */

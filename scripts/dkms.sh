@@ -37,7 +37,8 @@ dkms_remove() {
 		as_root dkms remove "dxgkpm/$version" --all >/dev/null 2>&1 || true
 		as_root rm -rf "/var/lib/dkms/dxgkpm/$version"
 		[ ! -d /lib/modules ] ||
-			as_root find /lib/modules -path '*/updates/dkms/dxgkpm.ko*' -delete
+			as_root find /lib/modules \( -path '*/updates/dkms/dxgkpm.ko*' \
+				-o -path '*/updates/dkms/dxgkpm_gem.ko*' \) -delete
 	fi
 	as_root rm -rf "/usr/src/dxgkpm-$version"
 }
@@ -72,6 +73,8 @@ for s in $KERNEL_SERIES_ALL; do
 	fi
 	ko=$(find "/lib/modules/$K_REL/updates/dkms" -name 'dxgkpm.ko*' | head -n 1)
 	[ -n "$ko" ] || die "dkms install left no dxgkpm.ko under /lib/modules/$K_REL/updates/dkms"
+	[ -n "$(find "/lib/modules/$K_REL/updates/dkms" -name 'dxgkpm_gem.ko*')" ] ||
+		die "dkms install left no dxgkpm_gem.ko under /lib/modules/$K_REL/updates/dkms"
 	msg "installed: $ko ($(as_root dkms status -m dxgkpm -v "$version" -k "$K_REL"))"
 	VM_DXGKPM_KO=$DXGKPM_WORK/build/dkms-$K_REL.ko
 	mkdir -p "$(dirname "$VM_DXGKPM_KO")"
