@@ -986,7 +986,8 @@ static const struct test tests[] = {
 
 /*
  * Each test in a child of its own, so that a crash or a test that leaves
- * its files open does not spoil the next one.
+ * its files open does not spoil the next one; it runs only if dxgkpm holds
+ * nothing.
  */
 static void run_test(const struct test *t)
 {
@@ -1003,6 +1004,11 @@ static void run_test(const struct test *t)
 		return;
 	}
 	if (!pid) {
+		/* Every test starts from a verified empty state. */
+		if (stats_idle()) {
+			result("VMTEST: FAIL %s: not run, %s\n", t->name, why);
+			_exit(1);
+		}
 		sfd = open_node(sample_node);
 		vfd = open_node(vgem_node);
 		if (sfd < 0 || vfd < 0)

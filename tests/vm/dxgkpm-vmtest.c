@@ -1852,9 +1852,10 @@ static const char *held(void)
 {
 	static const char * const keys[] = {
 		"pmos", "amos", "adls", "kviews", "uviews", "pages",
-		"pages_wc", "pages_uc", "pinned", "dma_maps",
+		"pages_wc", "pages_uc", "pinned", "dma_maps", "exports",
+		"imports",
 	};
-	static char out[256];
+	static char out[320];
 	unsigned int i;
 	size_t len = 0;
 	long v;
@@ -1866,6 +1867,11 @@ static const char *held(void)
 			len += snprintf(out + len, sizeof(out) - len, "%s%s=%ld",
 					len ? " " : "", keys[i], v);
 	}
+	/* Each adapter has a handle; any other handle is an object's. */
+	v = stat_value("handles") - stat_value("adapters");
+	if (v != 0 && len < sizeof(out))
+		snprintf(out + len, sizeof(out) - len,
+			 "%shandles=%ld beyond the adapters'", len ? " " : "", v);
 	return out;
 }
 
