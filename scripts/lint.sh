@@ -27,7 +27,7 @@ DDI_FILES="include/dxgkpm/d3dkmddi.h dxgkpm/ddi.c dxgkpm/wddm24.c
 DDI_IGNORE=CAMELCASE,NEW_TYPEDEFS
 # User-space programs: the kernel's u32, __printf() and friends do not
 # exist there.
-USER_FILES="tests/vm/dxgkpm-vmtest.c tests/vm/dxgkpm-drmtest.c"
+USER_FILES="tests/vm/dxgkpm-vmtest.c tests/vm/dxgkpm-drmtest.c tests/vm/vmtest.h"
 USER_IGNORE=PREFER_KERNEL_TYPES,PREFER_DEFINED_ATTRIBUTE_MACRO
 
 cd "$DXGKPM_TOP"

@@ -43,42 +43,11 @@
 #include <linux/udmabuf.h>
 
 #include "../../samples/drm_edu/dxgkpm_drm_edu_uapi.h"
+#include "vmtest.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-static FILE *results;
 static int failed;
-static char why[256];
 static size_t page;
 static char sample_node[300], vgem_node[300];
-
-/* A result line: on stdout, and on the result channel. */
-static __attribute__((format(printf, 1, 2))) void result(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fflush(stdout);
-	if (results) {
-		va_start(ap, fmt);
-		vfprintf(results, fmt, ap);
-		va_end(ap);
-		fflush(results);
-	}
-}
-
-/* A test that fails says why: fill @why, return -1. */
-static __attribute__((format(printf, 1, 2))) int failf(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* The driver name of a DRM node (DRM_IOCTL_VERSION). */
 static int drm_name(int fd, char *name, size_t len)
@@ -230,22 +199,6 @@ static long mismatch(const void *p, size_t len, uint32_t seed)
 		if (w[i] != (seed ^ (uint32_t)(i * 2654435761u)))
 			return (long)(i * 4);
 	return -1;
-}
-
-/* A counter of dxgkpm's debugfs statistics. */
-static long stat_value(const char *name)
-{
-	FILE *f = fopen("/sys/kernel/debug/dxgkpm/stats", "r");
-	char key[64];
-	long v, found = -1;
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld", key, &v) == 2)
-		if (!strcmp(key, name))
-			found = v;
-	fclose(f);
-	return found;
 }
 
 /*

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "../../samples/edu/dxgkpm_edu_uapi.h"
+#include "vmtest.h"
 
 /* DXGK values (d3dkmddi.h is a kernel header). */
 #define MDL		0
@@ -51,8 +52,6 @@
 #define STATUS_INSUFFICIENT_RESOURCES	((int32_t)0xC000009A)
 #define EDU_IDENT	0xed
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-
 /*
  * Profiles: what the platform gives the device the tests run on (one per
  * run, chosen by tests/vm/init.sh for the VM's configuration), and what
@@ -72,28 +71,7 @@ static int fd;
 static const char *device = "/dev/dxgkpm_edu0";
 static long page;
 static int failed;
-static char why[256];
 static unsigned int run_profile;
-
-/* The result channel (tests/vm/vmlib.sh), when init gave one. */
-static FILE *results;
-
-/* A result line: on stdout, and on the result channel. */
-static __attribute__((format(printf, 1, 2))) void result(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fflush(stdout);
-	if (results) {
-		va_start(ap, fmt);
-		vfprintf(results, fmt, ap);
-		va_end(ap);
-		fflush(results);
-	}
-}
 
 static void pass(const char *name)
 {
@@ -110,17 +88,6 @@ static void fail(const char *name, const char *fmt, ...)
 	va_end(ap);
 	result("VMTEST: FAIL %s: %s\n", name, msg);
 	failed++;
-}
-
-/* A test that fails says why: fill @why, return -1. */
-static int failf(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	return -1;
 }
 
 /* An object at or above physical address @low (MDL, contiguous). */
@@ -271,37 +238,6 @@ static int all_zero(const void *p, size_t len)
 		if (c[i])
 			return 0;
 	return 1;
-}
-
-/* A counter of dxgkpm's debugfs statistics. */
-static long stat_value(const char *name)
-{
-	FILE *f = fopen("/sys/kernel/debug/dxgkpm/stats", "r");
-	char key[64];
-	long v, found = -1;
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld", key, &v) == 2)
-		if (!strcmp(key, name))
-			found = v;
-	fclose(f);
-	return found;
-}
-
-static long vmstat_value(const char *name)
-{
-	FILE *f = fopen("/proc/vmstat", "r");
-	char key[64];
-	long v, found = -1;
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld", key, &v) == 2)
-		if (!strcmp(key, name))
-			found = v;
-	fclose(f);
-	return found;
 }
 
 /* User view written by this process, copied by the device, read back. */
