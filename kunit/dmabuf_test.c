@@ -23,39 +23,7 @@
 
 #define DB_PAGES	4U
 
-struct db_case {
-	const char *name;
-	enum dxgkpm_mem_type type;
-	enum dxgkpm_caching caching;
-};
-
-static const struct db_case db_cases[] = {
-	{ "mdl-cached", DXGKPM_MEM_PAGES, DXGKPM_CACHING_CACHED },
-	{ "mdl-wc", DXGKPM_MEM_PAGES, DXGKPM_CACHING_WC },
-	{ "mdl-uc", DXGKPM_MEM_PAGES, DXGKPM_CACHING_UNCACHED },
-	{ "contiguous-cached", DXGKPM_MEM_CONTIGUOUS, DXGKPM_CACHING_CACHED },
-	{ "contiguous-wc", DXGKPM_MEM_CONTIGUOUS, DXGKPM_CACHING_WC },
-};
-
-static void db_case_desc(const struct db_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(db, db_cases, db_case_desc);
-
-static void db_desc(struct dxgkpm_pmo_desc *desc, enum dxgkpm_mem_type type,
-		    enum dxgkpm_caching caching)
-{
-	memset(desc, 0, sizeof(*desc));
-	desc->size = DB_PAGES * PAGE_SIZE;
-	desc->type = type;
-	desc->caching = caching;
-	if (type == DXGKPM_MEM_PAGES)
-		desc->pages.high = ~(phys_addr_t)0;
-	else
-		desc->contig.high = ~(phys_addr_t)0;
-}
+KUNIT_ARRAY_PARAM(db, dxgkpm_kt_page_cases, dxgkpm_kt_page_case_desc);
 
 /*
  * Drop a reference to a dma-buf and wait for its release: a kernel thread's
@@ -93,7 +61,7 @@ static void db_dma_pages(struct kunit *test, struct sg_table *sgt,
  */
 static void dxgkpm_dmabuf_import(struct kunit *test)
 {
-	const struct db_case *c = test->param_value;
+	const struct dxgkpm_kt_page_case *c = test->param_value;
 	struct dxgkpm_edu *edu1 = dxgkpm_kt_edu(test, 1);
 	struct dxgkpm_pmo_desc desc;
 	struct dma_buf_attachment *att;
@@ -112,7 +80,8 @@ static void dxgkpm_dmabuf_import(struct kunit *test)
 	u8 *kview;
 
 	adapter = dxgkpm_kt_register(test, &dxgkpm_kt_edu(test, 0)->pdev->dev);
-	db_desc(&desc, c->type, c->caching);
+	dxgkpm_kt_page_desc(&desc, c->type, c->caching,
+			    DB_PAGES * PAGE_SIZE);
 	KUNIT_ASSERT_EQ(test, dxgkpm_pmo_create(&desc, adapter, &pmo, &amo), 0);
 	handle = pmo->obj.handle;
 	dxgkpm_kt_reap_at_end(test, handle);
@@ -240,13 +209,15 @@ static void dxgkpm_dmabuf_refused(struct kunit *test)
 			-EOPNOTSUPP);
 	KUNIT_EXPECT_EQ(test, dxgkpm_pmo_destroy(io, amo), 0);
 
-	db_desc(&desc, DXGKPM_MEM_PAGES, DXGKPM_CACHING_CACHED);
+	dxgkpm_kt_page_desc(&desc, DXGKPM_MEM_PAGES, DXGKPM_CACHING_CACHED,
+			    DB_PAGES * PAGE_SIZE);
 	desc.pages.flags = DXGKPM_ALLOC_DONT_ZERO;
 	KUNIT_ASSERT_EQ(test, dxgkpm_pmo_create(&desc, NULL, &dirty, NULL), 0);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(dxgkpm_pmo_export(dirty, O_RDWR)),
 			-EACCES);
 
-	db_desc(&desc, DXGKPM_MEM_PAGES, DXGKPM_CACHING_WC);
+	dxgkpm_kt_page_desc(&desc, DXGKPM_MEM_PAGES, DXGKPM_CACHING_WC,
+			    DB_PAGES * PAGE_SIZE);
 	KUNIT_ASSERT_EQ(test, dxgkpm_pmo_create(&desc, NULL, &pmo, NULL), 0);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(dxgkpm_pmo_export(NULL, O_RDWR)),
 			-EINVAL);
@@ -293,7 +264,8 @@ static void dxgkpm_dmabuf_import_adapter(struct kunit *test)
 
 	a = dxgkpm_kt_register(test, &dxgkpm_kt_edu(test, 0)->pdev->dev);
 	b = dxgkpm_kt_register(test, &edu1->pdev->dev);
-	db_desc(&desc, DXGKPM_MEM_PAGES, DXGKPM_CACHING_WC);
+	dxgkpm_kt_page_desc(&desc, DXGKPM_MEM_PAGES, DXGKPM_CACHING_WC,
+			    DB_PAGES * PAGE_SIZE);
 	KUNIT_ASSERT_EQ(test, dxgkpm_pmo_create(&desc, NULL, &pmo, NULL), 0);
 	dxgkpm_kt_reap_at_end(test, pmo->obj.handle);
 	size = desc.size;

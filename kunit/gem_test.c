@@ -36,6 +36,8 @@
 
 #define GT_PAGES	4U
 
+KUNIT_ARRAY_PARAM(gt, dxgkpm_kt_page_cases, dxgkpm_kt_page_case_desc);
+
 DEFINE_DRM_GEM_FOPS(gt_fops);
 
 static const struct drm_driver gt_driver = {
@@ -46,40 +48,6 @@ static const struct drm_driver gt_driver = {
 	.desc = "dxgkpm GEM helper KUnit test",
 	.major = 1,
 };
-
-struct gt_case {
-	const char *name;
-	enum dxgkpm_mem_type type;
-	enum dxgkpm_caching caching;
-};
-
-static const struct gt_case gt_cases[] = {
-	{ "mdl-cached", DXGKPM_MEM_PAGES, DXGKPM_CACHING_CACHED },
-	{ "mdl-wc", DXGKPM_MEM_PAGES, DXGKPM_CACHING_WC },
-	{ "mdl-uc", DXGKPM_MEM_PAGES, DXGKPM_CACHING_UNCACHED },
-	{ "contiguous-cached", DXGKPM_MEM_CONTIGUOUS, DXGKPM_CACHING_CACHED },
-	{ "contiguous-wc", DXGKPM_MEM_CONTIGUOUS, DXGKPM_CACHING_WC },
-};
-
-static void gt_case_desc(const struct gt_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(gt, gt_cases, gt_case_desc);
-
-static void gt_desc(struct dxgkpm_pmo_desc *desc, enum dxgkpm_mem_type type,
-		    enum dxgkpm_caching caching, size_t size)
-{
-	memset(desc, 0, sizeof(*desc));
-	desc->size = size;
-	desc->type = type;
-	desc->caching = caching;
-	if (type == DXGKPM_MEM_PAGES)
-		desc->pages.high = ~(phys_addr_t)0;
-	else
-		desc->contig.high = ~(phys_addr_t)0;
-}
 
 static void gt_drm_put(void *drm)
 {
@@ -153,7 +121,7 @@ static void *gt_vmap(struct kunit *test, struct dxgkpm_gem_object *bo,
  */
 static void dxgkpm_gem_create_copy(struct kunit *test)
 {
-	const struct gt_case *c = test->param_value;
+	const struct dxgkpm_kt_page_case *c = test->param_value;
 	struct drm_device *drm = gt_drm(test, 0);
 	struct dxgkpm_edu *edu = dxgkpm_kt_edu(test, 0);
 	struct dxgkpm_gem_object *src, *dst;
@@ -161,7 +129,8 @@ static void dxgkpm_gem_create_copy(struct kunit *test)
 	struct dxgkpm_pmo_desc desc;
 	u8 *s, *d;
 
-	gt_desc(&desc, c->type, c->caching, (GT_PAGES - 1) * PAGE_SIZE + 100);
+	dxgkpm_kt_page_desc(&desc, c->type, c->caching,
+			    (GT_PAGES - 1) * PAGE_SIZE + 100);
 	src = dxgkpm_gem_create(drm, &desc);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, src);
 	dst = dxgkpm_gem_create(drm, &desc);
@@ -240,8 +209,8 @@ static void dxgkpm_gem_handles_mmap(struct kunit *test)
 
 	a = gt_file(test, drm, &fa);
 	b = gt_file(test, drm, &fb);
-	gt_desc(&desc, DXGKPM_MEM_PAGES, DXGKPM_CACHING_WC,
-		GT_PAGES * PAGE_SIZE);
+	dxgkpm_kt_page_desc(&desc, DXGKPM_MEM_PAGES, DXGKPM_CACHING_WC,
+			    GT_PAGES * PAGE_SIZE);
 	KUNIT_ASSERT_EQ(test, dxgkpm_gem_create_with_handle(a, drm, &desc,
 							    &handle), 0);
 	bo = dxgkpm_gem_lookup(a, handle);
@@ -321,7 +290,7 @@ static void dxgkpm_gem_handles_mmap(struct kunit *test)
  */
 static void dxgkpm_gem_prime(struct kunit *test)
 {
-	const struct gt_case *c = test->param_value;
+	const struct dxgkpm_kt_page_case *c = test->param_value;
 	struct drm_device *drm0 = gt_drm(test, 0), *drm1 = gt_drm(test, 1);
 	struct dxgkpm_edu *edu1 = dxgkpm_kt_edu(test, 1);
 	struct dxgkpm_gem_object *bo, *imp;
@@ -331,7 +300,8 @@ static void dxgkpm_gem_prime(struct kunit *test)
 	struct dma_buf *buf, *again;
 	u8 *k, *ik;
 
-	gt_desc(&desc, c->type, c->caching, GT_PAGES * PAGE_SIZE);
+	dxgkpm_kt_page_desc(&desc, c->type, c->caching,
+			    GT_PAGES * PAGE_SIZE);
 	bo = dxgkpm_gem_create(drm0, &desc);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, bo);
 	k = gt_vmap(test, bo, &map);
@@ -454,7 +424,8 @@ static void dxgkpm_gem_refused(struct kunit *test)
 								 sizeof(*orphan),
 								 0, &gt_driver);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, orphan);
-	gt_desc(&desc, DXGKPM_MEM_PAGES, DXGKPM_CACHING_WC, PAGE_SIZE);
+	dxgkpm_kt_page_desc(&desc, DXGKPM_MEM_PAGES, DXGKPM_CACHING_WC,
+			    PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(dxgkpm_gem_create(orphan, &desc)),
 			-ENODEV);
 	buf = gt_odd_buf(test, PAGE_SIZE);
@@ -534,8 +505,8 @@ static void dxgkpm_gem_fail_each_point(struct kunit *test)
 	struct dma_buf *buf;
 	long ret;
 
-	gt_desc(&desc, DXGKPM_MEM_PAGES, DXGKPM_CACHING_WC,
-		GT_PAGES * PAGE_SIZE);
+	dxgkpm_kt_page_desc(&desc, DXGKPM_MEM_PAGES, DXGKPM_CACHING_WC,
+			    GT_PAGES * PAGE_SIZE);
 	src = dxgkpm_gem_create(drm0, &desc);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, src);
 	buf = src->base.funcs->export(&src->base, O_RDWR);

@@ -320,3 +320,48 @@ void dxgkpm_kt_reap_at_end(struct kunit *test, u64 handle)
 							(void *)(uintptr_t)handle),
 			0);
 }
+
+/*
+ * Every page-backed type and cache type worth sharing with another device:
+ * MDL objects of each cache type, contiguous memory cached and
+ * write-combined.
+ */
+const struct dxgkpm_kt_page_case dxgkpm_kt_page_cases[DXGKPM_KT_PAGE_CASES] = {
+	{ "mdl-cached", DXGKPM_MEM_PAGES, DXGKPM_CACHING_CACHED },
+	{ "mdl-wc", DXGKPM_MEM_PAGES, DXGKPM_CACHING_WC },
+	{ "mdl-uc", DXGKPM_MEM_PAGES, DXGKPM_CACHING_UNCACHED },
+	{ "contiguous-cached", DXGKPM_MEM_CONTIGUOUS, DXGKPM_CACHING_CACHED },
+	{ "contiguous-wc", DXGKPM_MEM_CONTIGUOUS, DXGKPM_CACHING_WC },
+};
+
+/**
+ * dxgkpm_kt_page_case_desc() - KUNIT_ARRAY_PARAM()'s description of a case
+ * @c: the case
+ * @desc: where the description goes
+ */
+void dxgkpm_kt_page_case_desc(const struct dxgkpm_kt_page_case *c,
+			      char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+/**
+ * dxgkpm_kt_page_desc() - what to create: a page-backed object anywhere
+ * @desc: filled in
+ * @type: DXGKPM_MEM_PAGES or DXGKPM_MEM_CONTIGUOUS
+ * @caching: the cache type
+ * @size: bytes
+ */
+void dxgkpm_kt_page_desc(struct dxgkpm_pmo_desc *desc,
+			 enum dxgkpm_mem_type type,
+			 enum dxgkpm_caching caching, size_t size)
+{
+	memset(desc, 0, sizeof(*desc));
+	desc->size = size;
+	desc->type = type;
+	desc->caching = caching;
+	if (type == DXGKPM_MEM_PAGES)
+		desc->pages.high = ~(phys_addr_t)0;
+	else
+		desc->contig.high = ~(phys_addr_t)0;
+}

@@ -45,6 +45,28 @@ void dxgkpm_kt_expect_idle(struct kunit *test);
 void dxgkpm_kt_fill(void *p, size_t bytes, u32 seed);
 size_t dxgkpm_kt_mismatch(const void *p, size_t bytes, u32 seed);
 
+/**
+ * struct dxgkpm_kt_page_case - a page-backed type and cache type, for the
+ *	parameterised cases of the suites that share pages with other devices
+ * @name: the parameter's description
+ * @type: DXGKPM_MEM_PAGES or DXGKPM_MEM_CONTIGUOUS
+ * @caching: the cache type
+ */
+struct dxgkpm_kt_page_case {
+	const char *name;
+	enum dxgkpm_mem_type type;
+	enum dxgkpm_caching caching;
+};
+
+#define DXGKPM_KT_PAGE_CASES	5
+extern const struct dxgkpm_kt_page_case
+	dxgkpm_kt_page_cases[DXGKPM_KT_PAGE_CASES];
+void dxgkpm_kt_page_case_desc(const struct dxgkpm_kt_page_case *c,
+			      char *desc);
+void dxgkpm_kt_page_desc(struct dxgkpm_pmo_desc *desc,
+			 enum dxgkpm_mem_type type,
+			 enum dxgkpm_caching caching, size_t size);
+
 /* A dxgkpm counter, for messages. */
 #define DXGKPM_KT_STAT(counter) atomic_long_read(&dxgkpm_stats.counter)
 
