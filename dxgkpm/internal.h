@@ -184,6 +184,27 @@ extern const struct dxgkpm_mem_ops dxgkpm_mem_io_ops;
  */
 #define DXGKPM_ADL_QUARANTINE	8
 
+/*
+ * Unmap finds a view by its address, and vmap() and mmap() hand a freed
+ * range out again: a driver's stale second Unmap would remove the newer
+ * view of the same object that landed there. So each object keeps the
+ * addresses of its last DXGKPM_VIEW_QUARANTINE unmapped views, and a new
+ * view of it is never made at one of them (view.c); a stale Unmap of one
+ * of them finds nothing live.
+ */
+#define DXGKPM_VIEW_QUARANTINE	8
+
+/**
+ * struct dxgkpm_view_addr - where a view of an object was
+ * @mm: the process of a user-mode view (only compared), NULL for a
+ *	kernel-mode view.
+ * @addr: its start.
+ */
+struct dxgkpm_view_addr {
+	const struct mm_struct *mm;
+	unsigned long addr;
+};
+
 /**
  * struct dxgkpm_pmo - physical memory object (hPhysicalMemoryObject)
  * @obj: handle and reference; the creator's reference is dropped by destroy.
@@ -205,6 +226,9 @@ extern const struct dxgkpm_mem_ops dxgkpm_mem_io_ops;
  * @nr_exports: live dma-bufs of this object (not under @lock).
  * @freed_adls: this object's ADLs freed last, dead, not yet given back.
  * @freed_next: the slot of @freed_adls the next freed ADL takes.
+ * @unmapped_views: where this object's views unmapped last were; no new
+ *	view of it is made there.
+ * @unmapped_next: the slot of @unmapped_views the next unmapped view takes.
  * @destroyed: destroy succeeded or teardown ran; no new attachment.
  * @zeroed: the memory was zeroed (or never allocated); user views allowed.
  * @pages: page array of page-backed types.
@@ -237,6 +261,8 @@ struct dxgkpm_pmo {
 	atomic_t nr_exports;
 	struct dxgkpm_adl *freed_adls[DXGKPM_ADL_QUARANTINE];
 	unsigned int freed_next;
+	struct dxgkpm_view_addr unmapped_views[DXGKPM_VIEW_QUARANTINE];
+	unsigned int unmapped_next;
 	bool destroyed;
 	bool zeroed;
 	struct page **pages;
@@ -405,6 +431,10 @@ dxgkpm_amo_trace_id(const struct dxgkpm_amo *amo)
 
 /* view.c, uview.c */
 void dxgkpm_kviews_free_all_locked(struct dxgkpm_pmo *pmo, const char *why);
+void dxgkpm_view_retire_locked(struct dxgkpm_pmo *pmo,
+			       const struct mm_struct *mm, unsigned long addr);
+bool dxgkpm_view_retired_locked(const struct dxgkpm_pmo *pmo,
+				const struct mm_struct *mm, unsigned long addr);
 
 /* pagearray.c: shared by every type backed by a struct page array */
 struct dxgkpm_page_req;

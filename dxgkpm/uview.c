@@ -100,6 +100,7 @@ static void dxgkpm_uview_vm_close(struct vm_area_struct *vma)
 	    view->start == vma->vm_start) {
 		list_del(&view->node);
 		view->linked = false;
+		dxgkpm_view_retire_locked(pmo, view->mm, view->start);
 		atomic_long_dec(&dxgkpm_stats.uviews);
 	}
 	mutex_unlock(&pmo->lock);
@@ -202,30 +203,14 @@ static void dxgkpm_uview_prot(const struct dxgkpm_pmo *pmo, unsigned long *prot,
 	}
 }
 
-static int __dxgkpm_map_user(struct dxgkpm_pmo *pmo, size_t *offset,
-			     size_t *size, unsigned long *uaddr)
+/* Map pages @first to @first + @npages of @pmo into the calling process. */
+static int dxgkpm_uview_mmap_one(struct dxgkpm_pmo *pmo, pgoff_t first,
+				 pgoff_t npages, unsigned long *uaddr)
 {
 	unsigned long prot, flags, addr;
 	struct dxgkpm_uview *view;
-	pgoff_t first, last;
 	struct file *file;
 	int fmode, ret;
-
-	might_sleep();
-	if (!pmo || !offset || !size || !uaddr)
-		return -EINVAL;
-	*uaddr = 0;
-	/* A kernel thread may map into a process whose mm it uses. */
-	if (!pmo->ops->mmap || !current->mm)
-		return -EINVAL;
-	ret = dxgkpm_pmo_check_range(pmo, *offset, *size);
-	if (ret)
-		return ret;
-	/* Pages that may hold someone else's data never reach user space. */
-	if (!pmo->zeroed)
-		return -EACCES;
-	first = *offset >> PAGE_SHIFT;
-	last = (*offset + *size - 1) >> PAGE_SHIFT;
 
 	view = kzalloc(sizeof(*view), GFP_KERNEL);
 	if (!view)
@@ -249,19 +234,83 @@ static int __dxgkpm_map_user(struct dxgkpm_pmo *pmo, size_t *offset,
 		goto out_put_view;
 	}
 	view->file = file;
-	addr = vm_mmap(file, 0, (last - first + 1) << PAGE_SHIFT, prot, flags,
+	addr = vm_mmap(file, 0, npages << PAGE_SHIFT, prot, flags,
 		       first << PAGE_SHIFT);
 	if (IS_ERR_VALUE(addr)) {
 		ret = (int)addr;
 		goto out_put_view;
 	}
-	*offset = offset_in_page(*offset);
-	*size = (last - first + 1) << PAGE_SHIFT;
 	*uaddr = addr;
 	ret = 0;
 out_put_view:
 	dxgkpm_uview_put(view);
 	return ret;
+}
+
+/*
+ * As dxgkpm_uview_mmap_one(), at an address that is not one of the
+ * object's retired views in this process: a view that lands on one is held
+ * while the next is made, then unmapped. Only the process itself, unmapping
+ * held views from another thread, can make this give up.
+ */
+static int dxgkpm_uview_mmap_fresh(struct dxgkpm_pmo *pmo, pgoff_t first,
+				   pgoff_t npages, unsigned long *uaddr)
+{
+	unsigned long held[DXGKPM_VIEW_QUARANTINE];
+	unsigned int nr_held = 0;
+	bool retired;
+	int ret;
+
+	for (;;) {
+		ret = dxgkpm_uview_mmap_one(pmo, first, npages, uaddr);
+		if (ret)
+			break;
+		mutex_lock(&pmo->lock);
+		retired = dxgkpm_view_retired_locked(pmo, current->mm, *uaddr);
+		mutex_unlock(&pmo->lock);
+		if (!retired)
+			break;
+		if (nr_held == ARRAY_SIZE(held)) {
+			vm_munmap(*uaddr, npages << PAGE_SHIFT);
+			*uaddr = 0;
+			ret = -EBUSY;
+			break;
+		}
+		held[nr_held++] = *uaddr;
+	}
+	while (nr_held--)
+		vm_munmap(held[nr_held], npages << PAGE_SHIFT);
+	return ret;
+}
+
+static int __dxgkpm_map_user(struct dxgkpm_pmo *pmo, size_t *offset,
+			     size_t *size, unsigned long *uaddr)
+{
+	pgoff_t first, last;
+	int ret;
+
+	might_sleep();
+	if (!pmo || !offset || !size || !uaddr)
+		return -EINVAL;
+	*uaddr = 0;
+	/* A kernel thread may map into a process whose mm it uses. */
+	if (!pmo->ops->mmap || !current->mm)
+		return -EINVAL;
+	ret = dxgkpm_pmo_check_range(pmo, *offset, *size);
+	if (ret)
+		return ret;
+	/* Pages that may hold someone else's data never reach user space. */
+	if (!pmo->zeroed)
+		return -EACCES;
+	first = *offset >> PAGE_SHIFT;
+	last = (*offset + *size - 1) >> PAGE_SHIFT;
+
+	ret = dxgkpm_uview_mmap_fresh(pmo, first, last - first + 1, uaddr);
+	if (ret)
+		return ret;
+	*offset = offset_in_page(*offset);
+	*size = (last - first + 1) << PAGE_SHIFT;
+	return 0;
 }
 
 /**
@@ -271,11 +320,15 @@ out_put_view:
  * @size: in: bytes wanted (non-zero); out: size of the view, whole pages
  * @uaddr: out: start of the view in the calling process
  *
+ * The view is never made where one of the object's last
+ * DXGKPM_VIEW_QUARANTINE unmapped views of this process was.
+ *
  * Context: process context of the process that will use the view.
  * Return: 0; -EINVAL for a range outside the object, an IO-space object or a
  * caller without a user address space; -EACCES for an object whose pages
- * were not zeroed; -ENOENT if the object is destroyed; -ENOMEM or an error
- * of vm_mmap().
+ * were not zeroed; -ENOENT if the object is destroyed; -EBUSY if threads of
+ * the process kept unmapping what the call mapped; -ENOMEM or an error of
+ * vm_mmap().
  */
 int dxgkpm_map_user(struct dxgkpm_pmo *pmo, size_t *offset, size_t *size,
 		    unsigned long *uaddr)
@@ -303,6 +356,10 @@ static int __dxgkpm_unmap_user(struct dxgkpm_pmo *pmo, unsigned long uaddr, size
 		ret = view->len == size ? 0 : -EINVAL;
 		break;
 	}
+	if (ret == -ENOENT &&
+	    dxgkpm_view_retired_locked(pmo, current->mm, uaddr))
+		pr_warn_ratelimited("a user view of object %#llx (context %#lx) was unmapped twice\n",
+				    pmo->obj.handle, pmo->context);
 	mutex_unlock(&pmo->lock);
 	/* The VMA's close callback takes the view off the list. */
 	return ret ? ret : vm_munmap(uaddr, size);
@@ -320,7 +377,10 @@ static int __dxgkpm_unmap_user(struct dxgkpm_pmo *pmo, unsigned long uaddr, size
  * unmaps the view and maps something else at @uaddr in between loses that
  * mapping. Only the calling process can race with itself this way. A view
  * the process unmapped itself is off the object's list at once, so a late
- * Unmap leaves whatever the process mapped there since alone.
+ * Unmap leaves whatever the process mapped there since alone; and no newer
+ * view of @pmo is made where one of its last DXGKPM_VIEW_QUARANTINE views
+ * was, so a stale second Unmap cannot remove one (it is refused, and
+ * logged).
  *
  * Context: process context of the process that made the view.
  * Return: 0; -ENOENT if the calling process has no view of @pmo at

@@ -447,6 +447,30 @@ static void fault_settle_section(struct fault_ctx *ctx,
 
 /* ------------------------------------------------------------- views */
 
+/*
+ * An object never makes a view where one of its last unmapped views was
+ * (view.c), so the view of each run would land elsewhere, with a path that
+ * depends on the runs before. Before each run the object forgets them, as
+ * a new object would, and the view lands where the last one did.
+ */
+static void fault_settle_views(struct fault_ctx *ctx, const struct fault_op *op)
+{
+	struct dxgkpm_pmo *pmo = fault_pmo(ctx);
+
+	mutex_lock(&pmo->lock);
+	memset(pmo->unmapped_views, 0, sizeof(pmo->unmapped_views));
+	pmo->unmapped_next = 0;
+	mutex_unlock(&pmo->lock);
+}
+
+/* Both: a section's views, and its pages shmem has to allocate again. */
+static void fault_settle_section_views(struct fault_ctx *ctx,
+				       const struct fault_op *op)
+{
+	fault_settle_section(ctx, op);
+	fault_settle_views(ctx, op);
+}
+
 static long fault_map(struct fault_ctx *ctx, DXGK_ACCESS_MODE mode,
 		      SIZE_T size)
 {
@@ -838,27 +862,31 @@ static const struct fault_op fault_ops[] = {
 	  .unprep = fault_unprep_linked,
 	  .status = NOMEM, .points = 8, .failing = 4, .handles = 0 },
 	{ .name = "map-kernel-mdl-wc", .type = MDL_T, .cache = WC,
-	  .prep = fault_prep_create, .run = fault_run_map_kernel,
+	  .prep = fault_prep_create, .settle = fault_settle_views,
+	  .run = fault_run_map_kernel,
 	  .check = fault_check_kview, .undo = fault_undo_unmap,
 	  .unprep = fault_undo_destroy,
 	  .status = NOMEM, .points = 6, .failing = 3, .handles = 0 },
 	{ .name = "map-kernel-section", .type = SECTION_T, .cache = WB,
-	  .prep = fault_prep_create, .settle = fault_settle_section,
+	  .prep = fault_prep_create, .settle = fault_settle_section_views,
 	  .run = fault_run_map_kernel, .check = fault_check_kview,
 	  .undo = fault_undo_unmap, .unprep = fault_undo_destroy,
 	  .status = NOMEM, .points = 16, .failing = 9, .handles = 0 },
 	{ .name = "map-kernel-io-space", .type = IO_T, .cache = UC,
-	  .prep = fault_prep_create_open, .run = fault_run_map_kernel,
+	  .prep = fault_prep_create_open, .settle = fault_settle_views,
+	  .run = fault_run_map_kernel,
 	  .check = fault_check_kview, .undo = fault_undo_unmap,
 	  .unprep = fault_undo_destroy,
 	  .status = NOMEM, .points = 8, .failing = 4, .handles = 0 },
 	{ .name = "map-user-mdl-wc", .type = MDL_T, .cache = WC,
-	  .prep = fault_prep_user, .run = fault_run_map_user,
+	  .prep = fault_prep_user, .settle = fault_settle_views,
+	  .run = fault_run_map_user,
 	  .check = fault_check_uview, .undo = fault_undo_unmap,
 	  .unprep = fault_undo_destroy,
 	  .status = NOMEM, .points = 15, .failing = 8, .handles = 0 },
 	{ .name = "map-user-section", .type = SECTION_T, .cache = WC,
-	  .prep = fault_prep_user, .run = fault_run_map_user,
+	  .prep = fault_prep_user, .settle = fault_settle_views,
+	  .run = fault_run_map_user,
 	  .check = fault_check_uview, .undo = fault_undo_unmap,
 	  .unprep = fault_undo_destroy,
 	  .status = NOMEM, .points = 19, .failing = 10, .handles = 0 },
