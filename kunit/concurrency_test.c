@@ -2360,19 +2360,12 @@ static void dxgkpm_concurrency_pool(struct kunit *test)
 	dxgkpm_kt_expect_no_memory(test);
 }
 
-/* Runs last: whatever the earlier tests did, dxgkpm must hold nothing. */
-static void dxgkpm_concurrency_idle_after(struct kunit *test)
-{
-	dxgkpm_kt_expect_idle(test);
-}
-
 static struct kunit_case dxgkpm_concurrency_cases[] = {
 	KUNIT_CASE_PARAM_ATTR(dxgkpm_concurrency_race, cr_race_gen_params,
 			      { .speed = KUNIT_SPEED_SLOW }),
 	KUNIT_CASE_SLOW(dxgkpm_concurrency_unregister),
 	KUNIT_CASE_SLOW(dxgkpm_concurrency_link),
 	KUNIT_CASE_SLOW(dxgkpm_concurrency_pool),
-	KUNIT_CASE(dxgkpm_concurrency_idle_after),
 	{}
 };
 

@@ -1824,12 +1824,6 @@ static void dxgkpm_ddi_free_adl_bad(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(adls), 0L);
 }
 
-/* Runs last: whatever the earlier tests did, dxgkpm must hold nothing. */
-static void dxgkpm_ddi_idle_after(struct kunit *test)
-{
-	dxgkpm_kt_expect_idle(test);
-}
-
 static struct kunit_case dxgkpm_ddi_cases[] = {
 	KUNIT_CASE(dxgkpm_ddi_query_interface_args),
 	KUNIT_CASE(dxgkpm_ddi_query_interface_fills),
@@ -1855,7 +1849,6 @@ static struct kunit_case dxgkpm_ddi_cases[] = {
 	KUNIT_CASE(dxgkpm_ddi_stale_frees),
 	KUNIT_CASE(dxgkpm_ddi_adl_bad),
 	KUNIT_CASE(dxgkpm_ddi_free_adl_bad),
-	KUNIT_CASE(dxgkpm_ddi_idle_after),
 	{}
 };
 

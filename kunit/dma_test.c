@@ -392,17 +392,10 @@ static void dxgkpm_dma_io_space(struct kunit *test)
 	dxgkpm_kt_expect_no_memory(test);
 }
 
-/* Runs last: whatever the earlier tests did, dxgkpm must hold nothing. */
-static void dxgkpm_dma_idle_after(struct kunit *test)
-{
-	dxgkpm_kt_expect_idle(test);
-}
-
 static struct kunit_case dxgkpm_dma_cases[] = {
 	KUNIT_CASE_PARAM(dxgkpm_dma_copy, dt_kind_gen_params),
 	KUNIT_CASE(dxgkpm_dma_section_pins),
 	KUNIT_CASE(dxgkpm_dma_io_space),
-	KUNIT_CASE(dxgkpm_dma_idle_after),
 	{}
 };
 

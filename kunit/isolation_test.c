@@ -334,17 +334,10 @@ static void dxgkpm_isolation_stale(struct kunit *test)
 	dxgkpm_kt_expect_no_memory(test);
 }
 
-/* Runs last: whatever the earlier tests did, dxgkpm must hold nothing. */
-static void dxgkpm_isolation_idle_after(struct kunit *test)
-{
-	dxgkpm_kt_expect_idle(test);
-}
-
 static struct kunit_case dxgkpm_isolation_cases[] = {
 	/* Slow: about one case in two waits out the log's ratelimit. */
 	KUNIT_CASE_PARAM_ATTR(dxgkpm_isolation_stale, it_case_gen_params,
 			      { .speed = KUNIT_SPEED_SLOW }),
-	KUNIT_CASE(dxgkpm_isolation_idle_after),
 	{}
 };
 

@@ -654,12 +654,6 @@ static void dxgkpm_lda_unregister(struct kunit *test)
 	dxgkpm_kt_expect_no_memory(test);
 }
 
-/* Runs last: whatever the earlier tests did, dxgkpm must hold nothing. */
-static void dxgkpm_lda_idle_after(struct kunit *test)
-{
-	dxgkpm_kt_expect_idle(test);
-}
-
 static struct kunit_case dxgkpm_lda_cases[] = {
 	KUNIT_CASE(dxgkpm_lda_iommu_caps),
 	KUNIT_CASE_PARAM(dxgkpm_lda_caps_mask, lda_caps_gen_params),
@@ -669,7 +663,6 @@ static struct kunit_case dxgkpm_lda_cases[] = {
 	KUNIT_CASE(dxgkpm_lda_unlink),
 	KUNIT_CASE(dxgkpm_lda_caps_linked),
 	KUNIT_CASE(dxgkpm_lda_unregister),
-	KUNIT_CASE(dxgkpm_lda_idle_after),
 	{}
 };
 

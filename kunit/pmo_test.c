@@ -1320,12 +1320,6 @@ static void dxgkpm_pmo_unregister(struct kunit *test)
 	dxgkpm_kt_expect_no_memory(test);
 }
 
-/* Runs last: whatever the earlier tests did, dxgkpm must hold nothing. */
-static void dxgkpm_pmo_idle_after(struct kunit *test)
-{
-	dxgkpm_kt_expect_idle(test);
-}
-
 static struct kunit_case dxgkpm_pmo_cases[] = {
 	KUNIT_CASE_PARAM(dxgkpm_pmo_lifecycle, pt_all_gen_params),
 	KUNIT_CASE(dxgkpm_pmo_io_space),
@@ -1339,7 +1333,6 @@ static struct kunit_case dxgkpm_pmo_cases[] = {
 	KUNIT_CASE(dxgkpm_pmo_user_view_outlives),
 	KUNIT_CASE(dxgkpm_pmo_section_user_protections),
 	KUNIT_CASE(dxgkpm_pmo_unregister),
-	KUNIT_CASE(dxgkpm_pmo_idle_after),
 	{}
 };
 

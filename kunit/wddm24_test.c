@@ -1408,13 +1408,6 @@ static void dxgkpm_wddm24_identity_rules(struct kunit *test)
 	dxgkpm_kt_expect_no_memory(test);
 }
 
-/* Runs last: whatever the earlier tests did, dxgkpm must hold nothing. */
-static void dxgkpm_wddm24_idle_after(struct kunit *test)
-{
-	W24_EXPECT_STAT(test, adapters, 0);
-	dxgkpm_kt_expect_no_memory(test);
-}
-
 static struct kunit_case dxgkpm_wddm24_cases[] = {
 	KUNIT_CASE_PARAM(dxgkpm_wddm24_contiguous, w24_cache_gen_params),
 	KUNIT_CASE_PARAM(dxgkpm_wddm24_pages_for_mdl, w24_cache_gen_params),
@@ -1427,7 +1420,6 @@ static struct kunit_case dxgkpm_wddm24_cases[] = {
 	KUNIT_CASE(dxgkpm_wddm24_remapping),
 	KUNIT_CASE_PARAM(dxgkpm_wddm24_identity, w24_iso_gen_params),
 	KUNIT_CASE(dxgkpm_wddm24_identity_rules),
-	KUNIT_CASE(dxgkpm_wddm24_idle_after),
 	{}
 };
 
