@@ -116,7 +116,7 @@ static void pl_create(struct kunit *test, struct dxgkpm_kt *kt,
 	dxgkpm_dkt_args(&c, kt, false, DXGK_PHYSICAL_MEMORY_TYPE_MDL, cache,
 			npages * PAGE_SIZE);
 	c.Mdl.LowAddress.QuadPart = 0;
-	dxgkpm_dkt_create_from(test, kt, &c);
+	dxgkpm_call_create(test, kt, &c);
 	obj->h = c.hPhysicalMemoryObject;
 	obj->npages = npages;
 	pmo = dxgkpm_pmo_get_handle(dxgkpm_h2u(obj->h));

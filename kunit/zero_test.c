@@ -160,7 +160,7 @@ static void zt_create_object(struct kunit *test, struct dxgkpm_kt *kt,
 	} else {
 		args.ContiguousMemory.LowestAcceptableAddress.QuadPart = low;
 	}
-	dxgkpm_dkt_create_from(test, kt, &args);
+	dxgkpm_call_create(test, kt, &args);
 	mem->obj = (struct dxgkpm_dkt_obj) {
 		.kt = kt,
 		.type = type,
