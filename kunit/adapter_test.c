@@ -2,14 +2,19 @@
 /*
  * KUnit suite for what an adapter's unregistration may and may not take
  * with it: what its driver left on it goes, what another adapter uses
- * stays.
+ * stays; and for the device-managed registration, which goes with the
+ * device's managed resources and leaves nothing when it fails.
  */
 
+#include <kunit/device.h>
 #include <kunit/test.h>
+#include <linux/device.h>
 #include <linux/dma-mapping.h>
+#include <linux/err.h>
 #include <linux/pci.h>
 #include <linux/string.h>
 
+#include "failnth.h"
 #include "helpers.h"
 
 #define AT_PAGES	2U
@@ -81,8 +86,149 @@ static void dxgkpm_adapter_unregister_keeps_others(struct kunit *test)
 	dxgkpm_kt_expect_idle(test);
 }
 
+/* More allocations than a registration makes. */
+#define AT_MAX_NTH	64U
+
+/* A device of the test's own, whose managed resources the test releases. */
+static struct device *at_device(struct kunit *test)
+{
+	struct device *dev = kunit_device_register(test, "dxgkpm-devm");
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	return dev;
+}
+
+/*
+ * If the adapter of @handle is still registered, the test failed: unregister
+ * it by hand, so that it does not outlive the test.
+ */
+static void at_unregister_left(struct kunit *test, u64 handle,
+			       struct dxgkpm_adapter *adapter, const char *what)
+{
+	struct dxgkpm_adapter *left = dxgkpm_adapter_get_handle(handle);
+
+	KUNIT_EXPECT_NULL_MSG(test, left, "%s: the adapter is still registered",
+			      what);
+	if (left) {
+		dxgkpm_adapter_put(left);
+		dxgkpm_unregister_adapter(adapter);
+	}
+}
+
+/*
+ * devm_dxgkpm_register_adapter(): the adapter is registered and usable
+ * until the device's managed resources are released (here by deleting the
+ * device, as an unbind releases a driver's), and is unregistered then, with
+ * its handle and its references on the device and the module.
+ */
+static void dxgkpm_adapter_devm_unregisters(struct kunit *test)
+{
+	DXGKRNL_INTERFACE iface = {
+		.Size = sizeof(iface),
+		.Version = DXGKDDI_INTERFACE_VERSION_WDDM2_9,
+	};
+	struct device *dev = at_device(test);
+	struct dxgkpm_adapter *adapter;
+	u64 handle;
+
+	adapter = devm_dxgkpm_register_adapter(dev);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, adapter);
+	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(adapters), 1L);
+	KUNIT_ASSERT_EQ(test, dxgkpm_query_interface(adapter, &iface), 0);
+	handle = dxgkpm_h2u(iface.DeviceHandle);
+	KUNIT_ASSERT_NE(test, handle, 0ULL);
+
+	kunit_device_unregister(test, dev);
+
+	KUNIT_EXPECT_EQ_MSG(test, DXGKPM_KT_STAT(adapters), 0L,
+			    "the device's managed resources kept the adapter");
+	at_unregister_left(test, handle, adapter, "device deleted");
+	dxgkpm_kt_expect_idle(test);
+}
+
+/*
+ * A registration that fails leaves nothing: no adapter, and no managed
+ * resource on the device, whether registering failed (a NULL device, a
+ * device already registered, an allocation of the adapter) or managing it
+ * did (the devres allocation, after which the adapter is unregistered
+ * again). Every allocation the call makes fails in turn, through fail-nth.
+ */
+static void dxgkpm_adapter_devm_fails_clean(struct kunit *test)
+{
+	struct device *dev = at_device(test);
+	struct dxgkpm_adapter *first, *adapter;
+	unsigned int nth, left, failures = 0;
+	DXGKRNL_INTERFACE iface;
+	void *group;
+	u64 handle;
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(devm_dxgkpm_register_adapter(NULL)),
+			(long)-EINVAL);
+
+	/* Registered already: refused, the first registration untouched. */
+	first = dxgkpm_kt_register(test, dev);
+	group = devres_open_group(dev, NULL, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, group);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(devm_dxgkpm_register_adapter(dev)),
+			(long)-EBUSY);
+	KUNIT_EXPECT_EQ_MSG(test, devres_release_group(dev, group), 0,
+			    "a refused registration left a managed resource");
+	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(adapters), 1L);
+	memset(&iface, 0, sizeof(iface));
+	iface.Size = sizeof(iface);
+	iface.Version = DXGKDDI_INTERFACE_VERSION_WDDM2_9;
+	KUNIT_EXPECT_EQ(test, dxgkpm_query_interface(first, &iface), 0);
+	dxgkpm_kt_unregister_now(test, first);
+
+	dxgkpm_failnth_arm(test);
+	for (nth = 1; nth <= AT_MAX_NTH; nth++) {
+		group = devres_open_group(dev, NULL, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, group);
+		dxgkpm_failnth_start(nth);
+		adapter = devm_dxgkpm_register_adapter(dev);
+		left = dxgkpm_failnth_stop();
+		if (IS_ERR(adapter)) {
+			failures++;
+			KUNIT_EXPECT_EQ_MSG(test, PTR_ERR(adapter),
+					    (long)-ENOMEM, "fail-nth %u", nth);
+			KUNIT_EXPECT_EQ_MSG(test,
+					    devres_release_group(dev, group), 0,
+					    "fail-nth %u: a managed resource is left",
+					    nth);
+			KUNIT_EXPECT_EQ_MSG(test, DXGKPM_KT_STAT(adapters), 0L,
+					    "fail-nth %u: an adapter is left",
+					    nth);
+			dxgkpm_kt_expect_idle(test);
+			continue;
+		}
+		/*
+		 * Registered (the failed allocation, if one was reached, was
+		 * retried): one managed resource, whose release unregisters.
+		 */
+		KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(adapters), 1L);
+		memset(&iface, 0, sizeof(iface));
+		iface.Size = sizeof(iface);
+		iface.Version = DXGKDDI_INTERFACE_VERSION_WDDM2_9;
+		KUNIT_ASSERT_EQ(test, dxgkpm_query_interface(adapter, &iface),
+				0);
+		handle = dxgkpm_h2u(iface.DeviceHandle);
+		KUNIT_EXPECT_EQ_MSG(test, devres_release_group(dev, group), 1,
+				    "fail-nth %u: managed resources", nth);
+		at_unregister_left(test, handle, adapter, "group released");
+		dxgkpm_kt_expect_idle(test);
+		if (left)
+			break;	/* every allocation got through */
+	}
+	KUNIT_EXPECT_LE_MSG(test, nth, AT_MAX_NTH,
+			    "no registration got through");
+	/* The adapter's own allocation and the managed resource's at least. */
+	KUNIT_EXPECT_GE(test, failures, 2U);
+}
+
 static struct kunit_case dxgkpm_adapter_cases[] = {
 	KUNIT_CASE_SLOW(dxgkpm_adapter_unregister_keeps_others),
+	KUNIT_CASE(dxgkpm_adapter_devm_unregisters),
+	KUNIT_CASE(dxgkpm_adapter_devm_fails_clean),
 	{}
 };
 

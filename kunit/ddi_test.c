@@ -24,10 +24,8 @@
 #include <linux/uaccess.h>
 
 #include "dma_helpers.h"
+#include "dxgk_calls.h"
 
-/* A non-NULL value in an output that a failed call must clear. */
-#define DDI_JUNK		((HANDLE)0xbad0bad0UL)
-#define DDI_JUNK_PTR		((void *)0xbad0bad0UL)
 /* A handle value nobody hands out. */
 #define DDI_BOGUS		((HANDLE)0x1234UL)
 #define DDI_MAX_STATS		32
@@ -68,73 +66,22 @@ static void ddi_expect_same(struct kunit *test, const struct ddi_snap *before,
 	}
 }
 
-/**
- * struct ddi_obj - the handles of one object
- * @pmo: hPhysicalMemoryObject
- * @amo: hAdapterMemoryObject, or NULL
- */
-struct ddi_obj {
-	HANDLE pmo;
-	HANDLE amo;
-};
-
 /* Valid arguments for a cached object of @type, with poisoned outputs. */
 static void ddi_args(DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT *c,
 		     HANDLE adapter, DXGK_PHYSICAL_MEMORY_TYPE type,
 		     size_t size)
 {
-	memset(c, 0, sizeof(*c));
-	c->hAdapter = adapter;
-	c->Size = size;
-	c->Type = type;
-	c->CacheType = DXGK_MEMORY_CACHING_TYPE_CACHED;
-	switch (type) {
-	case DXGK_PHYSICAL_MEMORY_TYPE_MDL:
-		c->Mdl.HighAddress.QuadPart = -1;
-		break;
-	case DXGK_PHYSICAL_MEMORY_TYPE_CONTIGUOUS_MEMORY:
-		c->ContiguousMemory.HighestAcceptableAddress.QuadPart = -1;
-		break;
-	case DXGK_PHYSICAL_MEMORY_TYPE_SECTION:
-		c->Section.PageProtection = PAGE_READWRITE;
-		break;
-	default:
-		break;
-	}
-	c->hPhysicalMemoryObject = DDI_JUNK;
-	c->hAdapterMemoryObject = DDI_JUNK;
-}
-
-/* IO-space arguments: @size bytes at @base, uncached. */
-static void ddi_io_args(DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT *c,
-			HANDLE adapter, phys_addr_t base, size_t size)
-{
-	ddi_args(c, adapter, DXGK_PHYSICAL_MEMORY_TYPE_IO_SPACE, size);
-	c->CacheType = DXGK_MEMORY_CACHING_TYPE_NON_CACHED;
-	c->IOSpace.BaseAddress.QuadPart = base;
-}
-
-/* Create with @c, which must succeed; the object is reaped at test end. */
-static struct ddi_obj ddi_create(struct kunit *test, struct dxgkpm_kt *kt,
-				 DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT *c)
-{
-	struct ddi_obj obj;
-
-	dxgkpm_dkt_create_from(test, kt, c);
-	obj.pmo = c->hPhysicalMemoryObject;
-	obj.amo = c->hAdapterMemoryObject;
-	return obj;
+	dxgkpm_call_args(c, adapter, type, DXGK_MEMORY_CACHING_TYPE_CACHED,
+			 size);
 }
 
 /* A cached object of @type and @size, opened for @adapter unless NULL. */
-static struct ddi_obj ddi_new(struct kunit *test, struct dxgkpm_kt *kt,
-			      HANDLE adapter, DXGK_PHYSICAL_MEMORY_TYPE type,
-			      size_t size)
+static struct dxgkpm_call_obj
+ddi_new(struct kunit *test, struct dxgkpm_kt *kt, HANDLE adapter,
+	DXGK_PHYSICAL_MEMORY_TYPE type, size_t size)
 {
-	DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT c;
-
-	ddi_args(&c, adapter, type, size);
-	return ddi_create(test, kt, &c);
+	return dxgkpm_call_new(test, kt, adapter, type,
+			       DXGK_MEMORY_CACHING_TYPE_CACHED, size);
 }
 
 /*
@@ -158,142 +105,33 @@ static void ddi_create_fails(struct kunit *test, struct dxgkpm_kt *kt,
 	ddi_expect_same(test, &before, what);
 }
 
-static void ddi_destroy(struct dxgkpm_kt *kt, HANDLE pmo, HANDLE amo)
-{
-	DXGKARGCB_DESTROY_PHYSICAL_MEMORY_OBJECT d = {
-		.hPhysicalMemoryObject = pmo,
-		.hAdapterMemoryObject = amo,
-	};
-
-	kt->iface.DxgkCbDestroyPhysicalMemoryObject(&d);
-}
-
-static NTSTATUS ddi_open(struct dxgkpm_kt *kt, HANDLE pmo, HANDLE adapter,
-			 HANDLE *amo)
-{
-	DXGKARGCB_OPEN_PHYSICAL_MEMORY_OBJECT o = {
-		.hPhysicalMemoryObject = pmo,
-		.hAdapter = adapter,
-		.hAdapterMemoryObject = DDI_JUNK,
-	};
-	NTSTATUS status;
-
-	status = kt->iface.DxgkCbOpenPhysicalMemoryObject(&o);
-	*amo = o.hAdapterMemoryObject;
-	return status;
-}
-
-static void ddi_close(struct dxgkpm_kt *kt, HANDLE amo)
-{
-	DXGKARGCB_CLOSE_PHYSICAL_MEMORY_OBJECT c = {
-		.hAdapterMemoryObject = amo,
-	};
-
-	kt->iface.DxgkCbClosePhysicalMemoryObject(&c);
-}
-
-static NTSTATUS ddi_map(struct dxgkpm_kt *kt,
-			DXGKARGCB_MAP_PHYSICAL_MEMORY *m, HANDLE pmo,
-			DXGK_ACCESS_MODE mode, size_t offset, size_t size)
-{
-	memset(m, 0, sizeof(*m));
-	m->hPhysicalMemoryObject = pmo;
-	m->AccessMode = mode;
-	m->Offset = offset;
-	m->Size = size;
-	m->pMappedAddress = DDI_JUNK_PTR;
-	return kt->iface.DxgkCbMapPhysicalMemory(m);
-}
-
-static void ddi_unmap(struct dxgkpm_kt *kt, HANDLE pmo, void *base,
-		      size_t size)
-{
-	DXGKARGCB_UNMAP_PHYSICAL_MEMORY u = {
-		.hPhysicalMemoryObject = pmo,
-		.pBaseAddress = base,
-		.Size = size,
-	};
-
-	kt->iface.DxgkCbUnmapPhysicalMemory(&u);
-}
-
-/* A kernel view of [@offset, @offset + @size), which must succeed. */
-static void *ddi_view(struct kunit *test, struct dxgkpm_kt *kt, HANDLE pmo,
-		      size_t offset, size_t size, size_t *view_size)
-{
-	DXGKARGCB_MAP_PHYSICAL_MEMORY m;
-
-	KUNIT_ASSERT_EQ(test, ddi_map(kt, &m, pmo,
-				      DXGK_ACCESS_MODE_KERNEL_MODE, offset,
-				      size), STATUS_SUCCESS);
-	KUNIT_ASSERT_NOT_NULL(test, m.pMappedAddress);
-	*view_size = m.Size;
-	return m.pMappedAddress;
-}
-
-static NTSTATUS ddi_adl(struct dxgkpm_kt *kt, HANDLE amo, size_t offset,
-			size_t size, u32 flags, DXGK_ADL **adl)
-{
-	DXGKARGCB_ALLOCATE_ADL a = {
-		.hAdapterMemoryObject = amo,
-		.Offset = offset,
-		.Size = size,
-		.Flags.Value = flags,
-		.pAdl = DDI_JUNK_PTR,
-	};
-	NTSTATUS status;
-
-	status = kt->iface.DxgkCbAllocateAdl(&a);
-	*adl = a.pAdl;
-	return status;
-}
-
-static void ddi_free_adl(struct dxgkpm_kt *kt, HANDLE amo, DXGK_ADL *adl)
-{
-	DXGKARGCB_FREE_ADL f = {
-		.hAdapterMemoryObject = amo,
-		.pAdl = adl,
-	};
-
-	kt->iface.DxgkCbFreeAdl(&f);
-}
-
-/* Device address of page @i of an ADL. */
-static dma_addr_t ddi_adl_addr(const DXGK_ADL *adl, u32 i)
-{
-	DXGK_PAGE_NUMBER page = adl->Flags.Contiguous ?
-				adl->BasePageNumber + i : adl->Pages[i];
-
-	return (dma_addr_t)page << PAGE_SHIFT;
-}
-
 /*
  * The object still works: a kernel view of its first page, and with @amo
  * an ADL of it, can be made and released, leaving the counters as they
  * were.
  */
 static void ddi_expect_alive(struct kunit *test, struct dxgkpm_kt *kt,
-			     struct ddi_obj obj, const char *what)
+			     struct dxgkpm_call_obj obj, const char *what)
 {
 	DXGKARGCB_MAP_PHYSICAL_MEMORY m;
 	struct ddi_snap before;
 	DXGK_ADL *adl;
 
 	ddi_snap(&before);
-	KUNIT_EXPECT_EQ_MSG(test, ddi_map(kt, &m, obj.pmo,
-					  DXGK_ACCESS_MODE_KERNEL_MODE, 0,
-					  PAGE_SIZE),
+	KUNIT_EXPECT_EQ_MSG(test, dxgkpm_call_map(kt, &m, obj.pmo,
+						  DXGK_ACCESS_MODE_KERNEL_MODE,
+						  0, PAGE_SIZE),
 			    STATUS_SUCCESS, "%s: the object cannot be mapped",
 			    what);
-	if (m.pMappedAddress && m.pMappedAddress != DDI_JUNK_PTR)
-		ddi_unmap(kt, obj.pmo, m.pMappedAddress, m.Size);
+	if (m.pMappedAddress && m.pMappedAddress != DXGKPM_CALL_JUNK_PTR)
+		dxgkpm_call_unmap(kt, obj.pmo, m.pMappedAddress, m.Size);
 	if (obj.amo) {
-		KUNIT_EXPECT_EQ_MSG(test, ddi_adl(kt, obj.amo, 0, PAGE_SIZE, 0,
-						  &adl),
+		KUNIT_EXPECT_EQ_MSG(test, dxgkpm_call_adl(kt, obj.amo, 0,
+							  PAGE_SIZE, 0, &adl),
 				    STATUS_SUCCESS,
 				    "%s: no ADL from the object", what);
-		if (adl && adl != DDI_JUNK_PTR)
-			ddi_free_adl(kt, obj.amo, adl);
+		if (adl && adl != DXGKPM_CALL_JUNK_PTR)
+			dxgkpm_call_free_adl(kt, obj.amo, adl);
 	}
 	ddi_expect_same(test, &before, what);
 }
@@ -551,7 +389,7 @@ static void dxgkpm_ddi_query_interface_unregistered(struct kunit *test)
 	struct dxgkpm_pmo *pmo = NULL;
 	struct dxgkpm_amo *amo = NULL;
 	struct dxgkpm_kt *kt, *other;
-	struct ddi_obj obj;
+	struct dxgkpm_call_obj obj;
 	struct ddi_snap before;
 	HANDLE amo_h;
 
@@ -577,7 +415,7 @@ static void dxgkpm_ddi_query_interface_unregistered(struct kunit *test)
 	ddi_args(&c, kt->h, DXGK_PHYSICAL_MEMORY_TYPE_MDL, PAGE_SIZE);
 	ddi_create_fails(test, other, &c, STATUS_INVALID_HANDLE,
 			 "create on an unregistered adapter");
-	KUNIT_EXPECT_EQ(test, ddi_open(other, obj.pmo, kt->h, &amo_h),
+	KUNIT_EXPECT_EQ(test, dxgkpm_call_open(other, obj.pmo, kt->h, &amo_h),
 			STATUS_INVALID_HANDLE);
 	KUNIT_EXPECT_NULL(test, amo_h);
 	ddi_expect_same(test, &before, "unregistered adapter");
@@ -598,7 +436,7 @@ static void dxgkpm_ddi_null_args(struct kunit *test)
 	struct ddi_snap before;
 	struct dxgkpm_kt *kt;
 	DXGKRNL_INTERFACE *i;
-	struct ddi_obj obj;
+	struct dxgkpm_call_obj obj;
 	size_t size;
 	DXGK_ADL *adl;
 	void *view;
@@ -607,8 +445,9 @@ static void dxgkpm_ddi_null_args(struct kunit *test)
 	i = &kt->iface;
 	obj = ddi_new(test, kt, kt->h, DXGK_PHYSICAL_MEMORY_TYPE_MDL,
 		      PAGE_SIZE);
-	view = ddi_view(test, kt, obj.pmo, 0, PAGE_SIZE, &size);
-	KUNIT_ASSERT_EQ(test, ddi_adl(kt, obj.amo, 0, PAGE_SIZE, 0, &adl),
+	view = dxgkpm_call_view(test, kt, obj.pmo, 0, PAGE_SIZE, &size);
+	KUNIT_ASSERT_EQ(test,
+			dxgkpm_call_adl(kt, obj.amo, 0, PAGE_SIZE, 0, &adl),
 			STATUS_SUCCESS);
 
 	ddi_snap(&before);
@@ -628,8 +467,8 @@ static void dxgkpm_ddi_null_args(struct kunit *test)
 	i->DxgkCbFreeAdl(&free_null);
 	ddi_expect_same(test, &before, "NULL arguments");
 
-	ddi_free_adl(kt, obj.amo, adl);
-	ddi_unmap(kt, obj.pmo, view, size);
+	dxgkpm_call_free_adl(kt, obj.amo, adl);
+	dxgkpm_call_unmap(kt, obj.pmo, view, size);
 	ddi_expect_alive(test, kt, obj, "after NULL arguments");
 }
 
@@ -647,7 +486,7 @@ static void dxgkpm_ddi_bad_pmo_handles(struct kunit *test)
 	HANDLE bad[DDI_MAX_BAD], amo_h;
 	DXGKARGCB_MAP_PHYSICAL_MEMORY m;
 	struct dxgkpm_kt *kt, *other;
-	struct ddi_obj obj, stale;
+	struct dxgkpm_call_obj obj, stale;
 	struct ddi_snap before;
 	unsigned int n, i;
 	size_t size;
@@ -659,8 +498,8 @@ static void dxgkpm_ddi_bad_pmo_handles(struct kunit *test)
 		      2 * PAGE_SIZE);
 	stale = ddi_new(test, kt, NULL, DXGK_PHYSICAL_MEMORY_TYPE_MDL,
 			PAGE_SIZE);
-	ddi_destroy(kt, stale.pmo, NULL);
-	view = ddi_view(test, kt, obj.pmo, 0, 2 * PAGE_SIZE, &size);
+	dxgkpm_call_destroy(kt, stale.pmo, NULL);
+	view = dxgkpm_call_view(test, kt, obj.pmo, 0, 2 * PAGE_SIZE, &size);
 	view[0] = 0x42;
 
 	n = ddi_forged(obj.pmo, bad);
@@ -672,23 +511,24 @@ static void dxgkpm_ddi_bad_pmo_handles(struct kunit *test)
 		kunit_info(test, "hPhysicalMemoryObject %#llx",
 			   dxgkpm_h2u(bad[i]));
 		ddi_snap(&before);
-		ddi_destroy(kt, bad[i], NULL);
-		ddi_destroy(kt, bad[i], obj.amo);
-		KUNIT_EXPECT_EQ(test, ddi_open(kt, bad[i], kt->h, &amo_h),
+		dxgkpm_call_destroy(kt, bad[i], NULL);
+		dxgkpm_call_destroy(kt, bad[i], obj.amo);
+		KUNIT_EXPECT_EQ(test,
+				dxgkpm_call_open(kt, bad[i], kt->h, &amo_h),
 				STATUS_INVALID_HANDLE);
 		KUNIT_EXPECT_NULL(test, amo_h);
-		KUNIT_EXPECT_EQ(test, ddi_map(kt, &m, bad[i],
-					      DXGK_ACCESS_MODE_KERNEL_MODE, 0,
-					      PAGE_SIZE),
+		KUNIT_EXPECT_EQ(test, dxgkpm_call_map(kt, &m, bad[i],
+						      DXGK_ACCESS_MODE_KERNEL_MODE,
+						      0, PAGE_SIZE),
 				STATUS_INVALID_HANDLE);
 		KUNIT_EXPECT_NULL(test, m.pMappedAddress);
 		KUNIT_EXPECT_EQ(test, m.Offset, (SIZE_T)0);
 		KUNIT_EXPECT_EQ(test, m.Size, (SIZE_T)PAGE_SIZE);
-		ddi_unmap(kt, bad[i], view, size);
+		dxgkpm_call_unmap(kt, bad[i], view, size);
 		ddi_expect_same(test, &before, "bad hPhysicalMemoryObject");
 	}
 	KUNIT_EXPECT_EQ(test, view[0], 0x42);
-	ddi_unmap(kt, obj.pmo, view, size);
+	dxgkpm_call_unmap(kt, obj.pmo, view, size);
 	ddi_expect_alive(test, kt, obj, "after bad hPhysicalMemoryObject");
 }
 
@@ -703,7 +543,7 @@ static void dxgkpm_ddi_bad_pmo_handles(struct kunit *test)
  */
 static void dxgkpm_ddi_bad_amo_handles(struct kunit *test)
 {
-	struct ddi_obj obj, victim, closed;
+	struct dxgkpm_call_obj obj, victim, closed;
 	HANDLE bad[DDI_MAX_BAD];
 	struct ddi_snap before;
 	struct dxgkpm_kt *kt;
@@ -717,8 +557,9 @@ static void dxgkpm_ddi_bad_amo_handles(struct kunit *test)
 			 PAGE_SIZE);
 	closed = ddi_new(test, kt, kt->h, DXGK_PHYSICAL_MEMORY_TYPE_MDL,
 			 PAGE_SIZE);
-	ddi_close(kt, closed.amo);
-	KUNIT_ASSERT_EQ(test, ddi_adl(kt, obj.amo, 0, PAGE_SIZE, 0, &adl),
+	dxgkpm_call_close(kt, closed.amo);
+	KUNIT_ASSERT_EQ(test,
+			dxgkpm_call_adl(kt, obj.amo, 0, PAGE_SIZE, 0, &adl),
 			STATUS_SUCCESS);
 
 	n = ddi_forged(obj.amo, bad);
@@ -729,17 +570,18 @@ static void dxgkpm_ddi_bad_amo_handles(struct kunit *test)
 		kunit_info(test, "hAdapterMemoryObject %#llx",
 			   dxgkpm_h2u(bad[i]));
 		ddi_snap(&before);
-		ddi_close(kt, bad[i]);
-		KUNIT_EXPECT_EQ(test, ddi_adl(kt, bad[i], 0, PAGE_SIZE, 0, &got),
+		dxgkpm_call_close(kt, bad[i]);
+		KUNIT_EXPECT_EQ(test, dxgkpm_call_adl(kt, bad[i], 0, PAGE_SIZE,
+						      0, &got),
 				STATUS_INVALID_HANDLE);
 		KUNIT_EXPECT_NULL(test, got);
-		ddi_free_adl(kt, bad[i], adl);
+		dxgkpm_call_free_adl(kt, bad[i], adl);
 		/* NULL is no AMO at all: Destroy would be valid. */
 		if (bad[i])
-			ddi_destroy(kt, victim.pmo, bad[i]);
+			dxgkpm_call_destroy(kt, victim.pmo, bad[i]);
 		ddi_expect_same(test, &before, "bad hAdapterMemoryObject");
 	}
-	ddi_free_adl(kt, obj.amo, adl);
+	dxgkpm_call_free_adl(kt, obj.amo, adl);
 	ddi_expect_alive(test, kt, obj, "after bad hAdapterMemoryObject");
 	ddi_expect_alive(test, kt, victim, "Destroy with a bad AMO");
 }
@@ -757,7 +599,7 @@ static void dxgkpm_ddi_bad_adapter_handles(struct kunit *test)
 	HANDLE bad[DDI_MAX_BAD], amo_h;
 	struct dxgkpm_kt *kt, *gone;
 	struct ddi_snap before;
-	struct ddi_obj obj, open;
+	struct dxgkpm_call_obj obj, open;
 	unsigned int n, i;
 
 	kt = dxgkpm_kt_setup(test, 0);
@@ -775,7 +617,8 @@ static void dxgkpm_ddi_bad_adapter_handles(struct kunit *test)
 	for (i = 0; i < n; i++) {
 		kunit_info(test, "hAdapter %#llx", dxgkpm_h2u(bad[i]));
 		ddi_snap(&before);
-		KUNIT_EXPECT_EQ(test, ddi_open(kt, obj.pmo, bad[i], &amo_h),
+		KUNIT_EXPECT_EQ(test,
+				dxgkpm_call_open(kt, obj.pmo, bad[i], &amo_h),
 				STATUS_INVALID_HANDLE);
 		KUNIT_EXPECT_NULL(test, amo_h);
 		ddi_expect_same(test, &before, "Open with a bad hAdapter");
@@ -785,7 +628,7 @@ static void dxgkpm_ddi_bad_adapter_handles(struct kunit *test)
 		ddi_create_fails(test, kt, &c, STATUS_INVALID_HANDLE,
 				 "Create with a bad hAdapter");
 	}
-	KUNIT_EXPECT_EQ(test, ddi_open(kt, obj.pmo, kt->h, &amo_h),
+	KUNIT_EXPECT_EQ(test, dxgkpm_call_open(kt, obj.pmo, kt->h, &amo_h),
 			STATUS_SUCCESS);
 	obj.amo = amo_h;
 	ddi_expect_alive(test, kt, obj, "opened after bad hAdapter");
@@ -839,7 +682,7 @@ static void dxgkpm_ddi_create_bad_sizes(struct kunit *test)
 					 "Size above RAM");
 		}
 	}
-	ddi_io_args(&c, kt->h, pci_resource_start(kt->edu->pdev, 0), 0);
+	dxgkpm_call_io_args(&c, kt->h, pci_resource_start(kt->edu->pdev, 0), 0);
 	ddi_create_fails(test, kt, &c, STATUS_INVALID_PARAMETER,
 			 "IO space of Size 0");
 }
@@ -978,7 +821,7 @@ static void dxgkpm_ddi_create_bad_section(struct kunit *test)
 	OBJECT_ATTRIBUTES attrs;
 	u8 name[16] = { };
 	struct dxgkpm_kt *kt;
-	struct ddi_obj obj;
+	struct dxgkpm_call_obj obj;
 	unsigned int i;
 
 	kt = dxgkpm_kt_setup(test, 0);
@@ -1022,9 +865,9 @@ static void dxgkpm_ddi_create_bad_section(struct kunit *test)
 	c.Section.ObjectAttributes = &attrs;
 	c.Section.AllocationAttributes = SEC_COMMIT;
 	c.Section.DesiredAccess = 0xf001f;	/* SECTION_ALL_ACCESS */
-	obj = ddi_create(test, kt, &c);
+	obj = dxgkpm_call_create(test, kt, &c);
 	ddi_expect_alive(test, kt, obj, "unnamed section");
-	ddi_destroy(kt, obj.pmo, obj.amo);
+	dxgkpm_call_destroy(kt, obj.pmo, obj.amo);
 }
 
 /* A contiguous object's arguments. */
@@ -1100,34 +943,34 @@ static void dxgkpm_ddi_create_bad_io_space(struct kunit *test)
 			       IORESOURCE_PREFETCH,
 			       "edu's BAR0 is expected to be non-prefetchable");
 
-	ddi_io_args(&c, NULL, bar, PAGE_SIZE);
+	dxgkpm_call_io_args(&c, NULL, bar, PAGE_SIZE);
 	ddi_create_fails(test, kt, &c, STATUS_INVALID_PARAMETER,
 			 "IO space without hAdapter");
-	ddi_io_args(&c, kt->h, bar + 0x10, PAGE_SIZE);
+	dxgkpm_call_io_args(&c, kt->h, bar + 0x10, PAGE_SIZE);
 	ddi_create_fails(test, kt, &c, STATUS_INVALID_PARAMETER,
 			 "unaligned base");
-	ddi_io_args(&c, kt->h, SZ_16M, PAGE_SIZE);
+	dxgkpm_call_io_args(&c, kt->h, SZ_16M, PAGE_SIZE);
 	ddi_create_fails(test, kt, &c, STATUS_INVALID_PARAMETER, "RAM");
-	ddi_io_args(&c, kt->h, bar2, PAGE_SIZE);
+	dxgkpm_call_io_args(&c, kt->h, bar2, PAGE_SIZE);
 	ddi_create_fails(test, kt, &c, STATUS_INVALID_PARAMETER,
 			 "the other device's BAR0");
-	ddi_io_args(&c, kt->h, bar + len - PAGE_SIZE, 2 * PAGE_SIZE);
+	dxgkpm_call_io_args(&c, kt->h, bar + len - PAGE_SIZE, 2 * PAGE_SIZE);
 	ddi_create_fails(test, kt, &c, STATUS_INVALID_PARAMETER,
 			 "straddling the end of BAR0");
-	ddi_io_args(&c, kt->h, bar + len, PAGE_SIZE);
+	dxgkpm_call_io_args(&c, kt->h, bar + len, PAGE_SIZE);
 	ddi_create_fails(test, kt, &c, STATUS_INVALID_PARAMETER,
 			 "just past BAR0");
-	ddi_io_args(&c, kt->h, bar, len + PAGE_SIZE);
+	dxgkpm_call_io_args(&c, kt->h, bar, len + PAGE_SIZE);
 	ddi_create_fails(test, kt, &c, STATUS_INVALID_PARAMETER,
 			 "larger than BAR0");
-	ddi_io_args(&c, kt->h, bar, SIZE_MAX - PAGE_SIZE + 1);
+	dxgkpm_call_io_args(&c, kt->h, bar, SIZE_MAX - PAGE_SIZE + 1);
 	ddi_create_fails(test, kt, &c, STATUS_INVALID_PARAMETER,
 			 "huge IO space");
-	ddi_io_args(&c, kt->h, bar, PAGE_SIZE);
+	dxgkpm_call_io_args(&c, kt->h, bar, PAGE_SIZE);
 	c.CacheType = DXGK_MEMORY_CACHING_TYPE_CACHED;
 	ddi_create_fails(test, kt, &c, STATUS_INVALID_PARAMETER,
 			 "cached IO space");
-	ddi_io_args(&c, kt->h, bar, PAGE_SIZE);
+	dxgkpm_call_io_args(&c, kt->h, bar, PAGE_SIZE);
 	c.CacheType = DXGK_MEMORY_CACHING_TYPE_WRITE_COMBINED;
 	ddi_create_fails(test, kt, &c, STATUS_INVALID_PARAMETER,
 			 "write-combined non-prefetchable BAR");
@@ -1145,7 +988,7 @@ static void dxgkpm_ddi_create_bad_io_space(struct kunit *test)
  */
 static void dxgkpm_ddi_open_twice(struct kunit *test)
 {
-	struct ddi_obj late, early, dead;
+	struct dxgkpm_call_obj late, early, dead;
 	struct dxgkpm_kt *a, *b;
 	struct ddi_snap before;
 	HANDLE amo;
@@ -1158,26 +1001,26 @@ static void dxgkpm_ddi_open_twice(struct kunit *test)
 			PAGE_SIZE);
 	dead = ddi_new(test, a, NULL, DXGK_PHYSICAL_MEMORY_TYPE_MDL,
 		       PAGE_SIZE);
-	ddi_destroy(a, dead.pmo, NULL);
+	dxgkpm_call_destroy(a, dead.pmo, NULL);
 
-	KUNIT_ASSERT_EQ(test, ddi_open(a, late.pmo, a->h, &late.amo),
+	KUNIT_ASSERT_EQ(test, dxgkpm_call_open(a, late.pmo, a->h, &late.amo),
 			STATUS_SUCCESS);
 	KUNIT_ASSERT_NOT_NULL(test, late.amo);
 
 	ddi_snap(&before);
-	KUNIT_EXPECT_EQ(test, ddi_open(a, late.pmo, a->h, &amo),
+	KUNIT_EXPECT_EQ(test, dxgkpm_call_open(a, late.pmo, a->h, &amo),
 			STATUS_INVALID_DEVICE_STATE);
 	KUNIT_EXPECT_NULL(test, amo);
-	KUNIT_EXPECT_EQ(test, ddi_open(b, late.pmo, b->h, &amo),
+	KUNIT_EXPECT_EQ(test, dxgkpm_call_open(b, late.pmo, b->h, &amo),
 			STATUS_INVALID_DEVICE_STATE);
 	KUNIT_EXPECT_NULL(test, amo);
-	KUNIT_EXPECT_EQ(test, ddi_open(a, early.pmo, a->h, &amo),
+	KUNIT_EXPECT_EQ(test, dxgkpm_call_open(a, early.pmo, a->h, &amo),
 			STATUS_INVALID_DEVICE_STATE);
 	KUNIT_EXPECT_NULL(test, amo);
-	KUNIT_EXPECT_EQ(test, ddi_open(a, early.pmo, b->h, &amo),
+	KUNIT_EXPECT_EQ(test, dxgkpm_call_open(a, early.pmo, b->h, &amo),
 			STATUS_INVALID_DEVICE_STATE);
 	KUNIT_EXPECT_NULL(test, amo);
-	KUNIT_EXPECT_EQ(test, ddi_open(a, dead.pmo, a->h, &amo),
+	KUNIT_EXPECT_EQ(test, dxgkpm_call_open(a, dead.pmo, a->h, &amo),
 			STATUS_INVALID_HANDLE);
 	KUNIT_EXPECT_NULL(test, amo);
 	ddi_expect_same(test, &before, "second Open");
@@ -1185,15 +1028,15 @@ static void dxgkpm_ddi_open_twice(struct kunit *test)
 	ddi_expect_alive(test, a, early, "object opened at creation");
 
 	/* Closed, it opens again, through the other adapter. */
-	ddi_close(a, late.amo);
+	dxgkpm_call_close(a, late.amo);
 	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(amos), 1L);
-	KUNIT_ASSERT_EQ(test, ddi_open(b, late.pmo, b->h, &amo),
+	KUNIT_ASSERT_EQ(test, dxgkpm_call_open(b, late.pmo, b->h, &amo),
 			STATUS_SUCCESS);
 	KUNIT_EXPECT_PTR_NE(test, amo, late.amo);
 	late.amo = amo;
 	ddi_expect_alive(test, b, late, "reopened on the other adapter");
-	ddi_destroy(a, late.pmo, late.amo);
-	ddi_destroy(a, early.pmo, early.amo);
+	dxgkpm_call_destroy(a, late.pmo, late.amo);
+	dxgkpm_call_destroy(a, early.pmo, early.amo);
 	dxgkpm_kt_expect_no_memory(test);
 }
 
@@ -1208,7 +1051,7 @@ static void dxgkpm_ddi_close(struct kunit *test)
 {
 	struct ddi_snap before;
 	struct dxgkpm_kt *kt;
-	struct ddi_obj obj;
+	struct dxgkpm_call_obj obj;
 	dma_addr_t src, dst;
 	DXGK_ADL *adl, *got;
 	size_t size;
@@ -1217,35 +1060,37 @@ static void dxgkpm_ddi_close(struct kunit *test)
 	kt = dxgkpm_kt_setup(test, 0);
 	obj = ddi_new(test, kt, kt->h, DXGK_PHYSICAL_MEMORY_TYPE_MDL,
 		      2 * PAGE_SIZE);
-	view = ddi_view(test, kt, obj.pmo, 0, 2 * PAGE_SIZE, &size);
+	view = dxgkpm_call_view(test, kt, obj.pmo, 0, 2 * PAGE_SIZE, &size);
 	dxgkpm_kt_fill(view, PAGE_SIZE, 0xc105e);
-	KUNIT_ASSERT_EQ(test, ddi_adl(kt, obj.amo, 0, 2 * PAGE_SIZE, 0, &adl),
+	KUNIT_ASSERT_EQ(test,
+			dxgkpm_call_adl(kt, obj.amo, 0, 2 * PAGE_SIZE, 0, &adl),
 			STATUS_SUCCESS);
 
 	ddi_snap(&before);
-	ddi_close(kt, obj.amo);
-	ddi_close(kt, obj.amo);
+	dxgkpm_call_close(kt, obj.amo);
+	dxgkpm_call_close(kt, obj.amo);
 	ddi_expect_same(test, &before, "Close with a live ADL");
-	src = ddi_adl_addr(adl, 0);
-	dst = ddi_adl_addr(adl, 1);
+	src = dxgkpm_call_adl_addr(adl, 0);
+	dst = dxgkpm_call_adl_addr(adl, 1);
 	KUNIT_ASSERT_EQ(test, dxgkpm_edu_copy(kt->edu, dst, src, PAGE_SIZE), 0);
 	KUNIT_EXPECT_EQ_MSG(test, dxgkpm_kt_mismatch(view + PAGE_SIZE,
 						     PAGE_SIZE, 0xc105e),
 			    (size_t)PAGE_SIZE,
 			    "the device's copy through the ADL differs");
 
-	ddi_free_adl(kt, obj.amo, adl);
-	ddi_close(kt, obj.amo);
+	dxgkpm_call_free_adl(kt, obj.amo, adl);
+	dxgkpm_call_close(kt, obj.amo);
 	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(amos), 0L);
 	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(dma_maps), 0L);
 	ddi_snap(&before);
-	ddi_close(kt, obj.amo);
-	KUNIT_EXPECT_EQ(test, ddi_adl(kt, obj.amo, 0, PAGE_SIZE, 0, &got),
+	dxgkpm_call_close(kt, obj.amo);
+	KUNIT_EXPECT_EQ(test,
+			dxgkpm_call_adl(kt, obj.amo, 0, PAGE_SIZE, 0, &got),
 			STATUS_INVALID_HANDLE);
 	KUNIT_EXPECT_NULL(test, got);
 	ddi_expect_same(test, &before, "second Close");
-	ddi_unmap(kt, obj.pmo, view, size);
-	ddi_destroy(kt, obj.pmo, NULL);
+	dxgkpm_call_unmap(kt, obj.pmo, view, size);
+	dxgkpm_call_destroy(kt, obj.pmo, NULL);
 	dxgkpm_kt_expect_no_memory(test);
 }
 
@@ -1260,7 +1105,7 @@ static void dxgkpm_ddi_close(struct kunit *test)
  */
 static void dxgkpm_ddi_destroy(struct kunit *test)
 {
-	struct ddi_obj obj, x, y, z;
+	struct dxgkpm_call_obj obj, x, y, z;
 	struct ddi_snap before;
 	struct dxgkpm_kt *kt;
 	DXGK_ADL *adl;
@@ -1272,66 +1117,66 @@ static void dxgkpm_ddi_destroy(struct kunit *test)
 	/* Twice. */
 	obj = ddi_new(test, kt, kt->h, DXGK_PHYSICAL_MEMORY_TYPE_MDL,
 		      PAGE_SIZE);
-	ddi_destroy(kt, obj.pmo, obj.amo);
+	dxgkpm_call_destroy(kt, obj.pmo, obj.amo);
 	dxgkpm_kt_expect_no_memory(test);
 	ddi_snap(&before);
-	ddi_destroy(kt, obj.pmo, obj.amo);
-	ddi_destroy(kt, obj.pmo, NULL);
+	dxgkpm_call_destroy(kt, obj.pmo, obj.amo);
+	dxgkpm_call_destroy(kt, obj.pmo, NULL);
 	ddi_expect_same(test, &before, "second Destroy");
 
 	/* A live ADL. */
 	obj = ddi_new(test, kt, kt->h, DXGK_PHYSICAL_MEMORY_TYPE_MDL,
 		      2 * PAGE_SIZE);
-	KUNIT_ASSERT_EQ(test, ddi_adl(kt, obj.amo, PAGE_SIZE, PAGE_SIZE, 0,
-				      &adl), STATUS_SUCCESS);
+	KUNIT_ASSERT_EQ(test, dxgkpm_call_adl(kt, obj.amo, PAGE_SIZE, PAGE_SIZE,
+					      0, &adl), STATUS_SUCCESS);
 	ddi_snap(&before);
-	ddi_destroy(kt, obj.pmo, obj.amo);
-	ddi_destroy(kt, obj.pmo, NULL);
+	dxgkpm_call_destroy(kt, obj.pmo, obj.amo);
+	dxgkpm_call_destroy(kt, obj.pmo, NULL);
 	ddi_expect_same(test, &before, "Destroy with a live ADL");
 	ddi_expect_alive(test, kt, obj, "Destroy with a live ADL");
-	ddi_free_adl(kt, obj.amo, adl);
-	ddi_destroy(kt, obj.pmo, obj.amo);
+	dxgkpm_call_free_adl(kt, obj.amo, adl);
+	dxgkpm_call_destroy(kt, obj.pmo, obj.amo);
 	dxgkpm_kt_expect_no_memory(test);
 
 	/* A live kernel view. */
 	obj = ddi_new(test, kt, NULL, DXGK_PHYSICAL_MEMORY_TYPE_MDL,
 		      PAGE_SIZE);
-	view = ddi_view(test, kt, obj.pmo, 0, PAGE_SIZE, &size);
+	view = dxgkpm_call_view(test, kt, obj.pmo, 0, PAGE_SIZE, &size);
 	ddi_snap(&before);
-	ddi_destroy(kt, obj.pmo, NULL);
+	dxgkpm_call_destroy(kt, obj.pmo, NULL);
 	ddi_expect_same(test, &before, "Destroy with a live kernel view");
 	ddi_expect_alive(test, kt, obj, "Destroy with a live kernel view");
-	ddi_unmap(kt, obj.pmo, view, size);
-	ddi_destroy(kt, obj.pmo, NULL);
+	dxgkpm_call_unmap(kt, obj.pmo, view, size);
+	dxgkpm_call_destroy(kt, obj.pmo, NULL);
 	dxgkpm_kt_expect_no_memory(test);
 
 	/* Another object's AMO; its own AMO, closed. */
 	x = ddi_new(test, kt, kt->h, DXGK_PHYSICAL_MEMORY_TYPE_MDL, PAGE_SIZE);
 	y = ddi_new(test, kt, kt->h, DXGK_PHYSICAL_MEMORY_TYPE_MDL, PAGE_SIZE);
 	z = ddi_new(test, kt, kt->h, DXGK_PHYSICAL_MEMORY_TYPE_MDL, PAGE_SIZE);
-	ddi_close(kt, z.amo);
+	dxgkpm_call_close(kt, z.amo);
 	ddi_snap(&before);
-	ddi_destroy(kt, x.pmo, y.amo);
-	ddi_destroy(kt, z.pmo, z.amo);
+	dxgkpm_call_destroy(kt, x.pmo, y.amo);
+	dxgkpm_call_destroy(kt, z.pmo, z.amo);
 	ddi_expect_same(test, &before, "Destroy with a wrong AMO");
 	ddi_expect_alive(test, kt, x, "Destroy with another object's AMO");
 	ddi_expect_alive(test, kt, y, "its AMO passed to another Destroy");
 
 	/* Without the open AMO: closed anyway, its handle stale. */
-	ddi_destroy(kt, x.pmo, NULL);
+	dxgkpm_call_destroy(kt, x.pmo, NULL);
 	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(pmos), 2L);
 	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(amos), 1L);
 	/* Only ADLs map, and none is alive. */
 	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(dma_maps), 0L);
 	ddi_snap(&before);
-	ddi_close(kt, x.amo);
-	KUNIT_EXPECT_EQ(test, ddi_adl(kt, x.amo, 0, PAGE_SIZE, 0, &adl),
+	dxgkpm_call_close(kt, x.amo);
+	KUNIT_EXPECT_EQ(test, dxgkpm_call_adl(kt, x.amo, 0, PAGE_SIZE, 0, &adl),
 			STATUS_INVALID_HANDLE);
 	ddi_expect_same(test, &before, "Close of an AMO its Destroy closed");
 	ddi_expect_alive(test, kt, y, "after Destroy of another object");
 
-	ddi_destroy(kt, y.pmo, y.amo);
-	ddi_destroy(kt, z.pmo, NULL);
+	dxgkpm_call_destroy(kt, y.pmo, y.amo);
+	dxgkpm_call_destroy(kt, z.pmo, NULL);
 	dxgkpm_kt_expect_no_memory(test);
 }
 
@@ -1345,7 +1190,7 @@ static void dxgkpm_ddi_destroy(struct kunit *test)
 static void dxgkpm_ddi_other_adapter(struct kunit *test)
 {
 	DXGK_ADL *adl_a, *adl_b;
-	struct ddi_obj oa, ob;
+	struct dxgkpm_call_obj oa, ob;
 	struct dxgkpm_kt *a, *b;
 	struct ddi_snap before;
 	HANDLE amo;
@@ -1354,25 +1199,27 @@ static void dxgkpm_ddi_other_adapter(struct kunit *test)
 	b = dxgkpm_kt_setup(test, 1);
 	oa = ddi_new(test, a, a->h, DXGK_PHYSICAL_MEMORY_TYPE_MDL, PAGE_SIZE);
 	ob = ddi_new(test, b, b->h, DXGK_PHYSICAL_MEMORY_TYPE_MDL, PAGE_SIZE);
-	KUNIT_ASSERT_EQ(test, ddi_adl(a, oa.amo, 0, PAGE_SIZE, 0, &adl_a),
+	KUNIT_ASSERT_EQ(test,
+			dxgkpm_call_adl(a, oa.amo, 0, PAGE_SIZE, 0, &adl_a),
 			STATUS_SUCCESS);
-	KUNIT_ASSERT_EQ(test, ddi_adl(b, ob.amo, 0, PAGE_SIZE, 0, &adl_b),
+	KUNIT_ASSERT_EQ(test,
+			dxgkpm_call_adl(b, ob.amo, 0, PAGE_SIZE, 0, &adl_b),
 			STATUS_SUCCESS);
 
 	ddi_snap(&before);
-	ddi_free_adl(a, oa.amo, adl_b);
-	ddi_free_adl(b, ob.amo, adl_a);
-	ddi_free_adl(a, ob.amo, adl_a);
-	ddi_free_adl(b, oa.amo, adl_b);
-	KUNIT_EXPECT_EQ(test, ddi_open(b, oa.pmo, b->h, &amo),
+	dxgkpm_call_free_adl(a, oa.amo, adl_b);
+	dxgkpm_call_free_adl(b, ob.amo, adl_a);
+	dxgkpm_call_free_adl(a, ob.amo, adl_a);
+	dxgkpm_call_free_adl(b, oa.amo, adl_b);
+	KUNIT_EXPECT_EQ(test, dxgkpm_call_open(b, oa.pmo, b->h, &amo),
 			STATUS_INVALID_DEVICE_STATE);
 	KUNIT_EXPECT_NULL(test, amo);
 	ddi_expect_same(test, &before, "another adapter's ADLs");
-	ddi_free_adl(a, oa.amo, adl_a);
-	ddi_free_adl(b, ob.amo, adl_b);
+	dxgkpm_call_free_adl(a, oa.amo, adl_a);
+	dxgkpm_call_free_adl(b, ob.amo, adl_b);
 	ddi_snap(&before);
-	ddi_destroy(a, oa.pmo, ob.amo);
-	ddi_destroy(b, ob.pmo, oa.amo);
+	dxgkpm_call_destroy(a, oa.pmo, ob.amo);
+	dxgkpm_call_destroy(b, ob.pmo, oa.amo);
 	ddi_expect_same(test, &before, "another adapter's handles");
 	ddi_expect_alive(test, a, oa, "object of adapter 0");
 	ddi_expect_alive(test, b, ob, "object of adapter 1");
@@ -1390,10 +1237,10 @@ static void ddi_map_fails(struct kunit *test, struct dxgkpm_kt *kt,
 	NTSTATUS got;
 
 	ddi_snap(&before);
-	got = ddi_map(kt, &m, pmo, mode, offset, size);
+	got = dxgkpm_call_map(kt, &m, pmo, mode, offset, size);
 	KUNIT_EXPECT_EQ_MSG(test, got, status, "%s: status %#x", what, got);
 	if (NT_SUCCESS(got) && m.pMappedAddress)
-		ddi_unmap(kt, pmo, m.pMappedAddress, m.Size);
+		dxgkpm_call_unmap(kt, pmo, m.pMappedAddress, m.Size);
 	KUNIT_EXPECT_NULL_MSG(test, m.pMappedAddress, "%s", what);
 	KUNIT_EXPECT_EQ_MSG(test, m.Offset, offset, "%s: Offset changed", what);
 	KUNIT_EXPECT_EQ_MSG(test, m.Size, size, "%s: Size changed", what);
@@ -1414,7 +1261,7 @@ static void dxgkpm_ddi_map_bad(struct kunit *test)
 	const DXGK_ACCESS_MODE k = DXGK_ACCESS_MODE_KERNEL_MODE;
 	DXGKARGCB_MAP_PHYSICAL_MEMORY m;
 	struct dxgkpm_kt *kt;
-	struct ddi_obj obj;
+	struct dxgkpm_call_obj obj;
 
 	kt = dxgkpm_kt_setup(test, 0);
 	obj = ddi_new(test, kt, kt->h, DXGK_PHYSICAL_MEMORY_TYPE_MDL,
@@ -1442,12 +1289,13 @@ static void dxgkpm_ddi_map_bad(struct kunit *test)
 		      STATUS_INVALID_PARAMETER, "AccessMode -1");
 
 	/* The last byte of the rounded size is inside. */
-	KUNIT_ASSERT_EQ(test, ddi_map(kt, &m, obj.pmo, k, rounded - 1, 1),
+	KUNIT_ASSERT_EQ(test,
+			dxgkpm_call_map(kt, &m, obj.pmo, k, rounded - 1, 1),
 			STATUS_SUCCESS);
 	KUNIT_EXPECT_EQ(test, m.Offset, (SIZE_T)PAGE_SIZE - 1);
 	KUNIT_EXPECT_EQ(test, m.Size, (SIZE_T)PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(kviews), 1L);
-	ddi_unmap(kt, obj.pmo, m.pMappedAddress, m.Size);
+	dxgkpm_call_unmap(kt, obj.pmo, m.pMappedAddress, m.Size);
 	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(kviews), 0L);
 }
 
@@ -1476,7 +1324,7 @@ static void dxgkpm_ddi_map_user_refused(struct kunit *test)
 {
 	const DXGK_ACCESS_MODE u = DXGK_ACCESS_MODE_USER_MODE;
 	DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT c;
-	struct ddi_obj obj, io, dirty;
+	struct dxgkpm_call_obj obj, io, dirty;
 	struct ddi_snap before;
 	unsigned long uaddr;
 	struct dxgkpm_kt *kt;
@@ -1485,11 +1333,11 @@ static void dxgkpm_ddi_map_user_refused(struct kunit *test)
 	kt = dxgkpm_kt_setup(test, 0);
 	obj = ddi_new(test, kt, kt->h, DXGK_PHYSICAL_MEMORY_TYPE_MDL,
 		      PAGE_SIZE);
-	ddi_io_args(&c, kt->h, pci_resource_start(kt->edu->pdev, 0),
-		    PAGE_SIZE);
-	io = ddi_create(test, kt, &c);
+	dxgkpm_call_io_args(&c, kt->h, pci_resource_start(kt->edu->pdev, 0),
+			    PAGE_SIZE);
+	io = dxgkpm_call_create(test, kt, &c);
 	ddi_mdl_args(&c, NULL, PAGE_SIZE, 0, -1, 0, MM_DONT_ZERO_ALLOCATION);
-	dirty = ddi_create(test, kt, &c);
+	dirty = dxgkpm_call_create(test, kt, &c);
 
 	KUNIT_ASSERT_NULL(test, current->mm);
 	ddi_map_fails(test, kt, obj.pmo, u, 0, PAGE_SIZE,
@@ -1508,7 +1356,7 @@ static void dxgkpm_ddi_map_user_refused(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, put_user(0x5eed, (int __user *)uaddr), 0);
 	ddi_snap(&before);
-	ddi_unmap(kt, obj.pmo, (void *)uaddr, PAGE_SIZE);
+	dxgkpm_call_unmap(kt, obj.pmo, (void *)uaddr, PAGE_SIZE);
 	ddi_expect_same(test, &before, "Unmap of a foreign user address");
 	KUNIT_EXPECT_EQ_MSG(test, get_user(value, (int __user *)uaddr), 0,
 			    "Unmap removed a mapping that was not a view");
@@ -1526,7 +1374,7 @@ static void dxgkpm_ddi_unmap_user_bad(struct kunit *test)
 {
 	const DXGK_ACCESS_MODE u = DXGK_ACCESS_MODE_USER_MODE;
 	DXGKARGCB_MAP_PHYSICAL_MEMORY m;
-	struct ddi_obj obj, other;
+	struct dxgkpm_call_obj obj, other;
 	struct ddi_snap before;
 	struct dxgkpm_kt *kt;
 	size_t ksize;
@@ -1540,8 +1388,9 @@ static void dxgkpm_ddi_unmap_user_bad(struct kunit *test)
 	other = ddi_new(test, kt, NULL, DXGK_PHYSICAL_MEMORY_TYPE_MDL,
 			2 * PAGE_SIZE);
 	ddi_attach_mm(test);
-	kview = ddi_view(test, kt, obj.pmo, 0, 2 * PAGE_SIZE, &ksize);
-	KUNIT_ASSERT_EQ(test, ddi_map(kt, &m, obj.pmo, u, 0, 2 * PAGE_SIZE),
+	kview = dxgkpm_call_view(test, kt, obj.pmo, 0, 2 * PAGE_SIZE, &ksize);
+	KUNIT_ASSERT_EQ(test,
+			dxgkpm_call_map(kt, &m, obj.pmo, u, 0, 2 * PAGE_SIZE),
 			STATUS_SUCCESS);
 	KUNIT_ASSERT_NOT_NULL(test, m.pMappedAddress);
 	KUNIT_ASSERT_EQ(test, m.Size, (SIZE_T)2 * PAGE_SIZE);
@@ -1549,11 +1398,11 @@ static void dxgkpm_ddi_unmap_user_bad(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(uviews), 1L);
 
 	ddi_snap(&before);
-	ddi_unmap(kt, obj.pmo, m.pMappedAddress + PAGE_SIZE, PAGE_SIZE);
-	ddi_unmap(kt, obj.pmo, m.pMappedAddress, PAGE_SIZE);
-	ddi_unmap(kt, obj.pmo, m.pMappedAddress, 3 * PAGE_SIZE);
-	ddi_unmap(kt, obj.pmo, m.pMappedAddress, 0);
-	ddi_unmap(kt, other.pmo, m.pMappedAddress, m.Size);
+	dxgkpm_call_unmap(kt, obj.pmo, m.pMappedAddress + PAGE_SIZE, PAGE_SIZE);
+	dxgkpm_call_unmap(kt, obj.pmo, m.pMappedAddress, PAGE_SIZE);
+	dxgkpm_call_unmap(kt, obj.pmo, m.pMappedAddress, 3 * PAGE_SIZE);
+	dxgkpm_call_unmap(kt, obj.pmo, m.pMappedAddress, 0);
+	dxgkpm_call_unmap(kt, other.pmo, m.pMappedAddress, m.Size);
 	ddi_expect_same(test, &before, "bad Unmap of a user view");
 
 	/* Still the object's memory, both ways. */
@@ -1563,14 +1412,14 @@ static void dxgkpm_ddi_unmap_user_bad(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, put_user(0x7e57, up), 0);
 	KUNIT_EXPECT_EQ(test, kview[0], 0x7e57U);
 
-	ddi_unmap(kt, obj.pmo, m.pMappedAddress, m.Size);
+	dxgkpm_call_unmap(kt, obj.pmo, m.pMappedAddress, m.Size);
 	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(uviews), 0L);
 	KUNIT_EXPECT_EQ_MSG(test, get_user(value, up), -EFAULT,
 			    "the user view is still mapped after Unmap");
 	ddi_snap(&before);
-	ddi_unmap(kt, obj.pmo, m.pMappedAddress, m.Size);
+	dxgkpm_call_unmap(kt, obj.pmo, m.pMappedAddress, m.Size);
 	ddi_expect_same(test, &before, "second Unmap of a user view");
-	ddi_unmap(kt, obj.pmo, kview, ksize);
+	dxgkpm_call_unmap(kt, obj.pmo, kview, ksize);
 	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(kviews), 0L);
 }
 
@@ -1590,7 +1439,7 @@ static void dxgkpm_ddi_stale_frees(struct kunit *test)
 	DXGKARGCB_MAP_PHYSICAL_MEMORY m;
 	unsigned int i, j;
 	struct dxgkpm_kt *kt;
-	struct ddi_obj obj;
+	struct dxgkpm_call_obj obj;
 	unsigned long anon;
 	int __user *up;
 	int value;
@@ -1601,24 +1450,26 @@ static void dxgkpm_ddi_stale_frees(struct kunit *test)
 	ddi_attach_mm(test);
 
 	for (i = 0; i < DXGKPM_ADL_QUARANTINE; i++) {
-		KUNIT_ASSERT_EQ(test, ddi_adl(kt, obj.amo, 0, 2 * PAGE_SIZE, 0,
-					      &adl), STATUS_SUCCESS);
+		KUNIT_ASSERT_EQ(test, dxgkpm_call_adl(kt, obj.amo, 0,
+						      2 * PAGE_SIZE, 0,
+						      &adl), STATUS_SUCCESS);
 		for (j = 0; j < i; j++) {
 			KUNIT_EXPECT_PTR_NE_MSG(test, adl, adls[j],
 						"ADL %u at the address of freed ADL %u",
 						i, j);
-			ddi_free_adl(kt, obj.amo, adls[j]);
+			dxgkpm_call_free_adl(kt, obj.amo, adls[j]);
 		}
 		KUNIT_EXPECT_EQ_MSG(test, DXGKPM_KT_STAT(adls), 1L,
 				    "ADL %u freed by a stale FreeAdl", i);
 		KUNIT_EXPECT_EQ(test, adl->PageCount, 2U);
-		ddi_free_adl(kt, obj.amo, adl);
+		dxgkpm_call_free_adl(kt, obj.amo, adl);
 		adls[i] = adl;
 	}
 	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(adls), 0L);
 
 	/* The process unmaps the view and maps its own memory there. */
-	KUNIT_ASSERT_EQ(test, ddi_map(kt, &m, obj.pmo, u, 0, 2 * PAGE_SIZE),
+	KUNIT_ASSERT_EQ(test,
+			dxgkpm_call_map(kt, &m, obj.pmo, u, 0, 2 * PAGE_SIZE),
 			STATUS_SUCCESS);
 	KUNIT_ASSERT_EQ(test, vm_munmap((unsigned long)m.pMappedAddress,
 					m.Size), 0);
@@ -1629,7 +1480,7 @@ static void dxgkpm_ddi_stale_frees(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, anon, (unsigned long)m.pMappedAddress);
 	up = (int __user *)anon;
 	KUNIT_ASSERT_EQ(test, put_user(0x600d, up), 0);
-	ddi_unmap(kt, obj.pmo, m.pMappedAddress, m.Size);
+	dxgkpm_call_unmap(kt, obj.pmo, m.pMappedAddress, m.Size);
 	KUNIT_EXPECT_EQ_MSG(test, get_user(value, up), 0,
 			    "a late Unmap removed the process's own mapping");
 	KUNIT_EXPECT_EQ(test, value, 0x600d);
@@ -1648,7 +1499,7 @@ static void dxgkpm_ddi_unmap_bad(struct kunit *test)
 {
 	size_t whole_size, part_size, other_size;
 	u8 *whole, *part, *other_view;
-	struct ddi_obj obj, other;
+	struct dxgkpm_call_obj obj, other;
 	struct ddi_snap before;
 	struct dxgkpm_kt *kt;
 
@@ -1657,25 +1508,27 @@ static void dxgkpm_ddi_unmap_bad(struct kunit *test)
 		      2 * PAGE_SIZE);
 	other = ddi_new(test, kt, NULL, DXGK_PHYSICAL_MEMORY_TYPE_MDL,
 			PAGE_SIZE);
-	whole = ddi_view(test, kt, obj.pmo, 0, 2 * PAGE_SIZE - 10,
-			 &whole_size);
-	part = ddi_view(test, kt, obj.pmo, PAGE_SIZE + 8, 4, &part_size);
-	other_view = ddi_view(test, kt, other.pmo, 0, PAGE_SIZE, &other_size);
+	whole = dxgkpm_call_view(test, kt, obj.pmo, 0, 2 * PAGE_SIZE - 10,
+				 &whole_size);
+	part = dxgkpm_call_view(test, kt, obj.pmo, PAGE_SIZE + 8, 4,
+				&part_size);
+	other_view = dxgkpm_call_view(test, kt, other.pmo, 0, PAGE_SIZE,
+				      &other_size);
 	KUNIT_ASSERT_EQ(test, whole_size, (size_t)2 * PAGE_SIZE);
 	KUNIT_ASSERT_EQ(test, part_size, (size_t)PAGE_SIZE);
 
 	ddi_snap(&before);
-	ddi_unmap(kt, obj.pmo, whole + PAGE_SIZE, PAGE_SIZE);
-	ddi_unmap(kt, obj.pmo, whole + 1, whole_size);
-	ddi_unmap(kt, obj.pmo, other_view, other_size);
-	ddi_unmap(kt, other.pmo, whole, whole_size);
-	ddi_unmap(kt, obj.pmo, whole, 2 * PAGE_SIZE - 10);
-	ddi_unmap(kt, obj.pmo, whole, whole_size - PAGE_SIZE);
-	ddi_unmap(kt, obj.pmo, whole, whole_size + PAGE_SIZE);
-	ddi_unmap(kt, obj.pmo, whole, 0);
-	ddi_unmap(kt, obj.pmo, part, whole_size);
-	ddi_unmap(kt, obj.pmo, part, 4);
-	ddi_unmap(kt, obj.pmo, NULL, whole_size);
+	dxgkpm_call_unmap(kt, obj.pmo, whole + PAGE_SIZE, PAGE_SIZE);
+	dxgkpm_call_unmap(kt, obj.pmo, whole + 1, whole_size);
+	dxgkpm_call_unmap(kt, obj.pmo, other_view, other_size);
+	dxgkpm_call_unmap(kt, other.pmo, whole, whole_size);
+	dxgkpm_call_unmap(kt, obj.pmo, whole, 2 * PAGE_SIZE - 10);
+	dxgkpm_call_unmap(kt, obj.pmo, whole, whole_size - PAGE_SIZE);
+	dxgkpm_call_unmap(kt, obj.pmo, whole, whole_size + PAGE_SIZE);
+	dxgkpm_call_unmap(kt, obj.pmo, whole, 0);
+	dxgkpm_call_unmap(kt, obj.pmo, part, whole_size);
+	dxgkpm_call_unmap(kt, obj.pmo, part, 4);
+	dxgkpm_call_unmap(kt, obj.pmo, NULL, whole_size);
 	ddi_expect_same(test, &before, "bad Unmap");
 
 	/* Both views of the object still map the same page. */
@@ -1684,14 +1537,14 @@ static void dxgkpm_ddi_unmap_bad(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, whole[PAGE_SIZE + 123], 0x99);
 	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(kviews), 3L);
 
-	ddi_unmap(kt, obj.pmo, whole, whole_size);
+	dxgkpm_call_unmap(kt, obj.pmo, whole, whole_size);
 	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(kviews), 2L);
 	ddi_snap(&before);
-	ddi_unmap(kt, obj.pmo, whole, whole_size);
+	dxgkpm_call_unmap(kt, obj.pmo, whole, whole_size);
 	ddi_expect_same(test, &before, "second Unmap");
 	KUNIT_EXPECT_EQ(test, part[123], 0x99);
-	ddi_unmap(kt, obj.pmo, part, part_size);
-	ddi_unmap(kt, other.pmo, other_view, other_size);
+	dxgkpm_call_unmap(kt, obj.pmo, part, part_size);
+	dxgkpm_call_unmap(kt, other.pmo, other_view, other_size);
 	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(kviews), 0L);
 }
 
@@ -1707,10 +1560,10 @@ static void ddi_adl_fails(struct kunit *test, struct dxgkpm_kt *kt,
 	NTSTATUS got;
 
 	ddi_snap(&before);
-	got = ddi_adl(kt, amo, offset, size, flags, &adl);
+	got = dxgkpm_call_adl(kt, amo, offset, size, flags, &adl);
 	KUNIT_EXPECT_EQ_MSG(test, got, status, "%s: status %#x", what, got);
 	if (NT_SUCCESS(got) && adl)
-		ddi_free_adl(kt, amo, adl);
+		dxgkpm_call_free_adl(kt, amo, adl);
 	KUNIT_EXPECT_NULL_MSG(test, adl, "%s", what);
 	ddi_expect_same(test, &before, what);
 }
@@ -1727,8 +1580,7 @@ static void ddi_adl_fails(struct kunit *test, struct dxgkpm_kt *kt,
 static void dxgkpm_ddi_adl_bad(struct kunit *test)
 {
 	static const u32 reserved[] = { 4, 8, 0x7, 0x80000000 };
-	const u32 req = 1, pref = 2;	/* RequireContiguous, PreferContiguous */
-	struct ddi_obj obj, sec, con;
+	struct dxgkpm_call_obj obj, sec, con;
 	struct dxgkpm_kt *kt;
 	DXGK_ADL *adl;
 	unsigned int i;
@@ -1759,25 +1611,28 @@ static void dxgkpm_ddi_adl_bad(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(reserved); i++)
 		ddi_adl_fails(test, kt, obj.amo, 0, PAGE_SIZE, reserved[i],
 			      STATUS_INVALID_PARAMETER, "reserved flags");
-	ddi_adl_fails(test, kt, obj.amo, 0, PAGE_SIZE, req,
+	ddi_adl_fails(test, kt, obj.amo, 0, PAGE_SIZE, DXGKPM_CALL_REQUIRE,
 		      STATUS_INVALID_PARAMETER, "RequireContiguous on MDL");
-	ddi_adl_fails(test, kt, obj.amo, 0, PAGE_SIZE, req | pref,
+	ddi_adl_fails(test, kt, obj.amo, 0, PAGE_SIZE,
+		      DXGKPM_CALL_REQUIRE | DXGKPM_CALL_PREFER,
 		      STATUS_INVALID_PARAMETER,
 		      "RequireContiguous | PreferContiguous on MDL");
-	ddi_adl_fails(test, kt, sec.amo, 0, PAGE_SIZE, req,
+	ddi_adl_fails(test, kt, sec.amo, 0, PAGE_SIZE, DXGKPM_CALL_REQUIRE,
 		      STATUS_INVALID_PARAMETER, "RequireContiguous on section");
 
 	/* Accepted: the rounded size, RequireContiguous on contiguous. */
-	KUNIT_ASSERT_EQ(test, ddi_adl(kt, obj.amo, 0, 4 * PAGE_SIZE, 0, &adl),
+	KUNIT_ASSERT_EQ(test,
+			dxgkpm_call_adl(kt, obj.amo, 0, 4 * PAGE_SIZE, 0, &adl),
 			STATUS_SUCCESS);
 	KUNIT_EXPECT_EQ(test, adl->PageCount, 4U);
-	ddi_free_adl(kt, obj.amo, adl);
-	KUNIT_ASSERT_EQ(test, ddi_adl(kt, con.amo, 0, 2 * PAGE_SIZE, req, &adl),
+	dxgkpm_call_free_adl(kt, obj.amo, adl);
+	KUNIT_ASSERT_EQ(test, dxgkpm_call_adl(kt, con.amo, 0, 2 * PAGE_SIZE,
+					      DXGKPM_CALL_REQUIRE, &adl),
 			STATUS_SUCCESS);
 	KUNIT_EXPECT_EQ(test, adl->PageCount, 2U);
 	KUNIT_EXPECT_EQ(test, (u32)adl->Flags.Contiguous, 1U);
 	KUNIT_EXPECT_EQ(test, (u32)adl->Flags.Reserved, 0U);
-	ddi_free_adl(kt, con.amo, adl);
+	dxgkpm_call_free_adl(kt, con.amo, adl);
 	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(adls), 0L);
 }
 
@@ -1793,41 +1648,38 @@ static void dxgkpm_ddi_free_adl_bad(struct kunit *test)
 	DXGK_ADL fake = { .PageCount = 1, .BasePageNumber = 1 };
 	DXGK_ADL *adl_x, *adl_y, *gone;
 	struct ddi_snap before;
-	struct ddi_obj x, y;
+	struct dxgkpm_call_obj x, y;
 	struct dxgkpm_kt *kt;
 
 	kt = dxgkpm_kt_setup(test, 0);
 	x = ddi_new(test, kt, kt->h, DXGK_PHYSICAL_MEMORY_TYPE_MDL, PAGE_SIZE);
 	y = ddi_new(test, kt, kt->h, DXGK_PHYSICAL_MEMORY_TYPE_MDL, PAGE_SIZE);
-	KUNIT_ASSERT_EQ(test, ddi_adl(kt, x.amo, 0, PAGE_SIZE, 0, &adl_x),
+	KUNIT_ASSERT_EQ(test,
+			dxgkpm_call_adl(kt, x.amo, 0, PAGE_SIZE, 0, &adl_x),
 			STATUS_SUCCESS);
-	KUNIT_ASSERT_EQ(test, ddi_adl(kt, y.amo, 0, PAGE_SIZE, 0, &adl_y),
+	KUNIT_ASSERT_EQ(test,
+			dxgkpm_call_adl(kt, y.amo, 0, PAGE_SIZE, 0, &adl_y),
 			STATUS_SUCCESS);
-	KUNIT_ASSERT_EQ(test, ddi_adl(kt, x.amo, 0, PAGE_SIZE, 0, &gone),
+	KUNIT_ASSERT_EQ(test,
+			dxgkpm_call_adl(kt, x.amo, 0, PAGE_SIZE, 0, &gone),
 			STATUS_SUCCESS);
-	ddi_free_adl(kt, x.amo, gone);
+	dxgkpm_call_free_adl(kt, x.amo, gone);
 	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(adls), 2L);
 
 	ddi_snap(&before);
-	ddi_free_adl(kt, x.amo, NULL);
-	ddi_free_adl(kt, x.amo, adl_y);
-	ddi_free_adl(kt, y.amo, adl_x);
-	ddi_free_adl(kt, x.amo, &fake);
-	ddi_free_adl(kt, x.pmo, adl_x);
-	ddi_free_adl(kt, DDI_BOGUS, adl_x);
-	ddi_free_adl(kt, x.amo, gone);
+	dxgkpm_call_free_adl(kt, x.amo, NULL);
+	dxgkpm_call_free_adl(kt, x.amo, adl_y);
+	dxgkpm_call_free_adl(kt, y.amo, adl_x);
+	dxgkpm_call_free_adl(kt, x.amo, &fake);
+	dxgkpm_call_free_adl(kt, x.pmo, adl_x);
+	dxgkpm_call_free_adl(kt, DDI_BOGUS, adl_x);
+	dxgkpm_call_free_adl(kt, x.amo, gone);
 	ddi_expect_same(test, &before, "bad FreeAdl");
 	KUNIT_EXPECT_EQ(test, fake.PageCount, 1U);
 
-	ddi_free_adl(kt, x.amo, adl_x);
-	ddi_free_adl(kt, y.amo, adl_y);
+	dxgkpm_call_free_adl(kt, x.amo, adl_x);
+	dxgkpm_call_free_adl(kt, y.amo, adl_y);
 	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(adls), 0L);
-}
-
-/* Runs last: whatever the earlier tests did, dxgkpm must hold nothing. */
-static void dxgkpm_ddi_idle_after(struct kunit *test)
-{
-	dxgkpm_kt_expect_idle(test);
 }
 
 static struct kunit_case dxgkpm_ddi_cases[] = {
@@ -1855,7 +1707,6 @@ static struct kunit_case dxgkpm_ddi_cases[] = {
 	KUNIT_CASE(dxgkpm_ddi_stale_frees),
 	KUNIT_CASE(dxgkpm_ddi_adl_bad),
 	KUNIT_CASE(dxgkpm_ddi_free_adl_bad),
-	KUNIT_CASE(dxgkpm_ddi_idle_after),
 	{}
 };
 

@@ -15,34 +15,6 @@
 #include "dma_helpers.h"
 
 /**
- * dxgkpm_dkt_create_from() - create an object from arguments, which must work
- * @test: the test
- * @kt: the adapter whose interface the call goes through
- * @args: the arguments; on return, the handles
- *
- * The object is torn down when the test ends unless it was destroyed; an
- * AMO comes back exactly when @args->hAdapter is set.
- */
-void dxgkpm_dkt_create_from(struct kunit *test, struct dxgkpm_kt *kt,
-			    DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT *args)
-{
-	NTSTATUS status;
-
-	status = kt->iface.DxgkCbCreatePhysicalMemoryObject(args);
-	KUNIT_ASSERT_EQ_MSG(test, status, STATUS_SUCCESS,
-			    "creating a %s %s object of %lu bytes %s hAdapter",
-			    dxgkpm_type_name((enum dxgkpm_mem_type)args->Type),
-			    dxgkpm_caching_name((enum dxgkpm_caching)args->CacheType),
-			    args->Size, args->hAdapter ? "with" : "without");
-	KUNIT_ASSERT_NOT_NULL(test, args->hPhysicalMemoryObject);
-	dxgkpm_kt_reap_at_end(test, dxgkpm_h2u(args->hPhysicalMemoryObject));
-	if (args->hAdapter)
-		KUNIT_ASSERT_NOT_NULL(test, args->hAdapterMemoryObject);
-	else
-		KUNIT_ASSERT_NULL(test, args->hAdapterMemoryObject);
-}
-
-/**
  * dxgkpm_dkt_args() - the create arguments the DMA suites use
  * @args: filled
  * @kt: the adapter
@@ -51,32 +23,25 @@ void dxgkpm_dkt_create_from(struct kunit *test, struct dxgkpm_kt *kt,
  * @cache: cache type
  * @size: bytes
  *
- * MDL and contiguous objects must lie at or above DXGKPM_DKT_LOW; sections
- * are read-write and committed; IO-space objects start at @kt's BAR0.
+ * Those of dxgkpm_call_args(), but MDL and contiguous objects must lie at or
+ * above DXGKPM_DKT_LOW, sections are committed, and IO-space objects start
+ * at @kt's BAR0.
  */
 void dxgkpm_dkt_args(DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT *args,
 		     struct dxgkpm_kt *kt, bool with_adapter,
 		     DXGK_PHYSICAL_MEMORY_TYPE type,
 		     DXGK_MEMORY_CACHING_TYPE cache, size_t size)
 {
-	memset(args, 0, sizeof(*args));
-	args->hAdapter = with_adapter ? kt->h : NULL;
-	args->Size = size;
-	args->Context = DXGKPM_DKT_CONTEXT;
-	args->Type = type;
-	args->CacheType = cache;
+	dxgkpm_call_args(args, with_adapter ? kt->h : NULL, type, cache, size);
 	switch (type) {
 	case DXGK_PHYSICAL_MEMORY_TYPE_MDL:
 		args->Mdl.LowAddress.QuadPart = DXGKPM_DKT_LOW;
-		args->Mdl.HighAddress.QuadPart = -1;
 		break;
 	case DXGK_PHYSICAL_MEMORY_TYPE_CONTIGUOUS_MEMORY:
 		args->ContiguousMemory.LowestAcceptableAddress.QuadPart =
 			DXGKPM_DKT_LOW;
-		args->ContiguousMemory.HighestAcceptableAddress.QuadPart = -1;
 		break;
 	case DXGK_PHYSICAL_MEMORY_TYPE_SECTION:
-		args->Section.PageProtection = PAGE_READWRITE;
 		args->Section.AllocationAttributes = SEC_COMMIT;
 		break;
 	case DXGK_PHYSICAL_MEMORY_TYPE_IO_SPACE:
@@ -106,19 +71,18 @@ void dxgkpm_dkt_create(struct kunit *test, struct dxgkpm_dkt_obj *obj,
 		       DXGK_MEMORY_CACHING_TYPE cache, size_t size)
 {
 	DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT args;
+	struct dxgkpm_call_obj h;
 
 	dxgkpm_dkt_args(&args, kt, with_adapter, type, cache, size);
-	args.hPhysicalMemoryObject = (HANDLE)0x1;
-	args.hAdapterMemoryObject = (HANDLE)0x1;
-	dxgkpm_dkt_create_from(test, kt, &args);
+	h = dxgkpm_call_create(test, kt, &args);
 
 	memset(obj, 0, sizeof(*obj));
 	obj->kt = kt;
 	obj->type = type;
 	obj->cache = cache;
 	obj->size = size;
-	obj->pmo = args.hPhysicalMemoryObject;
-	obj->amo = args.hAdapterMemoryObject;
+	obj->pmo = h.pmo;
+	obj->amo = h.amo;
 }
 
 /**
@@ -132,16 +96,7 @@ void dxgkpm_dkt_create(struct kunit *test, struct dxgkpm_dkt_obj *obj,
 NTSTATUS dxgkpm_dkt_open(struct dxgkpm_dkt_obj *obj, struct dxgkpm_kt *through,
 			 HANDLE *amo)
 {
-	DXGKARGCB_OPEN_PHYSICAL_MEMORY_OBJECT args = {
-		.hPhysicalMemoryObject = obj->pmo,
-		.hAdapter = through->h,
-		.hAdapterMemoryObject = (HANDLE)0x1,
-	};
-	NTSTATUS status;
-
-	status = through->iface.DxgkCbOpenPhysicalMemoryObject(&args);
-	*amo = args.hAdapterMemoryObject;
-	return status;
+	return dxgkpm_call_open(through, obj->pmo, through->h, amo);
 }
 
 /**
@@ -151,12 +106,9 @@ NTSTATUS dxgkpm_dkt_open(struct dxgkpm_dkt_obj *obj, struct dxgkpm_kt *through,
  */
 void dxgkpm_dkt_close(struct kunit *test, struct dxgkpm_dkt_obj *obj)
 {
-	DXGKARGCB_CLOSE_PHYSICAL_MEMORY_OBJECT args = {
-		.hAdapterMemoryObject = obj->amo,
-	};
 	long amos = DXGKPM_KT_STAT(amos);
 
-	obj->kt->iface.DxgkCbClosePhysicalMemoryObject(&args);
+	dxgkpm_call_close(obj->kt, obj->amo);
 	KUNIT_EXPECT_EQ_MSG(test, DXGKPM_KT_STAT(amos), amos - 1,
 			    "the close was refused");
 	obj->amo = NULL;
@@ -173,13 +125,9 @@ void dxgkpm_dkt_close(struct kunit *test, struct dxgkpm_dkt_obj *obj)
 void dxgkpm_dkt_destroy(struct kunit *test, struct dxgkpm_dkt_obj *obj,
 			bool pass_amo)
 {
-	DXGKARGCB_DESTROY_PHYSICAL_MEMORY_OBJECT args = {
-		.hPhysicalMemoryObject = obj->pmo,
-		.hAdapterMemoryObject = pass_amo ? obj->amo : NULL,
-	};
 	long pmos = DXGKPM_KT_STAT(pmos), amos = DXGKPM_KT_STAT(amos);
 
-	obj->kt->iface.DxgkCbDestroyPhysicalMemoryObject(&args);
+	dxgkpm_call_destroy(obj->kt, obj->pmo, pass_amo ? obj->amo : NULL);
 	KUNIT_EXPECT_EQ_MSG(test, DXGKPM_KT_STAT(pmos), pmos - 1,
 			    "the destroy was refused");
 	KUNIT_EXPECT_EQ_MSG(test, DXGKPM_KT_STAT(amos), amos - !!obj->amo,
@@ -194,20 +142,8 @@ void dxgkpm_dkt_destroy(struct kunit *test, struct dxgkpm_dkt_obj *obj,
  */
 void dxgkpm_dkt_map(struct kunit *test, struct dxgkpm_dkt_obj *obj)
 {
-	DXGKARGCB_MAP_PHYSICAL_MEMORY args = {
-		.hPhysicalMemoryObject = obj->pmo,
-		.AccessMode = DXGK_ACCESS_MODE_KERNEL_MODE,
-		.Offset = 0,
-		.Size = obj->size,
-	};
-
-	KUNIT_ASSERT_EQ(test, obj->kt->iface.DxgkCbMapPhysicalMemory(&args),
-			STATUS_SUCCESS);
-	KUNIT_ASSERT_NOT_NULL(test, args.pMappedAddress);
-	KUNIT_EXPECT_EQ(test, args.Offset, (SIZE_T)0);
-	KUNIT_ASSERT_EQ(test, args.Size, (SIZE_T)obj->size);
-	obj->view = args.pMappedAddress;
-	obj->view_size = args.Size;
+	obj->view = dxgkpm_call_view(test, obj->kt, obj->pmo, 0, obj->size,
+				     &obj->view_size);
 }
 
 /**
@@ -217,14 +153,9 @@ void dxgkpm_dkt_map(struct kunit *test, struct dxgkpm_dkt_obj *obj)
  */
 void dxgkpm_dkt_unmap(struct kunit *test, struct dxgkpm_dkt_obj *obj)
 {
-	DXGKARGCB_UNMAP_PHYSICAL_MEMORY args = {
-		.hPhysicalMemoryObject = obj->pmo,
-		.pBaseAddress = obj->view,
-		.Size = obj->view_size,
-	};
 	long kviews = DXGKPM_KT_STAT(kviews);
 
-	obj->kt->iface.DxgkCbUnmapPhysicalMemory(&args);
+	dxgkpm_call_unmap(obj->kt, obj->pmo, obj->view, obj->view_size);
 	KUNIT_EXPECT_EQ_MSG(test, DXGKPM_KT_STAT(kviews), kviews - 1,
 			    "the unmap was refused");
 	obj->view = NULL;
@@ -256,22 +187,6 @@ phys_addr_t dxgkpm_dkt_phys(struct dxgkpm_dkt_obj *obj, u32 page)
 }
 
 /**
- * dxgkpm_dkt_addr() - device address of a page of an ADL
- * @adl: the ADL, read the way a DXGK caller reads it
- * @index: page index, below PageCount
- *
- * Return: the address.
- */
-dma_addr_t dxgkpm_dkt_addr(const DXGK_ADL *adl, u32 index)
-{
-	DXGK_PAGE_NUMBER page = adl->Flags.Contiguous ?
-				adl->BasePageNumber + index :
-				adl->Pages[index];
-
-	return (dma_addr_t)page << PAGE_SHIFT;
-}
-
-/**
  * dxgkpm_dkt_expect_within() - every byte of an ADL is at most @limit
  * @test: the test
  * @adl: the ADL
@@ -284,7 +199,7 @@ void dxgkpm_dkt_expect_within(struct kunit *test, const DXGK_ADL *adl,
 	u32 i;
 
 	for (i = 0; i < adl->PageCount; i++) {
-		addr = dxgkpm_dkt_addr(adl, i);
+		addr = dxgkpm_call_adl_addr(adl, i);
 		KUNIT_EXPECT_TRUE_MSG(test, PAGE_ALIGNED(addr),
 				      "page %u at %pad", i, &addr);
 		KUNIT_EXPECT_LE_MSG(test, (u64)addr + PAGE_SIZE - 1, limit,
@@ -299,7 +214,7 @@ void dxgkpm_dkt_expect_within(struct kunit *test, const DXGK_ADL *adl,
  * @obj: an open object
  * @first: first page
  * @count: number of pages
- * @flags: DXGKPM_DKT_REQUIRE and/or DXGKPM_DKT_PREFER
+ * @flags: DXGKPM_CALL_REQUIRE and/or DXGKPM_CALL_PREFER
  * @limit: the device's DMA mask, which no address may exceed
  *
  * Checks what the contract promises of every ADL under an IOMMU: the page
@@ -312,22 +227,16 @@ void dxgkpm_dkt_expect_within(struct kunit *test, const DXGK_ADL *adl,
 DXGK_ADL *dxgkpm_dkt_adl(struct kunit *test, struct dxgkpm_dkt_obj *obj,
 			 u32 first, u32 count, u32 flags, u64 limit)
 {
-	DXGKARGCB_ALLOCATE_ADL args = {
-		.hAdapterMemoryObject = obj->amo,
-		.Offset = (SIZE_T)first << PAGE_SHIFT,
-		.Size = (SIZE_T)count << PAGE_SHIFT,
-	};
 	dma_addr_t base;
 	DXGK_ADL *adl;
 	NTSTATUS status;
 	u32 i;
 
-	args.Flags.Value = flags;
-	status = obj->kt->iface.DxgkCbAllocateAdl(&args);
+	status = dxgkpm_call_adl(obj->kt, obj->amo, (size_t)first << PAGE_SHIFT,
+				 (size_t)count << PAGE_SHIFT, flags, &adl);
 	KUNIT_ASSERT_EQ_MSG(test, status, STATUS_SUCCESS,
 			    "ADL over pages %u..%u, flags %#x", first,
 			    first + count - 1, flags);
-	adl = args.pAdl;
 	KUNIT_ASSERT_NOT_NULL(test, adl);
 	KUNIT_ASSERT_EQ(test, adl->PageCount, count);
 	KUNIT_EXPECT_EQ(test, (u32)adl->Flags.Reserved, 0U);
@@ -335,9 +244,9 @@ DXGK_ADL *dxgkpm_dkt_adl(struct kunit *test, struct dxgkpm_dkt_obj *obj,
 			    "ADL flags %#x", flags);
 	if (!adl->Flags.Contiguous)
 		KUNIT_ASSERT_NOT_NULL(test, adl->Pages);
-	base = dxgkpm_dkt_addr(adl, 0);
+	base = dxgkpm_call_adl_addr(adl, 0);
 	for (i = 1; i < count; i++)
-		KUNIT_EXPECT_EQ_MSG(test, dxgkpm_dkt_addr(adl, i),
+		KUNIT_EXPECT_EQ_MSG(test, dxgkpm_call_adl_addr(adl, i),
 				    base + ((dma_addr_t)i << PAGE_SHIFT),
 				    "page %u of an ADL under an IOMMU", i);
 	dxgkpm_dkt_expect_within(test, adl, limit);
@@ -353,13 +262,9 @@ DXGK_ADL *dxgkpm_dkt_adl(struct kunit *test, struct dxgkpm_dkt_obj *obj,
 void dxgkpm_dkt_free_adl(struct kunit *test, struct dxgkpm_dkt_obj *obj,
 			 DXGK_ADL *adl)
 {
-	DXGKARGCB_FREE_ADL args = {
-		.hAdapterMemoryObject = obj->amo,
-		.pAdl = adl,
-	};
 	long adls = DXGKPM_KT_STAT(adls);
 
-	obj->kt->iface.DxgkCbFreeAdl(&args);
+	dxgkpm_call_free_adl(obj->kt, obj->amo, adl);
 	KUNIT_EXPECT_EQ_MSG(test, DXGKPM_KT_STAT(adls), adls - 1,
 			    "FreeAdl was refused");
 }
@@ -386,8 +291,8 @@ void dxgkpm_dkt_copy(struct kunit *test, struct dxgkpm_edu *edu,
 	/* What the CPU wrote, write-combined or not, must be in memory. */
 	wmb();
 	for (i = 0; i < npages; i++) {
-		d = dxgkpm_dkt_addr(dst, dst_first + i);
-		s = dxgkpm_dkt_addr(src, src_first + i);
+		d = dxgkpm_call_adl_addr(dst, dst_first + i);
+		s = dxgkpm_call_adl_addr(src, src_first + i);
 		KUNIT_ASSERT_EQ_MSG(test, dxgkpm_edu_copy(edu, d, s, PAGE_SIZE),
 				    0, "edu%u copying %pad to %pad",
 				    edu->index, &s, &d);

@@ -13,6 +13,7 @@
 #include <linux/sizes.h>
 #include <linux/types.h>
 
+#include "dxgk_calls.h"
 #include "helpers.h"
 
 /*
@@ -23,18 +24,6 @@
 #define DXGKPM_DKT_LOW		SZ_256M
 /* The edu device's own DMA mask, which every test leaves in place. */
 #define DXGKPM_DKT_EDU_MASK	DMA_BIT_MASK(EDU_DMA_BITS)
-
-/* The Context of every object these suites create. */
-#define DXGKPM_DKT_CONTEXT	0xd3a7e57UL
-
-/* DXGKARGCB_ALLOCATE_ADL::Flags.Value bits. */
-#define DXGKPM_DKT_REQUIRE	BIT(0)
-#define DXGKPM_DKT_PREFER	BIT(1)
-
-/* A dxgkpm counter must have a value. */
-#define DXGKPM_DKT_EXPECT_STAT(test, counter, value)			\
-	KUNIT_EXPECT_EQ_MSG(test, DXGKPM_KT_STAT(counter), (long)(value),	\
-			    "dxgkpm_stats.%s", #counter)
 
 /**
  * struct dxgkpm_dkt_obj - a physical memory object as the DMA suites use it
@@ -63,8 +52,6 @@ void dxgkpm_dkt_args(DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT *args,
 		     struct dxgkpm_kt *kt, bool with_adapter,
 		     DXGK_PHYSICAL_MEMORY_TYPE type,
 		     DXGK_MEMORY_CACHING_TYPE cache, size_t size);
-void dxgkpm_dkt_create_from(struct kunit *test, struct dxgkpm_kt *kt,
-			    DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT *args);
 void dxgkpm_dkt_create(struct kunit *test, struct dxgkpm_dkt_obj *obj,
 		       struct dxgkpm_kt *kt, bool with_adapter,
 		       DXGK_PHYSICAL_MEMORY_TYPE type,
@@ -81,7 +68,6 @@ DXGK_ADL *dxgkpm_dkt_adl(struct kunit *test, struct dxgkpm_dkt_obj *obj,
 			 u32 first, u32 count, u32 flags, u64 limit);
 void dxgkpm_dkt_free_adl(struct kunit *test, struct dxgkpm_dkt_obj *obj,
 			 DXGK_ADL *adl);
-dma_addr_t dxgkpm_dkt_addr(const DXGK_ADL *adl, u32 index);
 void dxgkpm_dkt_expect_within(struct kunit *test, const DXGK_ADL *adl,
 			      u64 limit);
 void dxgkpm_dkt_copy(struct kunit *test, struct dxgkpm_edu *edu,

@@ -24,8 +24,6 @@
 /* Pages of BAR0 wrapped by the IO-space test (the registers are in page 0). */
 #define DT_IO_PAGES	2U
 
-#define DT_EXPECT_STAT DXGKPM_DKT_EXPECT_STAT
-
 /**
  * struct dt_kind - a memory type with one of its legal cache types
  * @type: memory type
@@ -125,11 +123,11 @@ static void dxgkpm_dma_copy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dxgkpm_dkt_open(&dst, kt, &amo),
 			STATUS_INVALID_DEVICE_STATE);
 	KUNIT_EXPECT_NULL(test, amo);
-	DT_EXPECT_STAT(test, amos, 2);
+	DXGKPM_KT_EXPECT_STAT(test, amos, 2);
 
 	dxgkpm_dkt_map(test, &src);
 	dxgkpm_dkt_map(test, &dst);
-	DT_EXPECT_STAT(test, pinned, view_pins);
+	DXGKPM_KT_EXPECT_STAT(test, pinned, view_pins);
 	for (i = 0; i < DT_PAGES; i++) {
 		dxgkpm_dkt_expect_zero_page(test, &src, i);
 		dxgkpm_dkt_expect_zero_page(test, &dst, i);
@@ -154,14 +152,15 @@ static void dxgkpm_dma_copy(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, kt->iface.DxgkCbAllocateAdl(&args),
 				STATUS_INVALID_PARAMETER);
 		KUNIT_EXPECT_NULL(test, args.pAdl);
-		DT_EXPECT_STAT(test, adls, 0);
+		DXGKPM_KT_EXPECT_STAT(test, adls, 0);
 	}
 
 	/* The whole objects: the device copies every page. */
-	src_adl = dxgkpm_dkt_adl(test, &src, 0, DT_PAGES, DXGKPM_DKT_PREFER,
+	src_adl = dxgkpm_dkt_adl(test, &src, 0, DT_PAGES, DXGKPM_CALL_PREFER,
 				 mask);
 	dst_adl = dxgkpm_dkt_adl(test, &dst, 0, DT_PAGES, 0, mask);
-	DT_EXPECT_STAT(test, pinned, view_pins + (section ? 2 * DT_PAGES : 0));
+	DXGKPM_KT_EXPECT_STAT(test, pinned,
+			      view_pins + (section ? 2 * DT_PAGES : 0));
 	dxgkpm_dkt_copy(test, kt->edu, dst_adl, 0, src_adl, 0, DT_PAGES);
 	for (i = 0; i < DT_PAGES; i++)
 		dxgkpm_dkt_expect_page(test, &dst, i, seed + i);
@@ -175,19 +174,19 @@ static void dxgkpm_dma_copy(struct kunit *test)
 	if (section) {
 		dxgkpm_dkt_free_adl(test, &dst, dst_adl);
 		dxgkpm_dkt_free_adl(test, &src, src_adl);
-		DT_EXPECT_STAT(test, pinned, view_pins);
+		DXGKPM_KT_EXPECT_STAT(test, pinned, view_pins);
 	}
 	dst_sub_flags = kind->type == DXGK_PHYSICAL_MEMORY_TYPE_CONTIGUOUS_MEMORY ?
-			DXGKPM_DKT_REQUIRE : 0;
-	src_sub = dxgkpm_dkt_adl(test, &src, 1, 2, DXGKPM_DKT_PREFER, mask);
+			DXGKPM_CALL_REQUIRE : 0;
+	src_sub = dxgkpm_dkt_adl(test, &src, 1, 2, DXGKPM_CALL_PREFER, mask);
 	dst_sub = dxgkpm_dkt_adl(test, &dst, 2, 2, dst_sub_flags, mask);
 	if (section) {
 		/* Each ADL of a section pins its own range. */
-		DT_EXPECT_STAT(test, pinned, view_pins + 4);
-		DT_EXPECT_STAT(test, dma_maps, 2);
+		DXGKPM_KT_EXPECT_STAT(test, pinned, view_pins + 4);
+		DXGKPM_KT_EXPECT_STAT(test, dma_maps, 2);
 	} else {
 		/* Every ADL maps its own range, over the whole ones' pages. */
-		DT_EXPECT_STAT(test, dma_maps, 4);
+		DXGKPM_KT_EXPECT_STAT(test, dma_maps, 4);
 	}
 	dxgkpm_dkt_copy(test, kt->edu, dst_sub, 0, src_sub, 0, 2);
 	dxgkpm_dkt_expect_page(test, &dst, 0, seed);
@@ -203,10 +202,10 @@ static void dxgkpm_dma_copy(struct kunit *test)
 		dxgkpm_dkt_free_adl(test, &dst, dst_adl);
 		dxgkpm_dkt_free_adl(test, &src, src_adl);
 	}
-	DT_EXPECT_STAT(test, pinned, view_pins);
+	DXGKPM_KT_EXPECT_STAT(test, pinned, view_pins);
 	dxgkpm_dkt_unmap(test, &dst);
 	dxgkpm_dkt_unmap(test, &src);
-	DT_EXPECT_STAT(test, pinned, 0);
+	DXGKPM_KT_EXPECT_STAT(test, pinned, 0);
 	dxgkpm_dkt_close(test, &dst);
 	dxgkpm_dkt_destroy(test, &dst, false);
 	dxgkpm_dkt_destroy(test, &src, true);
@@ -236,32 +235,32 @@ static void dxgkpm_dma_section_pins(struct kunit *test)
 			  DXGK_MEMORY_CACHING_TYPE_CACHED, PAGE_SIZE);
 	dxgkpm_dkt_map(test, &src);
 	dxgkpm_dkt_fill_pages(&src, 0, 1, seed);
-	src_adl = dxgkpm_dkt_adl(test, &src, 0, 1, DXGKPM_DKT_PREFER, mask);
-	DT_EXPECT_STAT(test, dma_maps, 1);
+	src_adl = dxgkpm_dkt_adl(test, &src, 0, 1, DXGKPM_CALL_PREFER, mask);
+	DXGKPM_KT_EXPECT_STAT(test, dma_maps, 1);
 
 	dxgkpm_dkt_create(test, &sec, kt, true,
 			  DXGK_PHYSICAL_MEMORY_TYPE_SECTION,
 			  DXGK_MEMORY_CACHING_TYPE_CACHED, 4 * PAGE_SIZE);
-	DT_EXPECT_STAT(test, pinned, 0);
-	DT_EXPECT_STAT(test, dma_maps, 1);
+	DXGKPM_KT_EXPECT_STAT(test, pinned, 0);
+	DXGKPM_KT_EXPECT_STAT(test, dma_maps, 1);
 
 	sec_adl = dxgkpm_dkt_adl(test, &sec, 1, 2, 0, mask);
-	DT_EXPECT_STAT(test, pinned, 2);
-	DT_EXPECT_STAT(test, dma_maps, 2);
+	DXGKPM_KT_EXPECT_STAT(test, pinned, 2);
+	DXGKPM_KT_EXPECT_STAT(test, dma_maps, 2);
 	dxgkpm_dkt_copy(test, kt->edu, sec_adl, 0, src_adl, 0, 1);
 	dxgkpm_dkt_copy(test, kt->edu, sec_adl, 1, src_adl, 0, 1);
 	dxgkpm_dkt_free_adl(test, &sec, sec_adl);
-	DT_EXPECT_STAT(test, pinned, 0);
-	DT_EXPECT_STAT(test, dma_maps, 1);
+	DXGKPM_KT_EXPECT_STAT(test, pinned, 0);
+	DXGKPM_KT_EXPECT_STAT(test, dma_maps, 1);
 
 	dxgkpm_dkt_map(test, &sec);
-	DT_EXPECT_STAT(test, pinned, 4);
+	DXGKPM_KT_EXPECT_STAT(test, pinned, 4);
 	dxgkpm_dkt_expect_zero_page(test, &sec, 0);
 	dxgkpm_dkt_expect_page(test, &sec, 1, seed);
 	dxgkpm_dkt_expect_page(test, &sec, 2, seed);
 	dxgkpm_dkt_expect_zero_page(test, &sec, 3);
 	dxgkpm_dkt_unmap(test, &sec);
-	DT_EXPECT_STAT(test, pinned, 0);
+	DXGKPM_KT_EXPECT_STAT(test, pinned, 0);
 
 	dxgkpm_dkt_free_adl(test, &src, src_adl);
 	dxgkpm_dkt_unmap(test, &src);
@@ -287,7 +286,7 @@ static void dxgkpm_dma_section_pins(struct kunit *test)
 static void dxgkpm_dma_io_space(struct kunit *test)
 {
 	static const u32 adl_flags[] = {
-		DXGKPM_DKT_REQUIRE, DXGKPM_DKT_PREFER, 0,
+		DXGKPM_CALL_REQUIRE, DXGKPM_CALL_PREFER, 0,
 	};
 	static const u32 probes[] = { 0x600dcafe, 0x12345678 };
 	DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT create;
@@ -333,7 +332,7 @@ static void dxgkpm_dma_io_space(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kt->iface.DxgkCbCreatePhysicalMemoryObject(&create),
 			STATUS_INVALID_PARAMETER);
 	KUNIT_EXPECT_NULL(test, create.hPhysicalMemoryObject);
-	DT_EXPECT_STAT(test, pmos, 0);
+	DXGKPM_KT_EXPECT_STAT(test, pmos, 0);
 
 	dxgkpm_dkt_create(test, &io, kt, true,
 			  DXGK_PHYSICAL_MEMORY_TYPE_IO_SPACE,
@@ -344,7 +343,7 @@ static void dxgkpm_dma_io_space(struct kunit *test)
 		adl = dxgkpm_dkt_adl(test, &io, 0, DT_IO_PAGES, adl_flags[i],
 				     mask);
 		for (j = 0; j < DT_IO_PAGES; j++) {
-			addr = dxgkpm_dkt_addr(adl, j);
+			addr = dxgkpm_call_adl_addr(adl, j);
 			page = bar + ((phys_addr_t)j << PAGE_SHIFT);
 			KUNIT_EXPECT_NE_MSG(test, (u64)addr, (u64)page,
 					    "page %u: the raw BAR address", j);
@@ -358,7 +357,7 @@ static void dxgkpm_dma_io_space(struct kunit *test)
 	}
 	/* A sub-range starts at its own page of the BAR. */
 	adl = dxgkpm_dkt_adl(test, &io, 1, 1, 0, mask);
-	addr = dxgkpm_dkt_addr(adl, 0);
+	addr = dxgkpm_call_adl_addr(adl, 0);
 	page = bar + PAGE_SIZE;
 	KUNIT_EXPECT_EQ_MSG(test, iommu_iova_to_phys(domain, addr), page,
 			    "page 1 alone at %pad is not BAR0 %pa", &addr,
@@ -386,23 +385,16 @@ static void dxgkpm_dma_io_space(struct kunit *test)
 	unmap.pBaseAddress = map.pMappedAddress;
 	unmap.Size = map.Size;
 	kt->iface.DxgkCbUnmapPhysicalMemory(&unmap);
-	DT_EXPECT_STAT(test, kviews, 0);
+	DXGKPM_KT_EXPECT_STAT(test, kviews, 0);
 
 	dxgkpm_dkt_destroy(test, &io, true);
 	dxgkpm_kt_expect_no_memory(test);
-}
-
-/* Runs last: whatever the earlier tests did, dxgkpm must hold nothing. */
-static void dxgkpm_dma_idle_after(struct kunit *test)
-{
-	dxgkpm_kt_expect_idle(test);
 }
 
 static struct kunit_case dxgkpm_dma_cases[] = {
 	KUNIT_CASE_PARAM(dxgkpm_dma_copy, dt_kind_gen_params),
 	KUNIT_CASE(dxgkpm_dma_section_pins),
 	KUNIT_CASE(dxgkpm_dma_io_space),
-	KUNIT_CASE(dxgkpm_dma_idle_after),
 	{}
 };
 

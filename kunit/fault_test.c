@@ -1401,17 +1401,10 @@ static void dxgkpm_fault_busy_range(struct kunit *test)
 		__free_page(held + i);
 }
 
-/* Runs last: dxgkpm holds nothing. */
-static void dxgkpm_fault_idle_after(struct kunit *test)
-{
-	dxgkpm_kt_expect_idle(test);
-}
-
 static struct kunit_case dxgkpm_fault_cases[] = {
 	KUNIT_CASE_PARAM(dxgkpm_fault_each_point, fault_gen_params),
 	KUNIT_CASE_PARAM(dxgkpm_fault_handle_table, fault_gen_params),
 	KUNIT_CASE(dxgkpm_fault_busy_range),
-	KUNIT_CASE(dxgkpm_fault_idle_after),
 	{}
 };
 

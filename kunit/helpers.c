@@ -128,10 +128,6 @@ bool dxgkpm_kt_idle(void)
 	return dxgkpm_stats_idle() && !DXGKPM_KT_STAT(adapters);
 }
 
-#define DXGKPM_KT_EXPECT_ZERO(test, counter)				\
-	KUNIT_EXPECT_EQ_MSG(test, DXGKPM_KT_STAT(counter), 0L,		\
-			    "dxgkpm_stats.%s", #counter)
-
 /**
  * dxgkpm_kt_expect_no_memory() - no object, page, view or mapping is alive
  * @test: the test; adapters may remain
@@ -141,16 +137,16 @@ void dxgkpm_kt_expect_no_memory(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, DXGKPM_KT_STAT(handles),
 			    DXGKPM_KT_STAT(adapters),
 			    "dxgkpm_stats.handles: one per adapter, no more");
-	DXGKPM_KT_EXPECT_ZERO(test, pmos);
-	DXGKPM_KT_EXPECT_ZERO(test, amos);
-	DXGKPM_KT_EXPECT_ZERO(test, adls);
-	DXGKPM_KT_EXPECT_ZERO(test, kviews);
-	DXGKPM_KT_EXPECT_ZERO(test, uviews);
-	DXGKPM_KT_EXPECT_ZERO(test, pages);
-	DXGKPM_KT_EXPECT_ZERO(test, pages_wc);
-	DXGKPM_KT_EXPECT_ZERO(test, pages_uc);
-	DXGKPM_KT_EXPECT_ZERO(test, pinned);
-	DXGKPM_KT_EXPECT_ZERO(test, dma_maps);
+	DXGKPM_KT_EXPECT_STAT(test, pmos, 0);
+	DXGKPM_KT_EXPECT_STAT(test, amos, 0);
+	DXGKPM_KT_EXPECT_STAT(test, adls, 0);
+	DXGKPM_KT_EXPECT_STAT(test, kviews, 0);
+	DXGKPM_KT_EXPECT_STAT(test, uviews, 0);
+	DXGKPM_KT_EXPECT_STAT(test, pages, 0);
+	DXGKPM_KT_EXPECT_STAT(test, pages_wc, 0);
+	DXGKPM_KT_EXPECT_STAT(test, pages_uc, 0);
+	DXGKPM_KT_EXPECT_STAT(test, pinned, 0);
+	DXGKPM_KT_EXPECT_STAT(test, dma_maps, 0);
 }
 
 /**
@@ -159,7 +155,7 @@ void dxgkpm_kt_expect_no_memory(struct kunit *test)
  */
 void dxgkpm_kt_expect_idle(struct kunit *test)
 {
-	DXGKPM_KT_EXPECT_ZERO(test, adapters);
+	DXGKPM_KT_EXPECT_STAT(test, adapters, 0);
 	dxgkpm_kt_expect_no_memory(test);
 }
 

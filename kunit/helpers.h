@@ -70,4 +70,9 @@ void dxgkpm_kt_page_desc(struct dxgkpm_pmo_desc *desc,
 /* A dxgkpm counter, for messages. */
 #define DXGKPM_KT_STAT(counter) atomic_long_read(&dxgkpm_stats.counter)
 
+/* A dxgkpm counter must have a value. */
+#define DXGKPM_KT_EXPECT_STAT(test, counter, value)			\
+	KUNIT_EXPECT_EQ_MSG(test, DXGKPM_KT_STAT(counter), (long)(value),	\
+			    "dxgkpm_stats.%s", #counter)
+
 #endif /* _DXGKPM_KUNIT_HELPERS_H */

@@ -2681,16 +2681,9 @@ static void hostile_seed_desc(const u32 *seed, char *desc)
 
 KUNIT_ARRAY_PARAM(hostile, hostile_seeds, hostile_seed_desc);
 
-/* Runs last: dxgkpm holds nothing. */
-static void dxgkpm_hostile_idle_after(struct kunit *test)
-{
-	dxgkpm_kt_expect_idle(test);
-}
-
 static struct kunit_case dxgkpm_hostile_cases[] = {
 	KUNIT_CASE_PARAM_ATTR(dxgkpm_hostile_random, hostile_gen_params,
 			      { .speed = KUNIT_SPEED_SLOW }),
-	KUNIT_CASE(dxgkpm_hostile_idle_after),
 	{}
 };
 

@@ -267,7 +267,7 @@ static void dxgkpm_isolation_stale(struct kunit *test)
 			  DXGK_MEMORY_CACHING_TYPE_CACHED, PAGE_SIZE);
 	dxgkpm_dkt_map(test, &src);
 	dxgkpm_dkt_fill_pages(&src, 0, 1, src_seed);
-	src_adl = dxgkpm_dkt_adl(test, &src, 0, 1, DXGKPM_DKT_PREFER,
+	src_adl = dxgkpm_dkt_adl(test, &src, 0, 1, DXGKPM_CALL_PREFER,
 				 DXGKPM_DKT_EDU_MASK);
 
 	dxgkpm_dkt_create(test, &obj, kt, true, c->type, c->cache,
@@ -275,7 +275,7 @@ static void dxgkpm_isolation_stale(struct kunit *test)
 	dxgkpm_dkt_map(test, &obj);
 	adl = dxgkpm_dkt_adl(test, &obj, 0, IT_PAGES, 0, DXGKPM_DKT_EDU_MASK);
 	for (i = 0; i < IT_PAGES; i++)
-		stale[i] = dxgkpm_dkt_addr(adl, i);
+		stale[i] = dxgkpm_call_adl_addr(adl, i);
 
 	/* The control: while the ADL lives, the device does reach the page. */
 	dxgkpm_dkt_copy(test, kt->edu, adl, 0, src_adl, 0, 1);
@@ -303,7 +303,7 @@ static void dxgkpm_isolation_stale(struct kunit *test)
 				    &stale[i]);
 	}
 	/* Load the device with the source page, then aim it at the old pages. */
-	addr = dxgkpm_dkt_addr(src_adl, 0);
+	addr = dxgkpm_call_adl_addr(src_adl, 0);
 	KUNIT_ASSERT_EQ(test, dxgkpm_edu_dma_to_buf(kt->edu, 0, addr,
 						    EDU_DMA_CHUNK), 0);
 	for (i = 0; i < IT_PAGES; i++)
@@ -334,17 +334,10 @@ static void dxgkpm_isolation_stale(struct kunit *test)
 	dxgkpm_kt_expect_no_memory(test);
 }
 
-/* Runs last: whatever the earlier tests did, dxgkpm must hold nothing. */
-static void dxgkpm_isolation_idle_after(struct kunit *test)
-{
-	dxgkpm_kt_expect_idle(test);
-}
-
 static struct kunit_case dxgkpm_isolation_cases[] = {
 	/* Slow: about one case in two waits out the log's ratelimit. */
 	KUNIT_CASE_PARAM_ATTR(dxgkpm_isolation_stale, it_case_gen_params,
 			      { .speed = KUNIT_SPEED_SLOW }),
-	KUNIT_CASE(dxgkpm_isolation_idle_after),
 	{}
 };
 

@@ -27,8 +27,6 @@
 /* Pages of each object. */
 #define LDA_PAGES	4U
 
-#define LDA_EXPECT_STAT DXGKPM_DKT_EXPECT_STAT
-
 static void lda_restore_mask(void *pdev)
 {
 	struct device *dev = &((struct pci_dev *)pdev)->dev;
@@ -121,7 +119,7 @@ static void lda_expect_mapped(struct kunit *test, struct iommu_domain *domain,
 	u32 i;
 
 	for (i = 0; i < adl->PageCount; i++) {
-		addr = dxgkpm_dkt_addr(adl, i);
+		addr = dxgkpm_call_adl_addr(adl, i);
 		phys = dxgkpm_dkt_phys(obj, i);
 		KUNIT_EXPECT_EQ_MSG(test, iommu_iova_to_phys(domain, addr), phys,
 				    "page %u at %pad is not %pa in the domain",
@@ -254,7 +252,7 @@ static void dxgkpm_lda_caps_mask(struct kunit *test)
 	for (i = 0; i < LDA_PAGES; i++)
 		KUNIT_EXPECT_GE(test, dxgkpm_dkt_phys(&obj, i),
 				(phys_addr_t)DXGKPM_DKT_LOW);
-	adl = dxgkpm_dkt_adl(test, &obj, 0, LDA_PAGES, DXGKPM_DKT_PREFER,
+	adl = dxgkpm_dkt_adl(test, &obj, 0, LDA_PAGES, DXGKPM_CALL_PREFER,
 			     param->mask);
 	lda_relay(test, &obj, adl, kt, kt, 0x1da00000 | (u32)param->highest);
 	lda_drop(test, &obj, adl);
@@ -451,12 +449,12 @@ static void dxgkpm_lda_shared(struct kunit *test)
 			STATUS_INVALID_DEVICE_STATE);
 	KUNIT_EXPECT_NULL(test, amo);
 	dxgkpm_dkt_map(test, &s);
-	LDA_EXPECT_STAT(test, amos, 3);
+	DXGKPM_KT_EXPECT_STAT(test, amos, 3);
 
-	x_adl = dxgkpm_dkt_adl(test, &x, 0, LDA_PAGES, DXGKPM_DKT_PREFER,
+	x_adl = dxgkpm_dkt_adl(test, &x, 0, LDA_PAGES, DXGKPM_CALL_PREFER,
 			       DXGKPM_DKT_EDU_MASK);
 	y_adl = dxgkpm_dkt_adl(test, &y, 0, LDA_PAGES, 0, DXGKPM_DKT_EDU_MASK);
-	s_adl = dxgkpm_dkt_adl(test, &s, 0, LDA_PAGES, DXGKPM_DKT_PREFER,
+	s_adl = dxgkpm_dkt_adl(test, &s, 0, LDA_PAGES, DXGKPM_CALL_PREFER,
 			       DXGKPM_DKT_EDU_MASK);
 	lda_expect_mapped(test, shared, &x, x_adl);
 	lda_expect_mapped(test, shared, &y, y_adl);
@@ -474,9 +472,9 @@ static void dxgkpm_lda_shared(struct kunit *test)
 	dxgkpm_dkt_create(test, &io, a, true,
 			  DXGK_PHYSICAL_MEMORY_TYPE_IO_SPACE,
 			  DXGK_MEMORY_CACHING_TYPE_NON_CACHED, PAGE_SIZE);
-	io_adl = dxgkpm_dkt_adl(test, &io, 0, 1, DXGKPM_DKT_REQUIRE,
+	io_adl = dxgkpm_dkt_adl(test, &io, 0, 1, DXGKPM_CALL_REQUIRE,
 				DXGKPM_DKT_EDU_MASK);
-	addr = dxgkpm_dkt_addr(io_adl, 0);
+	addr = dxgkpm_call_adl_addr(io_adl, 0);
 	KUNIT_EXPECT_EQ_MSG(test, iommu_iova_to_phys(shared, addr), bar,
 			    "%pad is not BAR0 %pa in the shared domain", &addr,
 			    &bar);
@@ -525,7 +523,7 @@ static void dxgkpm_lda_unlink(struct kunit *test)
 	shared = lda_expect_shared(test, a, b);
 
 	lda_object(test, &obj, a, DXGK_MEMORY_CACHING_TYPE_CACHED);
-	adl = dxgkpm_dkt_adl(test, &obj, 0, LDA_PAGES, DXGKPM_DKT_PREFER,
+	adl = dxgkpm_dkt_adl(test, &obj, 0, LDA_PAGES, DXGKPM_CALL_PREFER,
 			     DXGKPM_DKT_EDU_MASK);
 	KUNIT_EXPECT_EQ(test, dxgkpm_unlink_adapter(a->adapter), -EBUSY);
 	KUNIT_EXPECT_PTR_EQ(test, lda_domain(a), shared);
@@ -579,7 +577,7 @@ static void dxgkpm_lda_caps_linked(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lda_mask(b), DXGKPM_DKT_EDU_MASK);
 
 	lda_object(test, &y, b, DXGK_MEMORY_CACHING_TYPE_CACHED);
-	y_adl = dxgkpm_dkt_adl(test, &y, 0, LDA_PAGES, DXGKPM_DKT_PREFER,
+	y_adl = dxgkpm_dkt_adl(test, &y, 0, LDA_PAGES, DXGKPM_CALL_PREFER,
 			       SZ_16M - 1);
 	lda_relay(test, &y, y_adl, b, a, 0x1da4b0a0);
 
@@ -590,7 +588,7 @@ static void dxgkpm_lda_caps_linked(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, lda_report(b, SZ_8M - 1), 0);
 	lda_object(test, &x, a, DXGK_MEMORY_CACHING_TYPE_CACHED);
-	x_adl = dxgkpm_dkt_adl(test, &x, 0, LDA_PAGES, DXGKPM_DKT_PREFER,
+	x_adl = dxgkpm_dkt_adl(test, &x, 0, LDA_PAGES, DXGKPM_CALL_PREFER,
 			       SZ_8M - 1);
 	lda_relay(test, &x, x_adl, a, b, 0x1da4a0b0);
 	lda_drop(test, &x, x_adl);
@@ -625,20 +623,20 @@ static void dxgkpm_lda_unregister(struct kunit *test)
 	shared = lda_expect_shared(test, a, b);
 
 	lda_object(test, &x, a, DXGK_MEMORY_CACHING_TYPE_CACHED);
-	x_adl = dxgkpm_dkt_adl(test, &x, 0, LDA_PAGES, DXGKPM_DKT_PREFER,
+	x_adl = dxgkpm_dkt_adl(test, &x, 0, LDA_PAGES, DXGKPM_CALL_PREFER,
 			       DXGKPM_DKT_EDU_MASK);
 	lda_object(test, &y, b, DXGK_MEMORY_CACHING_TYPE_CACHED);
-	y_adl = dxgkpm_dkt_adl(test, &y, 0, LDA_PAGES, DXGKPM_DKT_PREFER,
+	y_adl = dxgkpm_dkt_adl(test, &y, 0, LDA_PAGES, DXGKPM_CALL_PREFER,
 			       DXGKPM_DKT_EDU_MASK);
 	lda_relay(test, &y, y_adl, a, b, 0x1da5a0b0);
 
 	/* A goes, with what it left behind; B and its object stay. */
 	dxgkpm_kt_unregister_now(test, a->adapter);
-	LDA_EXPECT_STAT(test, adapters, 1);
-	LDA_EXPECT_STAT(test, pmos, 1);
-	LDA_EXPECT_STAT(test, amos, 1);
-	LDA_EXPECT_STAT(test, adls, 1);
-	LDA_EXPECT_STAT(test, kviews, 1);
+	DXGKPM_KT_EXPECT_STAT(test, adapters, 1);
+	DXGKPM_KT_EXPECT_STAT(test, pmos, 1);
+	DXGKPM_KT_EXPECT_STAT(test, amos, 1);
+	DXGKPM_KT_EXPECT_STAT(test, adls, 1);
+	DXGKPM_KT_EXPECT_STAT(test, kviews, 1);
 	lda_expect_own(test, a, own_a);
 	KUNIT_EXPECT_PTR_EQ(test, lda_domain(b), shared);
 
@@ -654,12 +652,6 @@ static void dxgkpm_lda_unregister(struct kunit *test)
 	dxgkpm_kt_expect_no_memory(test);
 }
 
-/* Runs last: whatever the earlier tests did, dxgkpm must hold nothing. */
-static void dxgkpm_lda_idle_after(struct kunit *test)
-{
-	dxgkpm_kt_expect_idle(test);
-}
-
 static struct kunit_case dxgkpm_lda_cases[] = {
 	KUNIT_CASE(dxgkpm_lda_iommu_caps),
 	KUNIT_CASE_PARAM(dxgkpm_lda_caps_mask, lda_caps_gen_params),
@@ -669,7 +661,6 @@ static struct kunit_case dxgkpm_lda_cases[] = {
 	KUNIT_CASE(dxgkpm_lda_unlink),
 	KUNIT_CASE(dxgkpm_lda_caps_linked),
 	KUNIT_CASE(dxgkpm_lda_unregister),
-	KUNIT_CASE(dxgkpm_lda_idle_after),
 	{}
 };
 

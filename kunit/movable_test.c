@@ -348,15 +348,8 @@ static void dxgkpm_movable_no_long_term_pins(struct kunit *test)
 	dxgkpm_kt_expect_no_memory(test);
 }
 
-/* Runs last: whatever the earlier cases did, dxgkpm must hold nothing. */
-static void dxgkpm_movable_idle_after(struct kunit *test)
-{
-	dxgkpm_kt_expect_idle(test);
-}
-
 static struct kunit_case dxgkpm_movable_cases[] = {
 	KUNIT_CASE_PARAM(dxgkpm_movable_no_long_term_pins, mv_gen_params),
-	KUNIT_CASE(dxgkpm_movable_idle_after),
 	{}
 };
 

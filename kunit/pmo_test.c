@@ -30,29 +30,11 @@
 #include <linux/vmalloc.h>
 #include <asm/memtype.h>
 
-#include "edu_hw.h"
 #include "dma_helpers.h"
+#include "dxgk_calls.h"
 
 #define PT_PAGES	4U
-#define PT_CONTEXT	0xc0ffee17UL
 #define PT_EDU_MASK	DMA_BIT_MASK(EDU_DMA_BITS)
-/* DXGKARGCB_ALLOCATE_ADL::Flags.Value bits. */
-#define PT_REQUIRE	1U
-#define PT_PREFER	2U
-
-#define PT_EXPECT_STAT(test, counter, value)				\
-	KUNIT_EXPECT_EQ_MSG(test, DXGKPM_KT_STAT(counter), (long)(value),	\
-			    "dxgkpm_stats.%s", #counter)
-
-/**
- * struct pt_obj - the handles of one object
- * @pmo: hPhysicalMemoryObject
- * @amo: hAdapterMemoryObject, or NULL
- */
-struct pt_obj {
-	HANDLE pmo;
-	HANDLE amo;
-};
 
 /**
  * struct pt_kind - a memory type with one of its legal cache types
@@ -133,52 +115,13 @@ static const struct pt_kind pt_section_kinds[] = {
 
 KUNIT_ARRAY_PARAM(pt_section, pt_section_kinds, pt_kind_desc);
 
-/* Arguments for @size bytes of @type and @cache. */
-static void pt_args(DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT *c,
-		    HANDLE adapter, DXGK_PHYSICAL_MEMORY_TYPE type,
-		    DXGK_MEMORY_CACHING_TYPE cache, size_t size)
+/* An object of @kind, created for @adapter unless NULL. */
+static struct dxgkpm_call_obj pt_new(struct kunit *test,
+				     struct dxgkpm_kt *kt, HANDLE adapter,
+				     const struct pt_kind *kind, size_t size)
 {
-	memset(c, 0, sizeof(*c));
-	c->hAdapter = adapter;
-	c->Size = size;
-	c->Type = type;
-	c->CacheType = cache;
-	c->Context = PT_CONTEXT;
-	switch (type) {
-	case DXGK_PHYSICAL_MEMORY_TYPE_MDL:
-		c->Mdl.HighAddress.QuadPart = -1;
-		break;
-	case DXGK_PHYSICAL_MEMORY_TYPE_CONTIGUOUS_MEMORY:
-		c->ContiguousMemory.HighestAcceptableAddress.QuadPart = -1;
-		break;
-	case DXGK_PHYSICAL_MEMORY_TYPE_SECTION:
-		c->Section.PageProtection = PAGE_READWRITE;
-		break;
-	default:
-		break;
-	}
-}
-
-/* Create with @c, which must succeed; the object is reaped at test end. */
-static struct pt_obj pt_create(struct kunit *test, struct dxgkpm_kt *kt,
-			       DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT *c)
-{
-	struct pt_obj obj;
-
-	dxgkpm_dkt_create_from(test, kt, c);
-	obj.pmo = c->hPhysicalMemoryObject;
-	obj.amo = c->hAdapterMemoryObject;
-	return obj;
-}
-
-static struct pt_obj pt_new(struct kunit *test, struct dxgkpm_kt *kt,
-			    HANDLE adapter, const struct pt_kind *kind,
-			    size_t size)
-{
-	DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT c;
-
-	pt_args(&c, adapter, kind->type, kind->cache, size);
-	return pt_create(test, kt, &c);
+	return dxgkpm_call_new(test, kt, adapter, kind->type, kind->cache,
+			       size);
 }
 
 /* The object behind a live handle (the test holds no reference). */
@@ -189,105 +132,6 @@ static struct dxgkpm_pmo *pt_pmo(struct kunit *test, HANDLE handle)
 	KUNIT_ASSERT_NOT_NULL(test, pmo);
 	dxgkpm_pmo_put(pmo);
 	return pmo;
-}
-
-static void pt_destroy(struct dxgkpm_kt *kt, struct pt_obj obj)
-{
-	DXGKARGCB_DESTROY_PHYSICAL_MEMORY_OBJECT d = {
-		.hPhysicalMemoryObject = obj.pmo,
-		.hAdapterMemoryObject = obj.amo,
-	};
-
-	kt->iface.DxgkCbDestroyPhysicalMemoryObject(&d);
-}
-
-/* Open @obj for @kt's adapter, which must succeed. */
-static void pt_open(struct kunit *test, struct dxgkpm_kt *kt,
-		    struct pt_obj *obj)
-{
-	DXGKARGCB_OPEN_PHYSICAL_MEMORY_OBJECT o = {
-		.hPhysicalMemoryObject = obj->pmo,
-		.hAdapter = kt->h,
-	};
-
-	KUNIT_ASSERT_EQ(test, kt->iface.DxgkCbOpenPhysicalMemoryObject(&o),
-			STATUS_SUCCESS);
-	KUNIT_ASSERT_NOT_NULL(test, o.hAdapterMemoryObject);
-	obj->amo = o.hAdapterMemoryObject;
-}
-
-static NTSTATUS pt_map(struct dxgkpm_kt *kt, DXGKARGCB_MAP_PHYSICAL_MEMORY *m,
-		       HANDLE pmo, DXGK_ACCESS_MODE mode, size_t offset,
-		       size_t size)
-{
-	memset(m, 0, sizeof(*m));
-	m->hPhysicalMemoryObject = pmo;
-	m->AccessMode = mode;
-	m->Offset = offset;
-	m->Size = size;
-	return kt->iface.DxgkCbMapPhysicalMemory(m);
-}
-
-static void pt_unmap(struct dxgkpm_kt *kt, HANDLE pmo, void *base,
-		     size_t size)
-{
-	DXGKARGCB_UNMAP_PHYSICAL_MEMORY u = {
-		.hPhysicalMemoryObject = pmo,
-		.pBaseAddress = base,
-		.Size = size,
-	};
-
-	kt->iface.DxgkCbUnmapPhysicalMemory(&u);
-}
-
-/* A kernel view of the first @size bytes, which must start the object. */
-static u8 *pt_view(struct kunit *test, struct dxgkpm_kt *kt, HANDLE pmo,
-		   size_t size, size_t *view_size)
-{
-	DXGKARGCB_MAP_PHYSICAL_MEMORY m;
-
-	KUNIT_ASSERT_EQ(test, pt_map(kt, &m, pmo, DXGK_ACCESS_MODE_KERNEL_MODE,
-				     0, size), STATUS_SUCCESS);
-	KUNIT_ASSERT_NOT_NULL(test, m.pMappedAddress);
-	KUNIT_ASSERT_EQ(test, m.Offset, (SIZE_T)0);
-	KUNIT_ASSERT_EQ(test, m.Size, (SIZE_T)PAGE_ALIGN(size));
-	*view_size = m.Size;
-	return m.pMappedAddress;
-}
-
-static DXGK_ADL *pt_adl(struct kunit *test, struct dxgkpm_kt *kt, HANDLE amo,
-			size_t offset, size_t size, u32 flags)
-{
-	DXGKARGCB_ALLOCATE_ADL a = {
-		.hAdapterMemoryObject = amo,
-		.Offset = offset,
-		.Size = size,
-		.Flags.Value = flags,
-	};
-
-	KUNIT_ASSERT_EQ(test, kt->iface.DxgkCbAllocateAdl(&a), STATUS_SUCCESS);
-	KUNIT_ASSERT_NOT_NULL(test, a.pAdl);
-	KUNIT_ASSERT_EQ(test, a.pAdl->PageCount, (UINT32)(size >> PAGE_SHIFT));
-	return a.pAdl;
-}
-
-static void pt_free_adl(struct dxgkpm_kt *kt, HANDLE amo, DXGK_ADL *adl)
-{
-	DXGKARGCB_FREE_ADL f = {
-		.hAdapterMemoryObject = amo,
-		.pAdl = adl,
-	};
-
-	kt->iface.DxgkCbFreeAdl(&f);
-}
-
-/* Device address of page @i of an ADL, as a DXGK driver reads it. */
-static dma_addr_t pt_adl_addr(const DXGK_ADL *adl, u32 i)
-{
-	DXGK_PAGE_NUMBER page = adl->Flags.Contiguous ?
-				adl->BasePageNumber + i : adl->Pages[i];
-
-	return (dma_addr_t)page << PAGE_SHIFT;
 }
 
 /*
@@ -308,7 +152,7 @@ static void pt_check_adl(struct kunit *test, const DXGK_ADL *adl)
 	if (!adl->Flags.Contiguous)
 		KUNIT_ASSERT_NOT_NULL(test, adl->Pages);
 	for (i = 0; i < adl->PageCount; i++) {
-		addr = pt_adl_addr(adl, i);
+		addr = dxgkpm_call_adl_addr(adl, i);
 		KUNIT_EXPECT_EQ_MSG(test, addr, dxgkpm_adl_dma_address(native, i),
 				    "page %u", i);
 		KUNIT_EXPECT_TRUE(test, PAGE_ALIGNED(addr));
@@ -441,7 +285,7 @@ static void dxgkpm_pmo_lifecycle(struct kunit *test)
 	size_t vsize, vsize2;
 	struct dxgkpm_pmo *pmo;
 	struct dxgkpm_kt *kt;
-	struct pt_obj obj;
+	struct dxgkpm_call_obj obj;
 	u8 *view, *view2;
 	DXGK_ADL *adl;
 
@@ -450,11 +294,11 @@ static void dxgkpm_pmo_lifecycle(struct kunit *test)
 
 	/* Dirty memory, likely handed out again to the next object. */
 	obj = pt_new(test, kt, NULL, kind, size);
-	view = pt_view(test, kt, obj.pmo, size, &vsize);
+	view = dxgkpm_call_view(test, kt, obj.pmo, 0, size, &vsize);
 	memset(view, 0xa5, vsize);
 	pt_wc_flush();
-	pt_unmap(kt, obj.pmo, view, vsize);
-	pt_destroy(kt, obj);
+	dxgkpm_call_unmap(kt, obj.pmo, view, vsize);
+	dxgkpm_call_destroy(kt, obj.pmo, obj.amo);
 	dxgkpm_kt_expect_no_memory(test);
 
 	obj = pt_new(test, kt, kind->open_late ? NULL : kt->h, kind, size);
@@ -463,43 +307,45 @@ static void dxgkpm_pmo_lifecycle(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pmo->caching, (enum dxgkpm_caching)kind->cache);
 	KUNIT_EXPECT_EQ(test, pmo->size, size);
 	KUNIT_EXPECT_EQ(test, pmo->npages, (pgoff_t)PT_PAGES);
-	KUNIT_EXPECT_EQ(test, pmo->context, PT_CONTEXT);
-	PT_EXPECT_STAT(test, pmos, 1);
-	PT_EXPECT_STAT(test, pages, paged ? PT_PAGES : 0);
-	PT_EXPECT_STAT(test, pages_wc, paged && kind->cache == PT_WC ?
-			PT_PAGES : 0);
-	PT_EXPECT_STAT(test, pages_uc, paged && kind->cache == PT_UC ?
-			PT_PAGES : 0);
-	PT_EXPECT_STAT(test, amos, kind->open_late ? 0 : 1);
+	KUNIT_EXPECT_EQ(test, pmo->context, DXGKPM_CALL_CONTEXT);
+	DXGKPM_KT_EXPECT_STAT(test, pmos, 1);
+	DXGKPM_KT_EXPECT_STAT(test, pages, paged ? PT_PAGES : 0);
+	DXGKPM_KT_EXPECT_STAT(test, pages_wc, paged && kind->cache == PT_WC ?
+			       PT_PAGES : 0);
+	DXGKPM_KT_EXPECT_STAT(test, pages_uc, paged && kind->cache == PT_UC ?
+			       PT_PAGES : 0);
+	DXGKPM_KT_EXPECT_STAT(test, amos, kind->open_late ? 0 : 1);
 	if (kind->open_late) {
-		PT_EXPECT_STAT(test, dma_maps, 0);
-		pt_open(test, kt, &obj);
-		PT_EXPECT_STAT(test, amos, 1);
+		DXGKPM_KT_EXPECT_STAT(test, dma_maps, 0);
+		dxgkpm_call_open_ok(test, kt, &obj);
+		DXGKPM_KT_EXPECT_STAT(test, amos, 1);
 	}
 	/* Opening maps nothing: every ADL maps its own range. */
-	PT_EXPECT_STAT(test, dma_maps, 0);
+	DXGKPM_KT_EXPECT_STAT(test, dma_maps, 0);
 
-	view = pt_view(test, kt, obj.pmo, size, &vsize);
+	view = dxgkpm_call_view(test, kt, obj.pmo, 0, size, &vsize);
 	KUNIT_EXPECT_NULL_MSG(test, memchr_inv(view, 0, vsize),
 			      "a new object is not zeroed");
 	dxgkpm_kt_fill(view, vsize, 0x11fe + kind->cache);
 	pt_wc_flush();
-	view2 = pt_view(test, kt, obj.pmo, PT_PAGES * PAGE_SIZE, &vsize2);
+	view2 = dxgkpm_call_view(test, kt, obj.pmo, 0, PT_PAGES * PAGE_SIZE,
+				 &vsize2);
 	KUNIT_EXPECT_PTR_NE(test, view2, view);
 	KUNIT_EXPECT_EQ_MSG(test, dxgkpm_kt_mismatch(view2, vsize2,
 						     0x11fe + kind->cache),
 			    vsize2, "two views of one object differ");
-	PT_EXPECT_STAT(test, kviews, 2);
+	DXGKPM_KT_EXPECT_STAT(test, kviews, 2);
 
-	adl = pt_adl(test, kt, obj.amo, 0, PT_PAGES * PAGE_SIZE, PT_PREFER);
+	adl = dxgkpm_call_adl_ok(test, kt, obj.amo, 0, PT_PAGES * PAGE_SIZE,
+				 DXGKPM_CALL_PREFER);
 	pt_check_adl(test, adl);
-	PT_EXPECT_STAT(test, adls, 1);
-	PT_EXPECT_STAT(test, dma_maps, 1);
-	pt_free_adl(kt, obj.amo, adl);
-	PT_EXPECT_STAT(test, dma_maps, 0);
-	pt_unmap(kt, obj.pmo, view2, vsize2);
-	pt_unmap(kt, obj.pmo, view, vsize);
-	pt_destroy(kt, obj);
+	DXGKPM_KT_EXPECT_STAT(test, adls, 1);
+	DXGKPM_KT_EXPECT_STAT(test, dma_maps, 1);
+	dxgkpm_call_free_adl(kt, obj.amo, adl);
+	DXGKPM_KT_EXPECT_STAT(test, dma_maps, 0);
+	dxgkpm_call_unmap(kt, obj.pmo, view2, vsize2);
+	dxgkpm_call_unmap(kt, obj.pmo, view, vsize);
+	dxgkpm_call_destroy(kt, obj.pmo, obj.amo);
 	dxgkpm_kt_expect_no_memory(test);
 }
 
@@ -520,21 +366,21 @@ static void dxgkpm_pmo_io_space(struct kunit *test)
 	void __iomem *regs;
 	struct dxgkpm_kt *kt;
 	DXGK_ADL *req, *any;
-	struct pt_obj obj;
+	struct dxgkpm_call_obj obj;
 
 	kt = dxgkpm_kt_setup(test, 0);
 	pt_require_pat(test);
-	pt_args(&c, kt->h, DXGK_PHYSICAL_MEMORY_TYPE_IO_SPACE, PT_UC,
-		2 * PAGE_SIZE);
+	dxgkpm_call_args(&c, kt->h, DXGK_PHYSICAL_MEMORY_TYPE_IO_SPACE, PT_UC,
+			 2 * PAGE_SIZE);
 	c.IOSpace.BaseAddress.QuadPart = pci_resource_start(kt->edu->pdev, 0);
-	obj = pt_create(test, kt, &c);
-	PT_EXPECT_STAT(test, pages, 0);
-	PT_EXPECT_STAT(test, amos, 1);
-	PT_EXPECT_STAT(test, dma_maps, 0);
+	obj = dxgkpm_call_create(test, kt, &c);
+	DXGKPM_KT_EXPECT_STAT(test, pages, 0);
+	DXGKPM_KT_EXPECT_STAT(test, amos, 1);
+	DXGKPM_KT_EXPECT_STAT(test, dma_maps, 0);
 
-	KUNIT_ASSERT_EQ(test, pt_map(kt, &m, obj.pmo,
-				     DXGK_ACCESS_MODE_KERNEL_MODE, 0,
-				     2 * PAGE_SIZE), STATUS_SUCCESS);
+	KUNIT_ASSERT_EQ(test, dxgkpm_call_map(kt, &m, obj.pmo,
+					      DXGK_ACCESS_MODE_KERNEL_MODE, 0,
+					      2 * PAGE_SIZE), STATUS_SUCCESS);
 	regs = (void __iomem __force *)m.pMappedAddress;
 	KUNIT_EXPECT_EQ(test, readl(regs + EDU_REG_IDENT) & EDU_IDENT_MASK,
 			(u32)EDU_IDENT_VALUE);
@@ -543,31 +389,34 @@ static void dxgkpm_pmo_io_space(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pt_cache_bits(m.pMappedAddress),
 			cachemode2protval(_PAGE_CACHE_MODE_UC_MINUS));
 
-	KUNIT_ASSERT_EQ(test, pt_map(kt, &reg, obj.pmo,
-				     DXGK_ACCESS_MODE_KERNEL_MODE,
-				     EDU_REG_LIVENESS, sizeof(u32)),
+	KUNIT_ASSERT_EQ(test, dxgkpm_call_map(kt, &reg, obj.pmo,
+					      DXGK_ACCESS_MODE_KERNEL_MODE,
+					      EDU_REG_LIVENESS, sizeof(u32)),
 			STATUS_SUCCESS);
 	KUNIT_EXPECT_EQ(test, reg.Offset, (SIZE_T)EDU_REG_LIVENESS);
 	KUNIT_EXPECT_EQ(test, reg.Size, (SIZE_T)PAGE_SIZE);
 	regs = (void __iomem __force *)reg.pMappedAddress;
 	KUNIT_EXPECT_EQ(test, readl(regs + reg.Offset), ~probe);
 
-	req = pt_adl(test, kt, obj.amo, 0, 2 * PAGE_SIZE, PT_REQUIRE);
+	req = dxgkpm_call_adl_ok(test, kt, obj.amo, 0, 2 * PAGE_SIZE,
+				 DXGKPM_CALL_REQUIRE);
 	KUNIT_EXPECT_EQ(test, (u32)req->Flags.Contiguous, 1U);
 	pt_check_adl(test, req);
-	any = pt_adl(test, kt, obj.amo, 0, 2 * PAGE_SIZE, 0);
+	any = dxgkpm_call_adl_ok(test, kt, obj.amo, 0, 2 * PAGE_SIZE, 0);
 	KUNIT_EXPECT_EQ(test, (u32)any->Flags.Contiguous, 0U);
 	pt_check_adl(test, any);
-	KUNIT_EXPECT_EQ(test, pt_adl_addr(any, 1), pt_adl_addr(any, 0) + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, dxgkpm_call_adl_addr(any, 1),
+			dxgkpm_call_adl_addr(any, 0) + PAGE_SIZE);
 	/* Each ADL maps its own range: two mappings of the BAR. */
-	KUNIT_EXPECT_NE(test, pt_adl_addr(any, 0), pt_adl_addr(req, 0));
-	PT_EXPECT_STAT(test, dma_maps, 2);
+	KUNIT_EXPECT_NE(test, dxgkpm_call_adl_addr(any, 0),
+			dxgkpm_call_adl_addr(req, 0));
+	DXGKPM_KT_EXPECT_STAT(test, dma_maps, 2);
 
-	pt_free_adl(kt, obj.amo, any);
-	pt_free_adl(kt, obj.amo, req);
-	pt_unmap(kt, obj.pmo, reg.pMappedAddress, reg.Size);
-	pt_unmap(kt, obj.pmo, m.pMappedAddress, m.Size);
-	pt_destroy(kt, obj);
+	dxgkpm_call_free_adl(kt, obj.amo, any);
+	dxgkpm_call_free_adl(kt, obj.amo, req);
+	dxgkpm_call_unmap(kt, obj.pmo, reg.pMappedAddress, reg.Size);
+	dxgkpm_call_unmap(kt, obj.pmo, m.pMappedAddress, m.Size);
+	dxgkpm_call_destroy(kt, obj.pmo, obj.amo);
 	dxgkpm_kt_expect_no_memory(test);
 }
 
@@ -613,21 +462,21 @@ static void dxgkpm_pmo_map_rounding(struct kunit *test)
 	DXGKARGCB_MAP_PHYSICAL_MEMORY m[ARRAY_SIZE(pt_ranges)];
 	const struct pt_range *r;
 	struct dxgkpm_kt *kt;
-	struct pt_obj obj;
+	struct dxgkpm_call_obj obj;
 	size_t fsize;
 	unsigned int i;
 	u8 *full, *v;
 
 	kt = dxgkpm_kt_setup(test, 0);
 	obj = pt_new(test, kt, NULL, kind, size);
-	full = pt_view(test, kt, obj.pmo, size, &fsize);
+	full = dxgkpm_call_view(test, kt, obj.pmo, 0, size, &fsize);
 	KUNIT_ASSERT_EQ(test, fsize, (size_t)5 * PAGE_SIZE);
 
 	for (i = 0; i < ARRAY_SIZE(pt_ranges); i++) {
 		r = &pt_ranges[i];
-		KUNIT_ASSERT_EQ(test, pt_map(kt, &m[i], obj.pmo,
-					     DXGK_ACCESS_MODE_KERNEL_MODE,
-					     r->offset, r->size),
+		KUNIT_ASSERT_EQ(test, dxgkpm_call_map(kt, &m[i], obj.pmo,
+						      DXGK_ACCESS_MODE_KERNEL_MODE,
+						      r->offset, r->size),
 				STATUS_SUCCESS);
 		KUNIT_EXPECT_EQ_MSG(test, m[i].Offset, r->out_offset,
 				    "Offset %zu Size %zu", r->offset, r->size);
@@ -651,13 +500,13 @@ static void dxgkpm_pmo_map_rounding(struct kunit *test)
 				    0x80 + i,
 				    "view %u: the last requested byte", i);
 	}
-	PT_EXPECT_STAT(test, kviews, 1 + ARRAY_SIZE(pt_ranges));
+	DXGKPM_KT_EXPECT_STAT(test, kviews, 1 + ARRAY_SIZE(pt_ranges));
 	for (i = 0; i < ARRAY_SIZE(pt_ranges); i++) {
-		pt_unmap(kt, obj.pmo, m[i].pMappedAddress, m[i].Size);
-		PT_EXPECT_STAT(test, kviews, ARRAY_SIZE(pt_ranges) - i);
+		dxgkpm_call_unmap(kt, obj.pmo, m[i].pMappedAddress, m[i].Size);
+		DXGKPM_KT_EXPECT_STAT(test, kviews, ARRAY_SIZE(pt_ranges) - i);
 	}
-	pt_unmap(kt, obj.pmo, full, fsize);
-	pt_destroy(kt, obj);
+	dxgkpm_call_unmap(kt, obj.pmo, full, fsize);
+	dxgkpm_call_destroy(kt, obj.pmo, obj.amo);
 	dxgkpm_kt_expect_no_memory(test);
 }
 
@@ -682,7 +531,7 @@ static void dxgkpm_pmo_cache_attributes(struct kunit *test)
 	struct page *pages[PT_PAGES];
 	struct dxgkpm_pmo *pmo;
 	struct dxgkpm_kt *kt;
-	struct pt_obj obj;
+	struct dxgkpm_call_obj obj;
 	size_t vsize;
 	unsigned int i;
 	u8 *view;
@@ -691,7 +540,8 @@ static void dxgkpm_pmo_cache_attributes(struct kunit *test)
 	pt_require_pat(test);
 	obj = pt_new(test, kt, NULL, kind, PT_PAGES * PAGE_SIZE);
 	pmo = pt_pmo(test, obj.pmo);
-	view = pt_view(test, kt, obj.pmo, PT_PAGES * PAGE_SIZE, &vsize);
+	view = dxgkpm_call_view(test, kt, obj.pmo, 0, PT_PAGES * PAGE_SIZE,
+				&vsize);
 
 	for (i = 0; i < PT_PAGES; i++) {
 		KUNIT_EXPECT_EQ_MSG(test, pt_cache_bits(view + i * PAGE_SIZE),
@@ -705,11 +555,13 @@ static void dxgkpm_pmo_cache_attributes(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, pt_cache_bits(page_address(pages[i])),
 				    want, "linear map, page %u", i);
 	}
-	PT_EXPECT_STAT(test, pages_wc, kind->cache == PT_WC ? PT_PAGES : 0);
-	PT_EXPECT_STAT(test, pages_uc, kind->cache == PT_UC ? PT_PAGES : 0);
+	DXGKPM_KT_EXPECT_STAT(test, pages_wc,
+			      kind->cache == PT_WC ? PT_PAGES : 0);
+	DXGKPM_KT_EXPECT_STAT(test, pages_uc,
+			      kind->cache == PT_UC ? PT_PAGES : 0);
 
-	pt_unmap(kt, obj.pmo, view, vsize);
-	pt_destroy(kt, obj);
+	dxgkpm_call_unmap(kt, obj.pmo, view, vsize);
+	dxgkpm_call_destroy(kt, obj.pmo, obj.amo);
 	dxgkpm_kt_expect_no_memory(test);
 	dxgkpm_pool_shrink(ULONG_MAX);
 	for (i = 0; i < PT_PAGES; i++)
@@ -737,7 +589,7 @@ static void dxgkpm_pmo_adl_shapes(struct kunit *test)
 	DXGK_ADL *pref, *array, *sub, *one;
 	DXGK_IOMMU_CAPS caps;
 	struct dxgkpm_kt *kt;
-	struct pt_obj obj;
+	struct dxgkpm_call_obj obj;
 	size_t vsize;
 	u32 i;
 	u8 *view;
@@ -747,16 +599,19 @@ static void dxgkpm_pmo_adl_shapes(struct kunit *test)
 	KUNIT_ASSERT_TRUE_MSG(test, caps.DmaRemappingSupported,
 			      "the edu device is not behind a remapping IOMMU");
 	obj = pt_new(test, kt, NULL, kind, size);
-	pt_open(test, kt, &obj);
-	view = pt_view(test, kt, obj.pmo, size, &vsize);
+	dxgkpm_call_open_ok(test, kt, &obj);
+	view = dxgkpm_call_view(test, kt, obj.pmo, 0, size, &vsize);
 	dxgkpm_kt_fill(view + 2 * PAGE_SIZE, PAGE_SIZE, 0xad1);
 
-	pref = pt_adl(test, kt, obj.amo, 0, size, PT_PREFER);
-	array = pt_adl(test, kt, obj.amo, 0, size, 0);
-	sub = pt_adl(test, kt, obj.amo, 2 * PAGE_SIZE, 3 * PAGE_SIZE, 0);
-	one = pt_adl(test, kt, obj.amo, 5 * PAGE_SIZE, PAGE_SIZE, PT_PREFER);
-	PT_EXPECT_STAT(test, adls, 4);
-	PT_EXPECT_STAT(test, dma_maps, 4);
+	pref = dxgkpm_call_adl_ok(test, kt, obj.amo, 0, size,
+				  DXGKPM_CALL_PREFER);
+	array = dxgkpm_call_adl_ok(test, kt, obj.amo, 0, size, 0);
+	sub = dxgkpm_call_adl_ok(test, kt, obj.amo, 2 * PAGE_SIZE,
+				 3 * PAGE_SIZE, 0);
+	one = dxgkpm_call_adl_ok(test, kt, obj.amo, 5 * PAGE_SIZE, PAGE_SIZE,
+				 DXGKPM_CALL_PREFER);
+	DXGKPM_KT_EXPECT_STAT(test, adls, 4);
+	DXGKPM_KT_EXPECT_STAT(test, dma_maps, 4);
 
 	KUNIT_EXPECT_EQ(test, (u32)pref->Flags.Contiguous, 1U);
 	KUNIT_EXPECT_EQ(test, (u32)array->Flags.Contiguous, 0U);
@@ -777,22 +632,23 @@ static void dxgkpm_pmo_adl_shapes(struct kunit *test)
 
 	/* The sub-range's first page is the object's third. */
 	pt_wc_flush();
-	KUNIT_ASSERT_EQ(test, dxgkpm_edu_copy(kt->edu, pt_adl_addr(pref, 7),
-					      pt_adl_addr(sub, 0), PAGE_SIZE),
-			0);
+	KUNIT_ASSERT_EQ(test, dxgkpm_edu_copy(kt->edu,
+					      dxgkpm_call_adl_addr(pref, 7),
+					      dxgkpm_call_adl_addr(sub, 0),
+					      PAGE_SIZE), 0);
 	KUNIT_EXPECT_EQ_MSG(test, dxgkpm_kt_mismatch(view + 7 * PAGE_SIZE,
 						     PAGE_SIZE, 0xad1),
 			    (size_t)PAGE_SIZE,
 			    "the device did not copy page 2 into page 7");
 
-	pt_free_adl(kt, obj.amo, one);
-	pt_free_adl(kt, obj.amo, sub);
-	pt_free_adl(kt, obj.amo, array);
-	pt_free_adl(kt, obj.amo, pref);
-	PT_EXPECT_STAT(test, adls, 0);
-	PT_EXPECT_STAT(test, dma_maps, 0);
-	pt_unmap(kt, obj.pmo, view, vsize);
-	pt_destroy(kt, obj);
+	dxgkpm_call_free_adl(kt, obj.amo, one);
+	dxgkpm_call_free_adl(kt, obj.amo, sub);
+	dxgkpm_call_free_adl(kt, obj.amo, array);
+	dxgkpm_call_free_adl(kt, obj.amo, pref);
+	DXGKPM_KT_EXPECT_STAT(test, adls, 0);
+	DXGKPM_KT_EXPECT_STAT(test, dma_maps, 0);
+	dxgkpm_call_unmap(kt, obj.pmo, view, vsize);
+	dxgkpm_call_destroy(kt, obj.pmo, obj.amo);
 	dxgkpm_kt_expect_no_memory(test);
 }
 
@@ -851,8 +707,8 @@ static void pt_expect_linear(struct kunit *test, const struct pt_kind *kind,
 		KUNIT_EXPECT_EQ_MSG(test, pt_cache_bits(page_address(pages[i])),
 				    i < nwb ? wb : want,
 				    "%s: linear map of page %u", when, i);
-	PT_EXPECT_STAT(test, pages_wc,
-		       kind->cache == PT_WC ? PT_PAGES - nwb : 0);
+	DXGKPM_KT_EXPECT_STAT(test, pages_wc,
+			      kind->cache == PT_WC ? PT_PAGES - nwb : 0);
 }
 
 /*
@@ -881,7 +737,7 @@ static void dxgkpm_pmo_section_linear_map(struct kunit *test)
 	struct page *pages[PT_PAGES];
 	struct dxgkpm_pmo *pmo;
 	struct dxgkpm_kt *kt;
-	struct pt_obj obj;
+	struct dxgkpm_call_obj obj;
 	unsigned long up;
 	unsigned int i;
 	DXGK_ADL *adl;
@@ -894,19 +750,21 @@ static void dxgkpm_pmo_section_linear_map(struct kunit *test)
 	obj = pt_new(test, kt, kt->h, kind, PT_PAGES * PAGE_SIZE);
 	pmo = pt_pmo(test, obj.pmo);
 
-	KUNIT_ASSERT_EQ(test, pt_map(kt, &k, obj.pmo,
-				     DXGK_ACCESS_MODE_KERNEL_MODE, 0,
-				     2 * PAGE_SIZE), STATUS_SUCCESS);
+	KUNIT_ASSERT_EQ(test, dxgkpm_call_map(kt, &k, obj.pmo,
+					      DXGK_ACCESS_MODE_KERNEL_MODE, 0,
+					      2 * PAGE_SIZE), STATUS_SUCCESS);
 	kv = k.pMappedAddress;
-	KUNIT_ASSERT_EQ(test, pt_map(kt, &u, obj.pmo,
-				     DXGK_ACCESS_MODE_USER_MODE, PAGE_SIZE,
-				     2 * PAGE_SIZE), STATUS_SUCCESS);
+	KUNIT_ASSERT_EQ(test, dxgkpm_call_map(kt, &u, obj.pmo,
+					      DXGK_ACCESS_MODE_USER_MODE,
+					      PAGE_SIZE, 2 * PAGE_SIZE),
+			STATUS_SUCCESS);
 	up = (unsigned long)u.pMappedAddress;
 	for (i = 0; i < 2; i++)
 		KUNIT_EXPECT_EQ(test, get_user(value, (u32 __user *)
 					       (up + i * PAGE_SIZE)), 0);
-	adl = pt_adl(test, kt, obj.amo, 2 * PAGE_SIZE, 2 * PAGE_SIZE, 0);
-	PT_EXPECT_STAT(test, pinned, 2 + (wc ? 2 : 0) + 2);
+	adl = dxgkpm_call_adl_ok(test, kt, obj.amo, 2 * PAGE_SIZE,
+				 2 * PAGE_SIZE, 0);
+	DXGKPM_KT_EXPECT_STAT(test, pinned, 2 + (wc ? 2 : 0) + 2);
 
 	for (i = 0; i < PT_PAGES; i++)
 		pages[i] = pt_section_page(test, pmo, i);
@@ -923,27 +781,27 @@ static void dxgkpm_pmo_section_linear_map(struct kunit *test)
 	}
 	pt_expect_linear(test, kind, pages, 0, "two views and an ADL");
 
-	pt_unmap(kt, obj.pmo, kv, k.Size);
+	dxgkpm_call_unmap(kt, obj.pmo, kv, k.Size);
 	pt_expect_linear(test, kind, pages, 1, "the kernel view unmapped");
-	pt_unmap(kt, obj.pmo, u.pMappedAddress, u.Size);
-	PT_EXPECT_STAT(test, uviews, 0);
+	dxgkpm_call_unmap(kt, obj.pmo, u.pMappedAddress, u.Size);
+	DXGKPM_KT_EXPECT_STAT(test, uviews, 0);
 	pt_expect_linear(test, kind, pages, 2, "the user view unmapped");
-	pt_free_adl(kt, obj.amo, adl);
-	PT_EXPECT_STAT(test, pinned, 0);
+	dxgkpm_call_free_adl(kt, obj.amo, adl);
+	DXGKPM_KT_EXPECT_STAT(test, pinned, 0);
 	pt_expect_linear(test, kind, pages, PT_PAGES, "the ADL freed");
-	pt_destroy(kt, obj);
+	dxgkpm_call_destroy(kt, obj.pmo, obj.amo);
 
-	pt_args(&c, NULL, PT_SECTION, kind->cache, PAGE_SIZE);
+	dxgkpm_call_args(&c, NULL, PT_SECTION, kind->cache, PAGE_SIZE);
 	c.Section.PageProtection = PAGE_WRITECOPY;
-	obj = pt_create(test, kt, &c);
-	KUNIT_EXPECT_EQ_MSG(test, pt_map(kt, &u, obj.pmo,
-					 DXGK_ACCESS_MODE_USER_MODE, 0,
-					 PAGE_SIZE),
+	obj = dxgkpm_call_create(test, kt, &c);
+	KUNIT_EXPECT_EQ_MSG(test, dxgkpm_call_map(kt, &u, obj.pmo,
+						  DXGK_ACCESS_MODE_USER_MODE, 0,
+						  PAGE_SIZE),
 			    wc ? STATUS_INVALID_PARAMETER : STATUS_SUCCESS,
 			    "a copy-on-write user view");
 	if (u.pMappedAddress)
-		pt_unmap(kt, obj.pmo, u.pMappedAddress, u.Size);
-	pt_destroy(kt, obj);
+		dxgkpm_call_unmap(kt, obj.pmo, u.pMappedAddress, u.Size);
+	dxgkpm_call_destroy(kt, obj.pmo, obj.amo);
 	dxgkpm_kt_expect_no_memory(test);
 }
 
@@ -965,7 +823,7 @@ static void dxgkpm_pmo_section_pins(struct kunit *test)
 	DXGKARGCB_MAP_PHYSICAL_MEMORY m;
 	struct dxgkpm_pmo *pmo;
 	struct dxgkpm_kt *kt;
-	struct pt_obj obj;
+	struct dxgkpm_call_obj obj;
 	size_t vsize;
 	DXGK_ADL *adl;
 	u8 *view;
@@ -973,46 +831,51 @@ static void dxgkpm_pmo_section_pins(struct kunit *test)
 	kt = dxgkpm_kt_setup(test, 0);
 	obj = pt_new(test, kt, kt->h, &kind, PT_PAGES * PAGE_SIZE);
 	pmo = pt_pmo(test, obj.pmo);
-	PT_EXPECT_STAT(test, pages, 0);
-	PT_EXPECT_STAT(test, dma_maps, 0);
-	PT_EXPECT_STAT(test, pinned, 0);
+	DXGKPM_KT_EXPECT_STAT(test, pages, 0);
+	DXGKPM_KT_EXPECT_STAT(test, dma_maps, 0);
+	DXGKPM_KT_EXPECT_STAT(test, pinned, 0);
 
 	/* Bring every page in, with data in page 1. */
-	view = pt_view(test, kt, obj.pmo, PT_PAGES * PAGE_SIZE, &vsize);
-	PT_EXPECT_STAT(test, pinned, PT_PAGES);
+	view = dxgkpm_call_view(test, kt, obj.pmo, 0, PT_PAGES * PAGE_SIZE,
+				&vsize);
+	DXGKPM_KT_EXPECT_STAT(test, pinned, PT_PAGES);
 	dxgkpm_kt_fill(view + PAGE_SIZE, PAGE_SIZE, 0x5ec7);
-	pt_unmap(kt, obj.pmo, view, vsize);
-	PT_EXPECT_STAT(test, pinned, 0);
+	dxgkpm_call_unmap(kt, obj.pmo, view, vsize);
+	DXGKPM_KT_EXPECT_STAT(test, pinned, 0);
 	pt_expect_refs(test, pmo, none, "nothing pins");
 
-	adl = pt_adl(test, kt, obj.amo, PAGE_SIZE, 2 * PAGE_SIZE, 0);
-	PT_EXPECT_STAT(test, pinned, 2);
-	PT_EXPECT_STAT(test, dma_maps, 1);
+	adl = dxgkpm_call_adl_ok(test, kt, obj.amo, PAGE_SIZE, 2 * PAGE_SIZE,
+				 0);
+	DXGKPM_KT_EXPECT_STAT(test, pinned, 2);
+	DXGKPM_KT_EXPECT_STAT(test, dma_maps, 1);
 	pt_expect_refs(test, pmo, adl_refs, "an ADL over pages 1-2");
 
-	KUNIT_ASSERT_EQ(test, pt_map(kt, &m, obj.pmo,
-				     DXGK_ACCESS_MODE_KERNEL_MODE,
-				     3 * PAGE_SIZE + 5, 1), STATUS_SUCCESS);
-	PT_EXPECT_STAT(test, pinned, 3);
+	KUNIT_ASSERT_EQ(test, dxgkpm_call_map(kt, &m, obj.pmo,
+					      DXGK_ACCESS_MODE_KERNEL_MODE,
+					      3 * PAGE_SIZE + 5, 1),
+			STATUS_SUCCESS);
+	DXGKPM_KT_EXPECT_STAT(test, pinned, 3);
 	pt_expect_refs(test, pmo, both, "and a kernel view of page 3");
-	pt_unmap(kt, obj.pmo, m.pMappedAddress, m.Size);
+	dxgkpm_call_unmap(kt, obj.pmo, m.pMappedAddress, m.Size);
 	pt_expect_refs(test, pmo, adl_refs, "the view unmapped");
 
-	KUNIT_ASSERT_EQ(test, dxgkpm_edu_copy(kt->edu, pt_adl_addr(adl, 1),
-					      pt_adl_addr(adl, 0), PAGE_SIZE),
-			0);
-	pt_free_adl(kt, obj.amo, adl);
-	PT_EXPECT_STAT(test, pinned, 0);
-	PT_EXPECT_STAT(test, dma_maps, 0);
+	KUNIT_ASSERT_EQ(test, dxgkpm_edu_copy(kt->edu,
+					      dxgkpm_call_adl_addr(adl, 1),
+					      dxgkpm_call_adl_addr(adl, 0),
+					      PAGE_SIZE), 0);
+	dxgkpm_call_free_adl(kt, obj.amo, adl);
+	DXGKPM_KT_EXPECT_STAT(test, pinned, 0);
+	DXGKPM_KT_EXPECT_STAT(test, dma_maps, 0);
 	pt_expect_refs(test, pmo, none, "the ADL freed");
 
-	view = pt_view(test, kt, obj.pmo, PT_PAGES * PAGE_SIZE, &vsize);
+	view = dxgkpm_call_view(test, kt, obj.pmo, 0, PT_PAGES * PAGE_SIZE,
+				&vsize);
 	KUNIT_EXPECT_EQ_MSG(test, dxgkpm_kt_mismatch(view + 2 * PAGE_SIZE,
 						     PAGE_SIZE, 0x5ec7),
 			    (size_t)PAGE_SIZE,
 			    "the device's copy through the ADL differs");
-	pt_unmap(kt, obj.pmo, view, vsize);
-	pt_destroy(kt, obj);
+	dxgkpm_call_unmap(kt, obj.pmo, view, vsize);
+	dxgkpm_call_destroy(kt, obj.pmo, obj.amo);
 	dxgkpm_kt_expect_no_memory(test);
 }
 
@@ -1032,21 +895,24 @@ static void dxgkpm_pmo_section_overlapping_adls(struct kunit *test)
 	const struct pt_kind kind = { "section", PT_SECTION, PT_WB };
 	DXGK_ADL *whole, *head;
 	struct dxgkpm_kt *kt;
-	struct pt_obj obj;
+	struct dxgkpm_call_obj obj;
 	size_t vsize;
 	u32 i;
 	u8 *view;
 
 	kt = dxgkpm_kt_setup(test, 0);
 	obj = pt_new(test, kt, kt->h, &kind, PT_PAGES * PAGE_SIZE);
-	view = pt_view(test, kt, obj.pmo, PT_PAGES * PAGE_SIZE, &vsize);
+	view = dxgkpm_call_view(test, kt, obj.pmo, 0, PT_PAGES * PAGE_SIZE,
+				&vsize);
 	dxgkpm_kt_fill(view, PAGE_SIZE, 0x0e1a);
 
-	whole = pt_adl(test, kt, obj.amo, 0, PT_PAGES * PAGE_SIZE, 0);
-	head = pt_adl(test, kt, obj.amo, 0, 2 * PAGE_SIZE, PT_PREFER);
-	PT_EXPECT_STAT(test, adls, 2);
-	PT_EXPECT_STAT(test, dma_maps, 2);
-	PT_EXPECT_STAT(test, pinned, PT_PAGES + PT_PAGES + 2);
+	whole = dxgkpm_call_adl_ok(test, kt, obj.amo, 0, PT_PAGES * PAGE_SIZE,
+				   0);
+	head = dxgkpm_call_adl_ok(test, kt, obj.amo, 0, 2 * PAGE_SIZE,
+				  DXGKPM_CALL_PREFER);
+	DXGKPM_KT_EXPECT_STAT(test, adls, 2);
+	DXGKPM_KT_EXPECT_STAT(test, dma_maps, 2);
+	DXGKPM_KT_EXPECT_STAT(test, pinned, PT_PAGES + PT_PAGES + 2);
 	KUNIT_EXPECT_EQ(test, (u32)whole->Flags.Contiguous, 0U);
 	KUNIT_EXPECT_EQ(test, (u32)head->Flags.Contiguous, 1U);
 	pt_check_adl(test, whole);
@@ -1054,26 +920,28 @@ static void dxgkpm_pmo_section_overlapping_adls(struct kunit *test)
 	for (i = 1; i < whole->PageCount; i++)
 		KUNIT_EXPECT_EQ(test, whole->Pages[i], whole->Pages[0] + i);
 
-	KUNIT_ASSERT_EQ(test, dxgkpm_edu_copy(kt->edu, pt_adl_addr(whole, 3),
-					      pt_adl_addr(head, 0), PAGE_SIZE),
-			0);
+	KUNIT_ASSERT_EQ(test, dxgkpm_edu_copy(kt->edu,
+					      dxgkpm_call_adl_addr(whole, 3),
+					      dxgkpm_call_adl_addr(head, 0),
+					      PAGE_SIZE), 0);
 	KUNIT_EXPECT_EQ_MSG(test, dxgkpm_kt_mismatch(view + 3 * PAGE_SIZE,
 						     PAGE_SIZE, 0x0e1a),
 			    (size_t)PAGE_SIZE, "copy through both ADLs");
-	pt_free_adl(kt, obj.amo, whole);
-	PT_EXPECT_STAT(test, pinned, PT_PAGES + 2);
-	KUNIT_ASSERT_EQ(test, dxgkpm_edu_copy(kt->edu, pt_adl_addr(head, 1),
-					      pt_adl_addr(head, 0), PAGE_SIZE),
-			0);
+	dxgkpm_call_free_adl(kt, obj.amo, whole);
+	DXGKPM_KT_EXPECT_STAT(test, pinned, PT_PAGES + 2);
+	KUNIT_ASSERT_EQ(test, dxgkpm_edu_copy(kt->edu,
+					      dxgkpm_call_adl_addr(head, 1),
+					      dxgkpm_call_adl_addr(head, 0),
+					      PAGE_SIZE), 0);
 	KUNIT_EXPECT_EQ_MSG(test, dxgkpm_kt_mismatch(view + PAGE_SIZE,
 						     PAGE_SIZE, 0x0e1a),
 			    (size_t)PAGE_SIZE, "copy through the remaining ADL");
-	pt_free_adl(kt, obj.amo, head);
-	PT_EXPECT_STAT(test, adls, 0);
-	PT_EXPECT_STAT(test, dma_maps, 0);
-	PT_EXPECT_STAT(test, pinned, PT_PAGES);
-	pt_unmap(kt, obj.pmo, view, vsize);
-	pt_destroy(kt, obj);
+	dxgkpm_call_free_adl(kt, obj.amo, head);
+	DXGKPM_KT_EXPECT_STAT(test, adls, 0);
+	DXGKPM_KT_EXPECT_STAT(test, dma_maps, 0);
+	DXGKPM_KT_EXPECT_STAT(test, pinned, PT_PAGES);
+	dxgkpm_call_unmap(kt, obj.pmo, view, vsize);
+	dxgkpm_call_destroy(kt, obj.pmo, obj.amo);
 	dxgkpm_kt_expect_no_memory(test);
 }
 
@@ -1091,7 +959,7 @@ static void dxgkpm_pmo_user_views(struct kunit *test)
 	const size_t size = 3 * PAGE_SIZE;
 	DXGKARGCB_MAP_PHYSICAL_MEMORY m;
 	struct dxgkpm_kt *kt;
-	struct pt_obj obj;
+	struct dxgkpm_call_obj obj;
 	u8 __user *up;
 	u32 value = 0;
 	size_t vsize;
@@ -1101,10 +969,12 @@ static void dxgkpm_pmo_user_views(struct kunit *test)
 	pt_require_pat(test);
 	pt_attach_mm(test);
 	obj = pt_new(test, kt, kt->h, kind, size);
-	view = pt_view(test, kt, obj.pmo, size, &vsize);
+	view = dxgkpm_call_view(test, kt, obj.pmo, 0, size, &vsize);
 
-	KUNIT_ASSERT_EQ(test, pt_map(kt, &m, obj.pmo, DXGK_ACCESS_MODE_USER_MODE,
-				     PAGE_SIZE + 40, PAGE_SIZE),
+	KUNIT_ASSERT_EQ(test, dxgkpm_call_map(kt, &m,
+					      obj.pmo,
+					      DXGK_ACCESS_MODE_USER_MODE,
+					      PAGE_SIZE + 40, PAGE_SIZE),
 			STATUS_SUCCESS);
 	KUNIT_EXPECT_EQ(test, m.Offset, (SIZE_T)40);
 	KUNIT_EXPECT_EQ(test, m.Size, (SIZE_T)2 * PAGE_SIZE);
@@ -1112,7 +982,7 @@ static void dxgkpm_pmo_user_views(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, PAGE_ALIGNED(m.pMappedAddress));
 	KUNIT_EXPECT_LE(test, (unsigned long)m.pMappedAddress + m.Size,
 			TASK_SIZE_MAX);
-	PT_EXPECT_STAT(test, uviews, 1);
+	DXGKPM_KT_EXPECT_STAT(test, uviews, 1);
 	up = (u8 __user __force *)m.pMappedAddress;
 
 	*(u32 *)(view + PAGE_SIZE + 40) = 0xfeed0001;
@@ -1128,12 +998,12 @@ static void dxgkpm_pmo_user_views(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pt_user_cache_bits((unsigned long)up + PAGE_SIZE),
 			cachemode2protval(pt_mode(kind->cache)));
 
-	pt_unmap(kt, obj.pmo, m.pMappedAddress, m.Size);
-	PT_EXPECT_STAT(test, uviews, 0);
+	dxgkpm_call_unmap(kt, obj.pmo, m.pMappedAddress, m.Size);
+	DXGKPM_KT_EXPECT_STAT(test, uviews, 0);
 	KUNIT_EXPECT_EQ_MSG(test, get_user(value, (u32 __user *)up), -EFAULT,
 			    "the view is still mapped after Unmap");
-	pt_unmap(kt, obj.pmo, view, vsize);
-	pt_destroy(kt, obj);
+	dxgkpm_call_unmap(kt, obj.pmo, view, vsize);
+	dxgkpm_call_destroy(kt, obj.pmo, obj.amo);
 	dxgkpm_kt_expect_no_memory(test);
 }
 
@@ -1148,7 +1018,7 @@ static void dxgkpm_pmo_user_view_outlives(struct kunit *test)
 {
 	const struct pt_kind kind = { "mdl", PT_MDL, PT_WC };
 	DXGKARGCB_MAP_PHYSICAL_MEMORY m[2], again;
-	struct pt_obj obj[2];
+	struct dxgkpm_call_obj obj[2];
 	struct dxgkpm_kt *kt;
 	void __user *up;
 	unsigned int i;
@@ -1161,30 +1031,34 @@ static void dxgkpm_pmo_user_view_outlives(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	for (i = 0; i < 2; i++) {
 		obj[i] = pt_new(test, kt, kt->h, &kind, 2 * PAGE_SIZE);
-		view = pt_view(test, kt, obj[i].pmo, 2 * PAGE_SIZE, &vsize);
+		view = dxgkpm_call_view(test, kt, obj[i].pmo, 0, 2 * PAGE_SIZE,
+					&vsize);
 		dxgkpm_kt_fill(view, vsize, 0x0b7 + i);
 		pt_wc_flush();
-		pt_unmap(kt, obj[i].pmo, view, vsize);
-		KUNIT_ASSERT_EQ(test, pt_map(kt, &m[i], obj[i].pmo,
-					     DXGK_ACCESS_MODE_USER_MODE, 0,
-					     2 * PAGE_SIZE), STATUS_SUCCESS);
+		dxgkpm_call_unmap(kt, obj[i].pmo, view, vsize);
+		KUNIT_ASSERT_EQ(test, dxgkpm_call_map(kt, &m[i], obj[i].pmo,
+						      DXGK_ACCESS_MODE_USER_MODE,
+						      0, 2 * PAGE_SIZE),
+				STATUS_SUCCESS);
 	}
-	PT_EXPECT_STAT(test, uviews, 2);
+	DXGKPM_KT_EXPECT_STAT(test, uviews, 2);
 
 	/* Object 0 destroyed, object 1 torn down by unregistration. */
-	pt_destroy(kt, obj[0]);
-	KUNIT_EXPECT_EQ(test, pt_map(kt, &again, obj[0].pmo,
-				     DXGK_ACCESS_MODE_KERNEL_MODE, 0,
-				     PAGE_SIZE), STATUS_INVALID_HANDLE);
+	dxgkpm_call_destroy(kt, obj[0].pmo, obj[0].amo);
+	KUNIT_EXPECT_EQ(test, dxgkpm_call_map(kt, &again, obj[0].pmo,
+					      DXGK_ACCESS_MODE_KERNEL_MODE, 0,
+					      PAGE_SIZE),
+			STATUS_INVALID_HANDLE);
 	dxgkpm_kt_unregister_now(test, kt->adapter);
-	KUNIT_EXPECT_EQ(test, pt_map(kt, &again, obj[1].pmo,
-				     DXGK_ACCESS_MODE_KERNEL_MODE, 0,
-				     PAGE_SIZE), STATUS_INVALID_HANDLE);
-	PT_EXPECT_STAT(test, pmos, 2);
-	PT_EXPECT_STAT(test, pages, 4);
-	PT_EXPECT_STAT(test, uviews, 2);
-	PT_EXPECT_STAT(test, amos, 0);
-	PT_EXPECT_STAT(test, dma_maps, 0);
+	KUNIT_EXPECT_EQ(test, dxgkpm_call_map(kt, &again, obj[1].pmo,
+					      DXGK_ACCESS_MODE_KERNEL_MODE, 0,
+					      PAGE_SIZE),
+			STATUS_INVALID_HANDLE);
+	DXGKPM_KT_EXPECT_STAT(test, pmos, 2);
+	DXGKPM_KT_EXPECT_STAT(test, pages, 4);
+	DXGKPM_KT_EXPECT_STAT(test, uviews, 2);
+	DXGKPM_KT_EXPECT_STAT(test, amos, 0);
+	DXGKPM_KT_EXPECT_STAT(test, dma_maps, 0);
 
 	for (i = 0; i < 2; i++) {
 		up = (void __user __force *)m[i].pMappedAddress;
@@ -1223,7 +1097,7 @@ static void dxgkpm_pmo_section_user_protections(struct kunit *test)
 	DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT c;
 	DXGKARGCB_MAP_PHYSICAL_MEMORY m;
 	struct dxgkpm_kt *kt;
-	struct pt_obj obj;
+	struct dxgkpm_call_obj obj;
 	u32 __user *up;
 	u32 value, seen;
 	unsigned int i;
@@ -1233,14 +1107,16 @@ static void dxgkpm_pmo_section_user_protections(struct kunit *test)
 	kt = dxgkpm_kt_setup(test, 0);
 	pt_attach_mm(test);
 	for (i = 0; i < ARRAY_SIZE(want); i++) {
-		pt_args(&c, NULL, PT_SECTION, PT_WB, PAGE_SIZE);
+		dxgkpm_call_args(&c, NULL, PT_SECTION, PT_WB, PAGE_SIZE);
 		c.Section.PageProtection = want[i].protection;
-		obj = pt_create(test, kt, &c);
-		view = (u32 *)pt_view(test, kt, obj.pmo, PAGE_SIZE, &vsize);
+		obj = dxgkpm_call_create(test, kt, &c);
+		view = (u32 *)dxgkpm_call_view(test, kt, obj.pmo, 0, PAGE_SIZE,
+					       &vsize);
 		view[0] = 0xab5e0000 + i;
-		KUNIT_ASSERT_EQ(test, pt_map(kt, &m, obj.pmo,
-					     DXGK_ACCESS_MODE_USER_MODE, 0,
-					     PAGE_SIZE), STATUS_SUCCESS);
+		KUNIT_ASSERT_EQ(test, dxgkpm_call_map(kt, &m, obj.pmo,
+						      DXGK_ACCESS_MODE_USER_MODE,
+						      0, PAGE_SIZE),
+				STATUS_SUCCESS);
 		up = (u32 __user __force *)m.pMappedAddress;
 		value = 0;
 		KUNIT_EXPECT_EQ(test, get_user(value, up), 0);
@@ -1257,9 +1133,9 @@ static void dxgkpm_pmo_section_user_protections(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, value, seen,
 				    "PageProtection %#x: the view",
 				    want[i].protection);
-		pt_unmap(kt, obj.pmo, m.pMappedAddress, m.Size);
-		pt_unmap(kt, obj.pmo, view, vsize);
-		pt_destroy(kt, obj);
+		dxgkpm_call_unmap(kt, obj.pmo, m.pMappedAddress, m.Size);
+		dxgkpm_call_unmap(kt, obj.pmo, view, vsize);
+		dxgkpm_call_destroy(kt, obj.pmo, obj.amo);
 	}
 	dxgkpm_kt_expect_no_memory(test);
 }
@@ -1278,52 +1154,49 @@ static void dxgkpm_pmo_unregister(struct kunit *test)
 	DXGKARGCB_MAP_PHYSICAL_MEMORY m;
 	DXGKARGCB_ALLOCATE_ADL stale = { .Size = PAGE_SIZE };
 	struct dxgkpm_kt *a, *b;
-	struct pt_obj mine, owned;
+	struct dxgkpm_call_obj mine, owned;
 	size_t msize, osize;
 	u8 *mview, *oview;
 
 	a = dxgkpm_kt_setup(test, 0);
 	b = dxgkpm_kt_setup(test, 1);
 	mine = pt_new(test, a, NULL, &kind, 2 * PAGE_SIZE);
-	pt_open(test, a, &mine);
+	dxgkpm_call_open_ok(test, a, &mine);
 	owned = pt_new(test, a, a->h, &kind, 2 * PAGE_SIZE);
-	pt_adl(test, a, mine.amo, 0, PAGE_SIZE, 0);
-	pt_adl(test, a, owned.amo, 0, PAGE_SIZE, 0);
-	mview = pt_view(test, a, mine.pmo, 2 * PAGE_SIZE, &msize);
-	oview = pt_view(test, a, owned.pmo, 2 * PAGE_SIZE, &osize);
+	dxgkpm_call_adl_ok(test, a, mine.amo, 0, PAGE_SIZE, 0);
+	dxgkpm_call_adl_ok(test, a, owned.amo, 0, PAGE_SIZE, 0);
+	mview = dxgkpm_call_view(test, a, mine.pmo, 0, 2 * PAGE_SIZE, &msize);
+	oview = dxgkpm_call_view(test, a, owned.pmo, 0, 2 * PAGE_SIZE, &osize);
 	dxgkpm_kt_fill(mview, msize, 0x9e9);
 	memset(oview, 0x5a, osize);
-	PT_EXPECT_STAT(test, pmos, 2);
-	PT_EXPECT_STAT(test, adls, 2);
-	PT_EXPECT_STAT(test, dma_maps, 2);
+	DXGKPM_KT_EXPECT_STAT(test, pmos, 2);
+	DXGKPM_KT_EXPECT_STAT(test, adls, 2);
+	DXGKPM_KT_EXPECT_STAT(test, dma_maps, 2);
 
 	dxgkpm_kt_unregister_now(test, a->adapter);
-	PT_EXPECT_STAT(test, adapters, 1);
-	PT_EXPECT_STAT(test, pmos, 1);
-	PT_EXPECT_STAT(test, pages, 2);
-	PT_EXPECT_STAT(test, amos, 0);
-	PT_EXPECT_STAT(test, adls, 0);
-	PT_EXPECT_STAT(test, kviews, 1);
-	PT_EXPECT_STAT(test, dma_maps, 0);
-	KUNIT_EXPECT_EQ(test, pt_map(b, &m, owned.pmo,
-				     DXGK_ACCESS_MODE_KERNEL_MODE, 0,
-				     PAGE_SIZE), STATUS_INVALID_HANDLE);
+	DXGKPM_KT_EXPECT_STAT(test, adapters, 1);
+	DXGKPM_KT_EXPECT_STAT(test, pmos, 1);
+	DXGKPM_KT_EXPECT_STAT(test, pages, 2);
+	DXGKPM_KT_EXPECT_STAT(test, amos, 0);
+	DXGKPM_KT_EXPECT_STAT(test, adls, 0);
+	DXGKPM_KT_EXPECT_STAT(test, kviews, 1);
+	DXGKPM_KT_EXPECT_STAT(test, dma_maps, 0);
+	KUNIT_EXPECT_EQ(test, dxgkpm_call_map(b, &m, owned.pmo,
+					      DXGK_ACCESS_MODE_KERNEL_MODE, 0,
+					      PAGE_SIZE),
+			STATUS_INVALID_HANDLE);
 	stale.hAdapterMemoryObject = mine.amo;
 	KUNIT_EXPECT_EQ(test, b->iface.DxgkCbAllocateAdl(&stale),
 			STATUS_INVALID_HANDLE);
 	KUNIT_EXPECT_EQ(test, dxgkpm_kt_mismatch(mview, msize, 0x9e9), msize);
 
-	pt_open(test, b, &mine);
-	pt_free_adl(b, mine.amo, pt_adl(test, b, mine.amo, 0, msize, 0));
-	pt_unmap(b, mine.pmo, mview, msize);
-	pt_destroy(b, mine);
+	dxgkpm_call_open_ok(test, b, &mine);
+	dxgkpm_call_free_adl(b, mine.amo, dxgkpm_call_adl_ok(test, b,
+							     mine.amo, 0, msize,
+							     0));
+	dxgkpm_call_unmap(b, mine.pmo, mview, msize);
+	dxgkpm_call_destroy(b, mine.pmo, mine.amo);
 	dxgkpm_kt_expect_no_memory(test);
-}
-
-/* Runs last: whatever the earlier tests did, dxgkpm must hold nothing. */
-static void dxgkpm_pmo_idle_after(struct kunit *test)
-{
-	dxgkpm_kt_expect_idle(test);
 }
 
 static struct kunit_case dxgkpm_pmo_cases[] = {
@@ -1339,7 +1212,6 @@ static struct kunit_case dxgkpm_pmo_cases[] = {
 	KUNIT_CASE(dxgkpm_pmo_user_view_outlives),
 	KUNIT_CASE(dxgkpm_pmo_section_user_protections),
 	KUNIT_CASE(dxgkpm_pmo_unregister),
-	KUNIT_CASE(dxgkpm_pmo_idle_after),
 	{}
 };
 

@@ -29,10 +29,6 @@
 #define W24_LIMIT	(SZ_4G - PAGE_SIZE)
 #define W24_EDU_MASK	DMA_BIT_MASK(EDU_DMA_BITS)
 
-#define W24_EXPECT_STAT(test, counter, value)				\
-	KUNIT_EXPECT_EQ_MSG(test, DXGKPM_KT_STAT(counter), (long)(value),	\
-			    "dxgkpm_stats.%s", #counter)
-
 /* An adapter on edu device @index, with the 2.4 members of its interface. */
 static struct dxgkpm_kt *w24_setup(struct kunit *test, unsigned int index)
 {
@@ -250,15 +246,15 @@ static void dxgkpm_wddm24_contiguous(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, PAGE_ALIGNED(src.pMemory));
 	KUNIT_EXPECT_NULL_MSG(test, memchr_inv(src.pMemory, 0, bytes),
 			      "contiguous memory must be zeroed");
-	W24_EXPECT_STAT(test, pmos, 1);
-	W24_EXPECT_STAT(test, adls, 1);
-	W24_EXPECT_STAT(test, kviews, 1);
-	W24_EXPECT_STAT(test, dma_maps, 1);
-	W24_EXPECT_STAT(test, pages_uc,
-			*type == DXGK_MEMORY_CACHING_TYPE_NON_CACHED ? npages : 0);
-	W24_EXPECT_STAT(test, pages_wc,
-			*type == DXGK_MEMORY_CACHING_TYPE_WRITE_COMBINED ?
-			npages : 0);
+	DXGKPM_KT_EXPECT_STAT(test, pmos, 1);
+	DXGKPM_KT_EXPECT_STAT(test, adls, 1);
+	DXGKPM_KT_EXPECT_STAT(test, kviews, 1);
+	DXGKPM_KT_EXPECT_STAT(test, dma_maps, 1);
+	DXGKPM_KT_EXPECT_STAT(test, pages_uc,
+			      *type == DXGK_MEMORY_CACHING_TYPE_NON_CACHED ? npages : 0);
+	DXGKPM_KT_EXPECT_STAT(test, pages_wc,
+			      *type == DXGK_MEMORY_CACHING_TYPE_WRITE_COMBINED ?
+			      npages : 0);
 
 	/* Physically contiguous, inside the window, across no boundary. */
 	KUNIT_ASSERT_TRUE(test, is_vmalloc_addr(src.pMemory));
@@ -364,9 +360,9 @@ static void dxgkpm_wddm24_pages_for_mdl(struct kunit *test)
 		for (j = 0; j < i; j++)
 			KUNIT_EXPECT_NE(test, pfns[i], pfns[j]);
 	}
-	W24_EXPECT_STAT(test, pages, npages);
-	W24_EXPECT_STAT(test, dma_maps, 1);
-	W24_EXPECT_STAT(test, kviews, 0);
+	DXGKPM_KT_EXPECT_STAT(test, pages, npages);
+	DXGKPM_KT_EXPECT_STAT(test, dma_maps, 1);
+	DXGKPM_KT_EXPECT_STAT(test, kviews, 0);
 
 	/* The last page holds 5 bytes of the allocation. */
 	for (i = 0; i < npages; i++) {
@@ -443,7 +439,7 @@ static void dxgkpm_wddm24_map_mdl(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(pages); i++)
 		KUNIT_EXPECT_EQ_MSG(test, page_ref_count(pages[i]), 2,
 				    "page %u is not referenced while mapped", i);
-	W24_EXPECT_STAT(test, dma_maps, 1);
+	DXGKPM_KT_EXPECT_STAT(test, dma_maps, 1);
 
 	addr = w24_dma(test, w, memory, 0);
 	KUNIT_EXPECT_EQ(test, offset_in_page(addr), offset);
@@ -481,7 +477,7 @@ static void dxgkpm_wddm24_map_mdl(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(pages); i++)
 		KUNIT_EXPECT_EQ_MSG(test, page_ref_count(pages[i]), 1,
 				    "page %u is still referenced", i);
-	W24_EXPECT_STAT(test, dma_maps, 0);
+	DXGKPM_KT_EXPECT_STAT(test, dma_maps, 0);
 	/* A stale handle changes nothing. */
 	w24_unmap(w, memory);
 	for (i = 0; i < ARRAY_SIZE(pages); i++)
@@ -589,7 +585,7 @@ static void dxgkpm_wddm24_map_mdl_bad(struct kunit *test)
 			STATUS_INVALID_PARAMETER);
 	KUNIT_EXPECT_EQ(test, page_ref_count(pages[0]), 1);
 	KUNIT_EXPECT_EQ(test, page_ref_count(block), 1);
-	W24_EXPECT_STAT(test, dma_maps, 0);
+	DXGKPM_KT_EXPECT_STAT(test, dma_maps, 0);
 
 	/* The tail page of a compound page is mapped, its folio held. */
 	block = alloc_pages(GFP_KERNEL | __GFP_COMP, 1);
@@ -867,8 +863,8 @@ static void dxgkpm_wddm24_handles(struct kunit *test)
 	}
 
 	/* All of it still alive. */
-	W24_EXPECT_STAT(test, pmos, 2);
-	W24_EXPECT_STAT(test, dma_maps, 3);
+	DXGKPM_KT_EXPECT_STAT(test, pmos, 2);
+	DXGKPM_KT_EXPECT_STAT(test, dma_maps, 3);
 	KUNIT_EXPECT_EQ(test, page_ref_count(page), 2);
 	w24_dma(test, a, contig.hMemoryHandle, 0);
 	w24_dma(test, a, pages.hMemoryHandle, 0);
@@ -928,19 +924,19 @@ static void dxgkpm_wddm24_unregister(struct kunit *test)
 					DXGK_MEMORY_CACHING_TYPE_NON_CACHED),
 			STATUS_SUCCESS);
 	KUNIT_ASSERT_EQ(test, w24_map(w, mdl, &mapping), STATUS_SUCCESS);
-	W24_EXPECT_STAT(test, pmos, 2);
-	W24_EXPECT_STAT(test, amos, 2);
-	W24_EXPECT_STAT(test, adls, 2);
-	W24_EXPECT_STAT(test, kviews, 1);
-	W24_EXPECT_STAT(test, pages, 5);
-	W24_EXPECT_STAT(test, pages_wc, 2);
-	W24_EXPECT_STAT(test, pages_uc, 3);
-	W24_EXPECT_STAT(test, dma_maps, 3);
+	DXGKPM_KT_EXPECT_STAT(test, pmos, 2);
+	DXGKPM_KT_EXPECT_STAT(test, amos, 2);
+	DXGKPM_KT_EXPECT_STAT(test, adls, 2);
+	DXGKPM_KT_EXPECT_STAT(test, kviews, 1);
+	DXGKPM_KT_EXPECT_STAT(test, pages, 5);
+	DXGKPM_KT_EXPECT_STAT(test, pages_wc, 2);
+	DXGKPM_KT_EXPECT_STAT(test, pages_uc, 3);
+	DXGKPM_KT_EXPECT_STAT(test, dma_maps, 3);
 	KUNIT_EXPECT_EQ(test, page_ref_count(mine[0]), 2);
 
 	dxgkpm_kt_unregister_now(test, w->adapter);
 	KUNIT_EXPECT_TRUE(test, dxgkpm_kt_idle());
-	W24_EXPECT_STAT(test, adapters, 0);
+	DXGKPM_KT_EXPECT_STAT(test, adapters, 0);
 	dxgkpm_kt_expect_no_memory(test);
 	KUNIT_EXPECT_EQ(test, page_ref_count(mine[0]), 1);
 	KUNIT_EXPECT_EQ(test, page_ref_count(mine[1]), 1);
@@ -1408,13 +1404,6 @@ static void dxgkpm_wddm24_identity_rules(struct kunit *test)
 	dxgkpm_kt_expect_no_memory(test);
 }
 
-/* Runs last: whatever the earlier tests did, dxgkpm must hold nothing. */
-static void dxgkpm_wddm24_idle_after(struct kunit *test)
-{
-	W24_EXPECT_STAT(test, adapters, 0);
-	dxgkpm_kt_expect_no_memory(test);
-}
-
 static struct kunit_case dxgkpm_wddm24_cases[] = {
 	KUNIT_CASE_PARAM(dxgkpm_wddm24_contiguous, w24_cache_gen_params),
 	KUNIT_CASE_PARAM(dxgkpm_wddm24_pages_for_mdl, w24_cache_gen_params),
@@ -1427,7 +1416,6 @@ static struct kunit_case dxgkpm_wddm24_cases[] = {
 	KUNIT_CASE(dxgkpm_wddm24_remapping),
 	KUNIT_CASE_PARAM(dxgkpm_wddm24_identity, w24_iso_gen_params),
 	KUNIT_CASE(dxgkpm_wddm24_identity_rules),
-	KUNIT_CASE(dxgkpm_wddm24_idle_after),
 	{}
 };
 

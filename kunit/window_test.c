@@ -478,12 +478,6 @@ static void dxgkpm_window_impossible(struct kunit *test)
 	dxgkpm_kt_expect_no_memory(test);
 }
 
-/* Runs last: whatever the earlier tests did, dxgkpm must hold nothing. */
-static void dxgkpm_window_idle_after(struct kunit *test)
-{
-	dxgkpm_kt_expect_idle(test);
-}
-
 static struct kunit_case dxgkpm_window_cases[] = {
 	KUNIT_CASE_PARAM(dxgkpm_window_mdl, wt_window_gen_params),
 	KUNIT_CASE(dxgkpm_window_mdl_skip),
@@ -491,7 +485,6 @@ static struct kunit_case dxgkpm_window_cases[] = {
 	KUNIT_CASE_PARAM(dxgkpm_window_mdl_flags, wt_flags_gen_params),
 	KUNIT_CASE_PARAM(dxgkpm_window_contiguous, wt_contig_gen_params),
 	KUNIT_CASE(dxgkpm_window_impossible),
-	KUNIT_CASE(dxgkpm_window_idle_after),
 	{}
 };
 

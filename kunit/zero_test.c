@@ -160,7 +160,7 @@ static void zt_create_object(struct kunit *test, struct dxgkpm_kt *kt,
 	} else {
 		args.ContiguousMemory.LowestAcceptableAddress.QuadPart = low;
 	}
-	dxgkpm_dkt_create_from(test, kt, &args);
+	dxgkpm_call_create(test, kt, &args);
 	mem->obj = (struct dxgkpm_dkt_obj) {
 		.kt = kt,
 		.type = type,
@@ -388,15 +388,8 @@ static void dxgkpm_zero_reused(struct kunit *test)
 	dxgkpm_kt_expect_no_memory(test);
 }
 
-/* Runs last: whatever the earlier tests did, dxgkpm must hold nothing. */
-static void dxgkpm_zero_idle_after(struct kunit *test)
-{
-	dxgkpm_kt_expect_idle(test);
-}
-
 static struct kunit_case dxgkpm_zero_cases[] = {
 	KUNIT_CASE_PARAM(dxgkpm_zero_reused, zt_gen_params),
-	KUNIT_CASE(dxgkpm_zero_idle_after),
 	{}
 };
 

@@ -20,7 +20,8 @@ DDI_FILES="include/dxgkpm/d3dkmddi.h dxgkpm/ddi.c dxgkpm/wddm24.c
 	kunit/wddm24_test.c kunit/dma_helpers.c kunit/dma_helpers.h kunit/fault_test.c
 	kunit/hostile_test.c kunit/isolation_test.c kunit/concurrency_test.c
 	kunit/dma_test.c kunit/lda_test.c kunit/ddi_test.c kunit/pmo_test.c kunit/zero_test.c
-	kunit/movable_test.c kunit/pool_test.c
+	kunit/movable_test.c kunit/pool_test.c kunit/adapter_test.c
+	kunit/dxgk_calls.c kunit/dxgk_calls.h kunit/helpers.c
 	samples/edu/edu.h
 	samples/edu/edu_demo.c samples/edu/edu_ioctl.c samples/edu/edu_main.c
 	bench/dxgkpm_bench.c"

@@ -26,7 +26,7 @@
 
 #include <dxgkpm/dxgkpm_gem.h>
 
-#include "../edu/edu_hw.h"
+#include "edu_hw.h"
 #include "dxgkpm_drm_edu_uapi.h"
 
 /* QEMU's edu takes dma_mask=; the device cannot tell, so the driver is told. */
@@ -116,8 +116,8 @@ static bool edu_drm_range_ok(const struct dxgkpm_gem_object *bo, u64 offset,
 }
 
 /*
- * Each page goes source -> device buffer -> destination, in halves (see
- * EDU_DMA_CHUNK). Both objects are pinned.
+ * Each page goes source -> device buffer -> destination (edu_copy_page()).
+ * Both objects are pinned.
  */
 static int edu_drm_copy_pages(struct edu_drm *edu,
 			      struct dxgkpm_gem_object *src, pgoff_t src_page,
@@ -125,7 +125,6 @@ static int edu_drm_copy_pages(struct edu_drm *edu,
 			      pgoff_t pages)
 {
 	dma_addr_t from, to;
-	unsigned long off;
 	pgoff_t i;
 	int ret = 0;
 
@@ -137,13 +136,7 @@ static int edu_drm_copy_pages(struct edu_drm *edu,
 			ret = -EIO;
 			break;
 		}
-		for (off = 0; off < PAGE_SIZE && !ret; off += EDU_DMA_CHUNK) {
-			ret = edu_dma(edu->bar, from + off, 0, EDU_DMA_CHUNK,
-				      false);
-			if (!ret)
-				ret = edu_dma(edu->bar, to + off, 0,
-					      EDU_DMA_CHUNK, true);
-		}
+		ret = edu_copy_page(edu->bar, to, from);
 	}
 	mutex_unlock(&edu->dma_lock);
 	return ret;

@@ -80,15 +80,14 @@ static DXGK_PAGE_NUMBER edu_adl_page(const DXGK_ADL *pAdl, UINT32 i)
  * @dst_page: first page of @dst to write
  * @pages: number of pages
  *
- * Each page goes source -> device buffer -> destination, in halves (see
- * EDU_DMA_CHUNK).
+ * Each page goes source -> device buffer -> destination (edu_copy_page()).
  *
  * Return: 0, -EINVAL for a range outside an ADL, or the device's error.
  */
 int edu_copy_adl(struct edu_gpu *gpu, const DXGK_ADL *src, u32 src_page,
 		 const DXGK_ADL *dst, u32 dst_page, u32 pages)
 {
-	UINT32 i, off;
+	UINT32 i;
 	int ret = 0;
 
 	if (src_page > src->PageCount || pages > src->PageCount - src_page ||
@@ -101,13 +100,7 @@ int edu_copy_adl(struct edu_gpu *gpu, const DXGK_ADL *src, u32 src_page,
 		dma_addr_t to = (dma_addr_t)edu_adl_page(dst, dst_page + i) <<
 				PAGE_SHIFT;
 
-		for (off = 0; off < PAGE_SIZE && !ret; off += EDU_DMA_CHUNK) {
-			ret = edu_dma(gpu->bar, from + off, 0, EDU_DMA_CHUNK,
-				      false);
-			if (!ret)
-				ret = edu_dma(gpu->bar, to + off, 0,
-					      EDU_DMA_CHUNK, true);
-		}
+		ret = edu_copy_page(gpu->bar, to, from);
 	}
 	mutex_unlock(&gpu->dma_lock);
 	return ret;

@@ -15,6 +15,7 @@
 #include <linux/io.h>
 #include <linux/iopoll.h>
 #include <linux/types.h>
+#include <asm/page.h>
 
 #define EDU_VENDOR_ID		0x1234
 #define EDU_DEVICE_ID		0x11e8
@@ -87,6 +88,34 @@ static inline int edu_dma(void __iomem *bar, dma_addr_t ram, u32 offset,
 	return readq_poll_timeout(bar + EDU_REG_DMA_CMD, cmd,
 				  !(cmd & EDU_DMA_CMD_RUN), 1000,
 				  EDU_DMA_TIMEOUT_US);
+}
+
+/**
+ * edu_copy_page() - have the device copy one page of memory to another
+ * @bar: mapped BAR0
+ * @to: device address of the destination page
+ * @from: device address of the source page
+ *
+ * The page goes source -> device buffer -> destination, in halves (see
+ * EDU_DMA_CHUNK). The caller keeps other users off the DMA engine.
+ *
+ * Return: 0 or the first error of edu_dma().
+ */
+static inline int edu_copy_page(void __iomem *bar, dma_addr_t to,
+				dma_addr_t from)
+{
+	unsigned long off;
+	int ret;
+
+	for (off = 0; off < PAGE_SIZE; off += EDU_DMA_CHUNK) {
+		ret = edu_dma(bar, from + off, 0, EDU_DMA_CHUNK, false);
+		if (ret)
+			return ret;
+		ret = edu_dma(bar, to + off, 0, EDU_DMA_CHUNK, true);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 #endif /* _DXGKPM_EDU_HW_H */
