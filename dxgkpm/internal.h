@@ -19,6 +19,7 @@
 #define _DXGKPM_INTERNAL_H
 
 #include <linux/atomic.h>
+#include <linux/dma-direction.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mm_types.h>
@@ -411,8 +412,6 @@ struct dxgkpm_page_req;
 int dxgkpm_pagearray_alloc(struct dxgkpm_pmo *pmo,
 			   const struct dxgkpm_page_req *req);
 void dxgkpm_pagearray_release(struct dxgkpm_pmo *pmo);
-int dxgkpm_pages_to_sgt(struct device *dev, struct page **pages,
-			pgoff_t npages, struct sg_table *sgt);
 int dxgkpm_pagearray_adl_map(struct dxgkpm_adl *adl);
 void dxgkpm_pagearray_adl_unmap(struct dxgkpm_adl *adl);
 void *dxgkpm_pagearray_vmap(struct dxgkpm_pmo *pmo, pgoff_t first,
@@ -430,14 +429,33 @@ int dxgkpm_mdl_request(pgoff_t npages, size_t size, phys_addr_t low,
 		       phys_addr_t high, phys_addr_t skip, u32 flags,
 		       struct dxgkpm_page_req *req);
 
-/* dmaspace.c */
+/* dmaspace.c: the only place that maps memory for a device */
 struct dxgkpm_dma_space;
+
+/**
+ * struct dxgkpm_dma_map - pages mapped for an adapter (dmaspace.c)
+ * @sgt: the pages, as mapped for the adapter's device(s).
+ * @dma: device address of each page (the caller's storage).
+ * @npages: number of pages.
+ */
+struct dxgkpm_dma_map {
+	struct sg_table sgt;
+	dma_addr_t *dma;
+	pgoff_t npages;
+};
+
 u64 dxgkpm_space_limit(struct dxgkpm_adapter *adapter);
-int dxgkpm_space_map_pages(struct dxgkpm_adapter *adapter, struct sg_table *sgt,
-			   dma_addr_t *dma, pgoff_t npages);
+int dxgkpm_pages_to_sgt(struct device *dev, struct page **pages,
+			pgoff_t npages, struct sg_table *sgt);
+int dxgkpm_space_map_pages(struct dxgkpm_adapter *adapter,
+			   struct page **pages, pgoff_t npages,
+			   dma_addr_t *dma, struct dxgkpm_dma_map *map);
 void dxgkpm_space_unmap_pages(struct dxgkpm_adapter *adapter,
-			      struct sg_table *sgt, const dma_addr_t *dma,
-			      pgoff_t npages);
+			      struct dxgkpm_dma_map *map);
+int dxgkpm_dma_map_table(struct device *dev, struct sg_table *sgt,
+			 enum dma_data_direction dir, unsigned long attrs);
+void dxgkpm_dma_unmap_table(struct device *dev, struct sg_table *sgt,
+			    enum dma_data_direction dir, unsigned long attrs);
 int dxgkpm_space_map_resource(struct dxgkpm_adapter *adapter, phys_addr_t phys,
 			      size_t size, dma_addr_t *addr);
 void dxgkpm_space_unmap_resource(struct dxgkpm_adapter *adapter,

@@ -95,7 +95,7 @@ enum dxgkpm_mem24_type {
  * @offset: ByteOffset of the caller's MDL (mapping).
  * @npages: pages of the caller's MDL (mapping).
  * @pages: those pages, each with a reference (mapping).
- * @sgt: the table of @pages, as mapped for @adapter (mapping).
+ * @map: @pages, as mapped for @adapter (mapping).
  * @dma: device address of each of @pages (mapping).
  */
 struct dxgkpm_mem24 {
@@ -114,7 +114,7 @@ struct dxgkpm_mem24 {
 	size_t offset;
 	pgoff_t npages;
 	struct page **pages;
-	struct sg_table sgt;
+	struct dxgkpm_dma_map map;
 	dma_addr_t *dma;
 };
 
@@ -447,19 +447,12 @@ static int dxgkpm_mem24_map_pages(struct dxgkpm_mem24 *mem)
 	mem->dma = kvmalloc_array(mem->npages, sizeof(*mem->dma), GFP_KERNEL);
 	if (!mem->dma)
 		return -ENOMEM;
-	ret = dxgkpm_pages_to_sgt(mem->adapter->dev, mem->pages, mem->npages,
-				  &mem->sgt);
+	ret = dxgkpm_space_map_pages(mem->adapter, mem->pages, mem->npages,
+				     mem->dma, &mem->map);
 	if (ret)
 		goto err_free_dma;
-	ret = dxgkpm_space_map_pages(mem->adapter, &mem->sgt, mem->dma,
-				     mem->npages);
-	if (ret)
-		goto err_free_table;
-	atomic_long_inc(&dxgkpm_stats.dma_maps);
 	return 0;
 
-err_free_table:
-	sg_free_table(&mem->sgt);
 err_free_dma:
 	kvfree(mem->dma);
 	mem->dma = NULL;
@@ -469,10 +462,7 @@ err_free_dma:
 /* Undo dxgkpm_mem24_map_pages(). */
 static void dxgkpm_mem24_unmap_pages(struct dxgkpm_mem24 *mem)
 {
-	dxgkpm_space_unmap_pages(mem->adapter, &mem->sgt, mem->dma,
-				 mem->npages);
-	atomic_long_dec(&dxgkpm_stats.dma_maps);
-	sg_free_table(&mem->sgt);
+	dxgkpm_space_unmap_pages(mem->adapter, &mem->map);
 	kvfree(mem->dma);
 	mem->dma = NULL;
 }
