@@ -500,6 +500,8 @@ struct dxgkpm_page_req {
 };
 
 int dxgkpm_pages_node(struct device *dev);
+bool dxgkpm_pages_window_ok(phys_addr_t low, phys_addr_t high,
+			    phys_addr_t bytes);
 bool dxgkpm_pages_range_ok(const struct dxgkpm_page_req *req,
 			   unsigned long pfn, unsigned long count);
 int dxgkpm_pages_alloc(const struct dxgkpm_page_req *req, struct page **pages);
