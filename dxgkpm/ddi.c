@@ -225,9 +225,7 @@ dxgkpm_do_open(IN_OUT_PDXGKARGCB_OPEN_PHYSICAL_MEMORY_OBJECT args)
 		ret = -EBADF;
 		goto out_put_pmo;
 	}
-	mutex_lock(&pmo->lock);
-	ret = dxgkpm_amo_open_locked(pmo, adapter, &amo);
-	mutex_unlock(&pmo->lock);
+	ret = dxgkpm_amo_open(pmo, adapter, &amo);
 	dxgkpm_adapter_put(adapter);
 	if (!ret) {
 		args->hAdapterMemoryObject = dxgkpm_u2h(amo->obj.handle);

@@ -327,6 +327,8 @@ const char *dxgkpm_caching_name(enum dxgkpm_caching caching);
 /* amo.c */
 struct dxgkpm_amo *dxgkpm_amo_get_handle(u64 handle);
 void dxgkpm_amo_put(struct dxgkpm_amo *amo);
+int dxgkpm_amo_open(struct dxgkpm_pmo *pmo, struct dxgkpm_adapter *adapter,
+		    struct dxgkpm_amo **amop);
 int dxgkpm_amo_open_locked(struct dxgkpm_pmo *pmo,
 			   struct dxgkpm_adapter *adapter,
 			   struct dxgkpm_amo **amop);

@@ -294,9 +294,7 @@ int dxgkpm_pmo_create_ref(const struct dxgkpm_pmo_desc *desc,
 	 */
 	dxgkpm_obj_get(&pmo->obj);
 	if (adapter) {
-		mutex_lock(&pmo->lock);
-		ret = dxgkpm_amo_open_locked(pmo, adapter, amop);
-		mutex_unlock(&pmo->lock);
+		ret = dxgkpm_amo_open(pmo, adapter, amop);
 		if (ret)
 			goto err_destroy_pmo;
 	}
