@@ -8,7 +8,7 @@
  *   adapter  <── pmo (owner, if created with an adapter)
  *   adapter  <── amo ──> pmo
  *   adl ──> (owned by its amo, freed before it)
- *   adapter  <── WDDM 2.4 allocation ──> pmo, amo (wddm24.c)
+ *   adapter  <── WDDM 2.4 allocation ──> pmo, amo (mem24.c)
  *   user VMA ──> view file ──> pmo
  *
  * Locking: adapter->lock protects the adapter's lists; pmo->lock protects
@@ -39,7 +39,7 @@
  * @DXGKPM_KIND_PMO: struct dxgkpm_pmo (hPhysicalMemoryObject)
  * @DXGKPM_KIND_AMO: struct dxgkpm_amo (hAdapterMemoryObject)
  * @DXGKPM_KIND_MEM24: a WDDM 2.4 allocation or mapping (hMemoryHandle,
- *	wddm24.c)
+ *	mem24.c)
  * @DXGKPM_KIND_COUNT: number of kinds
  */
 enum dxgkpm_kind {
@@ -83,7 +83,7 @@ void dxgkpm_handles_exit(void);
  * @lock: protects @pmos, @amos, @mem24s, @imports and @dead.
  * @pmos: objects created with this adapter (struct dxgkpm_pmo.owner_node).
  * @amos: adapter memory objects opened on it (struct dxgkpm_amo.adapter_node).
- * @mem24s: WDDM 2.4 allocations and mappings made on it (wddm24.c).
+ * @mem24s: WDDM 2.4 allocations and mappings made on it (mem24.c).
  * @imports: dma-bufs imported for it (import.c).
  * @dead: set once unregistration has started; no new object may attach.
  * @space: the DMA space shared with linked adapters, or NULL: the DMA API
@@ -313,6 +313,7 @@ struct dxgkpm_pmo *dxgkpm_pmo_get_handle(u64 handle);
 void dxgkpm_pmo_put(struct dxgkpm_pmo *pmo);
 int dxgkpm_pmo_check_range(const struct dxgkpm_pmo *pmo, size_t offset,
 			   size_t size);
+void dxgkpm_pmo_hide(struct dxgkpm_pmo *pmo);
 bool dxgkpm_pmo_teardown(struct dxgkpm_pmo *pmo, const char *why);
 bool dxgkpm_pmo_abandon(struct dxgkpm_pmo *pmo, struct dxgkpm_adapter *owner,
 			const char *why);
@@ -364,15 +365,13 @@ static inline HANDLE dxgkpm_u2h(u64 value)
 	return (HANDLE)(uintptr_t)value;
 }
 
-/* wddm24.c: the WDDM 2.4 IOMMU isolation callbacks */
+/* ddi_wddm24.c: the WDDM 2.4 IOMMU isolation callbacks */
 DXGKCB_ALLOCATECONTIGUOUSMEMORY dxgkpm_cb_allocate_contiguous;
 DXGKCB_FREECONTIGUOUSMEMORY dxgkpm_cb_free_contiguous;
 DXGKCB_ALLOCATEPAGESFORMDL dxgkpm_cb_allocate_pages_for_mdl;
 DXGKCB_FREEPAGESFROMMDL dxgkpm_cb_free_pages_from_mdl;
 DXGKCB_MAPMDLTOIOMMU dxgkpm_cb_map_mdl_to_iommu;
 DXGKCB_UNMAPMDLFROMIOMMU dxgkpm_cb_unmap_mdl_from_iommu;
-unsigned int dxgkpm_wddm24_teardown(struct dxgkpm_adapter *adapter,
-				    const char *why);
 
 /**
  * struct dxgkpm_trace_id - what a trace event says of an object
@@ -405,6 +404,43 @@ dxgkpm_amo_trace_id(const struct dxgkpm_amo *amo)
 {
 	return dxgkpm_trace_id(amo ? amo->pmo : NULL);
 }
+
+/* mem24.c: WDDM 2.4 allocations and mappings */
+
+/**
+ * enum dxgkpm_mem24_type - what a WDDM 2.4 allocation is
+ * @DXGKPM_MEM24_CONTIGUOUS: contiguous memory with a kernel view
+ *	(DxgkCbAllocateContiguousMemory)
+ * @DXGKPM_MEM24_PAGES: pages handed out in a page list
+ *	(DxgkCbAllocatePagesForMdl)
+ * @DXGKPM_MEM24_MAPPING: a caller's pages, mapped (DxgkCbMapMdlToIoMmu)
+ */
+enum dxgkpm_mem24_type {
+	DXGKPM_MEM24_CONTIGUOUS,
+	DXGKPM_MEM24_PAGES,
+	DXGKPM_MEM24_MAPPING,
+};
+
+struct dxgkpm_mem24;
+struct dxgkpm_mem24 *dxgkpm_mem24_new(struct dxgkpm_adapter *adapter,
+				      enum dxgkpm_mem24_type type,
+				      size_t size, unsigned long caller);
+void dxgkpm_mem24_put(struct dxgkpm_mem24 *mem);
+int dxgkpm_mem24_alloc(struct dxgkpm_mem24 *mem,
+		       const struct dxgkpm_pmo_desc *desc, u32 adl_flags);
+void dxgkpm_mem24_discard(struct dxgkpm_mem24 *mem);
+void *dxgkpm_mem24_vaddr(const struct dxgkpm_mem24 *mem);
+struct page **dxgkpm_mem24_pages(const struct dxgkpm_mem24 *mem,
+				 pgoff_t *npages);
+void dxgkpm_mem24_set_page_list(struct dxgkpm_mem24 *mem, void *page_list);
+int dxgkpm_mem24_publish(struct dxgkpm_mem24 *mem, u64 *handle);
+int dxgkpm_mem24_map_pfns(struct dxgkpm_mem24 *mem, const unsigned long *pfns,
+			  pgoff_t npages, size_t offset, size_t size,
+			  u64 *handle);
+int dxgkpm_mem24_free(struct dxgkpm_adapter *adapter, u64 handle,
+		      enum dxgkpm_mem24_type type);
+unsigned int dxgkpm_wddm24_teardown(struct dxgkpm_adapter *adapter,
+				    const char *why);
 
 /* view.c, uview.c */
 void dxgkpm_kviews_free_all_locked(struct dxgkpm_pmo *pmo, const char *why);
@@ -508,6 +544,9 @@ bool dxgkpm_pages_range_ok(const struct dxgkpm_page_req *req,
 			   unsigned long pfn, unsigned long count);
 int dxgkpm_pages_alloc(const struct dxgkpm_page_req *req, struct page **pages);
 void dxgkpm_pages_free(struct page **pages, pgoff_t npages);
+int dxgkpm_pages_get_pfns(const unsigned long *pfns, pgoff_t npages,
+			  struct page **pages);
+void dxgkpm_pages_put_pfns(struct page **pages, pgoff_t npages);
 void dxgkpm_pages_release(struct page **pages, pgoff_t npages,
 			  enum dxgkpm_caching caching, bool used);
 bool dxgkpm_caching_changes(enum dxgkpm_caching caching);
