@@ -268,7 +268,8 @@ struct dxgkpm_amo {
 
 /**
  * struct dxgkpm_adl - address descriptor list
- * @dxgk: what a DXGK caller sees, filled by dxgkpm_adl_fill_dxgk().
+ * @dxgk: what a DXGK caller sees, filled by the DDI layer (ddi.c) through
+ *	dxgkpm_adl_alloc_described(); zero for native callers.
  * @node: in the attachment's list.
  * @amo: the attachment it was built from.
  * @first: first page of the object it describes.
@@ -336,6 +337,10 @@ int dxgkpm_amo_open_locked(struct dxgkpm_pmo *pmo,
 int dxgkpm_amo_close_locked(struct dxgkpm_amo *amo, bool force);
 
 /* adl.c */
+int dxgkpm_adl_alloc_described(struct dxgkpm_amo *amo, size_t offset,
+			       size_t size, u32 flags,
+			       void (*describe)(struct dxgkpm_adl *adl),
+			       struct dxgkpm_adl **adlp);
 void dxgkpm_adl_free_all_locked(struct dxgkpm_amo *amo, const char *why);
 void dxgkpm_adl_quarantine_free(struct dxgkpm_pmo *pmo);
 bool dxgkpm_dma_contiguous(const dma_addr_t *dma, pgoff_t count);
@@ -352,7 +357,6 @@ NTSTATUS dxgkpm_ntstatus(int err);
 			    ERR_PTR(__dxgkpm_err));			\
 	dxgkpm_ntstatus(__dxgkpm_err);					\
 })
-void dxgkpm_adl_fill_dxgk(struct dxgkpm_adl *adl);
 
 /* The DXGK layer's handles are dxgkpm handle values. */
 static inline u64 dxgkpm_h2u(HANDLE handle)
