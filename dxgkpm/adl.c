@@ -39,6 +39,7 @@ bool dxgkpm_dma_contiguous(const dma_addr_t *dma, pgoff_t count)
 
 static int __dxgkpm_adl_alloc(struct dxgkpm_amo *amo, size_t offset,
 			      size_t size, u32 flags,
+			      void (*describe)(struct dxgkpm_adl *adl),
 			      struct dxgkpm_adl **adlp)
 {
 	struct dxgkpm_pmo *pmo;
@@ -102,7 +103,8 @@ static int __dxgkpm_adl_alloc(struct dxgkpm_amo *amo, size_t offset,
 		for (i = 0; i < count; i++)
 			adl->pages[i] = adl->dma[i] >> PAGE_SHIFT;
 	}
-	dxgkpm_adl_fill_dxgk(adl);
+	if (describe)
+		describe(adl);
 	list_add_tail(&adl->node, &amo->adls);
 	pmo->nr_adls++;
 	atomic_long_inc(&dxgkpm_stats.adls);
@@ -139,13 +141,36 @@ err_unlock:
 int dxgkpm_adl_alloc(struct dxgkpm_amo *amo, size_t offset, size_t size,
 		     u32 flags, struct dxgkpm_adl **adlp)
 {
+	return dxgkpm_adl_alloc_described(amo, offset, size, flags, NULL, adlp);
+}
+EXPORT_SYMBOL_GPL(dxgkpm_adl_alloc);
+
+/**
+ * dxgkpm_adl_alloc_described() - build an ADL that a caller describes
+ * @amo: adapter memory object
+ * @offset: first byte, as for dxgkpm_adl_alloc()
+ * @size: bytes, as for dxgkpm_adl_alloc()
+ * @flags: as for dxgkpm_adl_alloc()
+ * @describe: NULL, or called with the complete ADL before anyone else can
+ *	reach it (the DDI layer fills the description its callers read)
+ * @adlp: the ADL, on success
+ *
+ * Context: process context, may sleep; @describe is called with the
+ * object's lock held and must not take it.
+ * Return: as dxgkpm_adl_alloc().
+ */
+int dxgkpm_adl_alloc_described(struct dxgkpm_amo *amo, size_t offset,
+			       size_t size, u32 flags,
+			       void (*describe)(struct dxgkpm_adl *adl),
+			       struct dxgkpm_adl **adlp)
+{
 	struct dxgkpm_trace_id id = dxgkpm_amo_trace_id(amo);
-	int ret = __dxgkpm_adl_alloc(amo, offset, size, flags, adlp);
+	int ret = __dxgkpm_adl_alloc(amo, offset, size, flags, describe,
+				     adlp);
 
 	trace_dxgkpm_adl_alloc(&id, size, ret);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(dxgkpm_adl_alloc);
 
 static void dxgkpm_adl_free_locked(struct dxgkpm_adl *adl)
 {

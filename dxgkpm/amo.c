@@ -51,6 +51,7 @@ struct dxgkpm_amo *dxgkpm_amo_get_handle(u64 handle)
  * @adapter: adapter
  * @amop: the new attachment, with a reference for the caller
  *
+ * Context: process context, may sleep; @pmo->lock is held.
  * Return: 0; -ENOENT if @pmo is destroyed; -EBUSY if it is already open;
  * -ENODEV if @adapter is going away; -ENOMEM or a DMA API error.
  */
@@ -147,6 +148,26 @@ int dxgkpm_amo_close_locked(struct dxgkpm_amo *amo, bool force)
 	return 0;
 }
 
+/**
+ * dxgkpm_amo_open() - attach an object to an adapter, taking its lock
+ * @pmo: object
+ * @adapter: adapter
+ * @amop: the new attachment, with a reference for the caller
+ *
+ * Context: process context, may sleep; takes @pmo->lock.
+ * Return: as dxgkpm_amo_open_locked().
+ */
+int dxgkpm_amo_open(struct dxgkpm_pmo *pmo, struct dxgkpm_adapter *adapter,
+		    struct dxgkpm_amo **amop)
+{
+	int ret;
+
+	mutex_lock(&pmo->lock);
+	ret = dxgkpm_amo_open_locked(pmo, adapter, amop);
+	mutex_unlock(&pmo->lock);
+	return ret;
+}
+
 static int __dxgkpm_pmo_open(struct dxgkpm_pmo *pmo,
 			     struct dxgkpm_adapter *adapter,
 			     struct dxgkpm_amo **amop)
@@ -157,9 +178,7 @@ static int __dxgkpm_pmo_open(struct dxgkpm_pmo *pmo,
 	if (!pmo || !adapter || !amop)
 		return -EINVAL;
 	*amop = NULL;
-	mutex_lock(&pmo->lock);
-	ret = dxgkpm_amo_open_locked(pmo, adapter, amop);
-	mutex_unlock(&pmo->lock);
+	ret = dxgkpm_amo_open(pmo, adapter, amop);
 	if (!ret)
 		dxgkpm_amo_put(*amop);
 	return ret;

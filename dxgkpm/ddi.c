@@ -225,9 +225,7 @@ dxgkpm_do_open(IN_OUT_PDXGKARGCB_OPEN_PHYSICAL_MEMORY_OBJECT args)
 		ret = -EBADF;
 		goto out_put_pmo;
 	}
-	mutex_lock(&pmo->lock);
-	ret = dxgkpm_amo_open_locked(pmo, adapter, &amo);
-	mutex_unlock(&pmo->lock);
+	ret = dxgkpm_amo_open(pmo, adapter, &amo);
 	dxgkpm_adapter_put(adapter);
 	if (!ret) {
 		args->hAdapterMemoryObject = dxgkpm_u2h(amo->obj.handle);
@@ -339,6 +337,24 @@ dxgkpm_do_unmap(const DXGKARGCB_UNMAP_PHYSICAL_MEMORY *args)
 	return STATUS_SUCCESS;
 }
 
+/*
+ * Describe a new ADL the way DXGK callers read it, before anyone can reach
+ * it (dxgkpm_adl_alloc_described() calls this under the object's lock);
+ * freeing the ADL clears it.
+ */
+static void dxgkpm_ddi_fill_adl(struct dxgkpm_adl *adl)
+{
+	static_assert(sizeof(adl->pages[0]) == sizeof(DXGK_PAGE_NUMBER));
+
+	adl->dxgk.PageCount = adl->count;
+	adl->dxgk.Flags.Value = 0;
+	adl->dxgk.Flags.Contiguous = adl->contiguous;
+	if (adl->contiguous)
+		adl->dxgk.BasePageNumber = adl->base;
+	else
+		adl->dxgk.Pages = adl->pages;
+}
+
 static NTSTATUS dxgkpm_do_allocate_adl(IN_OUT_PDXGKARGCB_ALLOCATE_ADL args)
 {
 	static const char call[] = "DxgkCbAllocateAdl";
@@ -356,8 +372,9 @@ static NTSTATUS dxgkpm_do_allocate_adl(IN_OUT_PDXGKARGCB_ALLOCATE_ADL args)
 	if (!amo)
 		return dxgkpm_refuse(call, "invalid hAdapterMemoryObject",
 				     -EBADF);
-	ret = dxgkpm_adl_alloc(amo, args->Offset, args->Size,
-			       args->Flags.Value, &adl);
+	ret = dxgkpm_adl_alloc_described(amo, args->Offset, args->Size,
+					 args->Flags.Value, dxgkpm_ddi_fill_adl,
+					 &adl);
 	dxgkpm_amo_put(amo);
 	if (ret)
 		return dxgkpm_refuse(call, "cannot build the ADL", ret);
@@ -520,23 +537,6 @@ static VOID APIENTRY dxgkpm_cb_free_adl(IN_CONST_PDXGKARGCB_FREE_ADL args)
 				 handle);
 	status = dxgkpm_do_free_adl(args);
 	trace_dxgkcb_free_adl(handle, id.type, id.caching, 0, status);
-}
-
-/**
- * dxgkpm_adl_fill_dxgk() - describe an ADL the way DXGK callers read it
- * @adl: ADL being built, not yet visible to anyone
- */
-void dxgkpm_adl_fill_dxgk(struct dxgkpm_adl *adl)
-{
-	static_assert(sizeof(adl->pages[0]) == sizeof(DXGK_PAGE_NUMBER));
-
-	adl->dxgk.PageCount = adl->count;
-	adl->dxgk.Flags.Value = 0;
-	adl->dxgk.Flags.Contiguous = adl->contiguous;
-	if (adl->contiguous)
-		adl->dxgk.BasePageNumber = adl->base;
-	else
-		adl->dxgk.Pages = adl->pages;
 }
 
 /*

@@ -124,15 +124,14 @@ dxgkpm_export_map(struct dma_buf_attachment *attachment,
 	struct dxgkpm_export_attach *a = attachment->priv;
 	int ret;
 
-	ret = dma_map_sgtable(a->dev, &a->sgt, dir,
-			      dxgkpm_export_dma_attrs(exp->pmo));
+	ret = dxgkpm_dma_map_table(a->dev, &a->sgt, dir,
+				   dxgkpm_export_dma_attrs(exp->pmo));
 	if (ret)
 		return ERR_PTR(ret);
 	mutex_lock(&exp->lock);
 	a->dir = dir;
 	a->mapped = true;
 	mutex_unlock(&exp->lock);
-	atomic_long_inc(&dxgkpm_stats.dma_maps);
 	return &a->sgt;
 }
 
@@ -146,8 +145,8 @@ static void dxgkpm_export_unmap(struct dma_buf_attachment *attachment,
 	mutex_lock(&exp->lock);
 	a->mapped = false;
 	mutex_unlock(&exp->lock);
-	dma_unmap_sgtable(a->dev, sgt, dir, dxgkpm_export_dma_attrs(exp->pmo));
-	atomic_long_dec(&dxgkpm_stats.dma_maps);
+	dxgkpm_dma_unmap_table(a->dev, sgt, dir,
+			       dxgkpm_export_dma_attrs(exp->pmo));
 }
 
 /*

@@ -301,7 +301,7 @@ static int dxgkpm_space_identity_map_pages(struct dxgkpm_dma_space *space,
 }
 
 /*
- * dxgkpm_space_map_pages() - map a table of whole pages for an adapter
+ * __dxgkpm_space_map_pages() - map a table of whole pages for an adapter
  * @adapter: adapter
  * @sgt: the pages, page aligned
  * @dma: out: the device address of each page
@@ -399,7 +399,7 @@ static void dxgkpm_space_sync_unmap(struct dxgkpm_adapter *adapter)
 }
 
 /*
- * dxgkpm_space_unmap_pages() - undo dxgkpm_space_map_pages()
+ * __dxgkpm_space_unmap_pages() - undo __dxgkpm_space_map_pages()
  * @adapter: adapter the pages were mapped for
  * @sgt: the table
  * @dma: the addresses it returned
@@ -432,7 +432,7 @@ static void __dxgkpm_space_unmap_pages(struct dxgkpm_adapter *adapter,
 }
 
 /*
- * dxgkpm_space_map_resource() - map an MMIO range for an adapter's device(s)
+ * __dxgkpm_space_map_resource() - map an MMIO range for an adapter's device(s)
  * @adapter: adapter
  * @phys: CPU physical address, page aligned
  * @size: bytes, page aligned
@@ -475,7 +475,7 @@ static int __dxgkpm_space_map_resource(struct dxgkpm_adapter *adapter,
 }
 
 /*
- * dxgkpm_space_unmap_resource() - undo dxgkpm_space_map_resource()
+ * __dxgkpm_space_unmap_resource() - undo __dxgkpm_space_map_resource()
  * @adapter: adapter
  * @addr: device address
  * @size: bytes
@@ -502,30 +502,148 @@ static void __dxgkpm_space_unmap_resource(struct dxgkpm_adapter *adapter,
 	dxgkpm_space_free(space, addr);
 }
 
-/* The mapping entry points: serialised against linking. */
-int dxgkpm_space_map_pages(struct dxgkpm_adapter *adapter, struct sg_table *sgt,
-			   dma_addr_t *dma, pgoff_t npages)
+/**
+ * dxgkpm_pages_to_sgt() - describe pages for the DMA API
+ * @dev: device the table will be mapped for (for its segment limit)
+ * @pages: pages
+ * @npages: number of pages
+ * @sgt: table to fill; free it with sg_free_table()
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or -ENOMEM.
+ */
+int dxgkpm_pages_to_sgt(struct device *dev, struct page **pages,
+			pgoff_t npages, struct sg_table *sgt)
+{
+	unsigned int max_seg;
+
+	/* sg lengths are 32 bits: stay well below, and within the device's. */
+	max_seg = min_t(unsigned int, dma_get_max_seg_size(dev), SZ_1G);
+	max_seg = max_t(unsigned int, max_seg & PAGE_MASK, PAGE_SIZE);
+	return sg_alloc_table_from_pages_segment(sgt, pages, npages, 0,
+						 (u64)npages << PAGE_SHIFT,
+						 max_seg, GFP_KERNEL);
+}
+
+/**
+ * dxgkpm_space_map_pages() - map pages for an adapter's device(s)
+ * @adapter: adapter
+ * @pages: the pages
+ * @npages: number of pages
+ * @dma: out: room for the device address of each page, kept in @map
+ * @map: the mapping, on success; undo it with dxgkpm_space_unmap_pages()
+ *
+ * The one place pages are mapped for a device: every ADL of a page-backed
+ * object, every WDDM 2.4 mapping. One table for the pages, mapped once:
+ * under an IOMMU that is one IOVA range, so the pages are contiguous in
+ * the device's address space. The device address of every page is kept in
+ * @dma, so that nobody walks the table again. Every address is checked
+ * against the space's limit: the DMA API promises it, and a device must
+ * never be handed more than it can reach. Each mapping is counted
+ * (dxgkpm_stats.dma_maps) until it is undone.
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or -errno, with nothing mapped or allocated.
+ */
+int dxgkpm_space_map_pages(struct dxgkpm_adapter *adapter,
+			   struct page **pages, pgoff_t npages,
+			   dma_addr_t *dma, struct dxgkpm_dma_map *map)
 {
 	int ret;
 
+	ret = dxgkpm_pages_to_sgt(adapter->dev, pages, npages, &map->sgt);
+	if (ret)
+		return ret;
 	down_read(&dxgkpm_space_rwsem);
-	ret = __dxgkpm_space_map_pages(adapter, sgt, dma, npages);
+	ret = __dxgkpm_space_map_pages(adapter, &map->sgt, dma, npages);
 	if (!ret)
 		dxgkpm_space_count(adapter, 1);
 	up_read(&dxgkpm_space_rwsem);
+	if (ret)
+		goto err_free_table;
+	map->dma = dma;
+	map->npages = npages;
+	atomic_long_inc(&dxgkpm_stats.dma_maps);
+	return 0;
+
+err_free_table:
+	sg_free_table(&map->sgt);
 	return ret;
 }
 
+/**
+ * dxgkpm_space_unmap_pages() - undo dxgkpm_space_map_pages()
+ * @adapter: adapter the pages were mapped for
+ * @map: the mapping
+ *
+ * The device can no longer reach the pages when this returns (see
+ * dxgkpm_space_sync_unmap()).
+ *
+ * Context: process context, may sleep.
+ */
 void dxgkpm_space_unmap_pages(struct dxgkpm_adapter *adapter,
-			      struct sg_table *sgt, const dma_addr_t *dma,
-			      pgoff_t npages)
+			      struct dxgkpm_dma_map *map)
 {
 	down_read(&dxgkpm_space_rwsem);
-	__dxgkpm_space_unmap_pages(adapter, sgt, dma, npages);
+	__dxgkpm_space_unmap_pages(adapter, &map->sgt, map->dma, map->npages);
 	dxgkpm_space_count(adapter, -1);
 	up_read(&dxgkpm_space_rwsem);
+	atomic_long_dec(&dxgkpm_stats.dma_maps);
+	sg_free_table(&map->sgt);
+	map->dma = NULL;
 }
 
+/**
+ * dxgkpm_dma_map_table() - map a dma-buf importer's table of pages
+ * @dev: the importer's device
+ * @sgt: table from dxgkpm_pages_to_sgt()
+ * @dir: direction
+ * @attrs: DMA_ATTR_* of the mapping
+ *
+ * For devices that are not adapters: no DMA space, the DMA API as the
+ * importer asked. Counted in dxgkpm_stats.dma_maps as every mapping is.
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or -errno.
+ */
+int dxgkpm_dma_map_table(struct device *dev, struct sg_table *sgt,
+			 enum dma_data_direction dir, unsigned long attrs)
+{
+	int ret = dma_map_sgtable(dev, sgt, dir, attrs);
+
+	if (!ret)
+		atomic_long_inc(&dxgkpm_stats.dma_maps);
+	return ret;
+}
+
+/**
+ * dxgkpm_dma_unmap_table() - undo dxgkpm_dma_map_table()
+ * @dev: the importer's device
+ * @sgt: the table
+ * @dir: direction it was mapped with
+ * @attrs: DMA_ATTR_* it was mapped with
+ *
+ * Context: process context, may sleep.
+ */
+void dxgkpm_dma_unmap_table(struct device *dev, struct sg_table *sgt,
+			    enum dma_data_direction dir, unsigned long attrs)
+{
+	dma_unmap_sgtable(dev, sgt, dir, attrs);
+	atomic_long_dec(&dxgkpm_stats.dma_maps);
+}
+
+/**
+ * dxgkpm_space_map_resource() - map an MMIO range for an adapter's device(s)
+ * @adapter: adapter
+ * @phys: CPU physical address, page aligned
+ * @size: bytes, page aligned
+ * @addr: device address, on success
+ *
+ * Counted in dxgkpm_stats.dma_maps until dxgkpm_space_unmap_resource().
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or -errno.
+ */
 int dxgkpm_space_map_resource(struct dxgkpm_adapter *adapter, phys_addr_t phys,
 			      size_t size, dma_addr_t *addr)
 {
@@ -536,9 +654,19 @@ int dxgkpm_space_map_resource(struct dxgkpm_adapter *adapter, phys_addr_t phys,
 	if (!ret)
 		dxgkpm_space_count(adapter, 1);
 	up_read(&dxgkpm_space_rwsem);
+	if (!ret)
+		atomic_long_inc(&dxgkpm_stats.dma_maps);
 	return ret;
 }
 
+/**
+ * dxgkpm_space_unmap_resource() - undo dxgkpm_space_map_resource()
+ * @adapter: adapter
+ * @addr: device address
+ * @size: bytes
+ *
+ * Context: process context, may sleep.
+ */
 void dxgkpm_space_unmap_resource(struct dxgkpm_adapter *adapter,
 				 dma_addr_t addr, size_t size)
 {
@@ -546,6 +674,7 @@ void dxgkpm_space_unmap_resource(struct dxgkpm_adapter *adapter,
 	__dxgkpm_space_unmap_resource(adapter, addr, size);
 	dxgkpm_space_count(adapter, -1);
 	up_read(&dxgkpm_space_rwsem);
+	atomic_long_dec(&dxgkpm_stats.dma_maps);
 }
 
 static struct dxgkpm_dma_space *dxgkpm_space_create(struct device *dev,

@@ -8,7 +8,7 @@
  *   adapter  <── pmo (owner, if created with an adapter)
  *   adapter  <── amo ──> pmo
  *   adl ──> (owned by its amo, freed before it)
- *   adapter  <── WDDM 2.4 allocation ──> pmo, amo (wddm24.c)
+ *   adapter  <── WDDM 2.4 allocation ──> pmo, amo (mem24.c)
  *   user VMA ──> view file ──> pmo
  *
  * Locking: adapter->lock protects the adapter's lists; pmo->lock protects
@@ -19,6 +19,7 @@
 #define _DXGKPM_INTERNAL_H
 
 #include <linux/atomic.h>
+#include <linux/dma-direction.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mm_types.h>
@@ -38,7 +39,7 @@
  * @DXGKPM_KIND_PMO: struct dxgkpm_pmo (hPhysicalMemoryObject)
  * @DXGKPM_KIND_AMO: struct dxgkpm_amo (hAdapterMemoryObject)
  * @DXGKPM_KIND_MEM24: a WDDM 2.4 allocation or mapping (hMemoryHandle,
- *	wddm24.c)
+ *	mem24.c)
  * @DXGKPM_KIND_COUNT: number of kinds
  */
 enum dxgkpm_kind {
@@ -82,7 +83,7 @@ void dxgkpm_handles_exit(void);
  * @lock: protects @pmos, @amos, @mem24s, @imports and @dead.
  * @pmos: objects created with this adapter (struct dxgkpm_pmo.owner_node).
  * @amos: adapter memory objects opened on it (struct dxgkpm_amo.adapter_node).
- * @mem24s: WDDM 2.4 allocations and mappings made on it (wddm24.c).
+ * @mem24s: WDDM 2.4 allocations and mappings made on it (mem24.c).
  * @imports: dma-bufs imported for it (import.c).
  * @dead: set once unregistration has started; no new object may attach.
  * @space: the DMA space shared with linked adapters, or NULL: the DMA API
@@ -293,7 +294,8 @@ struct dxgkpm_amo {
 
 /**
  * struct dxgkpm_adl - address descriptor list
- * @dxgk: what a DXGK caller sees, filled by dxgkpm_adl_fill_dxgk().
+ * @dxgk: what a DXGK caller sees, filled by the DDI layer (ddi.c) through
+ *	dxgkpm_adl_alloc_described(); zero for native callers.
  * @node: in the attachment's list.
  * @amo: the attachment it was built from.
  * @first: first page of the object it describes.
@@ -338,6 +340,7 @@ struct dxgkpm_pmo *dxgkpm_pmo_get_handle(u64 handle);
 void dxgkpm_pmo_put(struct dxgkpm_pmo *pmo);
 int dxgkpm_pmo_check_range(const struct dxgkpm_pmo *pmo, size_t offset,
 			   size_t size);
+void dxgkpm_pmo_hide(struct dxgkpm_pmo *pmo);
 bool dxgkpm_pmo_teardown(struct dxgkpm_pmo *pmo, const char *why);
 bool dxgkpm_pmo_abandon(struct dxgkpm_pmo *pmo, struct dxgkpm_adapter *owner,
 			const char *why);
@@ -352,12 +355,18 @@ const char *dxgkpm_caching_name(enum dxgkpm_caching caching);
 /* amo.c */
 struct dxgkpm_amo *dxgkpm_amo_get_handle(u64 handle);
 void dxgkpm_amo_put(struct dxgkpm_amo *amo);
+int dxgkpm_amo_open(struct dxgkpm_pmo *pmo, struct dxgkpm_adapter *adapter,
+		    struct dxgkpm_amo **amop);
 int dxgkpm_amo_open_locked(struct dxgkpm_pmo *pmo,
 			   struct dxgkpm_adapter *adapter,
 			   struct dxgkpm_amo **amop);
 int dxgkpm_amo_close_locked(struct dxgkpm_amo *amo, bool force);
 
 /* adl.c */
+int dxgkpm_adl_alloc_described(struct dxgkpm_amo *amo, size_t offset,
+			       size_t size, u32 flags,
+			       void (*describe)(struct dxgkpm_adl *adl),
+			       struct dxgkpm_adl **adlp);
 void dxgkpm_adl_free_all_locked(struct dxgkpm_amo *amo, const char *why);
 void dxgkpm_adl_quarantine_free(struct dxgkpm_pmo *pmo);
 bool dxgkpm_dma_contiguous(const dma_addr_t *dma, pgoff_t count);
@@ -374,7 +383,6 @@ NTSTATUS dxgkpm_ntstatus(int err);
 			    ERR_PTR(__dxgkpm_err));			\
 	dxgkpm_ntstatus(__dxgkpm_err);					\
 })
-void dxgkpm_adl_fill_dxgk(struct dxgkpm_adl *adl);
 
 /* The DXGK layer's handles are dxgkpm handle values. */
 static inline u64 dxgkpm_h2u(HANDLE handle)
@@ -387,15 +395,13 @@ static inline HANDLE dxgkpm_u2h(u64 value)
 	return (HANDLE)(uintptr_t)value;
 }
 
-/* wddm24.c: the WDDM 2.4 IOMMU isolation callbacks */
+/* ddi_wddm24.c: the WDDM 2.4 IOMMU isolation callbacks */
 DXGKCB_ALLOCATECONTIGUOUSMEMORY dxgkpm_cb_allocate_contiguous;
 DXGKCB_FREECONTIGUOUSMEMORY dxgkpm_cb_free_contiguous;
 DXGKCB_ALLOCATEPAGESFORMDL dxgkpm_cb_allocate_pages_for_mdl;
 DXGKCB_FREEPAGESFROMMDL dxgkpm_cb_free_pages_from_mdl;
 DXGKCB_MAPMDLTOIOMMU dxgkpm_cb_map_mdl_to_iommu;
 DXGKCB_UNMAPMDLFROMIOMMU dxgkpm_cb_unmap_mdl_from_iommu;
-unsigned int dxgkpm_wddm24_teardown(struct dxgkpm_adapter *adapter,
-				    const char *why);
 
 /**
  * struct dxgkpm_trace_id - what a trace event says of an object
@@ -429,6 +435,43 @@ dxgkpm_amo_trace_id(const struct dxgkpm_amo *amo)
 	return dxgkpm_trace_id(amo ? amo->pmo : NULL);
 }
 
+/* mem24.c: WDDM 2.4 allocations and mappings */
+
+/**
+ * enum dxgkpm_mem24_type - what a WDDM 2.4 allocation is
+ * @DXGKPM_MEM24_CONTIGUOUS: contiguous memory with a kernel view
+ *	(DxgkCbAllocateContiguousMemory)
+ * @DXGKPM_MEM24_PAGES: pages handed out in a page list
+ *	(DxgkCbAllocatePagesForMdl)
+ * @DXGKPM_MEM24_MAPPING: a caller's pages, mapped (DxgkCbMapMdlToIoMmu)
+ */
+enum dxgkpm_mem24_type {
+	DXGKPM_MEM24_CONTIGUOUS,
+	DXGKPM_MEM24_PAGES,
+	DXGKPM_MEM24_MAPPING,
+};
+
+struct dxgkpm_mem24;
+struct dxgkpm_mem24 *dxgkpm_mem24_new(struct dxgkpm_adapter *adapter,
+				      enum dxgkpm_mem24_type type,
+				      size_t size, unsigned long caller);
+void dxgkpm_mem24_put(struct dxgkpm_mem24 *mem);
+int dxgkpm_mem24_alloc(struct dxgkpm_mem24 *mem,
+		       const struct dxgkpm_pmo_desc *desc, u32 adl_flags);
+void dxgkpm_mem24_discard(struct dxgkpm_mem24 *mem);
+void *dxgkpm_mem24_vaddr(const struct dxgkpm_mem24 *mem);
+struct page **dxgkpm_mem24_pages(const struct dxgkpm_mem24 *mem,
+				 pgoff_t *npages);
+void dxgkpm_mem24_set_page_list(struct dxgkpm_mem24 *mem, void *page_list);
+int dxgkpm_mem24_publish(struct dxgkpm_mem24 *mem, u64 *handle);
+int dxgkpm_mem24_map_pfns(struct dxgkpm_mem24 *mem, const unsigned long *pfns,
+			  pgoff_t npages, size_t offset, size_t size,
+			  u64 *handle);
+int dxgkpm_mem24_free(struct dxgkpm_adapter *adapter, u64 handle,
+		      enum dxgkpm_mem24_type type);
+unsigned int dxgkpm_wddm24_teardown(struct dxgkpm_adapter *adapter,
+				    const char *why);
+
 /* view.c, uview.c */
 void dxgkpm_kviews_free_all_locked(struct dxgkpm_pmo *pmo, const char *why);
 void dxgkpm_view_retire_locked(struct dxgkpm_pmo *pmo,
@@ -441,8 +484,6 @@ struct dxgkpm_page_req;
 int dxgkpm_pagearray_alloc(struct dxgkpm_pmo *pmo,
 			   const struct dxgkpm_page_req *req);
 void dxgkpm_pagearray_release(struct dxgkpm_pmo *pmo);
-int dxgkpm_pages_to_sgt(struct device *dev, struct page **pages,
-			pgoff_t npages, struct sg_table *sgt);
 int dxgkpm_pagearray_adl_map(struct dxgkpm_adl *adl);
 void dxgkpm_pagearray_adl_unmap(struct dxgkpm_adl *adl);
 void *dxgkpm_pagearray_vmap(struct dxgkpm_pmo *pmo, pgoff_t first,
@@ -460,14 +501,33 @@ int dxgkpm_mdl_request(pgoff_t npages, size_t size, phys_addr_t low,
 		       phys_addr_t high, phys_addr_t skip, u32 flags,
 		       struct dxgkpm_page_req *req);
 
-/* dmaspace.c */
+/* dmaspace.c: the only place that maps memory for a device */
 struct dxgkpm_dma_space;
+
+/**
+ * struct dxgkpm_dma_map - pages mapped for an adapter (dmaspace.c)
+ * @sgt: the pages, as mapped for the adapter's device(s).
+ * @dma: device address of each page (the caller's storage).
+ * @npages: number of pages.
+ */
+struct dxgkpm_dma_map {
+	struct sg_table sgt;
+	dma_addr_t *dma;
+	pgoff_t npages;
+};
+
 u64 dxgkpm_space_limit(struct dxgkpm_adapter *adapter);
-int dxgkpm_space_map_pages(struct dxgkpm_adapter *adapter, struct sg_table *sgt,
-			   dma_addr_t *dma, pgoff_t npages);
+int dxgkpm_pages_to_sgt(struct device *dev, struct page **pages,
+			pgoff_t npages, struct sg_table *sgt);
+int dxgkpm_space_map_pages(struct dxgkpm_adapter *adapter,
+			   struct page **pages, pgoff_t npages,
+			   dma_addr_t *dma, struct dxgkpm_dma_map *map);
 void dxgkpm_space_unmap_pages(struct dxgkpm_adapter *adapter,
-			      struct sg_table *sgt, const dma_addr_t *dma,
-			      pgoff_t npages);
+			      struct dxgkpm_dma_map *map);
+int dxgkpm_dma_map_table(struct device *dev, struct sg_table *sgt,
+			 enum dma_data_direction dir, unsigned long attrs);
+void dxgkpm_dma_unmap_table(struct device *dev, struct sg_table *sgt,
+			    enum dma_data_direction dir, unsigned long attrs);
 int dxgkpm_space_map_resource(struct dxgkpm_adapter *adapter, phys_addr_t phys,
 			      size_t size, dma_addr_t *addr);
 void dxgkpm_space_unmap_resource(struct dxgkpm_adapter *adapter,
@@ -512,10 +572,15 @@ struct dxgkpm_page_req {
 };
 
 int dxgkpm_pages_node(struct device *dev);
+bool dxgkpm_pages_window_ok(phys_addr_t low, phys_addr_t high,
+			    phys_addr_t bytes);
 bool dxgkpm_pages_range_ok(const struct dxgkpm_page_req *req,
 			   unsigned long pfn, unsigned long count);
 int dxgkpm_pages_alloc(const struct dxgkpm_page_req *req, struct page **pages);
 void dxgkpm_pages_free(struct page **pages, pgoff_t npages);
+int dxgkpm_pages_get_pfns(const unsigned long *pfns, pgoff_t npages,
+			  struct page **pages);
+void dxgkpm_pages_put_pfns(struct page **pages, pgoff_t npages);
 void dxgkpm_pages_release(struct page **pages, pgoff_t npages,
 			  enum dxgkpm_caching caching, bool used);
 bool dxgkpm_caching_changes(enum dxgkpm_caching caching);

@@ -32,8 +32,7 @@ static int dxgkpm_mem_contig_init(struct dxgkpm_pmo *pmo,
 	};
 
 	/* The window must be able to hold the block at all. */
-	if (low > high || high - low < bytes - 1 ||
-	    PAGE_ALIGN(low) > high - (bytes - 1))
+	if (!dxgkpm_pages_window_ok(low, high, bytes))
 		return -EINVAL;
 	if (boundary && (!is_power_of_2(boundary) || boundary < bytes))
 		return -EINVAL;

@@ -86,7 +86,6 @@ static int dxgkpm_mem_io_adl_map(struct dxgkpm_adl *adl)
 	}
 	for (i = 0; i < adl->count; i++)
 		dma[i] = base + ((dma_addr_t)i << PAGE_SHIFT);
-	atomic_long_inc(&dxgkpm_stats.dma_maps);
 	adl->priv = dma;
 	adl->dma = dma;
 	return 0;
@@ -98,7 +97,6 @@ static void dxgkpm_mem_io_adl_unmap(struct dxgkpm_adl *adl)
 
 	dxgkpm_space_unmap_resource(adl->amo->adapter, dma[0],
 				    (size_t)adl->count << PAGE_SHIFT);
-	atomic_long_dec(&dxgkpm_stats.dma_maps);
 	kvfree(dma);
 	adl->priv = NULL;
 	adl->dma = NULL;

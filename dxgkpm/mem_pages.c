@@ -45,8 +45,7 @@ int dxgkpm_mdl_request(pgoff_t npages, size_t size, phys_addr_t low,
 		     DXGKPM_ALLOC_AND_HOT_REMOVE))
 		return -EOPNOTSUPP;
 	/* The window must hold at least one whole page. */
-	if (low > high || high - low < PAGE_SIZE - 1 ||
-	    PAGE_ALIGN(low) > high - (PAGE_SIZE - 1))
+	if (!dxgkpm_pages_window_ok(low, high, PAGE_SIZE))
 		return -EINVAL;
 	if (!PAGE_ALIGNED(skip))
 		return -EINVAL;

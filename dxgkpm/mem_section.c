@@ -74,14 +74,14 @@
  * @count: number of pages
  * @pages: the pinned pages (NULL where one was leaked, see
  *	dxgkpm_section_caching_put())
- * @sgt: an ADL's pages, as mapped for its adapter
+ * @map: an ADL's pages, as mapped for its adapter
  * @dma: an ADL's device address of each page
  */
 struct dxgkpm_section_pin {
 	pgoff_t first;
 	pgoff_t count;
 	struct page **pages;
-	struct sg_table sgt;
+	struct dxgkpm_dma_map map;
 	dma_addr_t dma[];
 };
 
@@ -353,21 +353,14 @@ static int dxgkpm_section_adl_map(struct dxgkpm_adl *adl)
 	pin = dxgkpm_section_pin(pmo, adl->first, adl->count, adl->count);
 	if (IS_ERR(pin))
 		return PTR_ERR(pin);
-	ret = dxgkpm_pages_to_sgt(adl->amo->adapter->dev, pin->pages,
-				  adl->count, &pin->sgt);
+	ret = dxgkpm_space_map_pages(adl->amo->adapter, pin->pages,
+				     adl->count, pin->dma, &pin->map);
 	if (ret)
 		goto err_unpin;
-	ret = dxgkpm_space_map_pages(adl->amo->adapter, &pin->sgt, pin->dma,
-				     adl->count);
-	if (ret)
-		goto err_free_table;
-	atomic_long_inc(&dxgkpm_stats.dma_maps);
 	adl->priv = pin;
 	adl->dma = pin->dma;
 	return 0;
 
-err_free_table:
-	sg_free_table(&pin->sgt);
 err_unpin:
 	dxgkpm_section_unpin(pmo, pin);
 	return ret;
@@ -377,10 +370,7 @@ static void dxgkpm_section_adl_unmap(struct dxgkpm_adl *adl)
 {
 	struct dxgkpm_section_pin *pin = adl->priv;
 
-	dxgkpm_space_unmap_pages(adl->amo->adapter, &pin->sgt, pin->dma,
-				 adl->count);
-	atomic_long_dec(&dxgkpm_stats.dma_maps);
-	sg_free_table(&pin->sgt);
+	dxgkpm_space_unmap_pages(adl->amo->adapter, &pin->map);
 	dxgkpm_section_unpin(adl->amo->pmo, pin);
 	adl->priv = NULL;
 	adl->dma = NULL;

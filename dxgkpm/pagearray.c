@@ -58,34 +58,12 @@ void dxgkpm_pagearray_release(struct dxgkpm_pmo *pmo)
 }
 
 /**
- * dxgkpm_pages_to_sgt() - describe pages for the DMA API
- * @dev: device the table will be mapped for (for its segment limit)
- * @pages: pages
- * @npages: number of pages
- * @sgt: table to fill; free it with sg_free_table()
- *
- * Return: 0 or -ENOMEM.
- */
-int dxgkpm_pages_to_sgt(struct device *dev, struct page **pages,
-			pgoff_t npages, struct sg_table *sgt)
-{
-	unsigned int max_seg;
-
-	/* sg lengths are 32 bits: stay well below, and within the device's. */
-	max_seg = min_t(unsigned int, dma_get_max_seg_size(dev), SZ_1G);
-	max_seg = max_t(unsigned int, max_seg & PAGE_MASK, PAGE_SIZE);
-	return sg_alloc_table_from_pages_segment(sgt, pages, npages, 0,
-						 (u64)npages << PAGE_SHIFT,
-						 max_seg, GFP_KERNEL);
-}
-
-/**
  * struct dxgkpm_pagearray_map - one ADL's mapping of a page-backed object
- * @sgt: the ADL's pages, as mapped for its adapter
+ * @map: the ADL's pages, as mapped for its adapter
  * @dma: device address of each page
  */
 struct dxgkpm_pagearray_map {
-	struct sg_table sgt;
+	struct dxgkpm_dma_map map;
 	dma_addr_t dma[];
 };
 
@@ -93,11 +71,11 @@ struct dxgkpm_pagearray_map {
  * dxgkpm_pagearray_adl_map() - map an ADL's range of a page-backed object
  * @adl: the ADL; its range and attachment are set
  *
- * One table for the range, mapped once: under an IOMMU that is one IOVA
- * range, so the ADL is contiguous in the device's address space. The device
- * address of every page is kept so that the ADL is built without walking
- * the table again. FreeAdl unmaps it: the device loses the range at once.
+ * The range is mapped by dxgkpm_space_map_pages(), which keeps the device
+ * address of every page. FreeAdl unmaps it: the device loses the range at
+ * once.
  *
+ * Context: process context, may sleep; the object's lock is held.
  * Return: 0 or -errno.
  */
 int dxgkpm_pagearray_adl_map(struct dxgkpm_adl *adl)
@@ -109,22 +87,15 @@ int dxgkpm_pagearray_adl_map(struct dxgkpm_adl *adl)
 	map = kvzalloc(struct_size(map, dma, adl->count), GFP_KERNEL);
 	if (!map)
 		return -ENOMEM;
-	ret = dxgkpm_pages_to_sgt(amo->adapter->dev,
-				  amo->pmo->pages + adl->first, adl->count,
-				  &map->sgt);
+	ret = dxgkpm_space_map_pages(amo->adapter,
+				     amo->pmo->pages + adl->first, adl->count,
+				     map->dma, &map->map);
 	if (ret)
 		goto err_free_map;
-	ret = dxgkpm_space_map_pages(amo->adapter, &map->sgt, map->dma,
-				     adl->count);
-	if (ret)
-		goto err_free_table;
-	atomic_long_inc(&dxgkpm_stats.dma_maps);
 	adl->priv = map;
 	adl->dma = map->dma;
 	return 0;
 
-err_free_table:
-	sg_free_table(&map->sgt);
 err_free_map:
 	kvfree(map);
 	return ret;
@@ -138,10 +109,7 @@ void dxgkpm_pagearray_adl_unmap(struct dxgkpm_adl *adl)
 {
 	struct dxgkpm_pagearray_map *map = adl->priv;
 
-	dxgkpm_space_unmap_pages(adl->amo->adapter, &map->sgt, map->dma,
-				 adl->count);
-	atomic_long_dec(&dxgkpm_stats.dma_maps);
-	sg_free_table(&map->sgt);
+	dxgkpm_space_unmap_pages(adl->amo->adapter, &map->map);
 	kvfree(map);
 	adl->priv = NULL;
 	adl->dma = NULL;

@@ -151,6 +151,22 @@ static gfp_t dxgkpm_gfp(const struct dxgkpm_page_req *req, unsigned int order)
 }
 
 /**
+ * dxgkpm_pages_window_ok() - whether a physical window can hold a block
+ * @low: lowest acceptable physical address
+ * @high: highest acceptable physical address (inclusive)
+ * @bytes: size of the block, a non-zero multiple of PAGE_SIZE
+ *
+ * Context: any.
+ * Return: true if [@low, @high] holds @bytes starting at a page boundary.
+ */
+bool dxgkpm_pages_window_ok(phys_addr_t low, phys_addr_t high,
+			    phys_addr_t bytes)
+{
+	return low <= high && high - low >= bytes - 1 &&
+	       PAGE_ALIGN(low) <= high - (bytes - 1);
+}
+
+/**
  * dxgkpm_pages_range_ok() - whether a request accepts a range of pages
  * @req: the request
  * @pfn: first page frame

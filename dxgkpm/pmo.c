@@ -207,6 +207,25 @@ static bool dxgkpm_pmo_kill_locked(struct dxgkpm_pmo *pmo, const char *why)
 	return true;
 }
 
+/**
+ * dxgkpm_pmo_hide() - make a new object and its attachment unreachable
+ * @pmo: object just created for an adapter (dxgkpm_pmo_create_ref())
+ *
+ * For an object another one is built on (a WDDM 2.4 allocation, mem24.c):
+ * its handle and that of its attachment are retired at once, so that it
+ * can be reached through its owner only. The references stay.
+ *
+ * Context: process context, may sleep.
+ */
+void dxgkpm_pmo_hide(struct dxgkpm_pmo *pmo)
+{
+	mutex_lock(&pmo->lock);
+	if (pmo->amo)
+		dxgkpm_handle_retire(&pmo->amo->obj);
+	mutex_unlock(&pmo->lock);
+	dxgkpm_handle_retire(&pmo->obj);
+}
+
 /* After a successful kill, outside the lock: unlink, drop the creator's ref. */
 static void dxgkpm_pmo_finish(struct dxgkpm_pmo *pmo)
 {
@@ -294,9 +313,7 @@ int dxgkpm_pmo_create_ref(const struct dxgkpm_pmo_desc *desc,
 	 */
 	dxgkpm_obj_get(&pmo->obj);
 	if (adapter) {
-		mutex_lock(&pmo->lock);
-		ret = dxgkpm_amo_open_locked(pmo, adapter, amop);
-		mutex_unlock(&pmo->lock);
+		ret = dxgkpm_amo_open(pmo, adapter, amop);
 		if (ret)
 			goto err_destroy_pmo;
 	}
