@@ -1299,18 +1299,6 @@ static void dxgkpm_ddi_map_bad(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(kviews), 0L);
 }
 
-/* Give the KUnit thread a user address space; return a page mapped in it. */
-static unsigned long ddi_attach_mm(struct kunit *test)
-{
-	unsigned long uaddr;
-
-	uaddr = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
-			      MAP_ANONYMOUS | MAP_PRIVATE, 0);
-	KUNIT_ASSERT_TRUE(test, uaddr && !IS_ERR_VALUE(uaddr));
-	KUNIT_ASSERT_NOT_NULL(test, current->mm);
-	return uaddr;
-}
-
 /*
  * User-mode views are made in the address space of the calling thread.
  * Without one (KUnit runs each case in a kernel thread that has no mm at
@@ -1343,7 +1331,7 @@ static void dxgkpm_ddi_map_user_refused(struct kunit *test)
 	ddi_map_fails(test, kt, obj.pmo, u, 0, PAGE_SIZE,
 		      STATUS_INVALID_PARAMETER, "user view without an mm");
 
-	uaddr = ddi_attach_mm(test);
+	uaddr = dxgkpm_kt_attach_mm(test);
 	ddi_map_fails(test, kt, io.pmo, u, 0, PAGE_SIZE,
 		      STATUS_INVALID_PARAMETER, "user view of IO space");
 	ddi_map_fails(test, kt, dirty.pmo, u, 0, PAGE_SIZE,
@@ -1387,7 +1375,7 @@ static void dxgkpm_ddi_unmap_user_bad(struct kunit *test)
 		      2 * PAGE_SIZE);
 	other = ddi_new(test, kt, NULL, DXGK_PHYSICAL_MEMORY_TYPE_MDL,
 			2 * PAGE_SIZE);
-	ddi_attach_mm(test);
+	dxgkpm_kt_attach_mm(test);
 	kview = dxgkpm_call_view(test, kt, obj.pmo, 0, 2 * PAGE_SIZE, &ksize);
 	KUNIT_ASSERT_EQ(test,
 			dxgkpm_call_map(kt, &m, obj.pmo, u, 0, 2 * PAGE_SIZE),
@@ -1447,7 +1435,7 @@ static void dxgkpm_ddi_stale_frees(struct kunit *test)
 	kt = dxgkpm_kt_setup(test, 0);
 	obj = ddi_new(test, kt, kt->h, DXGK_PHYSICAL_MEMORY_TYPE_MDL,
 		      2 * PAGE_SIZE);
-	ddi_attach_mm(test);
+	dxgkpm_kt_attach_mm(test);
 
 	for (i = 0; i < DXGKPM_ADL_QUARANTINE; i++) {
 		KUNIT_ASSERT_EQ(test, dxgkpm_call_adl(kt, obj.amo, 0,

@@ -8,6 +8,7 @@
 #include <kunit/test.h>
 #include <linux/err.h>
 #include <linux/jiffies.h>
+#include <linux/mman.h>
 #include <linux/pci.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
@@ -157,6 +158,25 @@ void dxgkpm_kt_expect_idle(struct kunit *test)
 {
 	DXGKPM_KT_EXPECT_STAT(test, adapters, 0);
 	dxgkpm_kt_expect_no_memory(test);
+}
+
+/**
+ * dxgkpm_kt_attach_mm() - give the case's thread a user address space
+ * @test: the test
+ *
+ * As a process has: user-mode views need one. It goes with the thread.
+ *
+ * Return: a page mapped in it, read-write.
+ */
+unsigned long dxgkpm_kt_attach_mm(struct kunit *test)
+{
+	unsigned long uaddr;
+
+	uaddr = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			      MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_ASSERT_TRUE(test, uaddr && !IS_ERR_VALUE(uaddr));
+	KUNIT_ASSERT_NOT_NULL(test, current->mm);
+	return uaddr;
 }
 
 /* How long the case's thread may take to finish exiting. */

@@ -42,6 +42,7 @@ int dxgkpm_kt_suite_init(struct kunit_suite *suite);
 void dxgkpm_kt_suite_exit(struct kunit_suite *suite);
 void dxgkpm_kt_expect_no_memory(struct kunit *test);
 void dxgkpm_kt_expect_idle(struct kunit *test);
+unsigned long dxgkpm_kt_attach_mm(struct kunit *test);
 void dxgkpm_kt_fill(void *p, size_t bytes, u32 seed);
 size_t dxgkpm_kt_mismatch(const void *p, size_t bytes, u32 seed);
 

@@ -251,17 +251,6 @@ static void pt_require_pat(struct kunit *test)
 			cachemode2protval(_PAGE_CACHE_MODE_WC));
 }
 
-/* Give the KUnit thread a user address space, as a process has. */
-static void pt_attach_mm(struct kunit *test)
-{
-	unsigned long uaddr;
-
-	uaddr = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
-			      MAP_ANONYMOUS | MAP_PRIVATE, 0);
-	KUNIT_ASSERT_TRUE(test, uaddr && !IS_ERR_VALUE(uaddr));
-	KUNIT_ASSERT_NOT_NULL(test, current->mm);
-}
-
 /* ----------------------------------------------------------------- cases */
 
 /*
@@ -746,7 +735,7 @@ static void dxgkpm_pmo_section_linear_map(struct kunit *test)
 
 	kt = dxgkpm_kt_setup(test, 0);
 	pt_require_pat(test);
-	pt_attach_mm(test);
+	dxgkpm_kt_attach_mm(test);
 	obj = pt_new(test, kt, kt->h, kind, PT_PAGES * PAGE_SIZE);
 	pmo = pt_pmo(test, obj.pmo);
 
@@ -967,7 +956,7 @@ static void dxgkpm_pmo_user_views(struct kunit *test)
 
 	kt = dxgkpm_kt_setup(test, 0);
 	pt_require_pat(test);
-	pt_attach_mm(test);
+	dxgkpm_kt_attach_mm(test);
 	obj = pt_new(test, kt, kt->h, kind, size);
 	view = dxgkpm_call_view(test, kt, obj.pmo, 0, size, &vsize);
 
@@ -1026,7 +1015,7 @@ static void dxgkpm_pmo_user_view_outlives(struct kunit *test)
 	u8 *view, *buf;
 
 	kt = dxgkpm_kt_setup(test, 0);
-	pt_attach_mm(test);
+	dxgkpm_kt_attach_mm(test);
 	buf = kunit_kmalloc(test, 2 * PAGE_SIZE, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	for (i = 0; i < 2; i++) {
@@ -1105,7 +1094,7 @@ static void dxgkpm_pmo_section_user_protections(struct kunit *test)
 	u32 *view;
 
 	kt = dxgkpm_kt_setup(test, 0);
-	pt_attach_mm(test);
+	dxgkpm_kt_attach_mm(test);
 	for (i = 0; i < ARRAY_SIZE(want); i++) {
 		dxgkpm_call_args(&c, NULL, PT_SECTION, PT_WB, PAGE_SIZE);
 		c.Section.PageProtection = want[i].protection;

@@ -136,17 +136,6 @@ static void dxgkpm_view_stale_kernel_unmap(struct kunit *test)
 	vw_destroy(test, pmo);
 }
 
-/* Give the KUnit thread a user address space, as a process has. */
-static void vw_attach_mm(struct kunit *test)
-{
-	unsigned long uaddr;
-
-	uaddr = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
-			      MAP_ANONYMOUS | MAP_PRIVATE, 0);
-	KUNIT_ASSERT_TRUE(test, uaddr && !IS_ERR_VALUE(uaddr));
-	KUNIT_ASSERT_NOT_NULL(test, current->mm);
-}
-
 static unsigned long vw_map_user(struct kunit *test, struct dxgkpm_pmo *pmo)
 {
 	size_t offset = 0, size = PAGE_SIZE;
@@ -186,7 +175,7 @@ static void dxgkpm_view_stale_user_unmap(struct kunit *test)
 	u32 word = 0;
 	unsigned int i, j;
 
-	vw_attach_mm(test);
+	dxgkpm_kt_attach_mm(test);
 	for (i = 0; i < ARRAY_SIZE(old); i++) {
 		old[i] = vw_map_user(test, pmo);
 		for (j = 0; j < i; j++)
