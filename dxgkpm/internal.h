@@ -89,7 +89,7 @@ void dxgkpm_handles_exit(void);
  * @space: the DMA space shared with linked adapters, or NULL: the DMA API
  *	on @dev.
  * @mappings: open objects and live DMA mappings for this adapter
- *	(dmaspace.c).
+ *	(dma/dmaspace.c).
  * @remapping: the driver reported DmaRemappingSupported
  *	(dxgkpm_report_iommu_caps()).
  * @users: held for reading by operations that attach new mappings to the
@@ -239,7 +239,7 @@ struct dxgkpm_view_addr {
  *	one.
  * @page_pins: a write-combined section's pins of each page; a page is
  *	write-combined on the linear map while its count is not zero
- *	(mem_section.c). NULL for a cached section.
+ *	(mem/section.c). NULL for a cached section.
  * @protection: a section's page protection (DXGKPM_SECTION_*).
  * @io_base: CPU physical address of an IO-space object.
  */
@@ -395,7 +395,7 @@ static inline HANDLE dxgkpm_u2h(u64 value)
 	return (HANDLE)(uintptr_t)value;
 }
 
-/* ddi_wddm24.c: the WDDM 2.4 IOMMU isolation callbacks */
+/* ddi/wddm24.c: the WDDM 2.4 IOMMU isolation callbacks */
 DXGKCB_ALLOCATECONTIGUOUSMEMORY dxgkpm_cb_allocate_contiguous;
 DXGKCB_FREECONTIGUOUSMEMORY dxgkpm_cb_free_contiguous;
 DXGKCB_ALLOCATEPAGESFORMDL dxgkpm_cb_allocate_pages_for_mdl;
@@ -479,7 +479,7 @@ void dxgkpm_view_retire_locked(struct dxgkpm_pmo *pmo,
 bool dxgkpm_view_retired_locked(const struct dxgkpm_pmo *pmo,
 				const struct mm_struct *mm, unsigned long addr);
 
-/* pagearray.c: shared by every type backed by a struct page array */
+/* mem/pagearray.c: shared by every type backed by a struct page array */
 struct dxgkpm_page_req;
 int dxgkpm_pagearray_alloc(struct dxgkpm_pmo *pmo,
 			   const struct dxgkpm_page_req *req);
@@ -496,16 +496,16 @@ int dxgkpm_pagearray_mmap(struct dxgkpm_pmo *pmo, struct vm_area_struct *vma,
 /* vma.c */
 int dxgkpm_pmo_mmap_vma(struct dxgkpm_pmo *pmo, struct vm_area_struct *vma);
 
-/* mem_pages.c */
+/* mem/mdl.c */
 int dxgkpm_mdl_request(pgoff_t npages, size_t size, phys_addr_t low,
 		       phys_addr_t high, phys_addr_t skip, u32 flags,
 		       struct dxgkpm_page_req *req);
 
-/* dmaspace.c: the only place that maps memory for a device */
+/* dma/dmaspace.c: the only place that maps memory for a device */
 struct dxgkpm_dma_space;
 
 /**
- * struct dxgkpm_dma_map - pages mapped for an adapter (dmaspace.c)
+ * struct dxgkpm_dma_map - pages mapped for an adapter (dma/dmaspace.c)
  * @sgt: the pages, as mapped for the adapter's device(s).
  * @dma: device address of each page (the caller's storage).
  * @npages: number of pages.
@@ -538,7 +538,7 @@ void dxgkpm_space_unregister(struct dxgkpm_adapter *adapter);
 void dxgkpm_space_open(struct dxgkpm_adapter *adapter);
 void dxgkpm_space_close(struct dxgkpm_adapter *adapter);
 
-/* pages.c: the page provider */
+/* page/provider.c: the page provider */
 
 /**
  * struct dxgkpm_page_req - what a page-backed object needs
@@ -640,8 +640,8 @@ void dxgkpm_pool_exit(void);
  * @uviews: live user-mode views.
  * @pages: pages of objects: taken from the page allocator or the page
  *	pools and not given back, counted at each allocation and free call of
- *	the page provider (pages.c) and the pools (pool.c). Pooled pages are
- *	not in it (struct dxgkpm_pool_stats counts them).
+ *	the page provider (page/provider.c) and the pools (page/pool.c).
+ *	Pooled pages are not in it (struct dxgkpm_pool_stats counts them).
  * @pages_wc: pages write-combined on the linear map: of @pages, and
  *	pages of write-combined sections while they are pinned.
  * @pages_uc: of @pages, uncached on the linear map.

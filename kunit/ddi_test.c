@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * KUnit suite for the DXGK face of dxgkpm (dxgkpm/ddi.c): how
+ * KUnit suite for the DXGK face of dxgkpm (dxgkpm/ddi/ddi.c): how
  * dxgkpm_query_interface() hands out DXGKRNL_INTERFACE, and how each WDDM 2.9
  * callback in it refuses what it must refuse. Every refusal is checked for
  * the NTSTATUS that Documentation/dxgkpm.rst ("NTSTATUS values") gives, for

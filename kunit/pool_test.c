@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * KUnit suite "dxgkpm_pool": the page pools (dxgkpm/pool.c). A freed
+ * KUnit suite "dxgkpm_pool": the page pools (dxgkpm/page/pool.c). A freed
  * write-combined or uncached object's pages come back to the next object
  * of the same cache type without an attribute change (counted by
  * dxgkpm_pool_stats.set_caching, not timed), still of their type on the

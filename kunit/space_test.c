@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
  * KUnit suite for the device address space of linked adapters, which
- * dxgkpm manages itself (dmaspace.c): its addresses stay within the
+ * dxgkpm manages itself (dma/dmaspace.c): its addresses stay within the
  * IOMMU domain's aperture and out of the regions the platform reserves
  * (the MSI window, RMRRs), whatever the devices' DMA masks.
  */

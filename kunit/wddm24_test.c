@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * KUnit suite for the WDDM 2.4 IOMMU isolation callbacks (dxgkpm/wddm24.c),
+ * KUnit suite for the WDDM 2.4 IOMMU isolation callbacks (dxgkpm/ddi/wddm24.c),
  * called the way a display miniport calls them: through the
  * DXGKRNL_INTERFACE that dxgkpm_query_interface() fills, on adapters
  * registered for QEMU's edu devices behind the emulated IOMMU. A driver of

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
  * KUnit suite for the physical constraints of MDL and contiguous objects
- * (dxgkpm/pages.c, mem_pages.c, mem_contig.c), through the native API:
+ * (dxgkpm/page/provider.c, mem/mdl.c, mem/contig.c), through the native API:
  * every page of an MDL object inside its window [LowAddress, HighAddress]
  * or one of the windows SkipBytes adds, contiguous chunks of the requested
  * size and alignment, the MM_ALLOCATE_* flags that are honoured, and

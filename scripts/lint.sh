@@ -16,7 +16,7 @@ set -euo pipefail
 # Files that spell the Windows DXGK names (structure members, typedefs):
 # those names are the contract, so checkpatch's CamelCase and typedef
 # checks are off for them, and only for them.
-DDI_FILES="include/dxgkpm/d3dkmddi.h dxgkpm/ddi.c dxgkpm/ddi_wddm24.c
+DDI_FILES="include/dxgkpm/d3dkmddi.h dxgkpm/ddi/ddi.c dxgkpm/ddi/wddm24.c
 	kunit/wddm24_test.c kunit/dma_helpers.c kunit/dma_helpers.h kunit/fault_test.c
 	kunit/hostile_test.c kunit/isolation_test.c kunit/concurrency_test.c
 	kunit/dma_test.c kunit/lda_test.c kunit/ddi_test.c kunit/pmo_test.c kunit/zero_test.c

@@ -2,7 +2,7 @@
 /*
  * WDDM 2.4 allocations and mappings: the objects behind the hMemoryHandle
  * of DxgkCbAllocateContiguousMemory, DxgkCbAllocatePagesForMdl and
- * DxgkCbMapMdlToIoMmu (their DXGK entry points are in ddi_wddm24.c).
+ * DxgkCbMapMdlToIoMmu (their DXGK entry points are in ddi/wddm24.c).
  *
  * They are built on the objects of the WDDM 2.9 service, not beside them.
  * An allocation is a physical memory object created for, and opened on,

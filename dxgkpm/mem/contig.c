@@ -5,8 +5,8 @@
  * the boundary, like MmAllocateContiguousMemorySpecifyCache. Up to the buddy
  * allocator's largest order (4 MiB on x86) it is one buddy block; beyond,
  * or in a window the buddy allocator does not serve, the page provider
- * claims a range with alloc_contig_range() (see pages.c). Unlike Windows'
- * contiguous memory it is zeroed.
+ * claims a range with alloc_contig_range() (see page/provider.c). Unlike
+ * Windows' contiguous memory it is zeroed.
  */
 
 #include <linux/log2.h>
