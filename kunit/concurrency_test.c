@@ -1751,13 +1751,13 @@ static void cl_check(struct cr *cr, struct cr_worker *w, struct dxgkpm_kt *kt,
 {
 	struct iommu_domain *dom = iommu_get_domain_for_dev(&kt->edu->pdev->dev);
 	struct iommu_domain *dom2 = iommu_get_domain_for_dev(&other->edu->pdev->dev);
-	struct dxgkpm_dma_space *space = READ_ONCE(kt->adapter->space);
+	struct dxgkpm_dma_space *space = READ_ONCE(kt->adapter->dma.space);
 	bool shared = space;
 
 	if (!dom || iommu_iova_to_phys(dom, addr) != phys)
 		cl_bad(cr, w, "a device address does not reach its page in the device's domain");
 	/* Alone in its logical adapter once the other left, or with it. */
-	if (shared && space == READ_ONCE(other->adapter->space) && dom != dom2)
+	if (shared && space == READ_ONCE(other->adapter->dma.space) && dom != dom2)
 		cl_bad(cr, w, "linked devices are on different domains");
 	if (!shared && (!dom || !(dom->type & __IOMMU_DOMAIN_DMA_API)))
 		cl_bad(cr, w, "an unlinked device is not on its DMA API domain");
@@ -1831,7 +1831,7 @@ static void cl_op_mapper(struct cr *cr, struct cr_worker *w)
 			for (i = 0; p && i < pages; i++)
 				cl_check(cr, w, kt, other,
 					 dxgkpm_call_adl_addr(adl, i),
-					 page_to_phys(p->pages[i]), false);
+					 page_to_phys(p->mem.pages[i]), false);
 			if (p)
 				dxgkpm_pmo_put(p);
 			usleep_range(20, 20 + cr_rand(&w->rnd, 300));

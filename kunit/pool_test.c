@@ -122,7 +122,7 @@ static void pl_create(struct kunit *test, struct dxgkpm_kt *kt,
 	pmo = dxgkpm_pmo_get_handle(dxgkpm_h2u(obj->h));
 	KUNIT_ASSERT_NOT_NULL(test, pmo);
 	for (i = 0; i < npages; i++)
-		obj->pfn[i] = page_to_pfn(pmo->pages[i]);
+		obj->pfn[i] = page_to_pfn(pmo->mem.pages[i]);
 	dxgkpm_pmo_put(pmo);
 }
 

@@ -20,7 +20,7 @@
 #include <linux/sched.h>
 #include <linux/string.h>
 
-#include "internal.h"
+#include "ddi/ddi.h"
 #include "trace.h"
 
 /* The native enumerations carry the DXGK values, so arguments pass as is. */
@@ -551,7 +551,7 @@ static VOID APIENTRY dxgkpm_cb_free_adl(IN_CONST_PDXGKARGCB_FREE_ADL args)
 /* Whether the adapter's device is behind a translating IOMMU domain. */
 static bool dxgkpm_adapter_translated(struct dxgkpm_adapter *adapter)
 {
-	struct iommu_domain *domain = iommu_get_domain_for_dev(adapter->dev);
+	struct iommu_domain *domain = iommu_get_domain_for_dev(adapter->dma.dev);
 
 	return domain && (domain->type & __IOMMU_DOMAIN_PAGING);
 }
@@ -623,7 +623,7 @@ int dxgkpm_query_interface(struct dxgkpm_adapter *adapter,
 	if (!dxgkpm_adapter_get_live(adapter))
 		return -ENODEV;
 	if (!v29) {
-		ret = dxgkpm_space_isolate(adapter);
+		ret = dxgkpm_space_isolate(&adapter->dma);
 		if (ret) {
 			dxgkpm_adapter_put(adapter);
 			return ret;
@@ -688,7 +688,7 @@ int dxgkpm_report_physical_memory_caps(struct dxgkpm_adapter *adapter,
 		return -EINVAL;
 	mask = highest == U64_MAX ? U64_MAX :
 				    rounddown_pow_of_two(highest + 1) - 1;
-	return dxgkpm_space_set_limit(adapter, mask);
+	return dxgkpm_space_set_limit(&adapter->dma, mask);
 }
 EXPORT_SYMBOL_GPL(dxgkpm_report_physical_memory_caps);
 

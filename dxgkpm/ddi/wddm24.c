@@ -40,7 +40,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
-#include "internal.h"
+#include "ddi/ddi.h"
 #include "trace.h"
 
 /* Bytes one MDL can describe, and one call can allocate or map. */

@@ -14,7 +14,7 @@
 #include <linux/device.h>
 #include <linux/slab.h>
 
-#include "internal.h"
+#include "object/object.h"
 #include "trace.h"
 
 static void dxgkpm_amo_release(struct dxgkpm_obj *obj)
@@ -91,7 +91,7 @@ int dxgkpm_amo_open_locked(struct dxgkpm_pmo *pmo,
 	mutex_lock(&adapter->lock);
 	list_add_tail(&amo->adapter_node, &adapter->amos);
 	mutex_unlock(&adapter->lock);
-	dxgkpm_space_open(adapter);
+	dxgkpm_space_open(&adapter->dma);
 	dxgkpm_adapter_exit(adapter);
 
 	dxgkpm_obj_get(&pmo->obj);
@@ -132,10 +132,10 @@ int dxgkpm_amo_close_locked(struct dxgkpm_amo *amo, bool force)
 	if (!list_empty(&amo->adls)) {
 		if (!force)
 			return -EBUSY;
-		dxgkpm_adl_free_all_locked(amo, dev_name(adapter->dev));
+		dxgkpm_adl_free_all_locked(amo, dev_name(adapter->dma.dev));
 	}
 	dxgkpm_handle_retire(&amo->obj);
-	dxgkpm_space_close(adapter);
+	dxgkpm_space_close(&adapter->dma);
 
 	mutex_lock(&adapter->lock);
 	list_del_init(&amo->adapter_node);

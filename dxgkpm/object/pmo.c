@@ -19,7 +19,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 
-#include "internal.h"
+#include "object/object.h"
 #include "trace.h"
 
 /* Objects created without an adapter, torn down at module exit. */
@@ -76,7 +76,7 @@ static void dxgkpm_pmo_release(struct dxgkpm_obj *obj)
 
 	WARN_ON(pmo->amo || pmo->nr_adls || !list_empty(&pmo->kviews) ||
 		!list_empty(&pmo->uviews));
-	pmo->ops->release(pmo);
+	pmo->mem.ops->release(&pmo->mem);
 	dxgkpm_adl_quarantine_free(pmo);
 	if (pmo->owner)
 		dxgkpm_adapter_put(pmo->owner);
@@ -119,7 +119,7 @@ int dxgkpm_pmo_check_range(const struct dxgkpm_pmo *pmo, size_t offset,
 
 	if (!size || check_add_overflow(offset, size, &end))
 		return -EINVAL;
-	return end <= ((size_t)pmo->npages << PAGE_SHIFT) ? 0 : -EINVAL;
+	return end <= ((size_t)pmo->mem.npages << PAGE_SHIFT) ? 0 : -EINVAL;
 }
 
 static int dxgkpm_desc_check(const struct dxgkpm_pmo_desc *desc)
@@ -196,8 +196,8 @@ static bool dxgkpm_pmo_kill_locked(struct dxgkpm_pmo *pmo, const char *why)
 		return false;
 	if (why)
 		pr_warn("%s: leaked %s object %#llx: %zu bytes, %s, context %#lx, created at %pS\n",
-			why, dxgkpm_type_name(pmo->type), pmo->obj.handle,
-			pmo->size, dxgkpm_caching_name(pmo->caching),
+			why, dxgkpm_type_name(pmo->mem.type), pmo->obj.handle,
+			pmo->mem.size, dxgkpm_caching_name(pmo->mem.caching),
 			pmo->context, (void *)pmo->creator);
 	if (pmo->amo)
 		dxgkpm_amo_close_locked(pmo->amo, true);
@@ -285,24 +285,26 @@ int dxgkpm_pmo_create_ref(const struct dxgkpm_pmo_desc *desc,
 	if (!pmo)
 		return -ENOMEM;
 	dxgkpm_obj_init(&pmo->obj, DXGKPM_KIND_PMO, dxgkpm_pmo_release);
-	pmo->type = desc->type;
-	pmo->caching = desc->caching;
-	pmo->size = desc->size;
-	pmo->npages = PAGE_ALIGN(desc->size) >> PAGE_SHIFT;
+	pmo->mem.type = desc->type;
+	pmo->mem.caching = desc->caching;
+	pmo->mem.size = desc->size;
+	pmo->mem.npages = PAGE_ALIGN(desc->size) >> PAGE_SHIFT;
 	pmo->context = desc->context;
 	pmo->creator = creator;
-	pmo->ops = dxgkpm_mem_ops(desc->type);
+	pmo->mem.ops = dxgkpm_mem_ops(desc->type);
 	INIT_LIST_HEAD(&pmo->owner_node);
 	INIT_LIST_HEAD(&pmo->kviews);
 	INIT_LIST_HEAD(&pmo->uviews);
 	mutex_init(&pmo->lock);
+	pmo->mem.lock = &pmo->lock;
 	if (adapter && !dxgkpm_adapter_get_live(adapter)) {
 		ret = -ENODEV;
 		goto err_free_pmo;
 	}
 	pmo->owner = adapter;
 
-	ret = pmo->ops->init(pmo, desc);
+	ret = pmo->mem.ops->init(&pmo->mem, adapter ? adapter->dma.dev : NULL,
+				 desc);
 	if (ret)
 		goto err_put_owner;
 	atomic_long_inc(&dxgkpm_stats.pmos);
@@ -401,7 +403,7 @@ static int __dxgkpm_pmo_destroy(struct dxgkpm_pmo *pmo,
 	busy = ret ? NULL : dxgkpm_pmo_busy_locked(pmo);
 	if (busy) {
 		pr_warn_ratelimited("refusing to destroy %s object %#llx (context %#lx): %s still alive; memory stays pinned\n",
-				    dxgkpm_type_name(pmo->type),
+				    dxgkpm_type_name(pmo->mem.type),
 				    pmo->obj.handle, pmo->context, busy);
 		ret = -EBUSY;
 	}
@@ -476,8 +478,8 @@ bool dxgkpm_pmo_abandon(struct dxgkpm_pmo *pmo, struct dxgkpm_adapter *owner,
 	if (!pmo->destroyed && pmo->owner == owner && pmo->amo &&
 	    pmo->amo->adapter != owner) {
 		pr_warn("%s: leaked %s object %#llx (context %#lx) is open on %s: kept, owned by the module, until destroyed\n",
-			why, dxgkpm_type_name(pmo->type), pmo->obj.handle,
-			pmo->context, dev_name(pmo->amo->adapter->dev));
+			why, dxgkpm_type_name(pmo->mem.type), pmo->obj.handle,
+			pmo->context, dev_name(pmo->amo->adapter->dma.dev));
 		old = pmo->owner;
 		pmo->owner = NULL;
 		mutex_lock(&dxgkpm_orphans_lock);

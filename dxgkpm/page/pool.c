@@ -55,7 +55,8 @@
 #endif
 
 #include "compat.h"
-#include "internal.h"
+#include "page/page.h"
+#include "stats.h"
 
 /* The cache types that are pooled: index of a pool's cache type. */
 #define DXGKPM_POOL_WC		0
