@@ -197,6 +197,7 @@ static void dxgkpm_adl_free_locked(struct dxgkpm_adl *adl)
 {
 	struct dxgkpm_pmo *pmo = adl->amo->pmo;
 
+	lockdep_assert_held(&pmo->lock);
 	list_del(&adl->node);
 	dxgkpm_adl_unmap_range(adl);
 	pmo->nr_adls--;
@@ -214,6 +215,7 @@ static bool dxgkpm_adl_was_freed_locked(struct dxgkpm_pmo *pmo,
 {
 	unsigned int i;
 
+	lockdep_assert_held(&pmo->lock);
 	for (i = 0; i < DXGKPM_ADL_QUARANTINE; i++)
 		if (pmo->freed_adls[i] == adl)
 			return true;

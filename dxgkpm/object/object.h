@@ -14,10 +14,6 @@
  *   adl ──> (owned by its amo, freed before it)
  *   adapter  <── WDDM 2.4 allocation ──> pmo, amo (mem24.c)
  *   user VMA ──> view file ──> pmo
- *
- * Locking: adapter->lock protects the adapter's lists; pmo->lock protects
- * everything that hangs off one object (its amo, ADLs, views, state). The
- * order is pmo->lock, then adapter->lock; never the other way round.
  */
 #ifndef _DXGKPM_OBJECT_H
 #define _DXGKPM_OBJECT_H
@@ -39,6 +35,60 @@
 #include "mem/mem.h"
 #include "page/page.h"
 #include "stats.h"
+
+/**
+ * DOC: Locking
+ *
+ * Every lock of dxgkpm, outermost first. A lock is only ever taken while
+ * holding locks listed above it (or none); the leaves take nothing of
+ * dxgkpm's under them.
+ *
+ * ==  ==========================  ==========================================
+ * #   lock                        protects; nests inside
+ * ==  ==========================  ==========================================
+ * 1   a process's mmap_lock       (the kernel's) taken by the VMA callbacks
+ *                                 before pmo->lock (object/vma.c,
+ *                                 object/uview.c); never taken while
+ *                                 pmo->lock is held
+ * 2   pmo->lock (mutex)           everything hanging off one object: its
+ *                                 AMO, ADLs and their quarantine, views,
+ *                                 destroyed; a section's pins (through
+ *                                 pmo->mem.lock, asserted in mem/section.c).
+ *                                 Outermost dxgkpm lock; two objects' locks
+ *                                 are never held at once
+ * 3   adapter->users (rwsem)      read: an operation attaching mappings to
+ *                                 an adapter (dxgkpm_adapter_enter()), under
+ *                                 pmo->lock or none; write: unregistration
+ *                                 draining them, with no dxgkpm lock held
+ * 4   dxgkpm_space_rwsem          read: every mapping, open and close in a
+ *     (dma/dmaspace.c)            DMA space, under 2 and 3; write: linking,
+ *                                 isolation and DMA mask changes, with no
+ *                                 dxgkpm lock held
+ * 5   space->lock (mutex,         a shared space's IOVA allocator, identity
+ *     dma/dmaspace.c)             counts and limit; inside 4
+ * 6   adapter->lock (mutex)       the adapter's lists (pmos, amos, mem24s,
+ *                                 imports) and dead; inside pmo->lock, never
+ *                                 the other way round
+ * 7   dxgkpm_orphans_lock         the list of objects without an owner; the
+ *     (object/pmo.c)              owner-less counterpart of 6, inside
+ *                                 pmo->lock
+ * 8   dxgkpm_adapters_lock        the list of registered adapters; taken
+ *     (object/adapter.c)          with none of 2-7 held (debugfs takes it,
+ *                                 then an adapter's lock, then each object's
+ *                                 lock, one at a time, never nested)
+ * 9   exp->lock (mutex,           a dma-buf export's attachments and kernel
+ *     object/dmabuf.c)            mapping; taken in the dma-buf callbacks,
+ *                                 with no dxgkpm lock held, and nothing of
+ *                                 dxgkpm's is taken under it
+ * 10  the handle xarray's lock    the handle table (object/handle.c); a
+ *     (xa_lock, spinlock)         leaf, taken under any of 2-8
+ * 11  each page pool's lock       the pool's blocks and count (page/pool.c);
+ *     (spinlock)                  a leaf, no two held at once
+ * ==  ==========================  ==========================================
+ *
+ * A function named ``*_locked`` is called with pmo->lock of the object it
+ * works on held, and asserts it with lockdep_assert_held().
+ */
 
 /* ------------------------------------------------------------------ handles */
 
@@ -117,7 +167,7 @@ struct dxgkpm_adapter {
 	struct dxgkpm_obj obj;
 	struct dxgkpm_dma_dev dma;
 	struct list_head node;
-	struct mutex lock;	/* see above; nests inside pmo->lock */
+	struct mutex lock;	/* see Locking above; inside pmo->lock */
 	struct list_head pmos;
 	struct list_head amos;
 	struct list_head mem24s;
@@ -202,7 +252,7 @@ struct dxgkpm_pmo {
 	unsigned long creator;
 	struct dxgkpm_adapter *owner;
 	struct list_head owner_node;
-	struct mutex lock;	/* see above; outermost dxgkpm lock */
+	struct mutex lock;	/* see Locking above; outermost */
 	struct dxgkpm_amo *amo;
 	struct list_head kviews;
 	struct list_head uviews;

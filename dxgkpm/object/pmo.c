@@ -175,6 +175,7 @@ static void dxgkpm_pmo_unlink(struct dxgkpm_pmo *pmo)
  */
 static const char *dxgkpm_pmo_busy_locked(struct dxgkpm_pmo *pmo)
 {
+	lockdep_assert_held(&pmo->lock);
 	if (pmo->nr_adls)
 		return "ADLs";
 	if (!list_empty(&pmo->kviews))

@@ -187,6 +187,7 @@ EXPORT_SYMBOL_GPL(dxgkpm_map_kernel);
 static void dxgkpm_kview_free_locked(struct dxgkpm_pmo *pmo,
 				     struct dxgkpm_kview *view)
 {
+	lockdep_assert_held(&pmo->lock);
 	list_del(&view->node);
 	dxgkpm_view_retire_locked(pmo, NULL, (unsigned long)view->vaddr);
 	pmo->mem.ops->vunmap(&pmo->mem, view->vaddr, view->npages, view->priv);
