@@ -29,7 +29,7 @@ static unsigned int dxgkpm_debugfs_collect(struct dxgkpm_adapter *adapter,
 	list_for_each_entry(pmo, &adapter->pmos, owner_node) {
 		if (n == max)
 			break;
-		dxgkpm_obj_get(&pmo->obj);
+		dxgkpm_pmo_get(pmo);
 		pmos[n++] = pmo;
 	}
 	list_for_each_entry(amo, &adapter->amos, adapter_node) {
@@ -37,7 +37,7 @@ static unsigned int dxgkpm_debugfs_collect(struct dxgkpm_adapter *adapter,
 			break;
 		if (amo->pmo->owner == adapter)
 			continue;	/* listed above */
-		dxgkpm_obj_get(&amo->pmo->obj);
+		dxgkpm_pmo_get(amo->pmo);
 		pmos[n++] = amo->pmo;
 	}
 	mutex_unlock(&adapter->lock);

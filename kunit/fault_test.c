@@ -164,7 +164,7 @@ static size_t fault_size(const struct fault_op *op)
 /* The object behind ctx->pmo, which its handle keeps alive. */
 static struct dxgkpm_pmo *fault_pmo(struct fault_ctx *ctx)
 {
-	struct dxgkpm_pmo *pmo = dxgkpm_pmo_get_handle(dxgkpm_h2u(ctx->pmo));
+	struct dxgkpm_pmo *pmo = dxgkpm_pmo_get_handle(dxgkpm_handle_to_u64(ctx->pmo));
 
 	KUNIT_ASSERT_NOT_NULL(ctx->test, pmo);
 	dxgkpm_pmo_put(pmo);

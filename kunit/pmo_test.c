@@ -127,7 +127,7 @@ static struct dxgkpm_call_obj pt_new(struct kunit *test,
 /* The object behind a live handle (the test holds no reference). */
 static struct dxgkpm_pmo *pt_pmo(struct kunit *test, HANDLE handle)
 {
-	struct dxgkpm_pmo *pmo = dxgkpm_pmo_get_handle(dxgkpm_h2u(handle));
+	struct dxgkpm_pmo *pmo = dxgkpm_pmo_get_handle(dxgkpm_handle_to_u64(handle));
 
 	KUNIT_ASSERT_NOT_NULL(test, pmo);
 	dxgkpm_pmo_put(pmo);

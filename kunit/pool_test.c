@@ -119,7 +119,7 @@ static void pl_create(struct kunit *test, struct dxgkpm_kt *kt,
 	dxgkpm_call_create(test, kt, &c);
 	obj->h = c.hPhysicalMemoryObject;
 	obj->npages = npages;
-	pmo = dxgkpm_pmo_get_handle(dxgkpm_h2u(obj->h));
+	pmo = dxgkpm_pmo_get_handle(dxgkpm_handle_to_u64(obj->h));
 	KUNIT_ASSERT_NOT_NULL(test, pmo);
 	for (i = 0; i < npages; i++)
 		obj->pfn[i] = page_to_pfn(pmo->mem.pages[i]);

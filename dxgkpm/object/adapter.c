@@ -34,6 +34,16 @@ static void dxgkpm_adapter_release(struct dxgkpm_obj *obj)
 	module_put(THIS_MODULE);
 }
 
+/*
+ * Take one more reference to an adapter the caller holds one to; dropped
+ * with dxgkpm_adapter_put(). (dxgkpm_adapter_get() is the native API's
+ * lookup by device.)
+ */
+void dxgkpm_adapter_get_ref(struct dxgkpm_adapter *adapter)
+{
+	dxgkpm_obj_get(&adapter->obj);
+}
+
 /**
  * dxgkpm_adapter_put() - drop a reference from dxgkpm_adapter_get()
  * @adapter: the adapter; NULL and error pointers are ignored
@@ -67,7 +77,7 @@ struct dxgkpm_adapter *dxgkpm_adapter_get(struct device *dev)
 	mutex_lock(&dxgkpm_adapters_lock);
 	list_for_each_entry(adapter, &dxgkpm_adapters, node) {
 		if (dev && adapter->dma.dev == dev) {
-			dxgkpm_obj_get(&adapter->obj);
+			dxgkpm_adapter_get_ref(adapter);
 			found = adapter;
 			break;
 		}
@@ -93,7 +103,7 @@ unsigned int dxgkpm_adapters_get(struct dxgkpm_adapter **out, unsigned int max)
 	mutex_lock(&dxgkpm_adapters_lock);
 	list_for_each_entry(adapter, &dxgkpm_adapters, node) {
 		if (n < max) {
-			dxgkpm_obj_get(&adapter->obj);
+			dxgkpm_adapter_get_ref(adapter);
 			out[n] = adapter;
 		}
 		n++;
@@ -115,7 +125,7 @@ struct dxgkpm_adapter *dxgkpm_adapter_get_live(struct dxgkpm_adapter *adapter)
 	mutex_lock(&adapter->lock);
 	dead = adapter->dead;
 	if (!dead)
-		dxgkpm_obj_get(&adapter->obj);
+		dxgkpm_adapter_get_ref(adapter);
 	mutex_unlock(&adapter->lock);
 	return dead ? NULL : adapter;
 }
@@ -231,8 +241,8 @@ static struct dxgkpm_amo *dxgkpm_adapter_pop_amo(struct dxgkpm_adapter *adapter)
 				       adapter_node);
 	if (amo) {
 		list_del_init(&amo->adapter_node);
-		dxgkpm_obj_get(&amo->obj);
-		dxgkpm_obj_get(&amo->pmo->obj);
+		dxgkpm_amo_get(amo);
+		dxgkpm_pmo_get(amo->pmo);
 	}
 	mutex_unlock(&adapter->lock);
 	return amo;

@@ -27,6 +27,11 @@ static void dxgkpm_amo_release(struct dxgkpm_obj *obj)
 	kfree(amo);
 }
 
+void dxgkpm_amo_get(struct dxgkpm_amo *amo)
+{
+	dxgkpm_obj_get(&amo->obj);
+}
+
 void dxgkpm_amo_put(struct dxgkpm_amo *amo)
 {
 	dxgkpm_obj_put(&amo->obj);
@@ -70,7 +75,7 @@ int dxgkpm_amo_open_locked(struct dxgkpm_pmo *pmo,
 	ret = dxgkpm_adapter_enter(adapter);
 	if (ret)
 		return ret;
-	dxgkpm_obj_get(&adapter->obj);
+	dxgkpm_adapter_get_ref(adapter);
 
 	amo = kzalloc(sizeof(*amo), GFP_KERNEL);
 	if (!amo) {
@@ -94,11 +99,11 @@ int dxgkpm_amo_open_locked(struct dxgkpm_pmo *pmo,
 	dxgkpm_space_open(&adapter->dma);
 	dxgkpm_adapter_exit(adapter);
 
-	dxgkpm_obj_get(&pmo->obj);
+	dxgkpm_pmo_get(pmo);
 	pmo->amo = amo;
 	atomic_long_inc(&dxgkpm_stats.amos);
 	/* The caller's reference, on top of the one close drops. */
-	dxgkpm_obj_get(&amo->obj);
+	dxgkpm_amo_get(amo);
 	*amop = amo;
 	return 0;
 

@@ -278,7 +278,7 @@ static struct dma_buf *__dxgkpm_pmo_export(struct dxgkpm_pmo *pmo, int flags)
 	mutex_lock(&pmo->lock);
 	ret = pmo->destroyed ? -ENOENT : 0;
 	if (!ret)
-		dxgkpm_obj_get(&pmo->obj);
+		dxgkpm_pmo_get(pmo);
 	mutex_unlock(&pmo->lock);
 	if (ret)
 		goto err_free_export;

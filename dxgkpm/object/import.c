@@ -108,7 +108,7 @@ __dxgkpm_import_dmabuf(struct dxgkpm_adapter *adapter, struct dma_buf *dmabuf,
 		ret = -EOPNOTSUPP;
 		goto err_exit;
 	}
-	dxgkpm_obj_get(&adapter->obj);
+	dxgkpm_adapter_get_ref(adapter);
 	imp->adapter = adapter;
 	mutex_lock(&adapter->lock);
 	list_add_tail(&imp->node, &adapter->imports);

@@ -133,12 +133,12 @@ struct dxgkpm_obj *dxgkpm_handle_get(u64 handle, enum dxgkpm_kind kind);
 void dxgkpm_handles_exit(void);
 
 /* The DXGK layer's handles are dxgkpm handle values. */
-static inline u64 dxgkpm_h2u(HANDLE handle)
+static inline u64 dxgkpm_handle_to_u64(HANDLE handle)
 {
 	return (u64)(uintptr_t)handle;
 }
 
-static inline HANDLE dxgkpm_u2h(u64 value)
+static inline HANDLE dxgkpm_u64_to_handle(u64 value)
 {
 	return (HANDLE)(uintptr_t)value;
 }
@@ -177,6 +177,7 @@ struct dxgkpm_adapter {
 	struct rw_semaphore users;
 };
 
+void dxgkpm_adapter_get_ref(struct dxgkpm_adapter *adapter);
 struct dxgkpm_adapter *dxgkpm_adapter_get_live(struct dxgkpm_adapter *a);
 struct dxgkpm_adapter *dxgkpm_adapter_get_handle(u64 handle);
 int dxgkpm_adapter_enter(struct dxgkpm_adapter *adapter);
@@ -328,6 +329,7 @@ struct dxgkpm_kview {
 
 /* pmo.c */
 struct dxgkpm_pmo *dxgkpm_pmo_get_handle(u64 handle);
+void dxgkpm_pmo_get(struct dxgkpm_pmo *pmo);
 void dxgkpm_pmo_put(struct dxgkpm_pmo *pmo);
 int dxgkpm_pmo_check_range(const struct dxgkpm_pmo *pmo, size_t offset,
 			   size_t size);
@@ -345,6 +347,7 @@ const char *dxgkpm_caching_name(enum dxgkpm_caching caching);
 
 /* amo.c */
 struct dxgkpm_amo *dxgkpm_amo_get_handle(u64 handle);
+void dxgkpm_amo_get(struct dxgkpm_amo *amo);
 void dxgkpm_amo_put(struct dxgkpm_amo *amo);
 int dxgkpm_amo_open(struct dxgkpm_pmo *pmo, struct dxgkpm_adapter *adapter,
 		    struct dxgkpm_amo **amop);

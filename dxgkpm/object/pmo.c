@@ -26,18 +26,6 @@
 static LIST_HEAD(dxgkpm_orphans);
 static DEFINE_MUTEX(dxgkpm_orphans_lock);
 
-const char *dxgkpm_type_name(enum dxgkpm_mem_type type)
-{
-	static const char * const names[] = {
-		[DXGKPM_MEM_PAGES] = "mdl",
-		[DXGKPM_MEM_CONTIGUOUS] = "contiguous",
-		[DXGKPM_MEM_SECTION] = "section",
-		[DXGKPM_MEM_IO_SPACE] = "io-space",
-	};
-
-	return (unsigned int)type < ARRAY_SIZE(names) ? names[type] : "?";
-}
-
 const char *dxgkpm_caching_name(enum dxgkpm_caching caching)
 {
 	static const char * const names[] = {
@@ -65,6 +53,14 @@ static const struct dxgkpm_mem_ops *dxgkpm_mem_ops(enum dxgkpm_mem_type type)
 	}
 }
 
+/* The name of a memory type, for messages: its backend's. */
+const char *dxgkpm_type_name(enum dxgkpm_mem_type type)
+{
+	const struct dxgkpm_mem_ops *ops = dxgkpm_mem_ops(type);
+
+	return ops ? ops->name : "?";
+}
+
 static struct mutex *dxgkpm_owner_lock(struct dxgkpm_pmo *pmo)
 {
 	return pmo->owner ? &pmo->owner->lock : &dxgkpm_orphans_lock;
@@ -83,6 +79,11 @@ static void dxgkpm_pmo_release(struct dxgkpm_obj *obj)
 	mutex_destroy(&pmo->lock);
 	kfree(pmo);
 	atomic_long_dec(&dxgkpm_stats.pmos);
+}
+
+void dxgkpm_pmo_get(struct dxgkpm_pmo *pmo)
+{
+	dxgkpm_obj_get(&pmo->obj);
 }
 
 void dxgkpm_pmo_put(struct dxgkpm_pmo *pmo)
@@ -314,7 +315,7 @@ int dxgkpm_pmo_create_ref(const struct dxgkpm_pmo_desc *desc,
 	 * reference is dropped by whoever sets ->destroyed; this function
 	 * keeps a second one for its caller.
 	 */
-	dxgkpm_obj_get(&pmo->obj);
+	dxgkpm_pmo_get(pmo);
 	if (adapter) {
 		ret = dxgkpm_amo_open(pmo, adapter, amop);
 		if (ret)
@@ -503,7 +504,7 @@ struct dxgkpm_pmo *dxgkpm_pmo_pop(struct list_head *list, struct mutex *lock)
 	pmo = list_first_entry_or_null(list, struct dxgkpm_pmo, owner_node);
 	if (pmo) {
 		list_del_init(&pmo->owner_node);
-		dxgkpm_obj_get(&pmo->obj);
+		dxgkpm_pmo_get(pmo);
 	}
 	mutex_unlock(lock);
 	return pmo;

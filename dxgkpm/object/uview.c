@@ -224,7 +224,7 @@ static int dxgkpm_uview_mmap_one(struct dxgkpm_pmo *pmo, pgoff_t first,
 		kfree(view);
 		return ret;
 	}
-	dxgkpm_obj_get(&pmo->obj);
+	dxgkpm_pmo_get(pmo);
 	view->pmo = pmo;
 
 	dxgkpm_uview_prot(pmo, &prot, &flags, &fmode);
