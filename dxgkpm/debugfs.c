@@ -29,7 +29,7 @@ static unsigned int dxgkpm_debugfs_collect(struct dxgkpm_adapter *adapter,
 	list_for_each_entry(pmo, &adapter->pmos, owner_node) {
 		if (n == max)
 			break;
-		dxgkpm_obj_get(&pmo->obj);
+		dxgkpm_pmo_get(pmo);
 		pmos[n++] = pmo;
 	}
 	list_for_each_entry(amo, &adapter->amos, adapter_node) {
@@ -37,7 +37,7 @@ static unsigned int dxgkpm_debugfs_collect(struct dxgkpm_adapter *adapter,
 			break;
 		if (amo->pmo->owner == adapter)
 			continue;	/* listed above */
-		dxgkpm_obj_get(&amo->pmo->obj);
+		dxgkpm_pmo_get(amo->pmo);
 		pmos[n++] = amo->pmo;
 	}
 	mutex_unlock(&adapter->lock);
@@ -73,7 +73,7 @@ static int dxgkpm_adapter_show(struct seq_file *m,
 	if (!pmos)
 		return -ENOMEM;
 	n = dxgkpm_debugfs_collect(adapter, pmos, max);
-	seq_printf(m, "adapter %s\n", dev_name(adapter->dev));
+	seq_printf(m, "adapter %s\n", dev_name(adapter->dma.dev));
 	for (i = 0; i < n; i++) {
 		pmo = pmos[i];
 		mutex_lock(&pmo->lock);
@@ -88,14 +88,14 @@ static int dxgkpm_adapter_show(struct seq_file *m,
 		list_for_each(pos, &pmo->uviews)
 			nu++;
 		seq_printf(m, "handle=%#llx type=%s caching=%s size=%zu open=%s adls=%u kviews=%u uviews=%u exports=%d context=%#lx creator=%pS\n",
-			   pmo->obj.handle, dxgkpm_type_name(pmo->type),
-			   dxgkpm_caching_name(pmo->caching), pmo->size,
-			   pmo->amo ? dev_name(pmo->amo->adapter->dev) : "-",
+			   pmo->obj.handle, dxgkpm_type_name(pmo->mem.type),
+			   dxgkpm_caching_name(pmo->mem.caching), pmo->mem.size,
+			   pmo->amo ? dev_name(pmo->amo->adapter->dma.dev) : "-",
 			   pmo->nr_adls, nk, nu,
 			   atomic_read(&pmo->nr_exports), pmo->context,
 			   (void *)pmo->creator);
 		live++;
-		bytes += pmo->size;
+		bytes += pmo->mem.size;
 		adls += pmo->nr_adls;
 		kviews += nk;
 		uviews += nu;

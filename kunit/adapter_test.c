@@ -135,7 +135,7 @@ static void dxgkpm_adapter_devm_unregisters(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, adapter);
 	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(adapters), 1L);
 	KUNIT_ASSERT_EQ(test, dxgkpm_query_interface(adapter, &iface), 0);
-	handle = dxgkpm_h2u(iface.DeviceHandle);
+	handle = dxgkpm_handle_to_u64(iface.DeviceHandle);
 	KUNIT_ASSERT_NE(test, handle, 0ULL);
 
 	kunit_device_unregister(test, dev);
@@ -211,7 +211,7 @@ static void dxgkpm_adapter_devm_fails_clean(struct kunit *test)
 		iface.Version = DXGKDDI_INTERFACE_VERSION_WDDM2_9;
 		KUNIT_ASSERT_EQ(test, dxgkpm_query_interface(adapter, &iface),
 				0);
-		handle = dxgkpm_h2u(iface.DeviceHandle);
+		handle = dxgkpm_handle_to_u64(iface.DeviceHandle);
 		KUNIT_EXPECT_EQ_MSG(test, devres_release_group(dev, group), 1,
 				    "fail-nth %u: managed resources", nth);
 		at_unregister_left(test, handle, adapter, "group released");

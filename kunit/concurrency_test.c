@@ -171,7 +171,7 @@ static void cr_unmap(struct dxgkpm_kt *kt, HANDLE pmo, void *addr, SIZE_T size)
 /* What the VOID calls did is seen through the handles afterwards. */
 static bool cr_pmo_alive(HANDLE handle)
 {
-	struct dxgkpm_pmo *pmo = dxgkpm_pmo_get_handle(dxgkpm_h2u(handle));
+	struct dxgkpm_pmo *pmo = dxgkpm_pmo_get_handle(dxgkpm_handle_to_u64(handle));
 
 	if (pmo)
 		dxgkpm_pmo_put(pmo);
@@ -180,7 +180,7 @@ static bool cr_pmo_alive(HANDLE handle)
 
 static bool cr_amo_alive(HANDLE handle)
 {
-	struct dxgkpm_amo *amo = dxgkpm_amo_get_handle(dxgkpm_h2u(handle));
+	struct dxgkpm_amo *amo = dxgkpm_amo_get_handle(dxgkpm_handle_to_u64(handle));
 
 	if (amo)
 		dxgkpm_amo_put(amo);
@@ -190,7 +190,7 @@ static bool cr_amo_alive(HANDLE handle)
 /* Whether @adl is one of the live ADLs of the AMO @handle. */
 static bool cr_adl_alive(HANDLE handle, const DXGK_ADL *adl)
 {
-	struct dxgkpm_amo *amo = dxgkpm_amo_get_handle(dxgkpm_h2u(handle));
+	struct dxgkpm_amo *amo = dxgkpm_amo_get_handle(dxgkpm_handle_to_u64(handle));
 	struct dxgkpm_adl *pos;
 	bool found = false;
 
@@ -728,7 +728,7 @@ static int cr_judge_open_destroy(struct cr *cr)
 	if (cr->status[0] == STATUS_INVALID_HANDLE && !amo)
 		return 1;
 	return cr_bad(cr, "Open %#x gave AMO %#llx (%ld open)", cr->status[0],
-		      dxgkpm_h2u(amo), DXGKPM_KT_STAT(amos));
+		      dxgkpm_handle_to_u64(amo), DXGKPM_KT_STAT(amos));
 }
 
 /* ---------------------------------------------------------- user views */
@@ -1751,13 +1751,13 @@ static void cl_check(struct cr *cr, struct cr_worker *w, struct dxgkpm_kt *kt,
 {
 	struct iommu_domain *dom = iommu_get_domain_for_dev(&kt->edu->pdev->dev);
 	struct iommu_domain *dom2 = iommu_get_domain_for_dev(&other->edu->pdev->dev);
-	struct dxgkpm_dma_space *space = READ_ONCE(kt->adapter->space);
+	struct dxgkpm_dma_space *space = READ_ONCE(kt->adapter->dma.space);
 	bool shared = space;
 
 	if (!dom || iommu_iova_to_phys(dom, addr) != phys)
 		cl_bad(cr, w, "a device address does not reach its page in the device's domain");
 	/* Alone in its logical adapter once the other left, or with it. */
-	if (shared && space == READ_ONCE(other->adapter->space) && dom != dom2)
+	if (shared && space == READ_ONCE(other->adapter->dma.space) && dom != dom2)
 		cl_bad(cr, w, "linked devices are on different domains");
 	if (!shared && (!dom || !(dom->type & __IOMMU_DOMAIN_DMA_API)))
 		cl_bad(cr, w, "an unlinked device is not on its DMA API domain");
@@ -1827,11 +1827,11 @@ static void cl_op_mapper(struct cr *cr, struct cr_worker *w)
 			cl_bad(cr, w, "Open failed");
 		}
 		if (amo && !cr_adl(kt, amo, 0, pages, &adl)) {
-			p = dxgkpm_pmo_get_handle(dxgkpm_h2u(pmo));
+			p = dxgkpm_pmo_get_handle(dxgkpm_handle_to_u64(pmo));
 			for (i = 0; p && i < pages; i++)
 				cl_check(cr, w, kt, other,
 					 dxgkpm_call_adl_addr(adl, i),
-					 page_to_phys(p->pages[i]), false);
+					 page_to_phys(p->mem.pages[i]), false);
 			if (p)
 				dxgkpm_pmo_put(p);
 			usleep_range(20, 20 + cr_rand(&w->rnd, 300));
@@ -2079,8 +2079,8 @@ static void cp_create(struct cp_thread *t, unsigned int slot)
 					      CP_PAGES, &pmo, &amo)))
 		return;
 	if (!pmo || !amo != !with_adapter)
-		cp_error(t, "Create gave handles %#llx/%#llx", dxgkpm_h2u(pmo),
-			 dxgkpm_h2u(amo));
+		cp_error(t, "Create gave handles %#llx/%#llx", dxgkpm_handle_to_u64(pmo),
+			 dxgkpm_handle_to_u64(amo));
 	/* The creator holds the AMO for a while, then closes it. */
 	if (amo) {
 		cp_adls(t, amo);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * KUnit suite for the DXGK face of dxgkpm (dxgkpm/ddi.c): how
+ * KUnit suite for the DXGK face of dxgkpm (dxgkpm/ddi/ddi.c): how
  * dxgkpm_query_interface() hands out DXGKRNL_INTERFACE, and how each WDDM 2.9
  * callback in it refuses what it must refuse. Every refusal is checked for
  * the NTSTATUS that Documentation/dxgkpm.rst ("NTSTATUS values") gives, for
@@ -143,18 +143,18 @@ static void ddi_expect_alive(struct kunit *test, struct dxgkpm_kt *kt,
  */
 static unsigned int ddi_forged(HANDLE good, HANDLE *out)
 {
-	u64 h = dxgkpm_h2u(good);
+	u64 h = dxgkpm_handle_to_u64(good);
 	unsigned int n = 0;
 
 	out[n++] = NULL;
 	out[n++] = DDI_BOGUS;
 	out[n++] = (HANDLE)~0UL;
-	out[n++] = dxgkpm_u2h(h ^ BIT_ULL(32));	/* generation */
-	out[n++] = dxgkpm_u2h(h ^ BIT_ULL(55));	/* generation */
-	out[n++] = dxgkpm_u2h(h ^ BIT_ULL(56));	/* kind */
-	out[n++] = dxgkpm_u2h(h & ~GENMASK_ULL(63, 56));	/* no kind */
-	out[n++] = dxgkpm_u2h(h + 1);			/* index */
-	out[n++] = dxgkpm_u2h(h & ~GENMASK_ULL(31, 0));	/* index 0 */
+	out[n++] = dxgkpm_u64_to_handle(h ^ BIT_ULL(32));	/* generation */
+	out[n++] = dxgkpm_u64_to_handle(h ^ BIT_ULL(55));	/* generation */
+	out[n++] = dxgkpm_u64_to_handle(h ^ BIT_ULL(56));	/* kind */
+	out[n++] = dxgkpm_u64_to_handle(h & ~GENMASK_ULL(63, 56));	/* no kind */
+	out[n++] = dxgkpm_u64_to_handle(h + 1);			/* index */
+	out[n++] = dxgkpm_u64_to_handle(h & ~GENMASK_ULL(31, 0));	/* index 0 */
 	return n;
 }
 
@@ -398,7 +398,7 @@ static void dxgkpm_ddi_query_interface_unregistered(struct kunit *test)
 	obj = ddi_new(test, other, NULL, DXGK_PHYSICAL_MEMORY_TYPE_MDL,
 		      PAGE_SIZE);
 	adapter = kt->adapter;
-	dxgkpm_obj_get(&adapter->obj);
+	dxgkpm_adapter_get_ref(adapter);
 	dxgkpm_kt_unregister_now(test, adapter);
 
 	ddi_snap(&before);
@@ -509,7 +509,7 @@ static void dxgkpm_ddi_bad_pmo_handles(struct kunit *test)
 	bad[n++] = stale.pmo;
 	for (i = 0; i < n; i++) {
 		kunit_info(test, "hPhysicalMemoryObject %#llx",
-			   dxgkpm_h2u(bad[i]));
+			   dxgkpm_handle_to_u64(bad[i]));
 		ddi_snap(&before);
 		dxgkpm_call_destroy(kt, bad[i], NULL);
 		dxgkpm_call_destroy(kt, bad[i], obj.amo);
@@ -568,7 +568,7 @@ static void dxgkpm_ddi_bad_amo_handles(struct kunit *test)
 	bad[n++] = closed.amo;
 	for (i = 0; i < n; i++) {
 		kunit_info(test, "hAdapterMemoryObject %#llx",
-			   dxgkpm_h2u(bad[i]));
+			   dxgkpm_handle_to_u64(bad[i]));
 		ddi_snap(&before);
 		dxgkpm_call_close(kt, bad[i]);
 		KUNIT_EXPECT_EQ(test, dxgkpm_call_adl(kt, bad[i], 0, PAGE_SIZE,
@@ -615,7 +615,7 @@ static void dxgkpm_ddi_bad_adapter_handles(struct kunit *test)
 	bad[n++] = open.amo;
 	bad[n++] = gone->h;
 	for (i = 0; i < n; i++) {
-		kunit_info(test, "hAdapter %#llx", dxgkpm_h2u(bad[i]));
+		kunit_info(test, "hAdapter %#llx", dxgkpm_handle_to_u64(bad[i]));
 		ddi_snap(&before);
 		KUNIT_EXPECT_EQ(test,
 				dxgkpm_call_open(kt, obj.pmo, bad[i], &amo_h),

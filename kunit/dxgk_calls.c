@@ -87,7 +87,7 @@ dxgkpm_call_create(struct kunit *test, struct dxgkpm_kt *kt,
 			    dxgkpm_caching_name((enum dxgkpm_caching)c->CacheType),
 			    c->Size, c->hAdapter ? "with" : "without");
 	KUNIT_ASSERT_NOT_NULL(test, c->hPhysicalMemoryObject);
-	dxgkpm_kt_reap_at_end(test, dxgkpm_h2u(c->hPhysicalMemoryObject));
+	dxgkpm_kt_reap_at_end(test, dxgkpm_handle_to_u64(c->hPhysicalMemoryObject));
 	if (c->hAdapter)
 		KUNIT_ASSERT_NOT_NULL(test, c->hAdapterMemoryObject);
 	else

@@ -164,7 +164,7 @@ static size_t fault_size(const struct fault_op *op)
 /* The object behind ctx->pmo, which its handle keeps alive. */
 static struct dxgkpm_pmo *fault_pmo(struct fault_ctx *ctx)
 {
-	struct dxgkpm_pmo *pmo = dxgkpm_pmo_get_handle(dxgkpm_h2u(ctx->pmo));
+	struct dxgkpm_pmo *pmo = dxgkpm_pmo_get_handle(dxgkpm_handle_to_u64(ctx->pmo));
 
 	KUNIT_ASSERT_NOT_NULL(ctx->test, pmo);
 	dxgkpm_pmo_put(pmo);
@@ -254,20 +254,20 @@ static void fault_check_pages(struct fault_ctx *ctx, const struct fault_op *op)
 	if (op->type != DXGK_PHYSICAL_MEMORY_TYPE_MDL && !contig)
 		return;
 	pmo = fault_pmo(ctx);
-	KUNIT_ASSERT_EQ(test, pmo->npages,
+	KUNIT_ASSERT_EQ(test, pmo->mem.npages,
 			(pgoff_t)(fault_size(op) >> PAGE_SHIFT));
-	for (i = 0; i < pmo->npages; i++) {
-		phys_addr_t phys = page_to_phys(pmo->pages[i]);
+	for (i = 0; i < pmo->mem.npages; i++) {
+		phys_addr_t phys = page_to_phys(pmo->mem.pages[i]);
 
 		KUNIT_EXPECT_GE(test, phys, ctx->low);
 		if (ctx->high)
 			KUNIT_EXPECT_LE(test, phys + PAGE_SIZE - 1, ctx->high);
 		if (contig && i)
-			KUNIT_EXPECT_EQ(test, page_to_pfn(pmo->pages[i]),
-					page_to_pfn(pmo->pages[0]) + i);
+			KUNIT_EXPECT_EQ(test, page_to_pfn(pmo->mem.pages[i]),
+					page_to_pfn(pmo->mem.pages[0]) + i);
 		for (j = 0; j < i; j++)
-			KUNIT_EXPECT_PTR_NE(test, pmo->pages[i], pmo->pages[j]);
-		p = kmap_local_page(pmo->pages[i]);
+			KUNIT_EXPECT_PTR_NE(test, pmo->mem.pages[i], pmo->mem.pages[j]);
+		p = kmap_local_page(pmo->mem.pages[i]);
 		KUNIT_EXPECT_NULL_MSG(test, memchr_inv(p, 0, PAGE_SIZE),
 				      "page %lu is not zeroed", i);
 		kunmap_local(p);
@@ -423,7 +423,7 @@ static void fault_undo_adl(struct fault_ctx *ctx, const struct fault_op *op)
 static void fault_check_adl(struct fault_ctx *ctx, const struct fault_op *op)
 {
 	struct dxgkpm_adl *adl = (struct dxgkpm_adl *)ctx->adl;
-	u64 mask = dxgkpm_space_limit(ctx->kt->adapter);
+	u64 mask = dxgkpm_space_limit(&ctx->kt->adapter->dma);
 	dma_addr_t addr;
 	u32 i;
 
@@ -442,7 +442,7 @@ static void fault_check_adl(struct fault_ctx *ctx, const struct fault_op *op)
 static void fault_settle_section(struct fault_ctx *ctx,
 				 const struct fault_op *op)
 {
-	shmem_truncate_range(file_inode(fault_pmo(ctx)->file), 0, -1);
+	shmem_truncate_range(file_inode(fault_pmo(ctx)->mem.file), 0, -1);
 }
 
 /* ------------------------------------------------------------- views */
@@ -518,12 +518,12 @@ static void fault_check_kview(struct fault_ctx *ctx, const struct fault_op *op)
 
 	KUNIT_ASSERT_NOT_NULL(ctx->test, ctx->addr);
 	KUNIT_EXPECT_EQ(ctx->test, ctx->size, (SIZE_T)fault_size(op));
-	if (!pmo->pages)
+	if (!pmo->mem.pages)
 		return;
-	for (i = 0; i < pmo->npages; i++)
+	for (i = 0; i < pmo->mem.npages; i++)
 		KUNIT_EXPECT_PTR_EQ(ctx->test,
 				    vmalloc_to_page(ctx->addr + i * PAGE_SIZE),
-				    pmo->pages[i]);
+				    pmo->mem.pages[i]);
 }
 
 /* The user view is one VMA of the requested size in the test's mm. */
@@ -622,9 +622,9 @@ static void fault_undo_link(struct fault_ctx *ctx, const struct fault_op *op)
 
 static void fault_check_link(struct fault_ctx *ctx, const struct fault_op *op)
 {
-	KUNIT_EXPECT_NOT_NULL(ctx->test, ctx->kt->adapter->space);
-	KUNIT_EXPECT_PTR_EQ(ctx->test, ctx->kt->adapter->space,
-			    ctx->kt2->adapter->space);
+	KUNIT_EXPECT_NOT_NULL(ctx->test, ctx->kt->adapter->dma.space);
+	KUNIT_EXPECT_PTR_EQ(ctx->test, ctx->kt->adapter->dma.space,
+			    ctx->kt2->adapter->dma.space);
 }
 
 /* An object opened on the first of two linked adapters. */
@@ -751,7 +751,7 @@ static void fault_check_mem24(struct fault_ctx *ctx, const struct fault_op *op)
 							  ctx->mem, off, &addr),
 				0);
 		KUNIT_EXPECT_LE(ctx->test, addr + PAGE_SIZE - 1,
-				dxgkpm_space_limit(ctx->kt->adapter));
+				dxgkpm_space_limit(&ctx->kt->adapter->dma));
 	}
 	if (op->run == fault_run_contig24)
 		KUNIT_EXPECT_NOT_NULL(ctx->test, ctx->addr);
@@ -1384,8 +1384,8 @@ static void dxgkpm_fault_busy_range(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fault_create(ctx, &op, false), STATUS_SUCCESS);
 	if (ctx->pmo) {
 		pmo = fault_pmo(ctx);
-		for (i = 0; i < pmo->npages; i++)
-			KUNIT_EXPECT_EQ(test, page_to_pfn(pmo->pages[i]),
+		for (i = 0; i < pmo->mem.npages; i++)
+			KUNIT_EXPECT_EQ(test, page_to_pfn(pmo->mem.pages[i]),
 					page_to_pfn(held) + block + i);
 		fault_destroy(ctx);
 	}

@@ -321,7 +321,7 @@ static __printf(2, 3) void hostile_fail(struct hostile *h, const char *fmt,
 /* A handle's value, for messages (handles are not kernel pointers). */
 static unsigned long long hv(HANDLE handle)
 {
-	return dxgkpm_h2u(handle);
+	return dxgkpm_handle_to_u64(handle);
 }
 
 static void hostile_bury(struct hostile *h, HANDLE handle)
@@ -800,7 +800,7 @@ static void hostile_check_vma(struct hostile *h, const struct hostile_view *v,
  */
 static void hostile_check_obj(struct hostile *h, const struct hostile_obj *o)
 {
-	struct dxgkpm_pmo *pmo = dxgkpm_pmo_get_handle(dxgkpm_h2u(o->pmo));
+	struct dxgkpm_pmo *pmo = dxgkpm_pmo_get_handle(dxgkpm_handle_to_u64(o->pmo));
 	struct dxgkpm_kview *kview;
 	struct dxgkpm_adl *adl;
 	unsigned int i, n;
@@ -824,7 +824,7 @@ static void hostile_check_obj(struct hostile *h, const struct hostile_obj *o)
 		hostile_fail(h, "object %#llx should be alive: it is destroyed",
 			     hv(o->pmo));
 	if (!o->amo != !pmo->amo ||
-	    (o->amo && pmo->amo->obj.handle != dxgkpm_h2u(o->amo)))
+	    (o->amo && pmo->amo->obj.handle != dxgkpm_handle_to_u64(o->amo)))
 		hostile_fail(h, "object %#llx: AMO %#llx, the model says %#llx",
 			     hv(o->pmo), pmo->amo ? pmo->amo->obj.handle : 0,
 			     hv(o->amo));
@@ -870,7 +870,7 @@ static void hostile_check_obj(struct hostile *h, const struct hostile_obj *o)
 /* A handle of another kind than the object's must be dead too. */
 static void hostile_check_amo_dead(struct hostile *h, HANDLE handle)
 {
-	struct dxgkpm_amo *amo = dxgkpm_amo_get_handle(dxgkpm_h2u(handle));
+	struct dxgkpm_amo *amo = dxgkpm_amo_get_handle(dxgkpm_handle_to_u64(handle));
 
 	if (!amo)
 		return;

@@ -184,17 +184,17 @@ static void mv_pmo(struct kunit *test, struct dxgkpm_kt *kt,
 				    "an object in [%pa, %pa], all ZONE_MOVABLE",
 				    &low, &high);
 		if (!ret) {
-			for (i = 0; i < pmo->npages; i++)
-				mv_expect_pinnable(test, pmo->pages[i], i, &bad);
-			mv_expect_none_bad(test, bad, pmo->npages);
+			for (i = 0; i < pmo->mem.npages; i++)
+				mv_expect_pinnable(test, pmo->mem.pages[i], i, &bad);
+			mv_expect_none_bad(test, bad, pmo->mem.npages);
 			dxgkpm_pmo_destroy(pmo, amo);
 		}
 		return;
 	}
 	KUNIT_ASSERT_EQ(test, ret, 0);
-	for (i = 0; i < pmo->npages; i++)
-		mv_expect_pinnable(test, pmo->pages[i], i, &bad);
-	mv_expect_none_bad(test, bad, pmo->npages);
+	for (i = 0; i < pmo->mem.npages; i++)
+		mv_expect_pinnable(test, pmo->mem.pages[i], i, &bad);
+	mv_expect_none_bad(test, bad, pmo->mem.npages);
 	KUNIT_EXPECT_EQ(test, dxgkpm_pmo_destroy(pmo, amo), 0);
 }
 
@@ -225,14 +225,14 @@ static void mv_section(struct kunit *test, struct dxgkpm_kt *kt,
 	KUNIT_ASSERT_EQ(test, dxgkpm_map_kernel(pmo, &offset, &vsize, &vaddr),
 			0);
 	KUNIT_ASSERT_EQ(test, dxgkpm_adl_alloc(amo, half, half, 0, &adl), 0);
-	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(pinned), (long)pmo->npages);
-	for (i = 0; i < pmo->npages; i++) {
-		folio = filemap_get_folio(pmo->file->f_mapping, i);
+	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(pinned), (long)pmo->mem.npages);
+	for (i = 0; i < pmo->mem.npages; i++) {
+		folio = filemap_get_folio(pmo->mem.file->f_mapping, i);
 		KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(folio), "page %lu", i);
 		mv_expect_pinnable(test, folio_file_page(folio, i), i, &bad);
 		folio_put(folio);
 	}
-	mv_expect_none_bad(test, bad, pmo->npages);
+	mv_expect_none_bad(test, bad, pmo->mem.npages);
 	KUNIT_EXPECT_EQ(test, dxgkpm_adl_free(amo, adl), 0);
 	KUNIT_EXPECT_EQ(test, dxgkpm_unmap_kernel(pmo, vaddr, vsize), 0);
 	KUNIT_EXPECT_EQ(test, dxgkpm_pmo_destroy(pmo, amo), 0);

@@ -127,7 +127,7 @@ static struct dxgkpm_call_obj pt_new(struct kunit *test,
 /* The object behind a live handle (the test holds no reference). */
 static struct dxgkpm_pmo *pt_pmo(struct kunit *test, HANDLE handle)
 {
-	struct dxgkpm_pmo *pmo = dxgkpm_pmo_get_handle(dxgkpm_h2u(handle));
+	struct dxgkpm_pmo *pmo = dxgkpm_pmo_get_handle(dxgkpm_handle_to_u64(handle));
 
 	KUNIT_ASSERT_NOT_NULL(test, pmo);
 	dxgkpm_pmo_put(pmo);
@@ -292,10 +292,10 @@ static void dxgkpm_pmo_lifecycle(struct kunit *test)
 
 	obj = pt_new(test, kt, kind->open_late ? NULL : kt->h, kind, size);
 	pmo = pt_pmo(test, obj.pmo);
-	KUNIT_EXPECT_EQ(test, pmo->type, (enum dxgkpm_mem_type)kind->type);
-	KUNIT_EXPECT_EQ(test, pmo->caching, (enum dxgkpm_caching)kind->cache);
-	KUNIT_EXPECT_EQ(test, pmo->size, size);
-	KUNIT_EXPECT_EQ(test, pmo->npages, (pgoff_t)PT_PAGES);
+	KUNIT_EXPECT_EQ(test, pmo->mem.type, (enum dxgkpm_mem_type)kind->type);
+	KUNIT_EXPECT_EQ(test, pmo->mem.caching, (enum dxgkpm_caching)kind->cache);
+	KUNIT_EXPECT_EQ(test, pmo->mem.size, size);
+	KUNIT_EXPECT_EQ(test, pmo->mem.npages, (pgoff_t)PT_PAGES);
 	KUNIT_EXPECT_EQ(test, pmo->context, DXGKPM_CALL_CONTEXT);
 	DXGKPM_KT_EXPECT_STAT(test, pmos, 1);
 	DXGKPM_KT_EXPECT_STAT(test, pages, paged ? PT_PAGES : 0);
@@ -538,7 +538,7 @@ static void dxgkpm_pmo_cache_attributes(struct kunit *test)
 		pages[i] = vmalloc_to_page(view + i * PAGE_SIZE);
 		KUNIT_ASSERT_NOT_NULL(test, pages[i]);
 		if (paged)
-			KUNIT_EXPECT_PTR_EQ_MSG(test, pages[i], pmo->pages[i],
+			KUNIT_EXPECT_PTR_EQ_MSG(test, pages[i], pmo->mem.pages[i],
 						"the view maps another page at %u",
 						i);
 		KUNIT_EXPECT_EQ_MSG(test, pt_cache_bits(page_address(pages[i])),
@@ -647,7 +647,7 @@ static int pt_section_refs(struct dxgkpm_pmo *pmo, pgoff_t index)
 	struct folio *folio;
 	int refs;
 
-	folio = filemap_get_folio(pmo->file->f_mapping, index);
+	folio = filemap_get_folio(pmo->mem.file->f_mapping, index);
 	if (IS_ERR(folio))
 		return -1;
 	/* Order 0 only: one reference of the page cache, one of ours. */
@@ -673,7 +673,7 @@ static struct page *pt_section_page(struct kunit *test,
 {
 	struct folio *folio;
 
-	folio = filemap_get_folio(pmo->file->f_mapping, index);
+	folio = filemap_get_folio(pmo->mem.file->f_mapping, index);
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(folio), "no page %lu", index);
 	folio_put(folio);
 	return folio_file_page(folio, index);

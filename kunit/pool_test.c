@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * KUnit suite "dxgkpm_pool": the page pools (dxgkpm/pool.c). A freed
+ * KUnit suite "dxgkpm_pool": the page pools (dxgkpm/page/pool.c). A freed
  * write-combined or uncached object's pages come back to the next object
  * of the same cache type without an attribute change (counted by
  * dxgkpm_pool_stats.set_caching, not timed), still of their type on the
@@ -119,10 +119,10 @@ static void pl_create(struct kunit *test, struct dxgkpm_kt *kt,
 	dxgkpm_call_create(test, kt, &c);
 	obj->h = c.hPhysicalMemoryObject;
 	obj->npages = npages;
-	pmo = dxgkpm_pmo_get_handle(dxgkpm_h2u(obj->h));
+	pmo = dxgkpm_pmo_get_handle(dxgkpm_handle_to_u64(obj->h));
 	KUNIT_ASSERT_NOT_NULL(test, pmo);
 	for (i = 0; i < npages; i++)
-		obj->pfn[i] = page_to_pfn(pmo->pages[i]);
+		obj->pfn[i] = page_to_pfn(pmo->mem.pages[i]);
 	dxgkpm_pmo_put(pmo);
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
  * KUnit suite for the device address space of linked adapters, which
- * dxgkpm manages itself (dmaspace.c): its addresses stay within the
+ * dxgkpm manages itself (dma/dmaspace.c): its addresses stay within the
  * IOMMU domain's aperture and out of the regions the platform reserves
  * (the MSI window, RMRRs), whatever the devices' DMA masks.
  */
@@ -84,7 +84,7 @@ static void st_linked_adls(struct kunit *test, u64 mask, unsigned int count)
 	adapters[0] = st_adapter(test, 0, mask);
 	adapters[1] = st_adapter(test, 1, mask);
 	KUNIT_ASSERT_EQ(test, dxgkpm_link_adapters(adapters, 2), 0);
-	domain = iommu_get_domain_for_dev(adapters[0]->dev);
+	domain = iommu_get_domain_for_dev(adapters[0]->dma.dev);
 	KUNIT_ASSERT_NOT_NULL(test, domain);
 	KUNIT_ASSERT_EQ(test, dxgkpm_pmo_create(&desc, adapters[1], &pmo, &amo),
 			0);
@@ -106,16 +106,16 @@ static void st_linked_adls(struct kunit *test, u64 mask, unsigned int count)
 		KUNIT_EXPECT_LE_MSG(test, last, mask, "ADL %u beyond the mask", i);
 		KUNIT_EXPECT_LE_MSG(test, last, domain->geometry.aperture_end,
 				    "ADL %u beyond the domain's aperture", i);
-		KUNIT_EXPECT_FALSE_MSG(test, st_reserved(test, adapters[0]->dev,
+		KUNIT_EXPECT_FALSE_MSG(test, st_reserved(test, adapters[0]->dma.dev,
 							 first, last, &hit),
 				       "ADL %u at %pad-%pad overlaps reserved region %pa+%#zx (type %d)",
 				       i, &first, &last, &found.start,
 				       found.length, found.type);
 		/* Both devices share the space: the same holds for the other. */
-		KUNIT_EXPECT_FALSE(test, st_reserved(test, adapters[1]->dev,
+		KUNIT_EXPECT_FALSE(test, st_reserved(test, adapters[1]->dma.dev,
 						     first, last, &hit));
 		KUNIT_EXPECT_EQ(test, iommu_iova_to_phys(domain, first) & PAGE_MASK,
-				page_to_phys(pmo->pages[0]));
+				page_to_phys(pmo->mem.pages[0]));
 	}
 	for (i = 0; i < count; i++)
 		KUNIT_EXPECT_EQ(test, dxgkpm_adl_free(amo, adls[i]), 0);

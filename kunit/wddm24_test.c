@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * KUnit suite for the WDDM 2.4 IOMMU isolation callbacks (dxgkpm/wddm24.c),
+ * KUnit suite for the WDDM 2.4 IOMMU isolation callbacks (dxgkpm/ddi/wddm24.c),
  * called the way a display miniport calls them: through the
  * DXGKRNL_INTERFACE that dxgkpm_query_interface() fills, on adapters
  * registered for QEMU's edu devices behind the emulated IOMMU. A driver of
@@ -847,9 +847,9 @@ static void dxgkpm_wddm24_handles(struct kunit *test)
 	a->iface.DxgkCbDestroyPhysicalMemoryObject(&destroy);
 
 	/* Forged: another generation, another index, another kind. */
-	forged[0] = dxgkpm_u2h(dxgkpm_h2u(contig.hMemoryHandle) ^ BIT_ULL(40));
-	forged[1] = dxgkpm_u2h(dxgkpm_h2u(contig.hMemoryHandle) + 1);
-	forged[2] = dxgkpm_u2h(dxgkpm_h2u(contig.hMemoryHandle) ^ BIT_ULL(63));
+	forged[0] = dxgkpm_u64_to_handle(dxgkpm_handle_to_u64(contig.hMemoryHandle) ^ BIT_ULL(40));
+	forged[1] = dxgkpm_u64_to_handle(dxgkpm_handle_to_u64(contig.hMemoryHandle) + 1);
+	forged[2] = dxgkpm_u64_to_handle(dxgkpm_handle_to_u64(contig.hMemoryHandle) ^ BIT_ULL(63));
 	for (i = 0; i < ARRAY_SIZE(forged); i++) {
 		if (forged[i] == pages.hMemoryHandle || forged[i] == mapping)
 			continue;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
  * KUnit suite for the physical constraints of MDL and contiguous objects
- * (dxgkpm/pages.c, mem_pages.c, mem_contig.c), through the native API:
+ * (dxgkpm/page/provider.c, mem/mdl.c, mem/contig.c), through the native API:
  * every page of an MDL object inside its window [LowAddress, HighAddress]
  * or one of the windows SkipBytes adds, contiguous chunks of the requested
  * size and alignment, the MM_ALLOCATE_* flags that are honoured, and
@@ -37,9 +37,9 @@ static struct dxgkpm_pmo *wt_create(struct kunit *test,
 	KUNIT_ASSERT_EQ(test, dxgkpm_pmo_create(desc, NULL, &pmo, NULL), 0);
 	KUNIT_ASSERT_NOT_NULL(test, pmo);
 	dxgkpm_kt_reap_at_end(test, pmo->obj.handle);
-	KUNIT_ASSERT_EQ(test, pmo->npages,
+	KUNIT_ASSERT_EQ(test, pmo->mem.npages,
 			(pgoff_t)(PAGE_ALIGN(desc->size) >> PAGE_SHIFT));
-	KUNIT_ASSERT_NOT_NULL(test, pmo->pages);
+	KUNIT_ASSERT_NOT_NULL(test, pmo->mem.pages);
 	return pmo;
 }
 
@@ -67,22 +67,22 @@ static void wt_expect_pages(struct kunit *test, struct dxgkpm_pmo *pmo,
 	unsigned long *pfns;
 	pgoff_t i;
 
-	pfns = kunit_kmalloc_array(test, pmo->npages, sizeof(*pfns),
+	pfns = kunit_kmalloc_array(test, pmo->mem.npages, sizeof(*pfns),
 				   GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, pfns);
-	for (i = 0; i < pmo->npages; i++) {
-		pfns[i] = page_to_pfn(pmo->pages[i]);
+	for (i = 0; i < pmo->mem.npages; i++) {
+		pfns[i] = page_to_pfn(pmo->mem.pages[i]);
 		if (zeroed)
 			KUNIT_EXPECT_NULL_MSG(test,
-					      memchr_inv(page_address(pmo->pages[i]),
+					      memchr_inv(page_address(pmo->mem.pages[i]),
 							 0, PAGE_SIZE),
 					      "page %lu is not zeroed", i);
 	}
-	sort(pfns, pmo->npages, sizeof(*pfns), wt_cmp, NULL);
-	for (i = 1; i < pmo->npages; i++)
+	sort(pfns, pmo->mem.npages, sizeof(*pfns), wt_cmp, NULL);
+	for (i = 1; i < pmo->mem.npages; i++)
 		KUNIT_EXPECT_NE_MSG(test, pfns[i], pfns[i - 1],
 				    "pfn %#lx is in the object twice", pfns[i]);
-	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(pages), (long)pmo->npages);
+	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(pages), (long)pmo->mem.npages);
 	kunit_kfree(test, pfns);
 }
 
@@ -99,8 +99,8 @@ static unsigned int wt_expect_window(struct kunit *test,
 	phys_addr_t phys;
 	pgoff_t i;
 
-	for (i = 0; i < pmo->npages; i++) {
-		phys = page_to_phys(pmo->pages[i]);
+	for (i = 0; i < pmo->mem.npages; i++) {
+		phys = page_to_phys(pmo->mem.pages[i]);
 		KUNIT_EXPECT_GE_MSG(test, phys, low, "page %lu at %pa", i,
 				    &phys);
 		if (phys < low)
@@ -120,11 +120,11 @@ static unsigned int wt_expect_window(struct kunit *test,
 static void wt_expect_run(struct kunit *test, struct dxgkpm_pmo *pmo,
 			  pgoff_t first, pgoff_t count)
 {
-	unsigned long pfn = page_to_pfn(pmo->pages[first]);
+	unsigned long pfn = page_to_pfn(pmo->mem.pages[first]);
 	pgoff_t i;
 
 	for (i = 1; i < count; i++)
-		KUNIT_EXPECT_EQ_MSG(test, page_to_pfn(pmo->pages[first + i]),
+		KUNIT_EXPECT_EQ_MSG(test, page_to_pfn(pmo->mem.pages[first + i]),
 				    pfn + i, "page %lu breaks the run from %lu",
 				    first + i, first);
 }
@@ -270,9 +270,9 @@ static void dxgkpm_window_mdl_chunks(struct kunit *test)
 	pmo = wt_create(test, &desc);
 	wt_expect_pages(test, pmo, true);
 	wt_expect_window(test, pmo, c->low, c->high, 0);
-	for (first = 0; first < pmo->npages; first += chunk) {
+	for (first = 0; first < pmo->mem.npages; first += chunk) {
 		wt_expect_run(test, pmo, first, chunk);
-		KUNIT_EXPECT_TRUE_MSG(test, IS_ALIGNED(page_to_pfn(pmo->pages[first]),
+		KUNIT_EXPECT_TRUE_MSG(test, IS_ALIGNED(page_to_pfn(pmo->mem.pages[first]),
 						       c->skip ? chunk : 1),
 				      "chunk at page %lu is not aligned", first);
 	}
@@ -331,11 +331,11 @@ static void dxgkpm_window_mdl_flags(struct kunit *test)
 
 	nid = numa_node_id();
 	pmo = wt_create(test, &desc);
-	KUNIT_EXPECT_EQ(test, pmo->zeroed, zero);
+	KUNIT_EXPECT_EQ(test, pmo->mem.zeroed, zero);
 	wt_expect_pages(test, pmo, zero);
 	if (f->flags & DXGKPM_ALLOC_LOCAL_NODE_ONLY)
-		for (i = 0; i < pmo->npages; i++)
-			KUNIT_EXPECT_EQ_MSG(test, page_to_nid(pmo->pages[i]), nid,
+		for (i = 0; i < pmo->mem.npages; i++)
+			KUNIT_EXPECT_EQ_MSG(test, page_to_nid(pmo->mem.pages[i]), nid,
 					    "page %lu", i);
 	wt_destroy(test, pmo);
 }
@@ -395,8 +395,8 @@ static void dxgkpm_window_contiguous(struct kunit *test)
 	dxgkpm_kt_expect_no_memory(test);
 	pmo = wt_create(test, &desc);
 	wt_expect_pages(test, pmo, true);
-	wt_expect_run(test, pmo, 0, pmo->npages);
-	start = page_to_phys(pmo->pages[0]);
+	wt_expect_run(test, pmo, 0, pmo->mem.npages);
+	start = page_to_phys(pmo->mem.pages[0]);
 	last = start + c->size - 1;
 	KUNIT_EXPECT_GE(test, start, c->low);
 	KUNIT_EXPECT_LE(test, last, c->high);

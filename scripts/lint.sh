@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
-# make lint: checkpatch --strict, sparse (C=2) and kernel-doc over the C
-# sources, with the tools of the linux-source-6.12 tree. One result per
-# tool; ends with "N passed, N failed, N skipped".
+# make lint: the include direction between dxgkpm's layers, checkpatch
+# --strict, sparse (C=2) and kernel-doc over the C sources, with the tools
+# of the linux-source-6.12 tree. One result per tool; ends with "N passed,
+# N failed, N skipped".
 #
 # A tool passes only when it provably ran: it must first flag a canary, a
 # small file with one known defect of its kind, and then report on every
@@ -16,7 +17,7 @@ set -euo pipefail
 # Files that spell the Windows DXGK names (structure members, typedefs):
 # those names are the contract, so checkpatch's CamelCase and typedef
 # checks are off for them, and only for them.
-DDI_FILES="include/dxgkpm/d3dkmddi.h dxgkpm/ddi.c dxgkpm/ddi_wddm24.c
+DDI_FILES="include/dxgkpm/d3dkmddi.h dxgkpm/ddi/ddi.c dxgkpm/ddi/wddm24.c
 	kunit/wddm24_test.c kunit/dma_helpers.c kunit/dma_helpers.h kunit/fault_test.c
 	kunit/hostile_test.c kunit/isolation_test.c kunit/concurrency_test.c
 	kunit/dma_test.c kunit/lda_test.c kunit/ddi_test.c kunit/pmo_test.c kunit/zero_test.c
@@ -62,6 +63,80 @@ typedefs=$work/dxgk-typedefs
 perl -ne 'print "$1\n" while /(?:^\}\s*|typedef\s.*?\s\**|,\s*\*)([A-Z_][A-Z0-9_]+)\s*[;,(]/g;
 	  print "$1\n" if /^typedef\s+(?:NTSTATUS|VOID)\s+([A-Z0-9_]+)\s*$/' \
 	include/dxgkpm/d3dkmddi.h | sort -u > "$typedefs"
+
+# The layers of dxgkpm/, bottom to top (Documentation/dxgkpm.rst,
+# "Layers"): a file in a layer's folder includes only its own layer's
+# headers, those of the layers below, and the module-wide ones; never an
+# upper layer's header nor internal.h, which includes them all. The
+# module-wide headers include no layer's header.
+LAYERS="dma page mem object ddi"
+MODULE_HEADERS="compat.h stats.h trace.h"
+# layer_rank DIR: the rank of a layer (1 at the bottom), 0 if DIR is none.
+layer_rank() {
+	local rank=1 l
+	for l in $LAYERS; do
+		[ "$l" = "$1" ] && { echo $rank; return; }
+		rank=$((rank + 1))
+	done
+	echo 0
+}
+# check_layers NAME FILE: report each #include "..." of FILE (read as if
+# it were dxgkpm/NAME) that reaches up or sideways; fails if one does.
+check_layers() {
+	local name=$1 file=$2 own inc dir rank rc=0
+	case $name in
+	*/*) own=$(layer_rank "${name%%/*}") ;;
+	*) own=0 ;;
+	esac
+	while IFS= read -r inc; do
+		case $inc in
+		*/*) dir=${inc%%/*}; rank=$(layer_rank "$dir") ;;
+		internal.h) rank=$(( $(layer_rank ddi) + 1 )) ;;
+		*) rank=-1 ;;
+		esac
+		if [ "$own" -eq 0 ]; then
+			# A module-wide header: no layer header at all.
+			case " $MODULE_HEADERS " in *" $name "*)
+				[ "$rank" -gt 0 ] || [ "$inc" = internal.h ] && {
+					msg "dxgkpm/$name: includes \"$inc\": a module-wide header includes no layer"
+					rc=1
+				} ;;
+			esac
+			continue
+		fi
+		if [ "$rank" -gt "$own" ]; then
+			msg "dxgkpm/$name: includes \"$inc\", a layer above its own"
+			rc=1
+		elif [ "$rank" -eq 0 ] && [ "$inc" != internal.h ]; then
+			msg "dxgkpm/$name: includes \"$inc\", in no layer"
+			rc=1
+		elif [ "$rank" -eq -1 ] &&
+			! case " $MODULE_HEADERS " in *" $inc "*) true ;; *) false ;; esac &&
+			[ ! -e "dxgkpm/${name%/*}/$inc" ]; then
+			msg "dxgkpm/$name: includes \"$inc\", neither its layer's nor module-wide"
+			rc=1
+		fi
+	done < <(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$file")
+	return $rc
+}
+
+step "layers"
+rc=0
+# The canary: the page provider including the object model's header.
+printf '#include "page/page.h"\n#include "object/object.h"\n' > "$work/canary-layers.c"
+if check_layers page/canary.c "$work/canary-layers.c" 2>/dev/null; then
+	msg "the layer check did not flag its canary (page/ including object/)"
+	rc=1
+fi
+checked=0
+for f in "${SOURCES[@]}"; do
+	case $f in dxgkpm/*) ;; *) continue ;; esac
+	check_layers "${f#dxgkpm/}" "$f" || rc=1
+	checked=$((checked + 1))
+done
+msg "layer check read $checked files of dxgkpm/"
+[ "$checked" -gt 0 ] || rc=1
+result layers $rc
 
 step "checkpatch --strict"
 rc=0
@@ -117,8 +192,11 @@ fi
 out=$(perl "$K_SRC/scripts/kernel-doc" -none -Wall -v "${SOURCES[@]}" 2>&1) || rc=1
 scanned=$(printf '%s\n' "$out" | grep -c ': info: Scanning doc for ' || true)
 comments=$(cat "${SOURCES[@]}" | grep -cE '^\s*/\*\*\s*$' || true)
-msg "kernel-doc scanned $scanned of $comments kernel-doc comments"
-[ "$scanned" -eq "$comments" ] && [ "$comments" -gt 0 ] || rc=1
+# DOC: sections are free text: kernel-doc reads them but names no
+# declaration for them.
+docs=$(cat "${SOURCES[@]}" | grep -cE '^\s*\*\s*DOC:' || true)
+msg "kernel-doc scanned $scanned of $comments kernel-doc comments ($docs DOC: sections)"
+[ "$scanned" -eq $((comments - docs)) ] && [ "$comments" -gt 0 ] || rc=1
 if printf '%s\n' "$out" | grep -v ': info: Scanning doc for ' | grep -q .; then
 	printf '%s\n' "$out" | grep -v ': info: Scanning doc for '
 	rc=1

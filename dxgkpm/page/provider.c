@@ -68,7 +68,8 @@
 #endif
 
 #include "compat.h"
-#include "internal.h"
+#include "page/page.h"
+#include "stats.h"
 
 /* Orders above this one never enter direct reclaim (2 MiB, a huge page). */
 #define DXGKPM_BENEFICIAL_ORDER	(21 - PAGE_SHIFT)

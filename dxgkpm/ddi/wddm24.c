@@ -40,7 +40,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
-#include "internal.h"
+#include "ddi/ddi.h"
 #include "trace.h"
 
 /* Bytes one MDL can describe, and one call can allocate or map. */
@@ -125,10 +125,10 @@ static NTSTATUS dxgkpm_ddi_mem24_free(const char *call, HANDLE hAdapter,
 	struct dxgkpm_adapter *adapter;
 	int ret;
 
-	adapter = dxgkpm_adapter_get_handle(dxgkpm_h2u(hAdapter));
+	adapter = dxgkpm_adapter_get_handle(dxgkpm_handle_to_u64(hAdapter));
 	if (!adapter)
 		return dxgkpm_refuse(call, "invalid hAdapter", -EBADF);
-	ret = dxgkpm_mem24_free(adapter, dxgkpm_h2u(hMemoryHandle), type);
+	ret = dxgkpm_mem24_free(adapter, dxgkpm_handle_to_u64(hMemoryHandle), type);
 	dxgkpm_adapter_put(adapter);
 	switch (ret) {
 	case 0:
@@ -166,7 +166,7 @@ static NTSTATUS dxgkpm_ddi_mem24_create(const char *call, HANDLE hAdapter,
 	u64 handle;
 	int ret;
 
-	adapter = dxgkpm_adapter_get_handle(dxgkpm_h2u(hAdapter));
+	adapter = dxgkpm_adapter_get_handle(dxgkpm_handle_to_u64(hAdapter));
 	if (!adapter)
 		return dxgkpm_refuse(call, "invalid hAdapter", -EBADF);
 	mem = dxgkpm_mem24_new(adapter, type, desc->size, desc->context);
@@ -191,7 +191,7 @@ static NTSTATUS dxgkpm_ddi_mem24_create(const char *call, HANDLE hAdapter,
 	ret = dxgkpm_mem24_publish(mem, &handle);
 	if (ret)
 		goto err_discard_mem;
-	*hMemoryHandle = dxgkpm_u2h(handle);
+	*hMemoryHandle = dxgkpm_u64_to_handle(handle);
 	*way_in = out;
 	return STATUS_SUCCESS;
 
@@ -269,7 +269,7 @@ dxgkpm_cb_allocate_contiguous(IN_CONST_HANDLE hAdapter,
 							_RET_IP_);
 
 	trace_dxgkcb_allocate_contiguous_memory(args ?
-		dxgkpm_h2u(args->hMemoryHandle) : 0, DXGKPM_MEM_CONTIGUOUS,
+		dxgkpm_handle_to_u64(args->hMemoryHandle) : 0, DXGKPM_MEM_CONTIGUOUS,
 		args ? (int)args->CacheType : -1,
 		args ? args->NumberOfBytes : 0, status);
 	return status;
@@ -309,7 +309,7 @@ dxgkpm_cb_free_contiguous(IN_CONST_HANDLE hAdapter,
 	NTSTATUS status = dxgkpm_do_free_contiguous(hAdapter, args);
 
 	trace_dxgkcb_free_contiguous_memory(args ?
-		dxgkpm_h2u(args->hMemoryHandle) : 0, DXGKPM_MEM_CONTIGUOUS, -1,
+		dxgkpm_handle_to_u64(args->hMemoryHandle) : 0, DXGKPM_MEM_CONTIGUOUS, -1,
 		0, status);
 	return status;
 }
@@ -382,7 +382,7 @@ dxgkpm_cb_allocate_pages_for_mdl(IN_CONST_HANDLE hAdapter,
 							   _RET_IP_);
 
 	trace_dxgkcb_allocate_pages_for_mdl(args ?
-		dxgkpm_h2u(args->hMemoryHandle) : 0, DXGKPM_MEM_PAGES,
+		dxgkpm_handle_to_u64(args->hMemoryHandle) : 0, DXGKPM_MEM_PAGES,
 		args ? (int)args->CacheType : -1,
 		args ? args->TotalBytes : 0, status);
 	return status;
@@ -421,7 +421,7 @@ dxgkpm_cb_free_pages_from_mdl(IN_CONST_HANDLE hAdapter,
 	NTSTATUS status = dxgkpm_do_free_pages_from_mdl(hAdapter, args);
 
 	trace_dxgkcb_free_pages_from_mdl(args ?
-		dxgkpm_h2u(args->hMemoryHandle) : 0, DXGKPM_MEM_PAGES, -1, 0,
+		dxgkpm_handle_to_u64(args->hMemoryHandle) : 0, DXGKPM_MEM_PAGES, -1, 0,
 		status);
 	return status;
 }
@@ -447,7 +447,7 @@ dxgkpm_do_map_mdl_to_iommu(IN_CONST_HANDLE hAdapter,
 	if (!args->pMdl)
 		return dxgkpm_refuse(call, "NULL pMdl", -EINVAL);
 
-	adapter = dxgkpm_adapter_get_handle(dxgkpm_h2u(hAdapter));
+	adapter = dxgkpm_adapter_get_handle(dxgkpm_handle_to_u64(hAdapter));
 	if (!adapter)
 		return dxgkpm_refuse(call, "invalid hAdapter", -EBADF);
 	mem = dxgkpm_mem24_new(adapter, DXGKPM_MEM24_MAPPING, 0, caller);
@@ -470,7 +470,7 @@ dxgkpm_do_map_mdl_to_iommu(IN_CONST_HANDLE hAdapter,
 					     -EINVAL);
 		return dxgkpm_refuse(call, "cannot map", ret);
 	}
-	args->hMemoryHandle = dxgkpm_u2h(handle);
+	args->hMemoryHandle = dxgkpm_u64_to_handle(handle);
 	return STATUS_SUCCESS;
 }
 
@@ -503,7 +503,7 @@ dxgkpm_cb_map_mdl_to_iommu(IN_CONST_HANDLE hAdapter,
 	NTSTATUS status = dxgkpm_do_map_mdl_to_iommu(hAdapter, args, _RET_IP_);
 
 	trace_dxgkcb_map_mdl_to_iommu(args ?
-		dxgkpm_h2u(args->hMemoryHandle) : 0, -1, -1,
+		dxgkpm_handle_to_u64(args->hMemoryHandle) : 0, -1, -1,
 		args && args->pMdl ? args->pMdl->ByteCount : 0, status);
 	return status;
 }
@@ -539,5 +539,5 @@ dxgkpm_cb_unmap_mdl_from_iommu(IN_CONST_HANDLE hAdapter,
 	NTSTATUS status = dxgkpm_do_unmap_mdl_from_iommu(hAdapter, args);
 
 	trace_dxgkcb_unmap_mdl_from_iommu(args ?
-		dxgkpm_h2u(args->hMemoryHandle) : 0, -1, -1, 0, status);
+		dxgkpm_handle_to_u64(args->hMemoryHandle) : 0, -1, -1, 0, status);
 }

@@ -2,7 +2,7 @@
 /*
  * WDDM 2.4 allocations and mappings: the objects behind the hMemoryHandle
  * of DxgkCbAllocateContiguousMemory, DxgkCbAllocatePagesForMdl and
- * DxgkCbMapMdlToIoMmu (their DXGK entry points are in ddi_wddm24.c).
+ * DxgkCbMapMdlToIoMmu (their DXGK entry points are in ddi/wddm24.c).
  *
  * They are built on the objects of the WDDM 2.9 service, not beside them.
  * An allocation is a physical memory object created for, and opened on,
@@ -39,7 +39,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 
-#include "internal.h"
+#include "object/object.h"
 
 /**
  * struct dxgkpm_mem24 - a WDDM 2.4 allocation or mapping (hMemoryHandle)
@@ -299,7 +299,7 @@ int dxgkpm_mem24_alloc(struct dxgkpm_mem24 *mem,
 	dxgkpm_pmo_hide(mem->pmo);
 
 	ret = dxgkpm_adl_alloc(mem->amo, 0,
-			       (size_t)mem->pmo->npages << PAGE_SHIFT,
+			       (size_t)mem->pmo->mem.npages << PAGE_SHIFT,
 			       adl_flags, &mem->adl);
 	if (ret)
 		goto err_free_object;
@@ -351,8 +351,8 @@ void *dxgkpm_mem24_vaddr(const struct dxgkpm_mem24 *mem)
 struct page **dxgkpm_mem24_pages(const struct dxgkpm_mem24 *mem,
 				 pgoff_t *npages)
 {
-	*npages = mem->pmo->npages;
-	return mem->pmo->pages;
+	*npages = mem->pmo->mem.npages;
+	return mem->pmo->mem.pages;
 }
 
 /**
@@ -377,7 +377,7 @@ static int dxgkpm_mem24_map_pages(struct dxgkpm_mem24 *mem)
 	mem->dma = kvmalloc_array(mem->npages, sizeof(*mem->dma), GFP_KERNEL);
 	if (!mem->dma)
 		return -ENOMEM;
-	ret = dxgkpm_space_map_pages(mem->adapter, mem->pages, mem->npages,
+	ret = dxgkpm_space_map_pages(&mem->adapter->dma, mem->pages, mem->npages,
 				     mem->dma, &mem->map);
 	if (ret)
 		goto err_free_dma;
@@ -392,7 +392,7 @@ err_free_dma:
 /* Undo dxgkpm_mem24_map_pages(). */
 static void dxgkpm_mem24_unmap_pages(struct dxgkpm_mem24 *mem)
 {
-	dxgkpm_space_unmap_pages(mem->adapter, &mem->map);
+	dxgkpm_space_unmap_pages(&mem->adapter->dma, &mem->map);
 	kvfree(mem->dma);
 	mem->dma = NULL;
 }
@@ -531,7 +531,7 @@ unsigned int dxgkpm_wddm24_teardown(struct dxgkpm_adapter *adapter,
 		pr_warn("%s: leaked %s %#llx: %zu bytes, %s, from %pS\n",
 			why, dxgkpm_mem24_name(mem), mem->obj.handle,
 			mem->size,
-			mem->pmo ? dxgkpm_caching_name(mem->pmo->caching) :
+			mem->pmo ? dxgkpm_caching_name(mem->pmo->mem.caching) :
 				   "caller's pages",
 			(void *)mem->caller);
 		dxgkpm_mem24_destroy(mem);
@@ -595,7 +595,7 @@ int dxgkpm_memory_dma_address(struct dxgkpm_adapter *adapter, void *memory,
 	if (!adapter || !addr)
 		return -EINVAL;
 	*addr = DMA_MAPPING_ERROR;
-	obj = dxgkpm_handle_get(dxgkpm_h2u(memory), DXGKPM_KIND_MEM24);
+	obj = dxgkpm_handle_get(dxgkpm_handle_to_u64(memory), DXGKPM_KIND_MEM24);
 	if (!obj)
 		return -EBADF;
 	mem = container_of(obj, struct dxgkpm_mem24, obj);

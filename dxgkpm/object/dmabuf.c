@@ -30,7 +30,7 @@
 #include <linux/slab.h>
 
 #include "compat.h"
-#include "internal.h"
+#include "object/object.h"
 #include "trace.h"
 
 MODULE_IMPORT_NS(DMA_BUF);
@@ -77,8 +77,8 @@ static int dxgkpm_export_attach(struct dma_buf *dmabuf,
 	a = kzalloc(sizeof(*a), GFP_KERNEL);
 	if (!a)
 		return -ENOMEM;
-	ret = dxgkpm_pages_to_sgt(attachment->dev, exp->pmo->pages,
-				  exp->pmo->npages, &a->sgt);
+	ret = dxgkpm_pages_to_sgt(attachment->dev, exp->pmo->mem.pages,
+				  exp->pmo->mem.npages, &a->sgt);
 	if (ret)
 		goto err_free_attach;
 	a->dev = attachment->dev;
@@ -112,7 +112,7 @@ static void dxgkpm_export_detach(struct dma_buf *dmabuf,
  */
 static unsigned long dxgkpm_export_dma_attrs(const struct dxgkpm_pmo *pmo)
 {
-	return pmo->caching == DXGKPM_CACHING_CACHED ? 0 :
+	return pmo->mem.caching == DXGKPM_CACHING_CACHED ? 0 :
 						       DMA_ATTR_SKIP_CPU_SYNC;
 }
 
@@ -158,10 +158,10 @@ static int dxgkpm_export_sync(struct dma_buf *dmabuf,
 			      enum dma_data_direction dir, bool for_cpu)
 {
 	struct dxgkpm_export *exp = dmabuf->priv;
-	size_t size = exp->pmo->npages << PAGE_SHIFT;
+	size_t size = exp->pmo->mem.npages << PAGE_SHIFT;
 	struct dxgkpm_export_attach *a;
 
-	if (exp->pmo->caching != DXGKPM_CACHING_CACHED)
+	if (exp->pmo->mem.caching != DXGKPM_CACHING_CACHED)
 		return 0;
 	mutex_lock(&exp->lock);
 	if (exp->vaddr && for_cpu)
@@ -208,7 +208,7 @@ static int dxgkpm_export_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
 	struct dxgkpm_pmo *pmo = exp->pmo;
 	void *vaddr;
 
-	vaddr = pmo->ops->vmap(pmo, 0, pmo->npages, &exp->vpriv);
+	vaddr = pmo->mem.ops->vmap(&pmo->mem, 0, pmo->mem.npages, &exp->vpriv);
 	if (!vaddr)
 		return -ENOMEM;
 	mutex_lock(&exp->lock);
@@ -227,7 +227,7 @@ static void dxgkpm_export_vunmap(struct dma_buf *dmabuf,
 	mutex_lock(&exp->lock);
 	exp->vaddr = NULL;
 	mutex_unlock(&exp->lock);
-	pmo->ops->vunmap(pmo, map->vaddr, pmo->npages, exp->vpriv);
+	pmo->mem.ops->vunmap(&pmo->mem, map->vaddr, pmo->mem.npages, exp->vpriv);
 }
 
 static void dxgkpm_export_release(struct dma_buf *dmabuf)
@@ -265,9 +265,9 @@ static struct dma_buf *__dxgkpm_pmo_export(struct dxgkpm_pmo *pmo, int flags)
 	if (!pmo || (flags & ~(O_CLOEXEC | O_ACCMODE)) ||
 	    (flags & O_ACCMODE) == O_WRONLY)
 		return ERR_PTR(-EINVAL);
-	if (pmo->type != DXGKPM_MEM_PAGES && pmo->type != DXGKPM_MEM_CONTIGUOUS)
+	if (pmo->mem.type != DXGKPM_MEM_PAGES && pmo->mem.type != DXGKPM_MEM_CONTIGUOUS)
 		return ERR_PTR(-EOPNOTSUPP);
-	if (!pmo->zeroed)
+	if (!pmo->mem.zeroed)
 		return ERR_PTR(-EACCES);
 
 	exp = kzalloc(sizeof(*exp), GFP_KERNEL);
@@ -278,14 +278,14 @@ static struct dma_buf *__dxgkpm_pmo_export(struct dxgkpm_pmo *pmo, int flags)
 	mutex_lock(&pmo->lock);
 	ret = pmo->destroyed ? -ENOENT : 0;
 	if (!ret)
-		dxgkpm_obj_get(&pmo->obj);
+		dxgkpm_pmo_get(pmo);
 	mutex_unlock(&pmo->lock);
 	if (ret)
 		goto err_free_export;
 	exp->pmo = pmo;
 
 	info.ops = &dxgkpm_export_ops;
-	info.size = pmo->npages << PAGE_SHIFT;
+	info.size = pmo->mem.npages << PAGE_SHIFT;
 	info.flags = flags;
 	info.priv = exp;
 	dmabuf = dma_buf_export(&info);
@@ -329,7 +329,7 @@ struct dma_buf *dxgkpm_pmo_export(struct dxgkpm_pmo *pmo, int flags)
 	struct dxgkpm_trace_id id = dxgkpm_trace_id(pmo);
 	struct dma_buf *dmabuf = __dxgkpm_pmo_export(pmo, flags);
 
-	trace_dxgkpm_pmo_export(&id, pmo ? pmo->size : 0,
+	trace_dxgkpm_pmo_export(&id, pmo ? pmo->mem.size : 0,
 				PTR_ERR_OR_ZERO(dmabuf));
 	return dmabuf;
 }

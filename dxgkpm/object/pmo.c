@@ -19,24 +19,12 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 
-#include "internal.h"
+#include "object/object.h"
 #include "trace.h"
 
 /* Objects created without an adapter, torn down at module exit. */
 static LIST_HEAD(dxgkpm_orphans);
 static DEFINE_MUTEX(dxgkpm_orphans_lock);
-
-const char *dxgkpm_type_name(enum dxgkpm_mem_type type)
-{
-	static const char * const names[] = {
-		[DXGKPM_MEM_PAGES] = "mdl",
-		[DXGKPM_MEM_CONTIGUOUS] = "contiguous",
-		[DXGKPM_MEM_SECTION] = "section",
-		[DXGKPM_MEM_IO_SPACE] = "io-space",
-	};
-
-	return (unsigned int)type < ARRAY_SIZE(names) ? names[type] : "?";
-}
 
 const char *dxgkpm_caching_name(enum dxgkpm_caching caching)
 {
@@ -65,6 +53,14 @@ static const struct dxgkpm_mem_ops *dxgkpm_mem_ops(enum dxgkpm_mem_type type)
 	}
 }
 
+/* The name of a memory type, for messages: its backend's. */
+const char *dxgkpm_type_name(enum dxgkpm_mem_type type)
+{
+	const struct dxgkpm_mem_ops *ops = dxgkpm_mem_ops(type);
+
+	return ops ? ops->name : "?";
+}
+
 static struct mutex *dxgkpm_owner_lock(struct dxgkpm_pmo *pmo)
 {
 	return pmo->owner ? &pmo->owner->lock : &dxgkpm_orphans_lock;
@@ -76,13 +72,18 @@ static void dxgkpm_pmo_release(struct dxgkpm_obj *obj)
 
 	WARN_ON(pmo->amo || pmo->nr_adls || !list_empty(&pmo->kviews) ||
 		!list_empty(&pmo->uviews));
-	pmo->ops->release(pmo);
+	pmo->mem.ops->release(&pmo->mem);
 	dxgkpm_adl_quarantine_free(pmo);
 	if (pmo->owner)
 		dxgkpm_adapter_put(pmo->owner);
 	mutex_destroy(&pmo->lock);
 	kfree(pmo);
 	atomic_long_dec(&dxgkpm_stats.pmos);
+}
+
+void dxgkpm_pmo_get(struct dxgkpm_pmo *pmo)
+{
+	dxgkpm_obj_get(&pmo->obj);
 }
 
 void dxgkpm_pmo_put(struct dxgkpm_pmo *pmo)
@@ -119,7 +120,7 @@ int dxgkpm_pmo_check_range(const struct dxgkpm_pmo *pmo, size_t offset,
 
 	if (!size || check_add_overflow(offset, size, &end))
 		return -EINVAL;
-	return end <= ((size_t)pmo->npages << PAGE_SHIFT) ? 0 : -EINVAL;
+	return end <= ((size_t)pmo->mem.npages << PAGE_SHIFT) ? 0 : -EINVAL;
 }
 
 static int dxgkpm_desc_check(const struct dxgkpm_pmo_desc *desc)
@@ -175,6 +176,7 @@ static void dxgkpm_pmo_unlink(struct dxgkpm_pmo *pmo)
  */
 static const char *dxgkpm_pmo_busy_locked(struct dxgkpm_pmo *pmo)
 {
+	lockdep_assert_held(&pmo->lock);
 	if (pmo->nr_adls)
 		return "ADLs";
 	if (!list_empty(&pmo->kviews))
@@ -196,8 +198,8 @@ static bool dxgkpm_pmo_kill_locked(struct dxgkpm_pmo *pmo, const char *why)
 		return false;
 	if (why)
 		pr_warn("%s: leaked %s object %#llx: %zu bytes, %s, context %#lx, created at %pS\n",
-			why, dxgkpm_type_name(pmo->type), pmo->obj.handle,
-			pmo->size, dxgkpm_caching_name(pmo->caching),
+			why, dxgkpm_type_name(pmo->mem.type), pmo->obj.handle,
+			pmo->mem.size, dxgkpm_caching_name(pmo->mem.caching),
 			pmo->context, (void *)pmo->creator);
 	if (pmo->amo)
 		dxgkpm_amo_close_locked(pmo->amo, true);
@@ -285,24 +287,26 @@ int dxgkpm_pmo_create_ref(const struct dxgkpm_pmo_desc *desc,
 	if (!pmo)
 		return -ENOMEM;
 	dxgkpm_obj_init(&pmo->obj, DXGKPM_KIND_PMO, dxgkpm_pmo_release);
-	pmo->type = desc->type;
-	pmo->caching = desc->caching;
-	pmo->size = desc->size;
-	pmo->npages = PAGE_ALIGN(desc->size) >> PAGE_SHIFT;
+	pmo->mem.type = desc->type;
+	pmo->mem.caching = desc->caching;
+	pmo->mem.size = desc->size;
+	pmo->mem.npages = PAGE_ALIGN(desc->size) >> PAGE_SHIFT;
 	pmo->context = desc->context;
 	pmo->creator = creator;
-	pmo->ops = dxgkpm_mem_ops(desc->type);
+	pmo->mem.ops = dxgkpm_mem_ops(desc->type);
 	INIT_LIST_HEAD(&pmo->owner_node);
 	INIT_LIST_HEAD(&pmo->kviews);
 	INIT_LIST_HEAD(&pmo->uviews);
 	mutex_init(&pmo->lock);
+	pmo->mem.lock = &pmo->lock;
 	if (adapter && !dxgkpm_adapter_get_live(adapter)) {
 		ret = -ENODEV;
 		goto err_free_pmo;
 	}
 	pmo->owner = adapter;
 
-	ret = pmo->ops->init(pmo, desc);
+	ret = pmo->mem.ops->init(&pmo->mem, adapter ? adapter->dma.dev : NULL,
+				 desc);
 	if (ret)
 		goto err_put_owner;
 	atomic_long_inc(&dxgkpm_stats.pmos);
@@ -311,7 +315,7 @@ int dxgkpm_pmo_create_ref(const struct dxgkpm_pmo_desc *desc,
 	 * reference is dropped by whoever sets ->destroyed; this function
 	 * keeps a second one for its caller.
 	 */
-	dxgkpm_obj_get(&pmo->obj);
+	dxgkpm_pmo_get(pmo);
 	if (adapter) {
 		ret = dxgkpm_amo_open(pmo, adapter, amop);
 		if (ret)
@@ -401,7 +405,7 @@ static int __dxgkpm_pmo_destroy(struct dxgkpm_pmo *pmo,
 	busy = ret ? NULL : dxgkpm_pmo_busy_locked(pmo);
 	if (busy) {
 		pr_warn_ratelimited("refusing to destroy %s object %#llx (context %#lx): %s still alive; memory stays pinned\n",
-				    dxgkpm_type_name(pmo->type),
+				    dxgkpm_type_name(pmo->mem.type),
 				    pmo->obj.handle, pmo->context, busy);
 		ret = -EBUSY;
 	}
@@ -476,8 +480,8 @@ bool dxgkpm_pmo_abandon(struct dxgkpm_pmo *pmo, struct dxgkpm_adapter *owner,
 	if (!pmo->destroyed && pmo->owner == owner && pmo->amo &&
 	    pmo->amo->adapter != owner) {
 		pr_warn("%s: leaked %s object %#llx (context %#lx) is open on %s: kept, owned by the module, until destroyed\n",
-			why, dxgkpm_type_name(pmo->type), pmo->obj.handle,
-			pmo->context, dev_name(pmo->amo->adapter->dev));
+			why, dxgkpm_type_name(pmo->mem.type), pmo->obj.handle,
+			pmo->context, dev_name(pmo->amo->adapter->dma.dev));
 		old = pmo->owner;
 		pmo->owner = NULL;
 		mutex_lock(&dxgkpm_orphans_lock);
@@ -500,7 +504,7 @@ struct dxgkpm_pmo *dxgkpm_pmo_pop(struct list_head *list, struct mutex *lock)
 	pmo = list_first_entry_or_null(list, struct dxgkpm_pmo, owner_node);
 	if (pmo) {
 		list_del_init(&pmo->owner_node);
-		dxgkpm_obj_get(&pmo->obj);
+		dxgkpm_pmo_get(pmo);
 	}
 	mutex_unlock(lock);
 	return pmo;

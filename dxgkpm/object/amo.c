@@ -14,7 +14,7 @@
 #include <linux/device.h>
 #include <linux/slab.h>
 
-#include "internal.h"
+#include "object/object.h"
 #include "trace.h"
 
 static void dxgkpm_amo_release(struct dxgkpm_obj *obj)
@@ -25,6 +25,11 @@ static void dxgkpm_amo_release(struct dxgkpm_obj *obj)
 	dxgkpm_pmo_put(amo->pmo);
 	dxgkpm_adapter_put(amo->adapter);
 	kfree(amo);
+}
+
+void dxgkpm_amo_get(struct dxgkpm_amo *amo)
+{
+	dxgkpm_obj_get(&amo->obj);
 }
 
 void dxgkpm_amo_put(struct dxgkpm_amo *amo)
@@ -70,7 +75,7 @@ int dxgkpm_amo_open_locked(struct dxgkpm_pmo *pmo,
 	ret = dxgkpm_adapter_enter(adapter);
 	if (ret)
 		return ret;
-	dxgkpm_obj_get(&adapter->obj);
+	dxgkpm_adapter_get_ref(adapter);
 
 	amo = kzalloc(sizeof(*amo), GFP_KERNEL);
 	if (!amo) {
@@ -91,14 +96,14 @@ int dxgkpm_amo_open_locked(struct dxgkpm_pmo *pmo,
 	mutex_lock(&adapter->lock);
 	list_add_tail(&amo->adapter_node, &adapter->amos);
 	mutex_unlock(&adapter->lock);
-	dxgkpm_space_open(adapter);
+	dxgkpm_space_open(&adapter->dma);
 	dxgkpm_adapter_exit(adapter);
 
-	dxgkpm_obj_get(&pmo->obj);
+	dxgkpm_pmo_get(pmo);
 	pmo->amo = amo;
 	atomic_long_inc(&dxgkpm_stats.amos);
 	/* The caller's reference, on top of the one close drops. */
-	dxgkpm_obj_get(&amo->obj);
+	dxgkpm_amo_get(amo);
 	*amop = amo;
 	return 0;
 
@@ -132,10 +137,10 @@ int dxgkpm_amo_close_locked(struct dxgkpm_amo *amo, bool force)
 	if (!list_empty(&amo->adls)) {
 		if (!force)
 			return -EBUSY;
-		dxgkpm_adl_free_all_locked(amo, dev_name(adapter->dev));
+		dxgkpm_adl_free_all_locked(amo, dev_name(adapter->dma.dev));
 	}
 	dxgkpm_handle_retire(&amo->obj);
-	dxgkpm_space_close(adapter);
+	dxgkpm_space_close(&adapter->dma);
 
 	mutex_lock(&adapter->lock);
 	list_del_init(&amo->adapter_node);

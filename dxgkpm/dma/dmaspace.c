@@ -34,7 +34,8 @@
 #include <linux/xarray.h>
 
 #include "compat.h"
-#include "internal.h"
+#include "dma/dma.h"
+#include "stats.h"
 
 /**
  * struct dxgkpm_dma_space - a device address space shared by linked adapters
@@ -71,22 +72,22 @@ struct dxgkpm_dma_space {
 static DECLARE_RWSEM(dxgkpm_space_rwsem);
 
 /*
- * Whether memory is mapped in @adapter's address space: for a linked
+ * Whether memory is mapped in @ddev's address space: for a linked
  * adapter that includes what was opened through the others. The rwsem is
  * held for writing, so the counts cannot change.
  */
-static bool dxgkpm_space_busy(struct dxgkpm_adapter *adapter)
+static bool dxgkpm_space_busy(struct dxgkpm_dma_dev *ddev)
 {
-	return atomic_read(&adapter->mappings) ||
-	       (adapter->space && atomic_read(&adapter->space->mappings));
+	return atomic_read(&ddev->mappings) ||
+	       (ddev->space && atomic_read(&ddev->space->mappings));
 }
 
 /* Count a mapping made (@delta 1) or undone (-1) for @adapter. */
-static void dxgkpm_space_count(struct dxgkpm_adapter *adapter, int delta)
+static void dxgkpm_space_count(struct dxgkpm_dma_dev *ddev, int delta)
 {
-	atomic_add(delta, &adapter->mappings);
-	if (adapter->space)
-		atomic_add(delta, &adapter->space->mappings);
+	atomic_add(delta, &ddev->mappings);
+	if (ddev->space)
+		atomic_add(delta, &ddev->space->mappings);
 }
 
 /*
@@ -99,14 +100,14 @@ static void dxgkpm_space_count(struct dxgkpm_adapter *adapter, int delta)
 
 /**
  * dxgkpm_space_limit() - highest device address an adapter's ADLs may use
- * @adapter: adapter
+ * @ddev: the adapter's DMA device
  *
  * Return: the DMA mask of a lone adapter, the lowest mask of linked ones.
  */
-u64 dxgkpm_space_limit(struct dxgkpm_adapter *adapter)
+u64 dxgkpm_space_limit(struct dxgkpm_dma_dev *ddev)
 {
-	return adapter->space ? adapter->space->limit :
-				dma_get_mask(adapter->dev);
+	return ddev->space ? ddev->space->limit :
+				dma_get_mask(ddev->dev);
 }
 
 /* Allocate @size bytes of device addresses below the space's limit. */
@@ -139,9 +140,9 @@ static void dxgkpm_space_free(struct dxgkpm_dma_space *space, dma_addr_t addr)
  * Passthrough (an identity domain, iommu=pt) and no IOMMU at all are direct
  * mapping: the device sees physical addresses.
  */
-static bool dxgkpm_space_translated(struct dxgkpm_adapter *adapter)
+static bool dxgkpm_space_translated(struct dxgkpm_dma_dev *ddev)
 {
-	struct iommu_domain *domain = iommu_get_domain_for_dev(adapter->dev);
+	struct iommu_domain *domain = iommu_get_domain_for_dev(ddev->dev);
 
 	return domain && (domain->type & __IOMMU_DOMAIN_PAGING);
 }
@@ -172,14 +173,14 @@ static bool dxgkpm_dma_force_bounce(struct device *dev)
  * of reach), and any other bounce the DMA API reports (dma_need_sync())
  * with -EOPNOTSUPP after mapping (dxgkpm_space_bounced()).
  */
-static int dxgkpm_space_check_direct(struct dxgkpm_adapter *adapter,
+static int dxgkpm_space_check_direct(struct dxgkpm_dma_dev *ddev,
 				     struct sg_table *sgt, u64 limit)
 {
 	struct scatterlist *sg;
 	unsigned int i;
 
-	if (dxgkpm_dma_force_bounce(adapter->dev)) {
-		dev_warn_ratelimited(adapter->dev, "DMA is bounced on this platform (swiotlb=force or encrypted memory): ADLs refused\n");
+	if (dxgkpm_dma_force_bounce(ddev->dev)) {
+		dev_warn_ratelimited(ddev->dev, "DMA is bounced on this platform (swiotlb=force or encrypted memory): ADLs refused\n");
 		return -EOPNOTSUPP;
 	}
 	for_each_sgtable_sg(sgt, sg, i)
@@ -189,14 +190,14 @@ static int dxgkpm_space_check_direct(struct dxgkpm_adapter *adapter,
 }
 
 /* After a direct mapping: whether the DMA API bounced any of it. */
-static bool dxgkpm_space_bounced(struct dxgkpm_adapter *adapter,
+static bool dxgkpm_space_bounced(struct dxgkpm_dma_dev *ddev,
 				 struct sg_table *sgt)
 {
 	struct scatterlist *sg;
 	unsigned int i;
 
 	for_each_sgtable_dma_sg(sgt, sg, i)
-		if (dma_need_sync(adapter->dev, sg_dma_address(sg)))
+		if (dma_need_sync(ddev->dev, sg_dma_address(sg)))
 			return true;
 	return false;
 }
@@ -302,7 +303,7 @@ static int dxgkpm_space_identity_map_pages(struct dxgkpm_dma_space *space,
 
 /*
  * __dxgkpm_space_map_pages() - map a table of whole pages for an adapter
- * @adapter: adapter
+ * @ddev: the adapter's DMA device
  * @sgt: the pages, page aligned
  * @dma: out: the device address of each page
  * @npages: number of pages in @sgt
@@ -312,7 +313,7 @@ static int dxgkpm_space_identity_map_pages(struct dxgkpm_dma_space *space,
  *
  * Return: 0 or -errno.
  */
-static int __dxgkpm_space_map_pages(struct dxgkpm_adapter *adapter,
+static int __dxgkpm_space_map_pages(struct dxgkpm_dma_dev *ddev,
 				    struct sg_table *sgt, dma_addr_t *dma,
 				    pgoff_t npages)
 {
@@ -322,9 +323,9 @@ static int __dxgkpm_space_map_pages(struct dxgkpm_adapter *adapter,
 	 * refuses overlapping mappings that want syncs).
 	 */
 	const unsigned long attrs = DMA_ATTR_SKIP_CPU_SYNC;
-	struct dxgkpm_dma_space *space = adapter->space;
+	struct dxgkpm_dma_space *space = ddev->space;
 	size_t size = (size_t)npages << PAGE_SHIFT;
-	u64 limit = dxgkpm_space_limit(adapter);
+	u64 limit = dxgkpm_space_limit(ddev);
 	struct sg_dma_page_iter iter;
 	dma_addr_t base;
 	bool translated;
@@ -351,18 +352,18 @@ static int __dxgkpm_space_map_pages(struct dxgkpm_adapter *adapter,
 		return 0;
 	}
 
-	translated = dxgkpm_space_translated(adapter);
+	translated = dxgkpm_space_translated(ddev);
 	if (!translated) {
-		ret = dxgkpm_space_check_direct(adapter, sgt, limit);
+		ret = dxgkpm_space_check_direct(ddev, sgt, limit);
 		if (ret)
 			return ret;
 	}
-	ret = dma_map_sgtable(adapter->dev, sgt, DMA_BIDIRECTIONAL, attrs);
+	ret = dma_map_sgtable(ddev->dev, sgt, DMA_BIDIRECTIONAL, attrs);
 	if (ret)
 		return ret;
-	if (!translated && dxgkpm_space_bounced(adapter, sgt)) {
-		dev_warn_ratelimited(adapter->dev, "the DMA API bounced an ADL's pages: refused\n");
-		dma_unmap_sgtable(adapter->dev, sgt, DMA_BIDIRECTIONAL, attrs);
+	if (!translated && dxgkpm_space_bounced(ddev, sgt)) {
+		dev_warn_ratelimited(ddev->dev, "the DMA API bounced an ADL's pages: refused\n");
+		dma_unmap_sgtable(ddev->dev, sgt, DMA_BIDIRECTIONAL, attrs);
 		return -EOPNOTSUPP;
 	}
 	for_each_sgtable_dma_page(sgt, &iter, 0) {
@@ -375,9 +376,9 @@ static int __dxgkpm_space_map_pages(struct dxgkpm_adapter *adapter,
 	if (i == npages)
 		return 0;
 err_unmap:
-	dev_err_ratelimited(adapter->dev, "DMA mapping of %lu pages beyond the device's reach (%#llx)\n",
+	dev_err_ratelimited(ddev->dev, "DMA mapping of %lu pages beyond the device's reach (%#llx)\n",
 			    npages, limit);
-	dma_unmap_sgtable(adapter->dev, sgt, DMA_BIDIRECTIONAL, attrs);
+	dma_unmap_sgtable(ddev->dev, sgt, DMA_BIDIRECTIONAL, attrs);
 	return -EIO;
 }
 
@@ -390,9 +391,9 @@ err_unmap:
  * lazy domain is flushed here, which is what strict mode does on every
  * unmap: FreeAdl, Close and Destroy keep their isolation on a default boot.
  */
-static void dxgkpm_space_sync_unmap(struct dxgkpm_adapter *adapter)
+static void dxgkpm_space_sync_unmap(struct dxgkpm_dma_dev *ddev)
 {
-	struct iommu_domain *domain = iommu_get_domain_for_dev(adapter->dev);
+	struct iommu_domain *domain = iommu_get_domain_for_dev(ddev->dev);
 
 	if (domain && domain->type == IOMMU_DOMAIN_DMA_FQ)
 		iommu_flush_iotlb_all(domain);
@@ -400,21 +401,21 @@ static void dxgkpm_space_sync_unmap(struct dxgkpm_adapter *adapter)
 
 /*
  * __dxgkpm_space_unmap_pages() - undo __dxgkpm_space_map_pages()
- * @adapter: adapter the pages were mapped for
+ * @ddev: DMA device the pages were mapped for
  * @sgt: the table
  * @dma: the addresses it returned
  * @npages: number of pages
  */
-static void __dxgkpm_space_unmap_pages(struct dxgkpm_adapter *adapter,
+static void __dxgkpm_space_unmap_pages(struct dxgkpm_dma_dev *ddev,
 				       struct sg_table *sgt,
 				       const dma_addr_t *dma, pgoff_t npages)
 {
-	struct dxgkpm_dma_space *space = adapter->space;
+	struct dxgkpm_dma_space *space = ddev->space;
 
 	if (!space) {
-		dma_unmap_sgtable(adapter->dev, sgt, DMA_BIDIRECTIONAL,
+		dma_unmap_sgtable(ddev->dev, sgt, DMA_BIDIRECTIONAL,
 				  DMA_ATTR_SKIP_CPU_SYNC);
-		dxgkpm_space_sync_unmap(adapter);
+		dxgkpm_space_sync_unmap(ddev);
 		return;
 	}
 	if (space->identity) {
@@ -433,26 +434,26 @@ static void __dxgkpm_space_unmap_pages(struct dxgkpm_adapter *adapter,
 
 /*
  * __dxgkpm_space_map_resource() - map an MMIO range for an adapter's device(s)
- * @adapter: adapter
+ * @ddev: the adapter's DMA device
  * @phys: CPU physical address, page aligned
  * @size: bytes, page aligned
  * @addr: device address, on success
  *
  * Return: 0 or -errno.
  */
-static int __dxgkpm_space_map_resource(struct dxgkpm_adapter *adapter,
+static int __dxgkpm_space_map_resource(struct dxgkpm_dma_dev *ddev,
 				       phys_addr_t phys, size_t size,
 				       dma_addr_t *addr)
 {
-	struct dxgkpm_dma_space *space = adapter->space;
+	struct dxgkpm_dma_space *space = ddev->space;
 	int ret;
 
 	if (!space) {
 		/* MMIO has no CPU cache to sync; ADLs may overlap. */
-		*addr = dma_map_resource(adapter->dev, phys, size,
+		*addr = dma_map_resource(ddev->dev, phys, size,
 					 DMA_BIDIRECTIONAL,
 					 DMA_ATTR_SKIP_CPU_SYNC);
-		return dma_mapping_error(adapter->dev, *addr) ? -EIO : 0;
+		return dma_mapping_error(ddev->dev, *addr) ? -EIO : 0;
 	}
 	if (space->identity) {
 		mutex_lock(&space->lock);
@@ -476,19 +477,19 @@ static int __dxgkpm_space_map_resource(struct dxgkpm_adapter *adapter,
 
 /*
  * __dxgkpm_space_unmap_resource() - undo __dxgkpm_space_map_resource()
- * @adapter: adapter
+ * @ddev: the adapter's DMA device
  * @addr: device address
  * @size: bytes
  */
-static void __dxgkpm_space_unmap_resource(struct dxgkpm_adapter *adapter,
+static void __dxgkpm_space_unmap_resource(struct dxgkpm_dma_dev *ddev,
 					  dma_addr_t addr, size_t size)
 {
-	struct dxgkpm_dma_space *space = adapter->space;
+	struct dxgkpm_dma_space *space = ddev->space;
 
 	if (!space) {
-		dma_unmap_resource(adapter->dev, addr, size, DMA_BIDIRECTIONAL,
+		dma_unmap_resource(ddev->dev, addr, size, DMA_BIDIRECTIONAL,
 				   DMA_ATTR_SKIP_CPU_SYNC);
-		dxgkpm_space_sync_unmap(adapter);
+		dxgkpm_space_sync_unmap(ddev);
 		return;
 	}
 	if (space->identity) {
@@ -527,7 +528,7 @@ int dxgkpm_pages_to_sgt(struct device *dev, struct page **pages,
 
 /**
  * dxgkpm_space_map_pages() - map pages for an adapter's device(s)
- * @adapter: adapter
+ * @ddev: the adapter's DMA device
  * @pages: the pages
  * @npages: number of pages
  * @dma: out: room for the device address of each page, kept in @map
@@ -545,19 +546,19 @@ int dxgkpm_pages_to_sgt(struct device *dev, struct page **pages,
  * Context: process context, may sleep.
  * Return: 0 or -errno, with nothing mapped or allocated.
  */
-int dxgkpm_space_map_pages(struct dxgkpm_adapter *adapter,
+int dxgkpm_space_map_pages(struct dxgkpm_dma_dev *ddev,
 			   struct page **pages, pgoff_t npages,
 			   dma_addr_t *dma, struct dxgkpm_dma_map *map)
 {
 	int ret;
 
-	ret = dxgkpm_pages_to_sgt(adapter->dev, pages, npages, &map->sgt);
+	ret = dxgkpm_pages_to_sgt(ddev->dev, pages, npages, &map->sgt);
 	if (ret)
 		return ret;
 	down_read(&dxgkpm_space_rwsem);
-	ret = __dxgkpm_space_map_pages(adapter, &map->sgt, dma, npages);
+	ret = __dxgkpm_space_map_pages(ddev, &map->sgt, dma, npages);
 	if (!ret)
-		dxgkpm_space_count(adapter, 1);
+		dxgkpm_space_count(ddev, 1);
 	up_read(&dxgkpm_space_rwsem);
 	if (ret)
 		goto err_free_table;
@@ -573,7 +574,7 @@ err_free_table:
 
 /**
  * dxgkpm_space_unmap_pages() - undo dxgkpm_space_map_pages()
- * @adapter: adapter the pages were mapped for
+ * @ddev: DMA device the pages were mapped for
  * @map: the mapping
  *
  * The device can no longer reach the pages when this returns (see
@@ -581,12 +582,12 @@ err_free_table:
  *
  * Context: process context, may sleep.
  */
-void dxgkpm_space_unmap_pages(struct dxgkpm_adapter *adapter,
+void dxgkpm_space_unmap_pages(struct dxgkpm_dma_dev *ddev,
 			      struct dxgkpm_dma_map *map)
 {
 	down_read(&dxgkpm_space_rwsem);
-	__dxgkpm_space_unmap_pages(adapter, &map->sgt, map->dma, map->npages);
-	dxgkpm_space_count(adapter, -1);
+	__dxgkpm_space_unmap_pages(ddev, &map->sgt, map->dma, map->npages);
+	dxgkpm_space_count(ddev, -1);
 	up_read(&dxgkpm_space_rwsem);
 	atomic_long_dec(&dxgkpm_stats.dma_maps);
 	sg_free_table(&map->sgt);
@@ -634,7 +635,7 @@ void dxgkpm_dma_unmap_table(struct device *dev, struct sg_table *sgt,
 
 /**
  * dxgkpm_space_map_resource() - map an MMIO range for an adapter's device(s)
- * @adapter: adapter
+ * @ddev: the adapter's DMA device
  * @phys: CPU physical address, page aligned
  * @size: bytes, page aligned
  * @addr: device address, on success
@@ -644,15 +645,15 @@ void dxgkpm_dma_unmap_table(struct device *dev, struct sg_table *sgt,
  * Context: process context, may sleep.
  * Return: 0 or -errno.
  */
-int dxgkpm_space_map_resource(struct dxgkpm_adapter *adapter, phys_addr_t phys,
+int dxgkpm_space_map_resource(struct dxgkpm_dma_dev *ddev, phys_addr_t phys,
 			      size_t size, dma_addr_t *addr)
 {
 	int ret;
 
 	down_read(&dxgkpm_space_rwsem);
-	ret = __dxgkpm_space_map_resource(adapter, phys, size, addr);
+	ret = __dxgkpm_space_map_resource(ddev, phys, size, addr);
 	if (!ret)
-		dxgkpm_space_count(adapter, 1);
+		dxgkpm_space_count(ddev, 1);
 	up_read(&dxgkpm_space_rwsem);
 	if (!ret)
 		atomic_long_inc(&dxgkpm_stats.dma_maps);
@@ -661,18 +662,18 @@ int dxgkpm_space_map_resource(struct dxgkpm_adapter *adapter, phys_addr_t phys,
 
 /**
  * dxgkpm_space_unmap_resource() - undo dxgkpm_space_map_resource()
- * @adapter: adapter
+ * @ddev: the adapter's DMA device
  * @addr: device address
  * @size: bytes
  *
  * Context: process context, may sleep.
  */
-void dxgkpm_space_unmap_resource(struct dxgkpm_adapter *adapter,
+void dxgkpm_space_unmap_resource(struct dxgkpm_dma_dev *ddev,
 				 dma_addr_t addr, size_t size)
 {
 	down_read(&dxgkpm_space_rwsem);
-	__dxgkpm_space_unmap_resource(adapter, addr, size);
-	dxgkpm_space_count(adapter, -1);
+	__dxgkpm_space_unmap_resource(ddev, addr, size);
+	dxgkpm_space_count(ddev, -1);
 	up_read(&dxgkpm_space_rwsem);
 	atomic_long_dec(&dxgkpm_stats.dma_maps);
 }
@@ -758,24 +759,24 @@ static int dxgkpm_space_reserve(struct dxgkpm_dma_space *space,
 	return ret;
 }
 
-/* Attach @adapter to @space (a new one when NULL); the rwsem is held. */
-static int dxgkpm_space_join(struct dxgkpm_adapter *adapter,
+/* Attach @ddev to @space (a new one when NULL); the rwsem is held. */
+static int dxgkpm_space_join(struct dxgkpm_dma_dev *ddev,
 			     struct dxgkpm_dma_space *space)
 {
-	u64 mask = dma_get_mask(adapter->dev);
+	u64 mask = dma_get_mask(ddev->dev);
 	int ret;
 
 	if (space) {
 		kref_get(&space->ref);
 	} else {
-		space = dxgkpm_space_create(adapter->dev, mask);
+		space = dxgkpm_space_create(ddev->dev, mask);
 		if (IS_ERR(space))
 			return PTR_ERR(space);
 	}
-	ret = dxgkpm_space_reserve(space, adapter->dev);
+	ret = dxgkpm_space_reserve(space, ddev->dev);
 	if (ret)
 		goto err_put_space;
-	ret = iommu_attach_device(space->domain, adapter->dev);
+	ret = iommu_attach_device(space->domain, ddev->dev);
 	if (ret)
 		goto err_put_space;
 	/*
@@ -787,7 +788,7 @@ static int dxgkpm_space_join(struct dxgkpm_adapter *adapter,
 	space->limit = min3(space->limit, mask,
 			    (u64)space->domain->geometry.aperture_end);
 	mutex_unlock(&space->lock);
-	adapter->space = space;
+	ddev->space = space;
 	return 0;
 
 err_put_space:
@@ -795,70 +796,73 @@ err_put_space:
 	return ret;
 }
 
-/* Give @adapter its own DMA API domain back; the rwsem is held. */
-static void dxgkpm_space_leave(struct dxgkpm_adapter *adapter)
+/* Give @ddev its own DMA API domain back; the rwsem is held. */
+static void dxgkpm_space_leave(struct dxgkpm_dma_dev *ddev)
 {
-	struct dxgkpm_dma_space *space = adapter->space;
+	struct dxgkpm_dma_space *space = ddev->space;
 
 	if (!space)
 		return;
-	iommu_detach_device(space->domain, adapter->dev);
-	adapter->space = NULL;
+	iommu_detach_device(space->domain, ddev->dev);
+	ddev->space = NULL;
 	kref_put(&space->ref, dxgkpm_space_release);
 }
 
 /**
- * dxgkpm_link_adapters() - make adapters one logical adapter (LDA)
- * @adapters: the adapters; the first is the lead
- * @count: number of adapters, at least 2
+ * dxgkpm_space_link() - make devices one DMA space (dxgkpm_link_adapters())
+ * @count: number of devices, at least 2
+ * @nth: gives the @i-th adapter's DMA device, NULL for an adapter that is
+ *	missing or being unregistered; the first is the lead. Called with the
+ *	DMA spaces' rwsem held for writing.
+ * @arg: passed to @nth
  *
- * Like Dxgkrnl, dxgkpm then creates one IOMMU domain for the logical adapter
- * and attaches every linked device to it: an object opened through any of
- * them is mapped once, at addresses that mean the same memory to all, below
- * the lowest DMA mask among them. Link before opening anything: a device
- * that has memory mapped cannot change address space.
+ * One IOMMU domain is created for the logical adapter and every linked
+ * device is attached to it: an object opened through any of them is mapped
+ * once, at addresses that mean the same memory to all, below the lowest DMA
+ * mask among them.
  *
  * Context: process context, may sleep.
- * Return: 0; -EINVAL for fewer than two adapters, the same adapter twice or
- * one being unregistered; -EBUSY if one is already linked or has memory
- * mapped; -ENODEV if a device is not behind an IOMMU; an IOMMU error.
+ * Return: 0; -EINVAL for fewer than two devices, a NULL one or the same one
+ * twice; -EBUSY if one is already linked or has memory mapped; -ENODEV if
+ * a device is not behind an IOMMU; an IOMMU error.
  */
-int dxgkpm_link_adapters(struct dxgkpm_adapter **adapters, unsigned int count)
+int dxgkpm_space_link(unsigned int count,
+		      struct dxgkpm_dma_dev *(*nth)(void *arg, unsigned int i),
+		      void *arg)
 {
+	struct dxgkpm_dma_dev *ddev;
 	unsigned int i, j;
 	int ret = 0;
 
-	might_sleep();
-	if (!adapters || count < 2)
-		return -EINVAL;
 	down_write(&dxgkpm_space_rwsem);
 	for (i = 0; i < count && !ret; i++) {
-		if (!adapters[i] || adapters[i]->dead)
+		ddev = nth(arg, i);
+		if (!ddev)
 			ret = -EINVAL;
-		else if (adapters[i]->space || atomic_read(&adapters[i]->mappings))
+		else if (ddev->space || atomic_read(&ddev->mappings))
 			ret = -EBUSY;
-		else if (!device_iommu_mapped(adapters[i]->dev))
+		else if (!device_iommu_mapped(ddev->dev))
 			ret = -ENODEV;
 		for (j = 0; j < i && !ret; j++)
-			if (adapters[j] == adapters[i])
+			if (nth(arg, j) == ddev)
 				ret = -EINVAL;
 	}
 	for (i = 0; i < count && !ret; i++) {
-		ret = dxgkpm_space_join(adapters[i], i ? adapters[0]->space :
+		ret = dxgkpm_space_join(nth(arg, i), i ? nth(arg, 0)->space :
 							 NULL);
 		if (ret) {
 			while (i--)
-				dxgkpm_space_leave(adapters[i]);
+				dxgkpm_space_leave(nth(arg, i));
 		}
 	}
 	up_write(&dxgkpm_space_rwsem);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(dxgkpm_link_adapters);
 
 /**
  * dxgkpm_space_isolate() - the WDDM 2.4 isolation model for an adapter
- * @adapter: adapter whose driver uses the WDDM 2.4 callbacks only
+ * @ddev: DMA device of an adapter whose driver uses the WDDM 2.4
+ *	callbacks only
  *
  * Under a translating IOMMU, the adapter's device (and every device linked
  * to it) is attached to a paging domain of dxgkpm's, in which every page
@@ -872,123 +876,119 @@ EXPORT_SYMBOL_GPL(dxgkpm_link_adapters);
  * Return: 0; -EBUSY while memory is mapped or open in the adapter's address
  * space, which cannot change under it; an IOMMU error.
  */
-int dxgkpm_space_isolate(struct dxgkpm_adapter *adapter)
+int dxgkpm_space_isolate(struct dxgkpm_dma_dev *ddev)
 {
 	int ret = 0;
 
 	might_sleep();
 	down_write(&dxgkpm_space_rwsem);
-	if (adapter->space && adapter->space->identity)
+	if (ddev->space && ddev->space->identity)
 		goto out_unlock;
-	if (dxgkpm_space_busy(adapter)) {
+	if (dxgkpm_space_busy(ddev)) {
 		ret = -EBUSY;
 		goto out_unlock;
 	}
-	if (!adapter->space) {
-		if (!dxgkpm_space_translated(adapter))
+	if (!ddev->space) {
+		if (!dxgkpm_space_translated(ddev))
 			goto out_unlock;
-		ret = dxgkpm_space_join(adapter, NULL);
+		ret = dxgkpm_space_join(ddev, NULL);
 		if (ret)
 			goto out_unlock;
 	}
-	adapter->space->identity = true;
+	ddev->space->identity = true;
 out_unlock:
 	up_write(&dxgkpm_space_rwsem);
 	return ret;
 }
 
 /**
- * dxgkpm_unlink_adapter() - take an adapter out of its logical adapter
- * @adapter: linked adapter with nothing mapped
+ * dxgkpm_space_unlink() - take a device out of its shared DMA space
+ *	(dxgkpm_unlink_adapter())
+ * @ddev: linked adapter's DMA device with nothing mapped
  *
- * The device goes back to its own DMA API domain. Unregistering an adapter
- * does this too.
+ * The device goes back to its own DMA API domain.
  *
  * Context: process context, may sleep.
  * Return: 0, or -EBUSY while memory is mapped in its logical adapter
  * (through any of the linked adapters).
  */
-int dxgkpm_unlink_adapter(struct dxgkpm_adapter *adapter)
+int dxgkpm_space_unlink(struct dxgkpm_dma_dev *ddev)
 {
 	int ret = 0;
 
-	might_sleep();
-	if (!adapter)
-		return -EINVAL;
 	down_write(&dxgkpm_space_rwsem);
-	if (dxgkpm_space_busy(adapter))
+	if (dxgkpm_space_busy(ddev))
 		ret = -EBUSY;
 	else
-		dxgkpm_space_leave(adapter);
+		dxgkpm_space_leave(ddev);
 	up_write(&dxgkpm_space_rwsem);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(dxgkpm_unlink_adapter);
 
 /**
  * dxgkpm_space_open() - an object is opened for an adapter
- * @adapter: adapter
+ * @ddev: the adapter's DMA device
  *
  * An open object belongs to the adapter's address space even before an ADL
  * maps any of it: like a mapping, it holds the adapter in its logical
  * adapter and at its DMA mask until it is closed (dxgkpm_space_close()).
  */
-void dxgkpm_space_open(struct dxgkpm_adapter *adapter)
+void dxgkpm_space_open(struct dxgkpm_dma_dev *ddev)
 {
 	down_read(&dxgkpm_space_rwsem);
-	dxgkpm_space_count(adapter, 1);
+	dxgkpm_space_count(ddev, 1);
 	up_read(&dxgkpm_space_rwsem);
 }
 
 /**
  * dxgkpm_space_close() - undo dxgkpm_space_open()
- * @adapter: adapter
+ * @ddev: the adapter's DMA device
  */
-void dxgkpm_space_close(struct dxgkpm_adapter *adapter)
+void dxgkpm_space_close(struct dxgkpm_dma_dev *ddev)
 {
 	down_read(&dxgkpm_space_rwsem);
-	dxgkpm_space_count(adapter, -1);
+	dxgkpm_space_count(ddev, -1);
 	up_read(&dxgkpm_space_rwsem);
 }
 
 /**
  * dxgkpm_space_unregister() - an adapter being unregistered leaves its LDA
- * @adapter: adapter with nothing mapped through it any more
+ * @ddev: DMA device with nothing mapped through it any more
  *
  * Unlike dxgkpm_unlink_adapter(), what the other linked adapters have
  * mapped does not hold it back: its device is going away.
  */
-void dxgkpm_space_unregister(struct dxgkpm_adapter *adapter)
+void dxgkpm_space_unregister(struct dxgkpm_dma_dev *ddev)
 {
 	down_write(&dxgkpm_space_rwsem);
-	WARN_ON(atomic_read(&adapter->mappings));
-	dxgkpm_space_leave(adapter);
+	WARN_ON(atomic_read(&ddev->mappings));
+	dxgkpm_space_leave(ddev);
 	up_write(&dxgkpm_space_rwsem);
 }
 
 /**
  * dxgkpm_space_set_limit() - change an adapter's DMA mask
- * @adapter: adapter with nothing mapped
+ * @ddev: DMA device with nothing mapped
  * @mask: new DMA mask
  *
- * Return: 0; -EBUSY while memory is mapped in @adapter's address space
+ * Return: 0; -EBUSY while memory is mapped in @ddev's address space
  * (for a linked adapter, through any of them); or the error of
  * dma_set_mask_and_coherent().
  */
-int dxgkpm_space_set_limit(struct dxgkpm_adapter *adapter, u64 mask)
+int dxgkpm_space_set_limit(struct dxgkpm_dma_dev *ddev, u64 mask)
 {
 	int ret;
 
 	down_write(&dxgkpm_space_rwsem);
-	if (dxgkpm_space_busy(adapter)) {
+	if (dxgkpm_space_busy(ddev)) {
 		ret = -EBUSY;
 		goto out_unlock;
 	}
-	ret = dma_set_mask_and_coherent(adapter->dev, mask);
-	if (!ret && adapter->space) {
-		mutex_lock(&adapter->space->lock);
-		adapter->space->limit = min(adapter->space->limit, mask);
-		mutex_unlock(&adapter->space->lock);
+	ret = dma_set_mask_and_coherent(ddev->dev, mask);
+	if (!ret && ddev->space) {
+		mutex_lock(&ddev->space->lock);
+		ddev->space->limit = min(ddev->space->limit, mask);
+		mutex_unlock(&ddev->space->lock);
 	}
 out_unlock:
 	up_write(&dxgkpm_space_rwsem);

@@ -27,7 +27,7 @@
 #include <linux/slab.h>
 
 #include "compat.h"
-#include "internal.h"
+#include "object/object.h"
 #include "trace.h"
 
 /**
@@ -65,7 +65,7 @@ static void dxgkpm_uview_release(struct kref *ref)
 
 	/* No VMA of the view is left: its pages are unmapped everywhere. */
 	if (view->priv)
-		view->pmo->ops->munmap(view->pmo, view->priv);
+		view->pmo->mem.ops->munmap(&view->pmo->mem, view->priv);
 	dxgkpm_pmo_put(view->pmo);
 	if (view->file)
 		fput(view->file);	/* last: may drop the module reference */
@@ -151,10 +151,10 @@ static int dxgkpm_uview_mmap(struct file *file, struct vm_area_struct *vma)
 	if (view->mm)
 		return -EBUSY;	/* one VMA per view */
 	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY);
-	vma->vm_page_prot = dxgkpm_pgprot(pmo->caching,
+	vma->vm_page_prot = dxgkpm_pgprot(pmo->mem.caching,
 					  vm_get_page_prot(vma->vm_flags));
 	before = vma->vm_ops;
-	ret = pmo->ops->mmap(pmo, vma, &view->priv);
+	ret = pmo->mem.ops->mmap(&pmo->mem, vma, &view->priv);
 	if (ret)
 		return ret;
 	if (vma->vm_ops != before)
@@ -187,9 +187,9 @@ static void dxgkpm_uview_prot(const struct dxgkpm_pmo *pmo, unsigned long *prot,
 	*prot = PROT_READ | PROT_WRITE;
 	*flags = MAP_SHARED;
 	*fmode = O_RDWR;
-	if (pmo->type != DXGKPM_MEM_SECTION)
+	if (pmo->mem.type != DXGKPM_MEM_SECTION)
 		return;
-	switch (pmo->protection) {
+	switch (pmo->mem.protection) {
 	case DXGKPM_SECTION_WRITECOPY:
 		/* Writes go to private copies; the section stays as it is. */
 		*flags = MAP_PRIVATE;
@@ -224,7 +224,7 @@ static int dxgkpm_uview_mmap_one(struct dxgkpm_pmo *pmo, pgoff_t first,
 		kfree(view);
 		return ret;
 	}
-	dxgkpm_obj_get(&pmo->obj);
+	dxgkpm_pmo_get(pmo);
 	view->pmo = pmo;
 
 	dxgkpm_uview_prot(pmo, &prot, &flags, &fmode);
@@ -294,13 +294,13 @@ static int __dxgkpm_map_user(struct dxgkpm_pmo *pmo, size_t *offset,
 		return -EINVAL;
 	*uaddr = 0;
 	/* A kernel thread may map into a process whose mm it uses. */
-	if (!pmo->ops->mmap || !current->mm)
+	if (!pmo->mem.ops->mmap || !current->mm)
 		return -EINVAL;
 	ret = dxgkpm_pmo_check_range(pmo, *offset, *size);
 	if (ret)
 		return ret;
 	/* Pages that may hold someone else's data never reach user space. */
-	if (!pmo->zeroed)
+	if (!pmo->mem.zeroed)
 		return -EACCES;
 	first = *offset >> PAGE_SHIFT;
 	last = (*offset + *size - 1) >> PAGE_SHIFT;

@@ -20,7 +20,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 
-#include "internal.h"
+#include "object/object.h"
 #include "trace.h"
 
 /**
@@ -88,7 +88,7 @@ static int dxgkpm_kview_vmap_fresh_locked(struct dxgkpm_pmo *pmo,
 
 	lockdep_assert_held(&pmo->lock);
 	for (;;) {
-		view->vaddr = pmo->ops->vmap(pmo, view->first, view->npages,
+		view->vaddr = pmo->mem.ops->vmap(&pmo->mem, view->first, view->npages,
 					     &view->priv);
 		if (!view->vaddr) {
 			ret = -ENOMEM;
@@ -98,7 +98,7 @@ static int dxgkpm_kview_vmap_fresh_locked(struct dxgkpm_pmo *pmo,
 						(unsigned long)view->vaddr))
 			break;
 		if (WARN_ON_ONCE(nr_held == ARRAY_SIZE(held))) {
-			pmo->ops->vunmap(pmo, view->vaddr, view->npages,
+			pmo->mem.ops->vunmap(&pmo->mem, view->vaddr, view->npages,
 					 view->priv);
 			view->vaddr = NULL;
 			ret = -EBUSY;
@@ -108,7 +108,7 @@ static int dxgkpm_kview_vmap_fresh_locked(struct dxgkpm_pmo *pmo,
 		held[nr_held++].priv = view->priv;
 	}
 	while (nr_held--)
-		pmo->ops->vunmap(pmo, held[nr_held].vaddr, view->npages,
+		pmo->mem.ops->vunmap(&pmo->mem, held[nr_held].vaddr, view->npages,
 				 held[nr_held].priv);
 	return ret;
 }
@@ -187,9 +187,10 @@ EXPORT_SYMBOL_GPL(dxgkpm_map_kernel);
 static void dxgkpm_kview_free_locked(struct dxgkpm_pmo *pmo,
 				     struct dxgkpm_kview *view)
 {
+	lockdep_assert_held(&pmo->lock);
 	list_del(&view->node);
 	dxgkpm_view_retire_locked(pmo, NULL, (unsigned long)view->vaddr);
-	pmo->ops->vunmap(pmo, view->vaddr, view->npages, view->priv);
+	pmo->mem.ops->vunmap(&pmo->mem, view->vaddr, view->npages, view->priv);
 	atomic_long_dec(&dxgkpm_stats.kviews);
 	kfree(view);
 }

@@ -43,7 +43,7 @@
  * holds a reference on it and its mapping is unevictable: reclaim,
  * migration and truncation never meet it in a changed memory type. As for
  * drm_gem_shmem_get_pages() with map_wc, which changes a whole object.
- * Each page's pins are counted (pmo->page_pins), so that overlapping
+ * Each page's pins are counted (mem->page_pins), so that overlapping
  * ranges change each page once.
  *
  * User views of a write-combined section therefore pin their range for as
@@ -66,7 +66,8 @@
 #include <linux/vmalloc.h>
 
 #include "compat.h"
-#include "internal.h"
+#include "mem/mem.h"
+#include "stats.h"
 
 /**
  * struct dxgkpm_section_pin - a pinned range of a section
@@ -85,7 +86,8 @@ struct dxgkpm_section_pin {
 	dma_addr_t dma[];
 };
 
-static int dxgkpm_section_init(struct dxgkpm_pmo *pmo,
+static int dxgkpm_section_init(struct dxgkpm_mem *mem,
+			       struct device *dev,
 			       const struct dxgkpm_pmo_desc *desc)
 {
 	struct file *file;
@@ -103,43 +105,43 @@ static int dxgkpm_section_init(struct dxgkpm_pmo *pmo,
 	if (desc->section.attributes &&
 	    desc->section.attributes != DXGKPM_SECTION_COMMIT)
 		return -EINVAL;
-	if (pmo->caching == DXGKPM_CACHING_UNCACHED)
+	if (mem->caching == DXGKPM_CACHING_UNCACHED)
 		return -EINVAL;
-	if (pmo->caching != DXGKPM_CACHING_CACHED) {
+	if (mem->caching != DXGKPM_CACHING_CACHED) {
 		/* Only x86 changes the linear map (dxgkpm_pages_set_caching()). */
 		if (!IS_ENABLED(CONFIG_X86))
 			return -EOPNOTSUPP;
-		pmo->page_pins = kvcalloc(pmo->npages, sizeof(*pmo->page_pins),
+		mem->page_pins = kvcalloc(mem->npages, sizeof(*mem->page_pins),
 					  GFP_KERNEL);
-		if (!pmo->page_pins)
+		if (!mem->page_pins)
 			return -ENOMEM;
 	}
 
 	file = shmem_file_setup("dxgkpm-section",
-				(loff_t)pmo->npages << PAGE_SHIFT, 0);
+				(loff_t)mem->npages << PAGE_SHIFT, 0);
 	if (IS_ERR(file)) {
 		ret = PTR_ERR(file);
 		goto err_free_page_pins;
 	}
 	/* Long-term pins: never in ZONE_MOVABLE (see above). */
 	mapping_set_gfp_mask(file->f_mapping, GFP_HIGHUSER);
-	pmo->file = file;
-	pmo->protection = desc->section.protection;
-	pmo->zeroed = true;	/* shmem pages are born zeroed */
+	mem->file = file;
+	mem->protection = desc->section.protection;
+	mem->zeroed = true;	/* shmem pages are born zeroed */
 	return 0;
 
 err_free_page_pins:
-	kvfree(pmo->page_pins);
-	pmo->page_pins = NULL;
+	kvfree(mem->page_pins);
+	mem->page_pins = NULL;
 	return ret;
 }
 
-static void dxgkpm_section_release(struct dxgkpm_pmo *pmo)
+static void dxgkpm_section_release(struct dxgkpm_mem *mem)
 {
-	fput(pmo->file);
-	pmo->file = NULL;
-	kvfree(pmo->page_pins);
-	pmo->page_pins = NULL;
+	fput(mem->file);
+	mem->file = NULL;
+	kvfree(mem->page_pins);
+	mem->page_pins = NULL;
 }
 
 /* Give every page of the file back to reclaim (what shmem_unlock_mapping does). */
@@ -178,10 +180,10 @@ static pgoff_t dxgkpm_section_run(const unsigned int *pins, pgoff_t i,
  * holds their references. A page that cannot be is leaked: its entry in
  * @pages is cleared, so that its reference is never given back.
  */
-static void dxgkpm_section_caching_put(struct dxgkpm_pmo *pmo, pgoff_t first,
+static void dxgkpm_section_caching_put(struct dxgkpm_mem *mem, pgoff_t first,
 				       pgoff_t count, struct page **pages)
 {
-	unsigned int *pins = pmo->page_pins;
+	unsigned int *pins = mem->page_pins;
 	pgoff_t i, n;
 
 	if (!pins)
@@ -197,7 +199,7 @@ static void dxgkpm_section_caching_put(struct dxgkpm_pmo *pmo, pgoff_t first,
 					       false);
 			continue;
 		}
-		if (dxgkpm_pages_restore_caching(pages + i, n, pmo->caching))
+		if (dxgkpm_pages_restore_caching(pages + i, n, mem->caching))
 			memset(pages + i, 0, n * sizeof(*pages));
 	}
 }
@@ -209,10 +211,10 @@ static void dxgkpm_section_caching_put(struct dxgkpm_pmo *pmo, pgoff_t first,
  * them per call. The change flushes them out of the CPU caches, where
  * shmem's zeroing or a read from swap left them (see the top of the file).
  */
-static int dxgkpm_section_caching_get(struct dxgkpm_pmo *pmo, pgoff_t first,
+static int dxgkpm_section_caching_get(struct dxgkpm_mem *mem, pgoff_t first,
 				      pgoff_t count, struct page **pages)
 {
-	unsigned int *pins = pmo->page_pins;
+	unsigned int *pins = mem->page_pins;
 	pgoff_t i, k, n;
 	int ret;
 
@@ -222,7 +224,7 @@ static int dxgkpm_section_caching_get(struct dxgkpm_pmo *pmo, pgoff_t first,
 		n = dxgkpm_section_run(pins, first + i, first + count, true);
 		if (n) {
 			ret = dxgkpm_pages_set_caching(pages + i, n,
-						       pmo->caching);
+						       mem->caching);
 			if (ret)
 				goto err_put_counts;
 		} else {
@@ -235,7 +237,7 @@ static int dxgkpm_section_caching_get(struct dxgkpm_pmo *pmo, pgoff_t first,
 	return 0;
 
 err_put_counts:
-	dxgkpm_section_caching_put(pmo, first, i, pages);
+	dxgkpm_section_caching_put(mem, first, i, pages);
 	return ret;
 }
 
@@ -245,13 +247,13 @@ err_put_counts:
  * back) and accessed; the mapping is evictable again once the object's
  * last pin is gone.
  */
-static void dxgkpm_section_put_pages(struct dxgkpm_pmo *pmo,
+static void dxgkpm_section_put_pages(struct dxgkpm_mem *mem,
 				     struct page **pages, pgoff_t count)
 {
 	struct folio *folio;
 	pgoff_t i;
 
-	lockdep_assert_held(&pmo->lock);
+	lockdep_assert_held(mem->lock);
 	for (i = 0; i < count; i++) {
 		if (!pages[i])
 			continue;
@@ -261,8 +263,8 @@ static void dxgkpm_section_put_pages(struct dxgkpm_pmo *pmo,
 		folio_put(folio);
 		atomic_long_dec(&dxgkpm_stats.pinned);
 	}
-	if (!--pmo->pins)
-		dxgkpm_section_unlock_mapping(pmo->file->f_mapping);
+	if (!--mem->pins)
+		dxgkpm_section_unlock_mapping(mem->file->f_mapping);
 }
 
 /*
@@ -270,16 +272,16 @@ static void dxgkpm_section_put_pages(struct dxgkpm_pmo *pmo,
  * them the section's cache type; the mapping is unevictable until the last
  * pin of the object goes.
  */
-static int dxgkpm_section_pin_pages(struct dxgkpm_pmo *pmo, pgoff_t first,
+static int dxgkpm_section_pin_pages(struct dxgkpm_mem *mem, pgoff_t first,
 				    pgoff_t count, struct page **pages)
 {
-	struct address_space *mapping = pmo->file->f_mapping;
+	struct address_space *mapping = mem->file->f_mapping;
 	struct page *page;
 	pgoff_t i;
 	int ret;
 
-	lockdep_assert_held(&pmo->lock);
-	if (!pmo->pins++)
+	lockdep_assert_held(mem->lock);
+	if (!mem->pins++)
 		mapping_set_unevictable(mapping);
 	for (i = 0; i < count; i++) {
 		page = shmem_read_mapping_page(mapping, first + i);
@@ -290,19 +292,19 @@ static int dxgkpm_section_pin_pages(struct dxgkpm_pmo *pmo, pgoff_t first,
 		pages[i] = page;
 		atomic_long_inc(&dxgkpm_stats.pinned);
 	}
-	ret = dxgkpm_section_caching_get(pmo, first, count, pages);
+	ret = dxgkpm_section_caching_get(mem, first, count, pages);
 	if (ret)
 		goto err_put_pages;
 	return 0;
 
 err_put_pages:
-	dxgkpm_section_put_pages(pmo, pages, i);
+	dxgkpm_section_put_pages(mem, pages, i);
 	return ret;
 }
 
 /* Pin [@first, @first + @count), with room for @ndma device addresses. */
 static struct dxgkpm_section_pin *
-dxgkpm_section_pin(struct dxgkpm_pmo *pmo, pgoff_t first, pgoff_t count,
+dxgkpm_section_pin(struct dxgkpm_mem *mem, pgoff_t first, pgoff_t count,
 		   pgoff_t ndma)
 {
 	struct dxgkpm_section_pin *pin;
@@ -318,7 +320,7 @@ dxgkpm_section_pin(struct dxgkpm_pmo *pmo, pgoff_t first, pgoff_t count,
 		ret = -ENOMEM;
 		goto err_free_pin;
 	}
-	ret = dxgkpm_section_pin_pages(pmo, first, count, pin->pages);
+	ret = dxgkpm_section_pin_pages(mem, first, count, pin->pages);
 	if (ret)
 		goto err_free_pages;
 	return pin;
@@ -334,49 +336,51 @@ err_free_pin:
  * Undo dxgkpm_section_pin(): the pages get write-back back first if this
  * was their last pin, then their references go.
  */
-static void dxgkpm_section_unpin(struct dxgkpm_pmo *pmo,
+static void dxgkpm_section_unpin(struct dxgkpm_mem *mem,
 				 struct dxgkpm_section_pin *pin)
 {
-	lockdep_assert_held(&pmo->lock);
-	dxgkpm_section_caching_put(pmo, pin->first, pin->count, pin->pages);
-	dxgkpm_section_put_pages(pmo, pin->pages, pin->count);
+	lockdep_assert_held(mem->lock);
+	dxgkpm_section_caching_put(mem, pin->first, pin->count, pin->pages);
+	dxgkpm_section_put_pages(mem, pin->pages, pin->count);
 	kvfree(pin->pages);
 	kvfree(pin);
 }
 
-static int dxgkpm_section_adl_map(struct dxgkpm_adl *adl)
+static int dxgkpm_section_adl_map(struct dxgkpm_mem *mem,
+				  struct dxgkpm_dma_dev *ddev, pgoff_t first,
+				  u32 count, const dma_addr_t **dma,
+				  void **priv)
 {
-	struct dxgkpm_pmo *pmo = adl->amo->pmo;
 	struct dxgkpm_section_pin *pin;
 	int ret;
 
-	pin = dxgkpm_section_pin(pmo, adl->first, adl->count, adl->count);
+	pin = dxgkpm_section_pin(mem, first, count, count);
 	if (IS_ERR(pin))
 		return PTR_ERR(pin);
-	ret = dxgkpm_space_map_pages(adl->amo->adapter, pin->pages,
-				     adl->count, pin->dma, &pin->map);
+	ret = dxgkpm_space_map_pages(ddev, pin->pages, count, pin->dma,
+				     &pin->map);
 	if (ret)
 		goto err_unpin;
-	adl->priv = pin;
-	adl->dma = pin->dma;
+	*priv = pin;
+	*dma = pin->dma;
 	return 0;
 
 err_unpin:
-	dxgkpm_section_unpin(pmo, pin);
+	dxgkpm_section_unpin(mem, pin);
 	return ret;
 }
 
-static void dxgkpm_section_adl_unmap(struct dxgkpm_adl *adl)
+static void dxgkpm_section_adl_unmap(struct dxgkpm_mem *mem,
+				     struct dxgkpm_dma_dev *ddev, u32 count,
+				     void *priv)
 {
-	struct dxgkpm_section_pin *pin = adl->priv;
+	struct dxgkpm_section_pin *pin = priv;
 
-	dxgkpm_space_unmap_pages(adl->amo->adapter, &pin->map);
-	dxgkpm_section_unpin(adl->amo->pmo, pin);
-	adl->priv = NULL;
-	adl->dma = NULL;
+	dxgkpm_space_unmap_pages(ddev, &pin->map);
+	dxgkpm_section_unpin(mem, pin);
 }
 
-static void *dxgkpm_section_vmap(struct dxgkpm_pmo *pmo, pgoff_t first,
+static void *dxgkpm_section_vmap(struct dxgkpm_mem *mem, pgoff_t first,
 				 pgoff_t count, void **priv)
 {
 	struct dxgkpm_section_pin *pin;
@@ -384,13 +388,13 @@ static void *dxgkpm_section_vmap(struct dxgkpm_pmo *pmo, pgoff_t first,
 
 	if (count > UINT_MAX)
 		return NULL;
-	pin = dxgkpm_section_pin(pmo, first, count, 0);
+	pin = dxgkpm_section_pin(mem, first, count, 0);
 	if (IS_ERR(pin))
 		return NULL;
 	vaddr = vmap(pin->pages, count, VM_MAP,
-		     dxgkpm_pgprot(pmo->caching, PAGE_KERNEL));
+		     dxgkpm_pgprot(mem->caching, PAGE_KERNEL));
 	if (!vaddr) {
-		dxgkpm_section_unpin(pmo, pin);
+		dxgkpm_section_unpin(mem, pin);
 		return NULL;
 	}
 	/* Kept until the view goes, to unpin after vunmap(). */
@@ -398,11 +402,11 @@ static void *dxgkpm_section_vmap(struct dxgkpm_pmo *pmo, pgoff_t first,
 	return vaddr;
 }
 
-static void dxgkpm_section_vunmap(struct dxgkpm_pmo *pmo, void *vaddr,
+static void dxgkpm_section_vunmap(struct dxgkpm_mem *mem, void *vaddr,
 				  pgoff_t count, void *priv)
 {
 	vunmap(vaddr);
-	dxgkpm_section_unpin(pmo, priv);
+	dxgkpm_section_unpin(mem, priv);
 }
 
 /*
@@ -417,42 +421,42 @@ static void dxgkpm_section_vunmap(struct dxgkpm_pmo *pmo, void *vaddr,
  * inserted are unmapped with the VMA by the failed mmap, before the
  * process can touch them.
  */
-static int dxgkpm_section_mmap(struct dxgkpm_pmo *pmo,
+static int dxgkpm_section_mmap(struct dxgkpm_mem *mem,
 			       struct vm_area_struct *vma, void **priv)
 {
 	unsigned long count = vma_pages(vma);
 	struct dxgkpm_section_pin *pin;
 	int ret;
 
-	if (!pmo->page_pins) {
-		vma_set_file(vma, pmo->file);
-		return pmo->file->f_op->mmap(pmo->file, vma);
+	if (!mem->page_pins) {
+		vma_set_file(vma, mem->file);
+		return mem->file->f_op->mmap(mem->file, vma);
 	}
 	/* Private copies would be write-back pages mapped write-combined. */
 	if (is_cow_mapping(vma->vm_flags))
 		return -EINVAL;
-	mutex_lock(&pmo->lock);
-	pin = dxgkpm_section_pin(pmo, vma->vm_pgoff, count, 0);
-	mutex_unlock(&pmo->lock);
+	mutex_lock(mem->lock);
+	pin = dxgkpm_section_pin(mem, vma->vm_pgoff, count, 0);
+	mutex_unlock(mem->lock);
 	if (IS_ERR(pin))
 		return PTR_ERR(pin);
 	vm_flags_set(vma, VM_MIXEDMAP);
 	ret = vm_insert_pages(vma, vma->vm_start, pin->pages, &count);
 	if (ret || count) {
-		mutex_lock(&pmo->lock);
-		dxgkpm_section_unpin(pmo, pin);
-		mutex_unlock(&pmo->lock);
+		mutex_lock(mem->lock);
+		dxgkpm_section_unpin(mem, pin);
+		mutex_unlock(mem->lock);
 		return ret ? ret : -EFAULT;
 	}
 	*priv = pin;
 	return 0;
 }
 
-static void dxgkpm_section_munmap(struct dxgkpm_pmo *pmo, void *priv)
+static void dxgkpm_section_munmap(struct dxgkpm_mem *mem, void *priv)
 {
-	mutex_lock(&pmo->lock);
-	dxgkpm_section_unpin(pmo, priv);
-	mutex_unlock(&pmo->lock);
+	mutex_lock(mem->lock);
+	dxgkpm_section_unpin(mem, priv);
+	mutex_unlock(mem->lock);
 }
 
 const struct dxgkpm_mem_ops dxgkpm_mem_section_ops = {

@@ -8,7 +8,7 @@
 #include <linux/log2.h>
 #include <linux/mm.h>
 
-#include "internal.h"
+#include "mem/mem.h"
 
 #define DXGKPM_ALLOC_KNOWN	(DXGKPM_ALLOC_DONT_ZERO |		\
 				 DXGKPM_ALLOC_LOCAL_NODE_ONLY |		\
@@ -74,20 +74,21 @@ int dxgkpm_mdl_request(pgoff_t npages, size_t size, phys_addr_t low,
 	return 0;
 }
 
-static int dxgkpm_mem_pages_init(struct dxgkpm_pmo *pmo,
+static int dxgkpm_mem_pages_init(struct dxgkpm_mem *mem,
+				 struct device *dev,
 				 const struct dxgkpm_pmo_desc *desc)
 {
 	struct dxgkpm_page_req req;
 	int ret;
 
-	ret = dxgkpm_mdl_request(pmo->npages, pmo->size, desc->pages.low,
+	ret = dxgkpm_mdl_request(mem->npages, mem->size, desc->pages.low,
 				 desc->pages.high, desc->pages.skip,
 				 desc->pages.flags, &req);
 	if (ret)
 		return ret;
-	req.nid = dxgkpm_pages_node(pmo->owner ? pmo->owner->dev : NULL);
-	req.caching = pmo->caching;
-	return dxgkpm_pagearray_alloc(pmo, &req);
+	req.nid = dxgkpm_pages_node(dev);
+	req.caching = mem->caching;
+	return dxgkpm_pagearray_alloc(mem, &req);
 }
 
 const struct dxgkpm_mem_ops dxgkpm_mem_pages_ops = {

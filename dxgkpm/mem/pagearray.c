@@ -13,48 +13,48 @@
 #include <linux/vmalloc.h>
 
 #include "compat.h"
-#include "internal.h"
+#include "mem/mem.h"
 
 /**
  * dxgkpm_pagearray_alloc() - allocate an object's pages
- * @pmo: object being created; @pmo->npages and @pmo->caching are set
- * @req: constraints; @req->caching is @pmo->caching
+ * @mem: object being created; @mem->npages and @mem->caching are set
+ * @req: constraints; @req->caching is @mem->caching
  *
  * Return: 0 or -errno (see dxgkpm_pages_alloc()).
  */
-int dxgkpm_pagearray_alloc(struct dxgkpm_pmo *pmo,
+int dxgkpm_pagearray_alloc(struct dxgkpm_mem *mem,
 			   const struct dxgkpm_page_req *req)
 {
 	int ret;
 
-	pmo->pages = kvmalloc_array(pmo->npages, sizeof(*pmo->pages),
+	mem->pages = kvmalloc_array(mem->npages, sizeof(*mem->pages),
 				    GFP_KERNEL);
-	if (!pmo->pages)
+	if (!mem->pages)
 		return -ENOMEM;
-	ret = dxgkpm_pages_alloc(req, pmo->pages);
+	ret = dxgkpm_pages_alloc(req, mem->pages);
 	if (ret)
 		goto err_free_array;
-	pmo->zeroed = !(req->flags & DXGKPM_ALLOC_DONT_ZERO);
+	mem->zeroed = !(req->flags & DXGKPM_ALLOC_DONT_ZERO);
 	return 0;
 
 err_free_array:
-	kvfree(pmo->pages);
-	pmo->pages = NULL;
+	kvfree(mem->pages);
+	mem->pages = NULL;
 	return ret;
 }
 
 /**
  * dxgkpm_pagearray_release() - free an object's pages
- * @pmo: object whose last reference went
+ * @mem: object whose last reference went
  *
  * Write-combined and uncached pages go to the page pools; pages that
  * cannot be made write-back again are leaked, not freed.
  */
-void dxgkpm_pagearray_release(struct dxgkpm_pmo *pmo)
+void dxgkpm_pagearray_release(struct dxgkpm_mem *mem)
 {
-	dxgkpm_pages_release(pmo->pages, pmo->npages, pmo->caching, true);
-	kvfree(pmo->pages);
-	pmo->pages = NULL;
+	dxgkpm_pages_release(mem->pages, mem->npages, mem->caching, true);
+	kvfree(mem->pages);
+	mem->pages = NULL;
 }
 
 /**
@@ -69,7 +69,12 @@ struct dxgkpm_pagearray_map {
 
 /**
  * dxgkpm_pagearray_adl_map() - map an ADL's range of a page-backed object
- * @adl: the ADL; its range and attachment are set
+ * @mem: the object's memory
+ * @ddev: the device of the ADL's adapter
+ * @first: first page of the range
+ * @count: number of pages
+ * @dma: set to the device address of each page
+ * @priv: set to the mapping, for dxgkpm_pagearray_adl_unmap()
  *
  * The range is mapped by dxgkpm_space_map_pages(), which keeps the device
  * address of every page. FreeAdl unmaps it: the device loses the range at
@@ -78,22 +83,22 @@ struct dxgkpm_pagearray_map {
  * Context: process context, may sleep; the object's lock is held.
  * Return: 0 or -errno.
  */
-int dxgkpm_pagearray_adl_map(struct dxgkpm_adl *adl)
+int dxgkpm_pagearray_adl_map(struct dxgkpm_mem *mem,
+			     struct dxgkpm_dma_dev *ddev, pgoff_t first,
+			     u32 count, const dma_addr_t **dma, void **priv)
 {
-	struct dxgkpm_amo *amo = adl->amo;
 	struct dxgkpm_pagearray_map *map;
 	int ret;
 
-	map = kvzalloc(struct_size(map, dma, adl->count), GFP_KERNEL);
+	map = kvzalloc(struct_size(map, dma, count), GFP_KERNEL);
 	if (!map)
 		return -ENOMEM;
-	ret = dxgkpm_space_map_pages(amo->adapter,
-				     amo->pmo->pages + adl->first, adl->count,
+	ret = dxgkpm_space_map_pages(ddev, mem->pages + first, count,
 				     map->dma, &map->map);
 	if (ret)
 		goto err_free_map;
-	adl->priv = map;
-	adl->dma = map->dma;
+	*priv = map;
+	*dma = map->dma;
 	return 0;
 
 err_free_map:
@@ -103,21 +108,24 @@ err_free_map:
 
 /**
  * dxgkpm_pagearray_adl_unmap() - undo dxgkpm_pagearray_adl_map()
- * @adl: the ADL whose mapping goes
+ * @mem: the object's memory
+ * @ddev: the device the range was mapped for
+ * @count: number of pages
+ * @priv: the mapping that goes
  */
-void dxgkpm_pagearray_adl_unmap(struct dxgkpm_adl *adl)
+void dxgkpm_pagearray_adl_unmap(struct dxgkpm_mem *mem,
+				struct dxgkpm_dma_dev *ddev, u32 count,
+				void *priv)
 {
-	struct dxgkpm_pagearray_map *map = adl->priv;
+	struct dxgkpm_pagearray_map *map = priv;
 
-	dxgkpm_space_unmap_pages(adl->amo->adapter, &map->map);
+	dxgkpm_space_unmap_pages(ddev, &map->map);
 	kvfree(map);
-	adl->priv = NULL;
-	adl->dma = NULL;
 }
 
 /**
  * dxgkpm_pagearray_vmap() - kernel view of part of a page-backed object
- * @pmo: object
+ * @mem: object
  * @first: first page
  * @count: number of pages
  * @priv: unused
@@ -126,23 +134,23 @@ void dxgkpm_pagearray_adl_unmap(struct dxgkpm_adl *adl)
  *
  * Return: the address, or NULL.
  */
-void *dxgkpm_pagearray_vmap(struct dxgkpm_pmo *pmo, pgoff_t first,
+void *dxgkpm_pagearray_vmap(struct dxgkpm_mem *mem, pgoff_t first,
 			    pgoff_t count, void **priv)
 {
 	if (count > UINT_MAX)
 		return NULL;
-	return vmap(pmo->pages + first, count, VM_MAP,
-		    dxgkpm_pgprot(pmo->caching, PAGE_KERNEL));
+	return vmap(mem->pages + first, count, VM_MAP,
+		    dxgkpm_pgprot(mem->caching, PAGE_KERNEL));
 }
 
 /**
  * dxgkpm_pagearray_vunmap() - undo dxgkpm_pagearray_vmap()
- * @pmo: object
+ * @mem: object
  * @vaddr: the view
  * @count: its pages
  * @priv: unused
  */
-void dxgkpm_pagearray_vunmap(struct dxgkpm_pmo *pmo, void *vaddr,
+void dxgkpm_pagearray_vunmap(struct dxgkpm_mem *mem, void *vaddr,
 			     pgoff_t count, void *priv)
 {
 	vunmap(vaddr);
@@ -150,7 +158,7 @@ void dxgkpm_pagearray_vunmap(struct dxgkpm_pmo *pmo, void *vaddr,
 
 /**
  * dxgkpm_pagearray_mmap() - populate a user view of a page-backed object
- * @pmo: object
+ * @mem: object
  * @vma: the view's VMA; vm_pgoff is the first page, vm_page_prot already
  *	has the object's cache type
  * @priv: unused
@@ -160,14 +168,14 @@ void dxgkpm_pagearray_vunmap(struct dxgkpm_pmo *pmo, void *vaddr,
  *
  * Return: 0 or -errno.
  */
-int dxgkpm_pagearray_mmap(struct dxgkpm_pmo *pmo, struct vm_area_struct *vma,
+int dxgkpm_pagearray_mmap(struct dxgkpm_mem *mem, struct vm_area_struct *vma,
 			  void **priv)
 {
 	unsigned long count = vma_pages(vma);
 	int ret;
 
 	vm_flags_set(vma, VM_MIXEDMAP);
-	ret = vm_insert_pages(vma, vma->vm_start, pmo->pages + vma->vm_pgoff,
+	ret = vm_insert_pages(vma, vma->vm_start, mem->pages + vma->vm_pgoff,
 			      &count);
 	return ret ? ret : count ? -EFAULT : 0;
 }

@@ -13,7 +13,7 @@
 #include <linux/module.h>
 
 #include "compat.h"
-#include "internal.h"
+#include "object/object.h"
 #include "trace.h"
 
 /**
@@ -31,19 +31,19 @@ int dxgkpm_pmo_mmap_vma(struct dxgkpm_pmo *pmo, struct vm_area_struct *vma)
 	might_sleep();
 	if (!pmo || !vma)
 		return -EINVAL;
-	if (pmo->type != DXGKPM_MEM_PAGES && pmo->type != DXGKPM_MEM_CONTIGUOUS)
+	if (pmo->mem.type != DXGKPM_MEM_PAGES && pmo->mem.type != DXGKPM_MEM_CONTIGUOUS)
 		return -EOPNOTSUPP;
-	if (!pmo->zeroed)
+	if (!pmo->mem.zeroed)
 		return -EACCES;
-	if (vma->vm_pgoff >= pmo->npages ||
-	    vma_pages(vma) > pmo->npages - vma->vm_pgoff)
+	if (vma->vm_pgoff >= pmo->mem.npages ||
+	    vma_pages(vma) > pmo->mem.npages - vma->vm_pgoff)
 		return -EINVAL;
 
 	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
-	vma->vm_page_prot = dxgkpm_pgprot(pmo->caching,
+	vma->vm_page_prot = dxgkpm_pgprot(pmo->mem.caching,
 					  vm_get_page_prot(vma->vm_flags));
 	/* Page-backed objects keep nothing for munmap: the VMA holds pages. */
-	return pmo->ops->mmap(pmo, vma, &priv);
+	return pmo->mem.ops->mmap(&pmo->mem, vma, &priv);
 }
 
 /**

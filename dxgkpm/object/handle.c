@@ -23,7 +23,7 @@
 #include <linux/limits.h>
 #include <linux/xarray.h>
 
-#include "internal.h"
+#include "object/object.h"
 
 #define HANDLE_KIND_SHIFT	56
 #define HANDLE_GEN_SHIFT	32

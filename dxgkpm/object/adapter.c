@@ -15,7 +15,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 
-#include "internal.h"
+#include "object/object.h"
 
 static LIST_HEAD(dxgkpm_adapters);
 static DEFINE_MUTEX(dxgkpm_adapters_lock);
@@ -27,11 +27,21 @@ static void dxgkpm_adapter_release(struct dxgkpm_obj *obj)
 
 	WARN_ON(!list_empty(&adapter->pmos) || !list_empty(&adapter->amos) ||
 		!list_empty(&adapter->mem24s));
-	put_device(adapter->dev);
+	put_device(adapter->dma.dev);
 	mutex_destroy(&adapter->lock);
 	kfree(adapter);
 	atomic_long_dec(&dxgkpm_stats.adapters);
 	module_put(THIS_MODULE);
+}
+
+/*
+ * Take one more reference to an adapter the caller holds one to; dropped
+ * with dxgkpm_adapter_put(). (dxgkpm_adapter_get() is the native API's
+ * lookup by device.)
+ */
+void dxgkpm_adapter_get_ref(struct dxgkpm_adapter *adapter)
+{
+	dxgkpm_obj_get(&adapter->obj);
 }
 
 /**
@@ -66,8 +76,8 @@ struct dxgkpm_adapter *dxgkpm_adapter_get(struct device *dev)
 
 	mutex_lock(&dxgkpm_adapters_lock);
 	list_for_each_entry(adapter, &dxgkpm_adapters, node) {
-		if (dev && adapter->dev == dev) {
-			dxgkpm_obj_get(&adapter->obj);
+		if (dev && adapter->dma.dev == dev) {
+			dxgkpm_adapter_get_ref(adapter);
 			found = adapter;
 			break;
 		}
@@ -93,7 +103,7 @@ unsigned int dxgkpm_adapters_get(struct dxgkpm_adapter **out, unsigned int max)
 	mutex_lock(&dxgkpm_adapters_lock);
 	list_for_each_entry(adapter, &dxgkpm_adapters, node) {
 		if (n < max) {
-			dxgkpm_obj_get(&adapter->obj);
+			dxgkpm_adapter_get_ref(adapter);
 			out[n] = adapter;
 		}
 		n++;
@@ -115,7 +125,7 @@ struct dxgkpm_adapter *dxgkpm_adapter_get_live(struct dxgkpm_adapter *adapter)
 	mutex_lock(&adapter->lock);
 	dead = adapter->dead;
 	if (!dead)
-		dxgkpm_obj_get(&adapter->obj);
+		dxgkpm_adapter_get_ref(adapter);
 	mutex_unlock(&adapter->lock);
 	return dead ? NULL : adapter;
 }
@@ -190,11 +200,11 @@ struct dxgkpm_adapter *dxgkpm_register_adapter(struct device *dev)
 	INIT_LIST_HEAD(&adapter->amos);
 	INIT_LIST_HEAD(&adapter->mem24s);
 	INIT_LIST_HEAD(&adapter->imports);
-	adapter->dev = dev;
+	adapter->dma.dev = dev;
 
 	mutex_lock(&dxgkpm_adapters_lock);
 	list_for_each_entry(pos, &dxgkpm_adapters, node) {
-		if (pos->dev == dev) {
+		if (pos->dma.dev == dev) {
 			ret = -EBUSY;
 			goto err_unlock;
 		}
@@ -231,8 +241,8 @@ static struct dxgkpm_amo *dxgkpm_adapter_pop_amo(struct dxgkpm_adapter *adapter)
 				       adapter_node);
 	if (amo) {
 		list_del_init(&amo->adapter_node);
-		dxgkpm_obj_get(&amo->obj);
-		dxgkpm_obj_get(&amo->pmo->obj);
+		dxgkpm_amo_get(amo);
+		dxgkpm_pmo_get(amo->pmo);
 	}
 	mutex_unlock(&adapter->lock);
 	return amo;
@@ -262,7 +272,7 @@ void dxgkpm_unregister_adapter(struct dxgkpm_adapter *adapter)
 	might_sleep();
 	if (IS_ERR_OR_NULL(adapter))
 		return;
-	name = dev_name(adapter->dev);
+	name = dev_name(adapter->dma.dev);
 
 	mutex_lock(&dxgkpm_adapters_lock);
 	list_del_init(&adapter->node);
@@ -292,7 +302,7 @@ void dxgkpm_unregister_adapter(struct dxgkpm_adapter *adapter)
 		if (!amo->closed) {
 			pr_warn("%s: leaked adapter memory object %#llx of %s object %#llx (context %#lx, created at %pS)\n",
 				name, amo->obj.handle,
-				dxgkpm_type_name(pmo->type), pmo->obj.handle,
+				dxgkpm_type_name(pmo->mem.type), pmo->obj.handle,
 				pmo->context, (void *)pmo->creator);
 			dxgkpm_amo_close_locked(amo, true);
 			leaked++;
@@ -314,7 +324,7 @@ void dxgkpm_unregister_adapter(struct dxgkpm_adapter *adapter)
 		pr_warn("%s: unregistered with %u leaked objects\n", name,
 			leaked);
 	/* Nothing is mapped for it any more: leave a logical adapter. */
-	dxgkpm_space_unregister(adapter);
+	dxgkpm_space_unregister(&adapter->dma);
 	dxgkpm_adapter_put(adapter);
 }
 EXPORT_SYMBOL_GPL(dxgkpm_unregister_adapter);
@@ -355,3 +365,58 @@ void dxgkpm_adapters_exit(void)
 {
 	WARN_ON(!list_empty(&dxgkpm_adapters));
 }
+
+/* The DMA device of the @i-th adapter of @arg, NULL if it cannot link. */
+static struct dxgkpm_dma_dev *dxgkpm_adapter_nth_dma(void *arg, unsigned int i)
+{
+	struct dxgkpm_adapter **adapters = arg;
+
+	if (!adapters[i] || adapters[i]->dead)
+		return NULL;
+	return &adapters[i]->dma;
+}
+
+/**
+ * dxgkpm_link_adapters() - make adapters one logical adapter (LDA)
+ * @adapters: the adapters; the first is the lead
+ * @count: number of adapters, at least 2
+ *
+ * Like Dxgkrnl, dxgkpm then creates one IOMMU domain for the logical adapter
+ * and attaches every linked device to it: an object opened through any of
+ * them is mapped once, at addresses that mean the same memory to all, below
+ * the lowest DMA mask among them. Link before opening anything: a device
+ * that has memory mapped cannot change address space.
+ *
+ * Context: process context, may sleep.
+ * Return: 0; -EINVAL for fewer than two adapters, the same adapter twice or
+ * one being unregistered; -EBUSY if one is already linked or has memory
+ * mapped; -ENODEV if a device is not behind an IOMMU; an IOMMU error.
+ */
+int dxgkpm_link_adapters(struct dxgkpm_adapter **adapters, unsigned int count)
+{
+	might_sleep();
+	if (!adapters || count < 2)
+		return -EINVAL;
+	return dxgkpm_space_link(count, dxgkpm_adapter_nth_dma, adapters);
+}
+EXPORT_SYMBOL_GPL(dxgkpm_link_adapters);
+
+/**
+ * dxgkpm_unlink_adapter() - take an adapter out of its logical adapter
+ * @adapter: linked adapter with nothing mapped
+ *
+ * The device goes back to its own DMA API domain. Unregistering an adapter
+ * does this too.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -EBUSY while memory is mapped in its logical adapter
+ * (through any of the linked adapters).
+ */
+int dxgkpm_unlink_adapter(struct dxgkpm_adapter *adapter)
+{
+	might_sleep();
+	if (!adapter)
+		return -EINVAL;
+	return dxgkpm_space_unlink(&adapter->dma);
+}
+EXPORT_SYMBOL_GPL(dxgkpm_unlink_adapter);

@@ -6,7 +6,7 @@
  *
  * One pool per (cache type, order, NUMA node), each a list of naturally
  * aligned blocks of 2^order physically consecutive order-0 pages (every
- * block the page provider takes is split, see pages.c); cached pages are
+ * block the page provider takes is split, see provider.c); cached pages are
  * not pooled: the page allocator's own per-CPU lists are their pool, and
  * their attribute costs nothing to set.
  *
@@ -55,7 +55,8 @@
 #endif
 
 #include "compat.h"
-#include "internal.h"
+#include "page/page.h"
+#include "stats.h"
 
 /* The cache types that are pooled: index of a pool's cache type. */
 #define DXGKPM_POOL_WC		0

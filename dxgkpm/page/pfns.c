@@ -9,7 +9,8 @@
 #include <linux/mm.h>
 #include <linux/sched.h>
 
-#include "internal.h"
+#include "page/page.h"
+#include "stats.h"
 
 /*
  * The page of a PFN, with a reference, if it is an online page that is in

@@ -5,30 +5,31 @@
  * the boundary, like MmAllocateContiguousMemorySpecifyCache. Up to the buddy
  * allocator's largest order (4 MiB on x86) it is one buddy block; beyond,
  * or in a window the buddy allocator does not serve, the page provider
- * claims a range with alloc_contig_range() (see pages.c). Unlike Windows'
- * contiguous memory it is zeroed.
+ * claims a range with alloc_contig_range() (see page/provider.c). Unlike
+ * Windows' contiguous memory it is zeroed.
  */
 
 #include <linux/log2.h>
 #include <linux/mm.h>
 
-#include "internal.h"
+#include "mem/mem.h"
 
-static int dxgkpm_mem_contig_init(struct dxgkpm_pmo *pmo,
+static int dxgkpm_mem_contig_init(struct dxgkpm_mem *mem,
+				  struct device *dev,
 				  const struct dxgkpm_pmo_desc *desc)
 {
-	phys_addr_t bytes = (phys_addr_t)pmo->npages << PAGE_SHIFT;
+	phys_addr_t bytes = (phys_addr_t)mem->npages << PAGE_SHIFT;
 	phys_addr_t low = desc->contig.low, high = desc->contig.high;
 	phys_addr_t boundary = desc->contig.boundary;
 	struct dxgkpm_page_req req = {
-		.npages = pmo->npages,
+		.npages = mem->npages,
 		.low = low,
 		.high = high,
-		.run = pmo->npages,
+		.run = mem->npages,
 		.align = 1,
 		.boundary = boundary,
-		.nid = dxgkpm_pages_node(pmo->owner ? pmo->owner->dev : NULL),
-		.caching = pmo->caching,
+		.nid = dxgkpm_pages_node(dev),
+		.caching = mem->caching,
 	};
 
 	/* The window must be able to hold the block at all. */
@@ -36,7 +37,7 @@ static int dxgkpm_mem_contig_init(struct dxgkpm_pmo *pmo,
 		return -EINVAL;
 	if (boundary && (!is_power_of_2(boundary) || boundary < bytes))
 		return -EINVAL;
-	return dxgkpm_pagearray_alloc(pmo, &req);
+	return dxgkpm_pagearray_alloc(mem, &req);
 }
 
 const struct dxgkpm_mem_ops dxgkpm_mem_contig_ops = {

@@ -21,7 +21,7 @@
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 
-#include "internal.h"
+#include "object/object.h"
 #include "trace.h"
 
 /**
@@ -78,7 +78,7 @@ __dxgkpm_import_dmabuf(struct dxgkpm_adapter *adapter, struct dma_buf *dmabuf,
 	 */
 	if (READ_ONCE(adapter->dead))
 		return ERR_PTR(-ENODEV);
-	if (READ_ONCE(adapter->space))
+	if (READ_ONCE(adapter->dma.space))
 		return ERR_PTR(-EOPNOTSUPP);
 	imp = kvzalloc(struct_size(imp, dma, size >> PAGE_SHIFT), GFP_KERNEL);
 	if (!imp)
@@ -86,7 +86,7 @@ __dxgkpm_import_dmabuf(struct dxgkpm_adapter *adapter, struct dma_buf *dmabuf,
 	imp->count = size >> PAGE_SHIFT;
 	get_dma_buf(dmabuf);
 	imp->dmabuf = dmabuf;
-	imp->attach = dma_buf_attach(dmabuf, adapter->dev);
+	imp->attach = dma_buf_attach(dmabuf, adapter->dma.dev);
 	if (IS_ERR(imp->attach)) {
 		ret = PTR_ERR(imp->attach);
 		goto err_put_dmabuf;
@@ -104,11 +104,11 @@ __dxgkpm_import_dmabuf(struct dxgkpm_adapter *adapter, struct dma_buf *dmabuf,
 	ret = dxgkpm_adapter_enter(adapter);
 	if (ret)
 		goto err_unmap;
-	if (READ_ONCE(adapter->space)) {
+	if (READ_ONCE(adapter->dma.space)) {
 		ret = -EOPNOTSUPP;
 		goto err_exit;
 	}
-	dxgkpm_obj_get(&adapter->obj);
+	dxgkpm_adapter_get_ref(adapter);
 	imp->adapter = adapter;
 	mutex_lock(&adapter->lock);
 	list_add_tail(&imp->node, &adapter->imports);

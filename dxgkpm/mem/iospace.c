@@ -14,7 +14,7 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 
-#include "internal.h"
+#include "mem/mem.h"
 
 /* The memory BAR of @pdev that holds [start, start + len), or -1. */
 static int dxgkpm_find_bar(struct pci_dev *pdev, phys_addr_t start,
@@ -35,71 +35,71 @@ static int dxgkpm_find_bar(struct pci_dev *pdev, phys_addr_t start,
 	return -1;
 }
 
-static int dxgkpm_mem_io_init(struct dxgkpm_pmo *pmo,
+static int dxgkpm_mem_io_init(struct dxgkpm_mem *mem,
+			      struct device *dev,
 			      const struct dxgkpm_pmo_desc *desc)
 {
-	phys_addr_t len = (phys_addr_t)pmo->npages << PAGE_SHIFT;
+	phys_addr_t len = (phys_addr_t)mem->npages << PAGE_SHIFT;
 	struct pci_dev *pdev;
 	int bar;
 
 	/* Only a range the adapter's own device decodes can be wrapped. */
-	if (!pmo->owner || !dev_is_pci(pmo->owner->dev))
+	if (!dev || !dev_is_pci(dev))
 		return -EINVAL;
 	if (!PAGE_ALIGNED(desc->io.base))
 		return -EINVAL;
-	pdev = to_pci_dev(pmo->owner->dev);
+	pdev = to_pci_dev(dev);
 	bar = dxgkpm_find_bar(pdev, desc->io.base, len);
 	if (bar < 0)
 		return -EINVAL;
 	/* Registers are never cached, and only prefetchable BARs combine. */
-	if (pmo->caching == DXGKPM_CACHING_CACHED ||
-	    (pmo->caching == DXGKPM_CACHING_WC &&
+	if (mem->caching == DXGKPM_CACHING_CACHED ||
+	    (mem->caching == DXGKPM_CACHING_WC &&
 	     !(pci_resource_flags(pdev, bar) & IORESOURCE_PREFETCH)))
 		return -EINVAL;
-	pmo->io_base = desc->io.base;
-	pmo->zeroed = true;	/* nothing was allocated: nothing stale */
+	mem->io_base = desc->io.base;
+	mem->zeroed = true;	/* nothing was allocated: nothing stale */
 	return 0;
 }
 
-static void dxgkpm_mem_io_release(struct dxgkpm_pmo *pmo)
+static void dxgkpm_mem_io_release(struct dxgkpm_mem *mem)
 {
 }
 
 /* An ADL's range of the BAR, mapped for its adapter's device(s). */
-static int dxgkpm_mem_io_adl_map(struct dxgkpm_adl *adl)
+static int dxgkpm_mem_io_adl_map(struct dxgkpm_mem *mem,
+				 struct dxgkpm_dma_dev *ddev, pgoff_t first,
+				 u32 count, const dma_addr_t **dmap,
+				 void **priv)
 {
-	struct dxgkpm_pmo *pmo = adl->amo->pmo;
 	dma_addr_t *dma, base;
 	pgoff_t i;
 	int ret;
 
-	dma = kvmalloc_array(adl->count, sizeof(*dma), GFP_KERNEL);
+	dma = kvmalloc_array(count, sizeof(*dma), GFP_KERNEL);
 	if (!dma)
 		return -ENOMEM;
-	ret = dxgkpm_space_map_resource(adl->amo->adapter,
-					pmo->io_base + PFN_PHYS(adl->first),
-					(size_t)adl->count << PAGE_SHIFT,
-					&base);
+	ret = dxgkpm_space_map_resource(ddev, mem->io_base + PFN_PHYS(first),
+					(size_t)count << PAGE_SHIFT, &base);
 	if (ret) {
 		kvfree(dma);
 		return ret;
 	}
-	for (i = 0; i < adl->count; i++)
+	for (i = 0; i < count; i++)
 		dma[i] = base + ((dma_addr_t)i << PAGE_SHIFT);
-	adl->priv = dma;
-	adl->dma = dma;
+	*priv = dma;
+	*dmap = dma;
 	return 0;
 }
 
-static void dxgkpm_mem_io_adl_unmap(struct dxgkpm_adl *adl)
+static void dxgkpm_mem_io_adl_unmap(struct dxgkpm_mem *mem,
+				    struct dxgkpm_dma_dev *ddev, u32 count,
+				    void *priv)
 {
-	dma_addr_t *dma = adl->priv;
+	dma_addr_t *dma = priv;
 
-	dxgkpm_space_unmap_resource(adl->amo->adapter, dma[0],
-				    (size_t)adl->count << PAGE_SHIFT);
+	dxgkpm_space_unmap_resource(ddev, dma[0], (size_t)count << PAGE_SHIFT);
 	kvfree(dma);
-	adl->priv = NULL;
-	adl->dma = NULL;
 }
 
 /*
@@ -107,21 +107,21 @@ static void dxgkpm_mem_io_adl_unmap(struct dxgkpm_adl *adl)
  * dxgkpm keeps it as a plain pointer only to hand it through the DXGK
  * interface, whose pMappedAddress has no address space.
  */
-static void *dxgkpm_mem_io_vmap(struct dxgkpm_pmo *pmo, pgoff_t first,
+static void *dxgkpm_mem_io_vmap(struct dxgkpm_mem *mem, pgoff_t first,
 				pgoff_t count, void **priv)
 {
-	phys_addr_t start = pmo->io_base + ((phys_addr_t)first << PAGE_SHIFT);
+	phys_addr_t start = mem->io_base + ((phys_addr_t)first << PAGE_SHIFT);
 	size_t len = (size_t)count << PAGE_SHIFT;
 	void __iomem *io;
 
-	if (pmo->caching == DXGKPM_CACHING_WC)
+	if (mem->caching == DXGKPM_CACHING_WC)
 		io = ioremap_wc(start, len);
 	else
 		io = ioremap(start, len);
 	return (void __force *)io;
 }
 
-static void dxgkpm_mem_io_vunmap(struct dxgkpm_pmo *pmo, void *vaddr,
+static void dxgkpm_mem_io_vunmap(struct dxgkpm_mem *mem, void *vaddr,
 				 pgoff_t count, void *priv)
 {
 	iounmap((void __iomem __force *)vaddr);

@@ -20,7 +20,7 @@
 #include <linux/sched.h>
 #include <linux/string.h>
 
-#include "internal.h"
+#include "ddi/ddi.h"
 #include "trace.h"
 
 /* The native enumerations carry the DXGK values, so arguments pass as is. */
@@ -142,7 +142,7 @@ dxgkpm_do_create(IN_OUT_PDXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT args,
 		return dxgkpm_refuse(call, "named sections are not supported",
 				     -EOPNOTSUPP);
 	if (args->hAdapter) {
-		adapter = dxgkpm_adapter_get_handle(dxgkpm_h2u(args->hAdapter));
+		adapter = dxgkpm_adapter_get_handle(dxgkpm_handle_to_u64(args->hAdapter));
 		if (!adapter)
 			return dxgkpm_refuse(call, "invalid hAdapter", -EBADF);
 	}
@@ -153,9 +153,9 @@ dxgkpm_do_create(IN_OUT_PDXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT args,
 	if (ret)
 		return dxgkpm_refuse(call, "cannot create", ret);
 
-	args->hPhysicalMemoryObject = dxgkpm_u2h(pmo->obj.handle);
+	args->hPhysicalMemoryObject = dxgkpm_u64_to_handle(pmo->obj.handle);
 	if (amo) {
-		args->hAdapterMemoryObject = dxgkpm_u2h(amo->obj.handle);
+		args->hAdapterMemoryObject = dxgkpm_u64_to_handle(amo->obj.handle);
 		dxgkpm_amo_put(amo);
 	}
 	dxgkpm_pmo_put(pmo);
@@ -174,12 +174,12 @@ dxgkpm_do_destroy(const DXGKARGCB_DESTROY_PHYSICAL_MEMORY_OBJECT *args)
 	might_sleep();
 	if (!args)
 		return dxgkpm_refuse(call, "NULL arguments", -EINVAL);
-	pmo = dxgkpm_pmo_get_handle(dxgkpm_h2u(args->hPhysicalMemoryObject));
+	pmo = dxgkpm_pmo_get_handle(dxgkpm_handle_to_u64(args->hPhysicalMemoryObject));
 	if (!pmo)
 		return dxgkpm_refuse(call, "invalid hPhysicalMemoryObject",
 				     -EBADF);
 	if (args->hAdapterMemoryObject) {
-		amo = dxgkpm_amo_get_handle(dxgkpm_h2u(args->hAdapterMemoryObject));
+		amo = dxgkpm_amo_get_handle(dxgkpm_handle_to_u64(args->hAdapterMemoryObject));
 		if (!amo) {
 			status = dxgkpm_refuse(call,
 					       "invalid hAdapterMemoryObject",
@@ -216,11 +216,11 @@ dxgkpm_do_open(IN_OUT_PDXGKARGCB_OPEN_PHYSICAL_MEMORY_OBJECT args)
 	if (!args)
 		return dxgkpm_refuse(call, "NULL arguments", -EINVAL);
 	args->hAdapterMemoryObject = NULL;
-	pmo = dxgkpm_pmo_get_handle(dxgkpm_h2u(args->hPhysicalMemoryObject));
+	pmo = dxgkpm_pmo_get_handle(dxgkpm_handle_to_u64(args->hPhysicalMemoryObject));
 	if (!pmo)
 		return dxgkpm_refuse(call, "invalid hPhysicalMemoryObject",
 				     -EBADF);
-	adapter = dxgkpm_adapter_get_handle(dxgkpm_h2u(args->hAdapter));
+	adapter = dxgkpm_adapter_get_handle(dxgkpm_handle_to_u64(args->hAdapter));
 	if (!adapter) {
 		ret = -EBADF;
 		goto out_put_pmo;
@@ -228,7 +228,7 @@ dxgkpm_do_open(IN_OUT_PDXGKARGCB_OPEN_PHYSICAL_MEMORY_OBJECT args)
 	ret = dxgkpm_amo_open(pmo, adapter, &amo);
 	dxgkpm_adapter_put(adapter);
 	if (!ret) {
-		args->hAdapterMemoryObject = dxgkpm_u2h(amo->obj.handle);
+		args->hAdapterMemoryObject = dxgkpm_u64_to_handle(amo->obj.handle);
 		dxgkpm_amo_put(amo);
 	}
 out_put_pmo:
@@ -253,7 +253,7 @@ dxgkpm_do_close(const DXGKARGCB_CLOSE_PHYSICAL_MEMORY_OBJECT *args)
 	might_sleep();
 	if (!args)
 		return dxgkpm_refuse(call, "NULL arguments", -EINVAL);
-	amo = dxgkpm_amo_get_handle(dxgkpm_h2u(args->hAdapterMemoryObject));
+	amo = dxgkpm_amo_get_handle(dxgkpm_handle_to_u64(args->hAdapterMemoryObject));
 	if (!amo)
 		return dxgkpm_refuse(call, "invalid hAdapterMemoryObject",
 				     -EBADF);
@@ -279,7 +279,7 @@ static NTSTATUS dxgkpm_do_map(IN_OUT_PDXGKARGCB_MAP_PHYSICAL_MEMORY args)
 	if (!args)
 		return dxgkpm_refuse(call, "NULL arguments", -EINVAL);
 	args->pMappedAddress = NULL;
-	pmo = dxgkpm_pmo_get_handle(dxgkpm_h2u(args->hPhysicalMemoryObject));
+	pmo = dxgkpm_pmo_get_handle(dxgkpm_handle_to_u64(args->hPhysicalMemoryObject));
 	if (!pmo)
 		return dxgkpm_refuse(call, "invalid hPhysicalMemoryObject",
 				     -EBADF);
@@ -316,7 +316,7 @@ dxgkpm_do_unmap(const DXGKARGCB_UNMAP_PHYSICAL_MEMORY *args)
 	might_sleep();
 	if (!args)
 		return dxgkpm_refuse(call, "NULL arguments", -EINVAL);
-	pmo = dxgkpm_pmo_get_handle(dxgkpm_h2u(args->hPhysicalMemoryObject));
+	pmo = dxgkpm_pmo_get_handle(dxgkpm_handle_to_u64(args->hPhysicalMemoryObject));
 	if (!pmo)
 		return dxgkpm_refuse(call, "invalid hPhysicalMemoryObject",
 				     -EBADF);
@@ -368,7 +368,7 @@ static NTSTATUS dxgkpm_do_allocate_adl(IN_OUT_PDXGKARGCB_ALLOCATE_ADL args)
 	args->pAdl = NULL;
 	if (args->Flags.Reserved)
 		return dxgkpm_refuse(call, "reserved flags set", -EINVAL);
-	amo = dxgkpm_amo_get_handle(dxgkpm_h2u(args->hAdapterMemoryObject));
+	amo = dxgkpm_amo_get_handle(dxgkpm_handle_to_u64(args->hAdapterMemoryObject));
 	if (!amo)
 		return dxgkpm_refuse(call, "invalid hAdapterMemoryObject",
 				     -EBADF);
@@ -391,7 +391,7 @@ static NTSTATUS dxgkpm_do_free_adl(const DXGKARGCB_FREE_ADL *args)
 	might_sleep();
 	if (!args || !args->pAdl)
 		return dxgkpm_refuse(call, "NULL arguments", -EINVAL);
-	amo = dxgkpm_amo_get_handle(dxgkpm_h2u(args->hAdapterMemoryObject));
+	amo = dxgkpm_amo_get_handle(dxgkpm_handle_to_u64(args->hAdapterMemoryObject));
 	if (!amo)
 		return dxgkpm_refuse(call, "invalid hAdapterMemoryObject",
 				     -EBADF);
@@ -438,7 +438,7 @@ dxgkpm_cb_create(IN_OUT_PDXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT args)
 	NTSTATUS status = dxgkpm_do_create(args, _RET_IP_);
 
 	trace_dxgkcb_create_physical_memory_object(args ?
-		dxgkpm_h2u(args->hPhysicalMemoryObject) : 0,
+		dxgkpm_handle_to_u64(args->hPhysicalMemoryObject) : 0,
 		args ? (int)args->Type : -1, args ? (int)args->CacheType : -1,
 		args ? args->Size : 0, status);
 	return status;
@@ -447,7 +447,7 @@ dxgkpm_cb_create(IN_OUT_PDXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT args)
 static VOID APIENTRY
 dxgkpm_cb_destroy(IN_CONST_PDXGKARGCB_DESTROY_PHYSICAL_MEMORY_OBJECT args)
 {
-	u64 handle = args ? dxgkpm_h2u(args->hPhysicalMemoryObject) : 0;
+	u64 handle = args ? dxgkpm_handle_to_u64(args->hPhysicalMemoryObject) : 0;
 	struct dxgkpm_trace_id id;
 	NTSTATUS status;
 
@@ -462,7 +462,7 @@ static NTSTATUS APIENTRY
 dxgkpm_cb_open(IN_OUT_PDXGKARGCB_OPEN_PHYSICAL_MEMORY_OBJECT args)
 {
 	NTSTATUS status = dxgkpm_do_open(args);
-	u64 handle = args ? dxgkpm_h2u(args->hPhysicalMemoryObject) : 0;
+	u64 handle = args ? dxgkpm_handle_to_u64(args->hPhysicalMemoryObject) : 0;
 	struct dxgkpm_trace_id id;
 
 	id = dxgkpm_trace_handle(trace_dxgkcb_open_physical_memory_object_enabled(),
@@ -475,7 +475,7 @@ dxgkpm_cb_open(IN_OUT_PDXGKARGCB_OPEN_PHYSICAL_MEMORY_OBJECT args)
 static VOID APIENTRY
 dxgkpm_cb_close(IN_CONST_PDXGKARGCB_CLOSE_PHYSICAL_MEMORY_OBJECT args)
 {
-	u64 handle = args ? dxgkpm_h2u(args->hAdapterMemoryObject) : 0;
+	u64 handle = args ? dxgkpm_handle_to_u64(args->hAdapterMemoryObject) : 0;
 	struct dxgkpm_trace_id id;
 	NTSTATUS status;
 
@@ -490,7 +490,7 @@ static NTSTATUS APIENTRY
 dxgkpm_cb_map(IN_OUT_PDXGKARGCB_MAP_PHYSICAL_MEMORY args)
 {
 	NTSTATUS status = dxgkpm_do_map(args);
-	u64 handle = args ? dxgkpm_h2u(args->hPhysicalMemoryObject) : 0;
+	u64 handle = args ? dxgkpm_handle_to_u64(args->hPhysicalMemoryObject) : 0;
 	struct dxgkpm_trace_id id;
 
 	id = dxgkpm_trace_handle(trace_dxgkcb_map_physical_memory_enabled(),
@@ -503,7 +503,7 @@ dxgkpm_cb_map(IN_OUT_PDXGKARGCB_MAP_PHYSICAL_MEMORY args)
 static VOID APIENTRY
 dxgkpm_cb_unmap(IN_CONST_PDXGKARGCB_UNMAP_PHYSICAL_MEMORY args)
 {
-	u64 handle = args ? dxgkpm_h2u(args->hPhysicalMemoryObject) : 0;
+	u64 handle = args ? dxgkpm_handle_to_u64(args->hPhysicalMemoryObject) : 0;
 	struct dxgkpm_trace_id id;
 	NTSTATUS status;
 
@@ -517,7 +517,7 @@ dxgkpm_cb_unmap(IN_CONST_PDXGKARGCB_UNMAP_PHYSICAL_MEMORY args)
 static NTSTATUS APIENTRY dxgkpm_cb_allocate_adl(IN_OUT_PDXGKARGCB_ALLOCATE_ADL args)
 {
 	NTSTATUS status = dxgkpm_do_allocate_adl(args);
-	u64 handle = args ? dxgkpm_h2u(args->hAdapterMemoryObject) : 0;
+	u64 handle = args ? dxgkpm_handle_to_u64(args->hAdapterMemoryObject) : 0;
 	struct dxgkpm_trace_id id;
 
 	id = dxgkpm_trace_handle(trace_dxgkcb_allocate_adl_enabled(),
@@ -529,7 +529,7 @@ static NTSTATUS APIENTRY dxgkpm_cb_allocate_adl(IN_OUT_PDXGKARGCB_ALLOCATE_ADL a
 
 static VOID APIENTRY dxgkpm_cb_free_adl(IN_CONST_PDXGKARGCB_FREE_ADL args)
 {
-	u64 handle = args ? dxgkpm_h2u(args->hAdapterMemoryObject) : 0;
+	u64 handle = args ? dxgkpm_handle_to_u64(args->hAdapterMemoryObject) : 0;
 	struct dxgkpm_trace_id id;
 	NTSTATUS status;
 
@@ -551,7 +551,7 @@ static VOID APIENTRY dxgkpm_cb_free_adl(IN_CONST_PDXGKARGCB_FREE_ADL args)
 /* Whether the adapter's device is behind a translating IOMMU domain. */
 static bool dxgkpm_adapter_translated(struct dxgkpm_adapter *adapter)
 {
-	struct iommu_domain *domain = iommu_get_domain_for_dev(adapter->dev);
+	struct iommu_domain *domain = iommu_get_domain_for_dev(adapter->dma.dev);
 
 	return domain && (domain->type & __IOMMU_DOMAIN_PAGING);
 }
@@ -623,7 +623,7 @@ int dxgkpm_query_interface(struct dxgkpm_adapter *adapter,
 	if (!dxgkpm_adapter_get_live(adapter))
 		return -ENODEV;
 	if (!v29) {
-		ret = dxgkpm_space_isolate(adapter);
+		ret = dxgkpm_space_isolate(&adapter->dma);
 		if (ret) {
 			dxgkpm_adapter_put(adapter);
 			return ret;
@@ -632,7 +632,7 @@ int dxgkpm_query_interface(struct dxgkpm_adapter *adapter,
 	v24 = !dxgkpm_iface_remapping(adapter, version);
 
 	memset((u8 *)iface + head, 0, size - head);
-	iface->DeviceHandle = dxgkpm_u2h(adapter->obj.handle);
+	iface->DeviceHandle = dxgkpm_u64_to_handle(adapter->obj.handle);
 	if (v24) {
 		iface->DxgkCbAllocateContiguousMemory =
 			dxgkpm_cb_allocate_contiguous;
@@ -688,7 +688,7 @@ int dxgkpm_report_physical_memory_caps(struct dxgkpm_adapter *adapter,
 		return -EINVAL;
 	mask = highest == U64_MAX ? U64_MAX :
 				    rounddown_pow_of_two(highest + 1) - 1;
-	return dxgkpm_space_set_limit(adapter, mask);
+	return dxgkpm_space_set_limit(&adapter->dma, mask);
 }
 EXPORT_SYMBOL_GPL(dxgkpm_report_physical_memory_caps);
 

@@ -15,10 +15,31 @@
 #include <linux/dma-mapping.h>
 #include <linux/slab.h>
 
-#include "internal.h"
+#include "object/object.h"
 #include "trace.h"
 
 static_assert(offsetof(struct dxgkpm_adl, dxgk) == 0);
+
+/* Map @adl's range for its adapter's device: the backend's ADL mapping. */
+static int dxgkpm_adl_map_range(struct dxgkpm_adl *adl)
+{
+	struct dxgkpm_amo *amo = adl->amo;
+	struct dxgkpm_mem *mem = &amo->pmo->mem;
+
+	return mem->ops->adl_map(mem, &amo->adapter->dma, adl->first,
+				 adl->count, &adl->dma, &adl->priv);
+}
+
+/* Undo dxgkpm_adl_map_range(). */
+static void dxgkpm_adl_unmap_range(struct dxgkpm_adl *adl)
+{
+	struct dxgkpm_amo *amo = adl->amo;
+	struct dxgkpm_mem *mem = &amo->pmo->mem;
+
+	mem->ops->adl_unmap(mem, &amo->adapter->dma, adl->count, adl->priv);
+	adl->priv = NULL;
+	adl->dma = NULL;
+}
 
 /**
  * dxgkpm_dma_contiguous() - whether page addresses follow one another
@@ -62,8 +83,8 @@ static int __dxgkpm_adl_alloc(struct dxgkpm_amo *amo, size_t offset,
 	if (ret)
 		return ret;
 	if ((flags & DXGKPM_ADL_REQUIRE_CONTIGUOUS) &&
-	    pmo->type != DXGKPM_MEM_CONTIGUOUS &&
-	    pmo->type != DXGKPM_MEM_IO_SPACE)
+	    pmo->mem.type != DXGKPM_MEM_CONTIGUOUS &&
+	    pmo->mem.type != DXGKPM_MEM_IO_SPACE)
 		return -EINVAL;
 	first = offset >> PAGE_SHIFT;
 	count = size >> PAGE_SHIFT;
@@ -82,7 +103,7 @@ static int __dxgkpm_adl_alloc(struct dxgkpm_amo *amo, size_t offset,
 		ret = -ENOENT;
 		goto err_unlock;
 	}
-	ret = pmo->ops->adl_map(adl);
+	ret = dxgkpm_adl_map_range(adl);
 	if (ret)
 		goto err_unlock;
 	contiguous = dxgkpm_dma_contiguous(adl->dma, count);
@@ -113,7 +134,7 @@ static int __dxgkpm_adl_alloc(struct dxgkpm_amo *amo, size_t offset,
 	return 0;
 
 err_unmap:
-	pmo->ops->adl_unmap(adl);
+	dxgkpm_adl_unmap_range(adl);
 err_unlock:
 	mutex_unlock(&pmo->lock);
 	kfree(adl);
@@ -176,8 +197,9 @@ static void dxgkpm_adl_free_locked(struct dxgkpm_adl *adl)
 {
 	struct dxgkpm_pmo *pmo = adl->amo->pmo;
 
+	lockdep_assert_held(&pmo->lock);
 	list_del(&adl->node);
-	pmo->ops->adl_unmap(adl);
+	dxgkpm_adl_unmap_range(adl);
 	pmo->nr_adls--;
 	atomic_long_dec(&dxgkpm_stats.adls);
 	kvfree(adl->pages);
@@ -193,6 +215,7 @@ static bool dxgkpm_adl_was_freed_locked(struct dxgkpm_pmo *pmo,
 {
 	unsigned int i;
 
+	lockdep_assert_held(&pmo->lock);
 	for (i = 0; i < DXGKPM_ADL_QUARANTINE; i++)
 		if (pmo->freed_adls[i] == adl)
 			return true;
