@@ -201,6 +201,30 @@ if printf '%s\n' "$out" | grep -v ': info: Scanning doc for ' | grep -q .; then
 	printf '%s\n' "$out" | grep -v ': info: Scanning doc for '
 	rc=1
 fi
+# Every kernel-doc directive of the documentation finds what it names: a
+# DOC: section, the exported functions of a file, or a header's comments.
+directives=0
+while read -r file opt arg; do
+	directives=$((directives + 1))
+	case $opt in
+	:doc:) args=(-function "$arg") ;;
+	:export:) args=(-export) ;;
+	'') args=() ;;
+	*) msg "Documentation/dxgkpm.rst: kernel-doc option $opt not checked"
+	   rc=1; continue ;;
+	esac
+	out=$(perl "$K_SRC/scripts/kernel-doc" -rst "${args[@]}" "$file" 2>&1 </dev/null |
+	      grep -v '^Warning: Sphinx version not found')
+	if ! printf '%s\n' "$out" | grep -q '[^[:space:]]' ||
+	   printf '%s\n' "$out" | grep -qiE '^(warning|error)|: warning:'; then
+		msg "Documentation/dxgkpm.rst: kernel-doc:: $file $opt $arg finds nothing"
+		rc=1
+	fi
+done < <(awk '/^\.\. kernel-doc::/ { file = $3; getline opt;
+		if (opt ~ /^   :/) { split(opt, o, " "); print file, o[1], o[2] }
+		else print file }' Documentation/dxgkpm.rst)
+msg "Documentation/dxgkpm.rst: $directives kernel-doc directives checked"
+[ "$directives" -gt 0 ] || rc=1
 result kernel-doc $rc
 
 step "sparse (C=2) against 6.12"
