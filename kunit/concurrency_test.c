@@ -1312,7 +1312,7 @@ KUNIT_ARRAY_PARAM(cr_race, cr_races, cr_race_desc);
 /* ------------------------------------------------------ unregistration */
 
 #define CU_MIN_ROUNDS	8
-#define CU_MAX_ROUNDS	64
+#define CU_MAX_ROUNDS	256	/* a guard: about 12 s under TCG */
 #define CU_PAGES	32	/* objects and allocations: a long creation */
 #define CU_MDL_PAGES	256	/* a long MapMdlToIoMmu */
 
@@ -1547,14 +1547,27 @@ static void cu_free_pages(void *cu)
 			__free_page(c->pages[i]);
 }
 
+/*
+ * The WDDM 2.4 calls hold the adapter across a long allocation or mapping,
+ * so an unregistration lands in the middle of one within a few rounds.
+ * Create and Open get STATUS_NO_SUCH_DEVICE only if it falls between their
+ * resolving hAdapter and attaching to the adapter; one run on a two-CPU TCG
+ * guest saw that for neither in 64 rounds, so those refusals are checked
+ * deterministically in dxgkpm_ddi_query_interface_unregistered.
+ */
+static bool cu_wide(enum cu_kind kind)
+{
+	return kind == CU_ACM || kind == CU_APM || kind == CU_MMI;
+}
+
 static bool cu_enough(struct cu *cu)
 {
-	static const enum cu_kind wide[] = { CU_CREATE, CU_ACM, CU_APM, CU_MMI };
 	unsigned int i, s;
 
-	for (i = 0; i < ARRAY_SIZE(wide); i++)
+	for (i = CU_CREATE; i <= CU_MMI; i++)
 		for (s = CU_OK; s <= CU_HANDLE; s++)
-			if (!atomic_long_read(&cu->counts[wide[i]][s]))
+			if ((s != CU_NO_DEVICE || cu_wide(i)) &&
+			    !atomic_long_read(&cu->counts[i][s]))
 				return false;
 	return true;
 }
@@ -1569,9 +1582,10 @@ static bool cu_enough(struct cu *cu)
  * and only the last once the unregistration returned; successful creations
  * come with their handles, objects made without the adapter outlive it and
  * are destroyed, and after each round dxgkpm holds nothing, not even the
- * adapter. For Create, both 2.4 allocations and MapMdlToIoMmu, each of the
- * three statuses must have been seen: the unregistration landed before,
- * during and after them.
+ * adapter. Each call must have returned STATUS_SUCCESS and
+ * STATUS_INVALID_HANDLE, and the 2.4 allocations and MapMdlToIoMmu also
+ * STATUS_NO_SUCH_DEVICE: the unregistration landed before, during and
+ * after them (cu_wide()).
  */
 static void dxgkpm_concurrency_unregister(struct kunit *test)
 {
@@ -1664,13 +1678,15 @@ static void dxgkpm_concurrency_unregister(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, atomic_long_read(&cu->bad), 0L, "%s",
 			    cu->why);
 	for (i = CU_CREATE; i <= CU_MMI; i++) {
-		if (i == CU_OPEN)	/* a window of a few instructions */
-			continue;
-		for (s = CU_OK; s <= CU_HANDLE; s++)
+		for (s = CU_OK; s <= CU_HANDLE; s++) {
+			/* Those windows are checked in dxgkpm_ddi instead. */
+			if (s == CU_NO_DEVICE && !cu_wide(i))
+				continue;
 			KUNIT_EXPECT_GT_MSG(test,
 					    atomic_long_read(&cu->counts[i][s]),
 					    0L, "%s never gave %s",
 					    cu_kind_names[i], cu_status_names[s]);
+		}
 	}
 	KUNIT_EXPECT_TRUE(test, dxgkpm_kt_idle());
 }

@@ -372,9 +372,12 @@ static void dxgkpm_ddi_query_interface_fills(struct kunit *test)
  * An adapter that was unregistered is refused: the native query returns
  * -ENODEV (the structure is kept alive here by an extra reference, as a
  * racing caller would hold one) without writing to the interface, the
- * native create returns -ENODEV, and its DeviceHandle is a stale handle
- * that every DXGK callback taking hAdapter refuses with
- * STATUS_INVALID_HANDLE. Passes if all three refuse and nothing changes.
+ * native create and open return -ENODEV, and its DeviceHandle is a stale
+ * handle that every DXGK callback taking hAdapter refuses with
+ * STATUS_INVALID_HANDLE. Passes if all of them refuse and nothing changes.
+ * These are the outcomes a caller that resolved hAdapter just before the
+ * unregistration gets; dxgkpm_concurrency_unregister cannot be sure to hit
+ * that window for create and open, so it is checked here.
  */
 static void dxgkpm_ddi_query_interface_unregistered(struct kunit *test)
 {
@@ -386,7 +389,7 @@ static void dxgkpm_ddi_query_interface_unregistered(struct kunit *test)
 	};
 	DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT c;
 	struct dxgkpm_adapter *adapter;
-	struct dxgkpm_pmo *pmo = NULL;
+	struct dxgkpm_pmo *pmo = NULL, *orphan;
 	struct dxgkpm_amo *amo = NULL;
 	struct dxgkpm_kt *kt, *other;
 	struct dxgkpm_call_obj obj;
@@ -397,6 +400,7 @@ static void dxgkpm_ddi_query_interface_unregistered(struct kunit *test)
 	other = dxgkpm_kt_setup(test, 1);
 	obj = ddi_new(test, other, NULL, DXGK_PHYSICAL_MEMORY_TYPE_MDL,
 		      PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, dxgkpm_pmo_create(&desc, NULL, &orphan, NULL), 0);
 	adapter = kt->adapter;
 	dxgkpm_adapter_get_ref(adapter);
 	dxgkpm_kt_unregister_now(test, adapter);
@@ -408,8 +412,11 @@ static void dxgkpm_ddi_query_interface_unregistered(struct kunit *test)
 			-ENODEV);
 	KUNIT_EXPECT_NULL(test, pmo);
 	KUNIT_EXPECT_NULL(test, amo);
+	KUNIT_EXPECT_EQ(test, dxgkpm_pmo_open(orphan, adapter, &amo), -ENODEV);
+	KUNIT_EXPECT_NULL(test, amo);
 	ddi_expect_same(test, &before, "native calls on an unregistered adapter");
 	dxgkpm_adapter_put(adapter);
+	KUNIT_EXPECT_EQ(test, dxgkpm_pmo_destroy(orphan, NULL), 0);
 
 	ddi_snap(&before);
 	ddi_args(&c, kt->h, DXGK_PHYSICAL_MEMORY_TYPE_MDL, PAGE_SIZE);
