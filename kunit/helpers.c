@@ -316,7 +316,7 @@ void dxgkpm_kt_reap(void *handle)
 
 	if (!pmo)
 		return;		/* destroyed: the handle is stale */
-	dxgkpm_pmo_teardown(pmo, "dxgkpm test cleanup");
+	dxgkpm_pmo_force_destroy(pmo, "dxgkpm test cleanup");
 	dxgkpm_pmo_put(pmo);
 }
 

@@ -334,7 +334,7 @@ void dxgkpm_pmo_put(struct dxgkpm_pmo *pmo);
 int dxgkpm_pmo_check_range(const struct dxgkpm_pmo *pmo, size_t offset,
 			   size_t size);
 void dxgkpm_pmo_hide(struct dxgkpm_pmo *pmo);
-bool dxgkpm_pmo_teardown(struct dxgkpm_pmo *pmo, const char *why);
+bool dxgkpm_pmo_force_destroy(struct dxgkpm_pmo *pmo, const char *why);
 bool dxgkpm_pmo_abandon(struct dxgkpm_pmo *pmo, struct dxgkpm_adapter *owner,
 			const char *why);
 struct dxgkpm_pmo *dxgkpm_pmo_pop(struct list_head *list, struct mutex *lock);

@@ -185,13 +185,13 @@ static const char *dxgkpm_pmo_busy_locked(struct dxgkpm_pmo *pmo)
 }
 
 /*
- * Take a locked object down: close its attachment (freeing ADLs), unmap
- * kernel views and retire the handle. Whoever sets ->destroyed owns the
- * creator's reference and must then call dxgkpm_pmo_finish(), so racing
- * callers cannot drop it twice. With @why, every piece that goes is
- * reported as leaked.
+ * The one state change of an object, under its lock: close its attachment
+ * (freeing ADLs), unmap kernel views, set ->destroyed and retire the
+ * handle. Whoever sets ->destroyed owns the creator's reference and must
+ * then call dxgkpm_pmo_drop_creator(), so racing callers cannot drop it
+ * twice. With @why, every piece that goes is reported as leaked.
  */
-static bool dxgkpm_pmo_kill_locked(struct dxgkpm_pmo *pmo, const char *why)
+static bool dxgkpm_pmo_destroy_locked(struct dxgkpm_pmo *pmo, const char *why)
 {
 	lockdep_assert_held(&pmo->lock);
 	if (pmo->destroyed)
@@ -228,23 +228,38 @@ void dxgkpm_pmo_hide(struct dxgkpm_pmo *pmo)
 	dxgkpm_handle_retire(&pmo->obj);
 }
 
-/* After a successful kill, outside the lock: unlink, drop the creator's ref. */
-static void dxgkpm_pmo_finish(struct dxgkpm_pmo *pmo)
+/*
+ * After dxgkpm_pmo_destroy_locked() returned true, outside the lock: unlink
+ * the object and drop the creator's reference.
+ */
+static void dxgkpm_pmo_drop_creator(struct dxgkpm_pmo *pmo)
 {
 	dxgkpm_pmo_unlink(pmo);
 	dxgkpm_pmo_put(pmo);
 }
 
-static bool dxgkpm_pmo_kill(struct dxgkpm_pmo *pmo, const char *why)
+/**
+ * dxgkpm_pmo_force_destroy() - destroy an object whatever still uses it
+ * @pmo: object, with a reference held by the caller
+ * @why: who is destroying it, for a leak report; NULL for none
+ *
+ * ADLs are freed (the device is going away, or already gone), the adapter
+ * memory object is closed, kernel-mode views are unmapped and the creator's
+ * reference is dropped. A user-mode view keeps the memory until munmap.
+ *
+ * Context: process context, may sleep.
+ * Return: true if the object was destroyed, false if it had been already.
+ */
+bool dxgkpm_pmo_force_destroy(struct dxgkpm_pmo *pmo, const char *why)
 {
-	bool killed;
+	bool destroyed;
 
 	mutex_lock(&pmo->lock);
-	killed = dxgkpm_pmo_kill_locked(pmo, why);
+	destroyed = dxgkpm_pmo_destroy_locked(pmo, why);
 	mutex_unlock(&pmo->lock);
-	if (killed)
-		dxgkpm_pmo_finish(pmo);
-	return killed;
+	if (destroyed)
+		dxgkpm_pmo_drop_creator(pmo);
+	return destroyed;
 }
 
 /**
@@ -336,7 +351,7 @@ err_destroy_pmo:
 		dxgkpm_amo_put(*amop);
 		*amop = NULL;
 	}
-	dxgkpm_pmo_kill(pmo, NULL);
+	dxgkpm_pmo_force_destroy(pmo, NULL);
 	dxgkpm_pmo_put(pmo);
 	return ret;
 
@@ -410,10 +425,10 @@ static int __dxgkpm_pmo_destroy(struct dxgkpm_pmo *pmo,
 		ret = -EBUSY;
 	}
 	if (!ret)
-		dxgkpm_pmo_kill_locked(pmo, NULL);
+		dxgkpm_pmo_destroy_locked(pmo, NULL);
 	mutex_unlock(&pmo->lock);
 	if (!ret)
-		dxgkpm_pmo_finish(pmo);
+		dxgkpm_pmo_drop_creator(pmo);
 	return ret;
 }
 
@@ -441,23 +456,6 @@ int dxgkpm_pmo_destroy(struct dxgkpm_pmo *pmo, struct dxgkpm_amo *amo)
 EXPORT_SYMBOL_GPL(dxgkpm_pmo_destroy);
 
 /**
- * dxgkpm_pmo_teardown() - force an abandoned object down, reporting it
- * @pmo: object, with a reference held by the caller
- * @why: who is tearing it down, for the report
- *
- * ADLs are freed (the device is going away, or already gone), the adapter
- * memory object is closed, kernel-mode views are unmapped and the creator's
- * reference is dropped. A user-mode view keeps the memory until munmap.
- *
- * Return: true if the object was torn down, false if it was destroyed
- * meanwhile.
- */
-bool dxgkpm_pmo_teardown(struct dxgkpm_pmo *pmo, const char *why)
-{
-	return dxgkpm_pmo_kill(pmo, why);
-}
-
-/**
  * dxgkpm_pmo_abandon() - the adapter that created an object goes away
  * @pmo: object created with @owner, with a reference held by the caller
  * @owner: the adapter being unregistered
@@ -467,7 +465,7 @@ bool dxgkpm_pmo_teardown(struct dxgkpm_pmo *pmo, const char *why)
  * its attachment and ADLs belong to the other driver, which may be using
  * them, so the object is handed to the module (as if created without an
  * adapter) and stays, handle and all, until destroyed or the module goes.
- * Any other object is torn down (dxgkpm_pmo_teardown()).
+ * Any other object is destroyed (dxgkpm_pmo_force_destroy()).
  *
  * Return: true if the object was left behind by its creator (reported).
  */
@@ -490,7 +488,7 @@ bool dxgkpm_pmo_abandon(struct dxgkpm_pmo *pmo, struct dxgkpm_adapter *owner,
 	}
 	mutex_unlock(&pmo->lock);
 	if (!old)
-		return dxgkpm_pmo_teardown(pmo, why);
+		return dxgkpm_pmo_force_destroy(pmo, why);
 	dxgkpm_adapter_put(old);
 	return true;
 }
@@ -516,7 +514,7 @@ void dxgkpm_pmos_exit(void)
 	struct dxgkpm_pmo *pmo;
 
 	while ((pmo = dxgkpm_pmo_pop(&dxgkpm_orphans, &dxgkpm_orphans_lock))) {
-		dxgkpm_pmo_teardown(pmo, "module unload");
+		dxgkpm_pmo_force_destroy(pmo, "module unload");
 		dxgkpm_pmo_put(pmo);
 	}
 }
