@@ -198,7 +198,7 @@ static bool cr_adl_alive(HANDLE handle, const DXGK_ADL *adl)
 		return false;
 	mutex_lock(&amo->pmo->lock);
 	list_for_each_entry(pos, &amo->adls, node)
-		found |= &pos->dxgk == adl;
+		found |= dxgkpm_adl_caller(pos) == adl;
 	mutex_unlock(&amo->pmo->lock);
 	dxgkpm_amo_put(amo);
 	return found;

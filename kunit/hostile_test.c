@@ -836,7 +836,7 @@ static void hostile_check_obj(struct hostile *h, const struct hostile_obj *o)
 			continue;
 		found = false;
 		list_for_each_entry(adl, &pmo->amo->adls, node)
-			found |= &adl->dxgk == o->adl[i].p;
+			found |= dxgkpm_adl_caller(adl) == o->adl[i].p;
 		if (!found)
 			hostile_fail(h, "object %#llx: ADL %p is gone", hv(o->pmo),
 				     o->adl[i].p);

@@ -140,8 +140,7 @@ static struct dxgkpm_pmo *pt_pmo(struct kunit *test, HANDLE handle)
  */
 static void pt_check_adl(struct kunit *test, const DXGK_ADL *adl)
 {
-	const struct dxgkpm_adl *native =
-		container_of(adl, struct dxgkpm_adl, dxgk);
+	const struct dxgkpm_adl *native = dxgkpm_adl_from_caller(adl);
 	dma_addr_t addr;
 	u32 i;
 

@@ -68,7 +68,8 @@ perl -ne 'print "$1\n" while /(?:^\}\s*|typedef\s.*?\s\**|,\s*\*)([A-Z_][A-Z0-9_
 # "Layers"): a file in a layer's folder includes only its own layer's
 # headers, those of the layers below, and the module-wide ones; never an
 # upper layer's header nor internal.h, which includes them all. The
-# module-wide headers include no layer's header.
+# module-wide headers include no layer's header. Only the DXGK layer
+# includes the Windows contract, <dxgkpm/d3dkmddi.h>.
 LAYERS="dma page mem object ddi"
 MODULE_HEADERS="compat.h stats.h trace.h"
 # layer_rank DIR: the rank of a layer (1 at the bottom), 0 if DIR is none.
@@ -117,6 +118,11 @@ check_layers() {
 			rc=1
 		fi
 	done < <(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$file")
+	if [ "$own" -ne "$(layer_rank ddi)" ] &&
+		grep -Eq '^[[:space:]]*#[[:space:]]*include[[:space:]]*<dxgkpm/d3dkmddi\.h>' "$file"; then
+		msg "dxgkpm/$name: includes <dxgkpm/d3dkmddi.h>: only the DXGK layer speaks Windows"
+		rc=1
+	fi
 	return $rc
 }
 
@@ -126,6 +132,12 @@ rc=0
 printf '#include "page/page.h"\n#include "object/object.h"\n' > "$work/canary-layers.c"
 if check_layers page/canary.c "$work/canary-layers.c" 2>/dev/null; then
 	msg "the layer check did not flag its canary (page/ including object/)"
+	rc=1
+fi
+# And the object model including the Windows contract.
+printf '#include <dxgkpm/d3dkmddi.h>\n#include "object/object.h"\n' > "$work/canary-windows.c"
+if check_layers object/canary.c "$work/canary-windows.c" 2>/dev/null; then
+	msg "the layer check did not flag its canary (object/ including d3dkmddi.h)"
 	rc=1
 fi
 checked=0

@@ -338,21 +338,23 @@ dxgkpm_do_unmap(const DXGKARGCB_UNMAP_PHYSICAL_MEMORY *args)
 }
 
 /*
- * Describe a new ADL the way DXGK callers read it, before anyone can reach
- * it (dxgkpm_adl_alloc_described() calls this under the object's lock);
+ * Describe a new ADL the way DXGK callers read it, in the part of the ADL
+ * kept for the caller, before anyone can reach it
+ * (dxgkpm_adl_alloc_described() calls this under the object's lock);
  * freeing the ADL clears it.
  */
-static void dxgkpm_ddi_fill_adl(struct dxgkpm_adl *adl)
+static void dxgkpm_ddi_fill_adl(const struct dxgkpm_adl *adl, void *caller)
 {
-	static_assert(sizeof(adl->pages[0]) == sizeof(DXGK_PAGE_NUMBER));
+	DXGK_ADL *dxgk = caller;
 
-	adl->dxgk.PageCount = adl->count;
-	adl->dxgk.Flags.Value = 0;
-	adl->dxgk.Flags.Contiguous = adl->contiguous;
+	static_assert(sizeof(adl->pages[0]) == sizeof(DXGK_PAGE_NUMBER));
+	dxgk->PageCount = adl->count;
+	dxgk->Flags.Value = 0;
+	dxgk->Flags.Contiguous = adl->contiguous;
 	if (adl->contiguous)
-		adl->dxgk.BasePageNumber = adl->base;
+		dxgk->BasePageNumber = adl->base;
 	else
-		adl->dxgk.Pages = adl->pages;
+		dxgk->Pages = adl->pages;
 }
 
 static NTSTATUS dxgkpm_do_allocate_adl(IN_OUT_PDXGKARGCB_ALLOCATE_ADL args)
@@ -373,12 +375,12 @@ static NTSTATUS dxgkpm_do_allocate_adl(IN_OUT_PDXGKARGCB_ALLOCATE_ADL args)
 		return dxgkpm_refuse(call, "invalid hAdapterMemoryObject",
 				     -EBADF);
 	ret = dxgkpm_adl_alloc_described(amo, args->Offset, args->Size,
-					 args->Flags.Value, dxgkpm_ddi_fill_adl,
-					 &adl);
+					 args->Flags.Value, sizeof(DXGK_ADL),
+					 dxgkpm_ddi_fill_adl, &adl);
 	dxgkpm_amo_put(amo);
 	if (ret)
 		return dxgkpm_refuse(call, "cannot build the ADL", ret);
-	args->pAdl = &adl->dxgk;
+	args->pAdl = dxgkpm_adl_caller(adl);
 	return STATUS_SUCCESS;
 }
 
@@ -396,8 +398,7 @@ static NTSTATUS dxgkpm_do_free_adl(const DXGKARGCB_FREE_ADL *args)
 		return dxgkpm_refuse(call, "invalid hAdapterMemoryObject",
 				     -EBADF);
 	/* Only compared against the live ADLs of @amo, never dereferenced. */
-	ret = dxgkpm_adl_free(amo, container_of(args->pAdl, struct dxgkpm_adl,
-						dxgk));
+	ret = dxgkpm_adl_free(amo, dxgkpm_adl_from_caller(args->pAdl));
 	dxgkpm_amo_put(amo);
 	if (ret)
 		return dxgkpm_refuse(call,

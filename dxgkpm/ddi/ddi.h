@@ -14,6 +14,17 @@
 
 #include "object/object.h"
 
+/* A DXGK handle is a dxgkpm handle value (object/handle.c). */
+static inline u64 dxgkpm_handle_to_u64(HANDLE handle)
+{
+	return (u64)(uintptr_t)handle;
+}
+
+static inline HANDLE dxgkpm_u64_to_handle(u64 value)
+{
+	return (HANDLE)(uintptr_t)value;
+}
+
 /* ddi.c */
 NTSTATUS dxgkpm_ntstatus(int err);
 /*

@@ -18,8 +18,6 @@
 #include "object/object.h"
 #include "trace.h"
 
-static_assert(offsetof(struct dxgkpm_adl, dxgk) == 0);
-
 /* Map @adl's range for its adapter's device: the backend's ADL mapping. */
 static int dxgkpm_adl_map_range(struct dxgkpm_adl *adl)
 {
@@ -59,8 +57,9 @@ bool dxgkpm_dma_contiguous(const dma_addr_t *dma, pgoff_t count)
 }
 
 static int __dxgkpm_adl_alloc(struct dxgkpm_amo *amo, size_t offset,
-			      size_t size, u32 flags,
-			      void (*describe)(struct dxgkpm_adl *adl),
+			      size_t size, u32 flags, size_t caller_size,
+			      void (*describe)(const struct dxgkpm_adl *adl,
+					       void *caller),
 			      struct dxgkpm_adl **adlp)
 {
 	struct dxgkpm_pmo *pmo;
@@ -91,9 +90,10 @@ static int __dxgkpm_adl_alloc(struct dxgkpm_amo *amo, size_t offset,
 	if (count > U32_MAX)
 		return -EINVAL;
 
-	adl = kzalloc(sizeof(*adl), GFP_KERNEL);
+	adl = kzalloc(struct_size(adl, caller, caller_size), GFP_KERNEL);
 	if (!adl)
 		return -ENOMEM;
+	adl->caller_size = caller_size;
 	adl->amo = amo;
 	adl->first = first;
 	adl->count = count;
@@ -125,7 +125,7 @@ static int __dxgkpm_adl_alloc(struct dxgkpm_amo *amo, size_t offset,
 			adl->pages[i] = adl->dma[i] >> PAGE_SHIFT;
 	}
 	if (describe)
-		describe(adl);
+		describe(adl, adl->caller);
 	list_add_tail(&adl->node, &amo->adls);
 	pmo->nr_adls++;
 	atomic_long_inc(&dxgkpm_stats.adls);
@@ -162,7 +162,8 @@ err_unlock:
 int dxgkpm_adl_alloc(struct dxgkpm_amo *amo, size_t offset, size_t size,
 		     u32 flags, struct dxgkpm_adl **adlp)
 {
-	return dxgkpm_adl_alloc_described(amo, offset, size, flags, NULL, adlp);
+	return dxgkpm_adl_alloc_described(amo, offset, size, flags, 0, NULL,
+					  adlp);
 }
 EXPORT_SYMBOL_GPL(dxgkpm_adl_alloc);
 
@@ -172,8 +173,10 @@ EXPORT_SYMBOL_GPL(dxgkpm_adl_alloc);
  * @offset: first byte, as for dxgkpm_adl_alloc()
  * @size: bytes, as for dxgkpm_adl_alloc()
  * @flags: as for dxgkpm_adl_alloc()
- * @describe: NULL, or called with the complete ADL before anyone else can
- *	reach it (the DDI layer fills the description its callers read)
+ * @caller_size: bytes the caller keeps with the ADL (dxgkpm_adl_caller()),
+ *	zeroed; the DDI layer keeps there the DXGK_ADL its callers read
+ * @describe: NULL, or called with the complete ADL and its caller's part
+ *	before anyone else can reach them
  * @adlp: the ADL, on success
  *
  * Context: process context, may sleep; @describe is called with the
@@ -181,13 +184,14 @@ EXPORT_SYMBOL_GPL(dxgkpm_adl_alloc);
  * Return: as dxgkpm_adl_alloc().
  */
 int dxgkpm_adl_alloc_described(struct dxgkpm_amo *amo, size_t offset,
-			       size_t size, u32 flags,
-			       void (*describe)(struct dxgkpm_adl *adl),
+			       size_t size, u32 flags, size_t caller_size,
+			       void (*describe)(const struct dxgkpm_adl *adl,
+						void *caller),
 			       struct dxgkpm_adl **adlp)
 {
 	struct dxgkpm_trace_id id = dxgkpm_amo_trace_id(amo);
-	int ret = __dxgkpm_adl_alloc(amo, offset, size, flags, describe,
-				     adlp);
+	int ret = __dxgkpm_adl_alloc(amo, offset, size, flags, caller_size,
+				     describe, adlp);
 
 	trace_dxgkpm_adl_alloc(&id, size, ret);
 	return ret;
@@ -204,7 +208,7 @@ static void dxgkpm_adl_free_locked(struct dxgkpm_adl *adl)
 	atomic_long_dec(&dxgkpm_stats.adls);
 	kvfree(adl->pages);
 	/* Quarantined (see DXGKPM_ADL_QUARANTINE); the oldest goes back. */
-	memset(adl, 0, sizeof(*adl));
+	memset(adl, 0, struct_size(adl, caller, adl->caller_size));
 	kfree(pmo->freed_adls[pmo->freed_next]);
 	pmo->freed_adls[pmo->freed_next] = adl;
 	pmo->freed_next = (pmo->freed_next + 1) % DXGKPM_ADL_QUARANTINE;

@@ -595,7 +595,7 @@ int dxgkpm_memory_dma_address(struct dxgkpm_adapter *adapter, void *memory,
 	if (!adapter || !addr)
 		return -EINVAL;
 	*addr = DMA_MAPPING_ERROR;
-	obj = dxgkpm_handle_get(dxgkpm_handle_to_u64(memory), DXGKPM_KIND_MEM24);
+	obj = dxgkpm_handle_get((u64)(uintptr_t)memory, DXGKPM_KIND_MEM24);
 	if (!obj)
 		return -EBADF;
 	mem = container_of(obj, struct dxgkpm_mem24, obj);

@@ -28,7 +28,6 @@
 #include <linux/scatterlist.h>
 #include <linux/types.h>
 
-#include <dxgkpm/d3dkmddi.h>
 #include <dxgkpm/dxgkpm.h>
 
 #include "dma/dma.h"
@@ -131,17 +130,6 @@ int dxgkpm_handle_publish(struct dxgkpm_obj *obj);
 void dxgkpm_handle_retire(struct dxgkpm_obj *obj);
 struct dxgkpm_obj *dxgkpm_handle_get(u64 handle, enum dxgkpm_kind kind);
 void dxgkpm_handles_exit(void);
-
-/* The DXGK layer's handles are dxgkpm handle values. */
-static inline u64 dxgkpm_handle_to_u64(HANDLE handle)
-{
-	return (u64)(uintptr_t)handle;
-}
-
-static inline HANDLE dxgkpm_u64_to_handle(u64 value)
-{
-	return (HANDLE)(uintptr_t)value;
-}
 
 /* ----------------------------------------------------------------- adapter */
 
@@ -286,8 +274,6 @@ struct dxgkpm_amo {
 
 /**
  * struct dxgkpm_adl - address descriptor list
- * @dxgk: what a DXGK caller sees, filled by the DDI layer (ddi.c) through
- *	dxgkpm_adl_alloc_described(); zero for native callers.
  * @node: in the attachment's list.
  * @amo: the attachment it was built from.
  * @first: first page of the object it describes.
@@ -297,9 +283,12 @@ struct dxgkpm_amo {
  * @pages: page numbers in the device's address space, if not @contiguous.
  * @dma: device address of each page (the backend's).
  * @priv: the backend's state of the ADL's mapping.
+ * @caller_size: bytes in @caller.
+ * @caller: what the caller of dxgkpm_adl_alloc_described() keeps with the
+ *	ADL (the DDI layer: the DXGK_ADL its callers read); none for native
+ *	callers.
  */
 struct dxgkpm_adl {
-	DXGK_ADL dxgk;
 	struct list_head node;
 	struct dxgkpm_amo *amo;
 	pgoff_t first;
@@ -309,7 +298,21 @@ struct dxgkpm_adl {
 	unsigned long *pages;
 	const dma_addr_t *dma;
 	void *priv;
+	size_t caller_size;
+	u8 caller[] __aligned(sizeof(u64));
 };
+
+/* The caller's part of an ADL, and back: never dereferenced here. */
+static inline void *dxgkpm_adl_caller(struct dxgkpm_adl *adl)
+{
+	return adl->caller;
+}
+
+static inline struct dxgkpm_adl *dxgkpm_adl_from_caller(const void *caller)
+{
+	return (struct dxgkpm_adl *)((uintptr_t)caller -
+				     offsetof(struct dxgkpm_adl, caller));
+}
 
 /**
  * struct dxgkpm_kview - kernel-mode CPU view
@@ -358,8 +361,9 @@ int dxgkpm_amo_close_locked(struct dxgkpm_amo *amo, bool force);
 
 /* adl.c */
 int dxgkpm_adl_alloc_described(struct dxgkpm_amo *amo, size_t offset,
-			       size_t size, u32 flags,
-			       void (*describe)(struct dxgkpm_adl *adl),
+			       size_t size, u32 flags, size_t caller_size,
+			       void (*describe)(const struct dxgkpm_adl *adl,
+						void *caller),
 			       struct dxgkpm_adl **adlp);
 void dxgkpm_adl_free_all_locked(struct dxgkpm_amo *amo, const char *why);
 void dxgkpm_adl_quarantine_free(struct dxgkpm_pmo *pmo);
