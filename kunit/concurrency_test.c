@@ -2067,7 +2067,7 @@ static void cp_adls(struct cp_thread *t, HANDLE amo)
 			break;
 		for (j = 0; j < count; j++)
 			if (dxgkpm_call_adl_addr(adl[i], j) + PAGE_SIZE - 1 >
-			    DXGKPM_DKT_EDU_MASK)
+			    EDU_DMA_MASK)
 				cp_error(t, "ADL page beyond the device's reach");
 		cond_resched();
 	}

@@ -23,7 +23,6 @@
  */
 #define DXGKPM_DKT_LOW		SZ_256M
 /* The edu device's own DMA mask, which every test leaves in place. */
-#define DXGKPM_DKT_EDU_MASK	DMA_BIT_MASK(EDU_DMA_BITS)
 
 /**
  * struct dxgkpm_dkt_obj - a physical memory object as the DMA suites use it

@@ -69,7 +69,7 @@ static struct dxgkpm_kt *dt_setup(struct kunit *test)
 			      "dxgkpm holds objects before the test");
 	kt = dxgkpm_kt_setup(test, 0);
 	KUNIT_ASSERT_EQ_MSG(test, dma_get_mask(&kt->edu->pdev->dev),
-			    DXGKPM_DKT_EDU_MASK,
+			    EDU_DMA_MASK,
 			    "an earlier test left another DMA mask");
 	return kt;
 }

@@ -84,7 +84,7 @@ static int dxgkpm_edu_probe(struct pci_dev *pdev,
 		goto err_unmap;
 	}
 	ret = dma_set_mask_and_coherent(&pdev->dev,
-					DMA_BIT_MASK(EDU_DMA_BITS));
+					EDU_DMA_MASK);
 	if (ret)
 		goto err_unmap;
 	ret = dxgkpm_edu_take_slot(edu);
@@ -213,8 +213,8 @@ static int dxgkpm_edu_dma(struct dxgkpm_edu *edu, size_t buf_offset,
 	    len >= EDU_BUFFER_SIZE - buf_offset)
 		return -EINVAL;
 	/* The device masks addresses to its DMA width. */
-	if (addr > DMA_BIT_MASK(EDU_DMA_BITS) ||
-	    len - 1 > DMA_BIT_MASK(EDU_DMA_BITS) - addr)
+	if (addr > EDU_DMA_MASK ||
+	    len - 1 > EDU_DMA_MASK - addr)
 		return -EINVAL;
 
 	mutex_lock(&edu->lock);

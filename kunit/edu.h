@@ -24,7 +24,7 @@ struct pci_dev;
 /**
  * struct dxgkpm_edu - a bound edu device
  * @pdev: the PCI device; &pdev->dev is what a test registers as an adapter.
- *	Its DMA mask is DMA_BIT_MASK(EDU_DMA_BITS).
+ *	Its DMA mask is EDU_DMA_MASK.
  * @regs: BAR0, the device's registers.
  * @index: position in probe order, below DXGKPM_EDU_MAX.
  * @lock: serialises use of the DMA engine.

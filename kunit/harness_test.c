@@ -69,7 +69,7 @@ static void dxgkpm_harness_edu_roundtrip(struct kunit *test)
 		KUNIT_EXPECT_TRUE_MSG(test, PAGE_ALIGNED(dma[i]),
 				      "page %u at %pad", i, &dma[i]);
 		KUNIT_EXPECT_LE_MSG(test, dma[i] + PAGE_SIZE - 1,
-				    DMA_BIT_MASK(EDU_DMA_BITS),
+				    EDU_DMA_MASK,
 				    "page %u at %pad is beyond the device's mask",
 				    i, &dma[i]);
 	}

@@ -1430,7 +1430,7 @@ static void hostile_check_adl(struct hostile *h, const DXGK_ADL *adl,
 		page = adl->Flags.Contiguous ? adl->BasePageNumber + i :
 		       adl->Pages[i];
 		last = ((page + 1) << PAGE_SHIFT) - 1;
-		if (last > DMA_BIT_MASK(EDU_DMA_BITS))
+		if (last > EDU_DMA_MASK)
 			hostile_fail(h, "ADL page %u at %#llx is beyond the edu's reach",
 				     i, page << PAGE_SHIFT);
 	}

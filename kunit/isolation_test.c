@@ -268,12 +268,12 @@ static void dxgkpm_isolation_stale(struct kunit *test)
 	dxgkpm_dkt_map(test, &src);
 	dxgkpm_dkt_fill_pages(&src, 0, 1, src_seed);
 	src_adl = dxgkpm_dkt_adl(test, &src, 0, 1, DXGKPM_CALL_PREFER,
-				 DXGKPM_DKT_EDU_MASK);
+				 EDU_DMA_MASK);
 
 	dxgkpm_dkt_create(test, &obj, kt, true, c->type, c->cache,
 			  IT_PAGES * PAGE_SIZE);
 	dxgkpm_dkt_map(test, &obj);
-	adl = dxgkpm_dkt_adl(test, &obj, 0, IT_PAGES, 0, DXGKPM_DKT_EDU_MASK);
+	adl = dxgkpm_dkt_adl(test, &obj, 0, IT_PAGES, 0, EDU_DMA_MASK);
 	for (i = 0; i < IT_PAGES; i++)
 		stale[i] = dxgkpm_call_adl_addr(adl, i);
 

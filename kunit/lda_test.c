@@ -31,7 +31,7 @@ static void lda_restore_mask(void *pdev)
 {
 	struct device *dev = &((struct pci_dev *)pdev)->dev;
 
-	if (dma_set_mask_and_coherent(dev, DXGKPM_DKT_EDU_MASK))
+	if (dma_set_mask_and_coherent(dev, EDU_DMA_MASK))
 		dev_err(dev, "cannot restore the edu DMA mask\n");
 }
 
@@ -45,7 +45,7 @@ static struct dxgkpm_kt *lda_setup(struct kunit *test, unsigned int index)
 	struct dxgkpm_edu *edu = dxgkpm_kt_edu(test, index);
 
 	KUNIT_ASSERT_EQ_MSG(test, dma_get_mask(&edu->pdev->dev),
-			    DXGKPM_DKT_EDU_MASK,
+			    EDU_DMA_MASK,
 			    "an earlier test left edu%u another DMA mask",
 			    index);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
@@ -257,8 +257,8 @@ static void dxgkpm_lda_caps_mask(struct kunit *test)
 	lda_relay(test, &obj, adl, kt, kt, 0x1da00000 | (u32)param->highest);
 	lda_drop(test, &obj, adl);
 
-	KUNIT_EXPECT_EQ(test, lda_report(kt, DXGKPM_DKT_EDU_MASK), 0);
-	KUNIT_EXPECT_EQ(test, lda_mask(kt), DXGKPM_DKT_EDU_MASK);
+	KUNIT_EXPECT_EQ(test, lda_report(kt, EDU_DMA_MASK), 0);
+	KUNIT_EXPECT_EQ(test, lda_mask(kt), EDU_DMA_MASK);
 	dxgkpm_kt_expect_no_memory(test);
 }
 
@@ -289,11 +289,11 @@ static void dxgkpm_lda_caps_refused(struct kunit *test)
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, lda_report(kt, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, lda_report(kt, PAGE_SIZE - 2), -EINVAL);
-	KUNIT_EXPECT_EQ(test, lda_mask(kt), DXGKPM_DKT_EDU_MASK);
+	KUNIT_EXPECT_EQ(test, lda_mask(kt), EDU_DMA_MASK);
 
 	lda_object(test, &obj, kt, DXGK_MEMORY_CACHING_TYPE_CACHED);
 	KUNIT_EXPECT_EQ(test, lda_report(kt, SZ_16M - 1), -EBUSY);
-	KUNIT_EXPECT_EQ(test, lda_mask(kt), DXGKPM_DKT_EDU_MASK);
+	KUNIT_EXPECT_EQ(test, lda_mask(kt), EDU_DMA_MASK);
 
 	dxgkpm_dkt_close(test, &obj);
 	KUNIT_EXPECT_EQ(test, lda_report(kt, SZ_16M - 1), 0);
@@ -452,10 +452,10 @@ static void dxgkpm_lda_shared(struct kunit *test)
 	DXGKPM_KT_EXPECT_STAT(test, amos, 3);
 
 	x_adl = dxgkpm_dkt_adl(test, &x, 0, LDA_PAGES, DXGKPM_CALL_PREFER,
-			       DXGKPM_DKT_EDU_MASK);
-	y_adl = dxgkpm_dkt_adl(test, &y, 0, LDA_PAGES, 0, DXGKPM_DKT_EDU_MASK);
+			       EDU_DMA_MASK);
+	y_adl = dxgkpm_dkt_adl(test, &y, 0, LDA_PAGES, 0, EDU_DMA_MASK);
 	s_adl = dxgkpm_dkt_adl(test, &s, 0, LDA_PAGES, DXGKPM_CALL_PREFER,
-			       DXGKPM_DKT_EDU_MASK);
+			       EDU_DMA_MASK);
 	lda_expect_mapped(test, shared, &x, x_adl);
 	lda_expect_mapped(test, shared, &y, y_adl);
 	lda_expect_mapped(test, shared, &s, s_adl);
@@ -473,7 +473,7 @@ static void dxgkpm_lda_shared(struct kunit *test)
 			  DXGK_PHYSICAL_MEMORY_TYPE_IO_SPACE,
 			  DXGK_MEMORY_CACHING_TYPE_NON_CACHED, PAGE_SIZE);
 	io_adl = dxgkpm_dkt_adl(test, &io, 0, 1, DXGKPM_CALL_REQUIRE,
-				DXGKPM_DKT_EDU_MASK);
+				EDU_DMA_MASK);
 	addr = dxgkpm_call_adl_addr(io_adl, 0);
 	KUNIT_EXPECT_EQ_MSG(test, iommu_iova_to_phys(shared, addr), bar,
 			    "%pad is not BAR0 %pa in the shared domain", &addr,
@@ -524,7 +524,7 @@ static void dxgkpm_lda_unlink(struct kunit *test)
 
 	lda_object(test, &obj, a, DXGK_MEMORY_CACHING_TYPE_CACHED);
 	adl = dxgkpm_dkt_adl(test, &obj, 0, LDA_PAGES, DXGKPM_CALL_PREFER,
-			     DXGKPM_DKT_EDU_MASK);
+			     EDU_DMA_MASK);
 	KUNIT_EXPECT_EQ(test, dxgkpm_unlink_adapter(a->adapter), -EBUSY);
 	KUNIT_EXPECT_PTR_EQ(test, lda_domain(a), shared);
 	KUNIT_EXPECT_PTR_EQ(test, lda_domain(b), shared);
@@ -574,7 +574,7 @@ static void dxgkpm_lda_caps_linked(struct kunit *test)
 	b = lda_setup(test, 1);
 	KUNIT_ASSERT_EQ(test, lda_report(a, SZ_16M - 1), 0);
 	KUNIT_ASSERT_EQ(test, lda_link(a, b), 0);
-	KUNIT_EXPECT_EQ(test, lda_mask(b), DXGKPM_DKT_EDU_MASK);
+	KUNIT_EXPECT_EQ(test, lda_mask(b), EDU_DMA_MASK);
 
 	lda_object(test, &y, b, DXGK_MEMORY_CACHING_TYPE_CACHED);
 	y_adl = dxgkpm_dkt_adl(test, &y, 0, LDA_PAGES, DXGKPM_CALL_PREFER,
@@ -624,10 +624,10 @@ static void dxgkpm_lda_unregister(struct kunit *test)
 
 	lda_object(test, &x, a, DXGK_MEMORY_CACHING_TYPE_CACHED);
 	x_adl = dxgkpm_dkt_adl(test, &x, 0, LDA_PAGES, DXGKPM_CALL_PREFER,
-			       DXGKPM_DKT_EDU_MASK);
+			       EDU_DMA_MASK);
 	lda_object(test, &y, b, DXGK_MEMORY_CACHING_TYPE_CACHED);
 	y_adl = dxgkpm_dkt_adl(test, &y, 0, LDA_PAGES, DXGKPM_CALL_PREFER,
-			       DXGKPM_DKT_EDU_MASK);
+			       EDU_DMA_MASK);
 	lda_relay(test, &y, y_adl, a, b, 0x1da5a0b0);
 
 	/* A goes, with what it left behind; B and its object stay. */
@@ -642,7 +642,7 @@ static void dxgkpm_lda_unregister(struct kunit *test)
 
 	lda_relay(test, &y, y_adl, b, b, 0x1da5b0b0);
 	lda_object(test, &z, b, DXGK_MEMORY_CACHING_TYPE_WRITE_COMBINED);
-	z_adl = dxgkpm_dkt_adl(test, &z, 0, LDA_PAGES, 0, DXGKPM_DKT_EDU_MASK);
+	z_adl = dxgkpm_dkt_adl(test, &z, 0, LDA_PAGES, 0, EDU_DMA_MASK);
 	lda_relay(test, &z, z_adl, b, b, 0x1da5b0b1);
 	lda_drop(test, &z, z_adl);
 	lda_drop(test, &y, y_adl);

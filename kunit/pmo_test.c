@@ -34,7 +34,6 @@
 #include "dxgk_calls.h"
 
 #define PT_PAGES	4U
-#define PT_EDU_MASK	DMA_BIT_MASK(EDU_DMA_BITS)
 
 /**
  * struct pt_kind - a memory type with one of its legal cache types
@@ -155,7 +154,7 @@ static void pt_check_adl(struct kunit *test, const DXGK_ADL *adl)
 		KUNIT_EXPECT_EQ_MSG(test, addr, dxgkpm_adl_dma_address(native, i),
 				    "page %u", i);
 		KUNIT_EXPECT_TRUE(test, PAGE_ALIGNED(addr));
-		KUNIT_EXPECT_LE_MSG(test, addr + PAGE_SIZE - 1, PT_EDU_MASK,
+		KUNIT_EXPECT_LE_MSG(test, addr + PAGE_SIZE - 1, EDU_DMA_MASK,
 				    "page %u at %pad is beyond the device's mask",
 				    i, &addr);
 	}

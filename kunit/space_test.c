@@ -23,7 +23,7 @@ static void st_restore_mask(void *pdev)
 {
 	struct device *dev = &((struct pci_dev *)pdev)->dev;
 
-	if (dma_set_mask_and_coherent(dev, DMA_BIT_MASK(EDU_DMA_BITS)))
+	if (dma_set_mask_and_coherent(dev, EDU_DMA_MASK))
 		dev_err(dev, "cannot restore the edu DMA mask\n");
 }
 

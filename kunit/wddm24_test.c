@@ -27,7 +27,6 @@
 #include "helpers.h"
 
 #define W24_LIMIT	(SZ_4G - PAGE_SIZE)
-#define W24_EDU_MASK	DMA_BIT_MASK(EDU_DMA_BITS)
 
 /* An adapter on edu device @index, with the 2.4 members of its interface. */
 static struct dxgkpm_kt *w24_setup(struct kunit *test, unsigned int index)
@@ -71,7 +70,7 @@ static dma_addr_t w24_dma(struct kunit *test, struct dxgkpm_kt *w, HANDLE memory
 
 	KUNIT_ASSERT_EQ(test, dxgkpm_memory_dma_address(w->adapter, memory,
 							offset, &addr), 0);
-	KUNIT_ASSERT_LE_MSG(test, addr, W24_EDU_MASK,
+	KUNIT_ASSERT_LE_MSG(test, addr, EDU_DMA_MASK,
 			    "byte %zu at %pad is beyond the device's mask",
 			    offset, &addr);
 	return addr;
@@ -1222,14 +1221,14 @@ static void dxgkpm_wddm24_identity(struct kunit *test)
 	memset(&contig, 0, sizeof(contig));
 	contig.NumberOfBytes = 2 * PAGE_SIZE;
 	contig.LowestAcceptableAddress.QuadPart = SZ_16M;
-	contig.HighestAcceptableAddress.QuadPart = W24_EDU_MASK;
+	contig.HighestAcceptableAddress.QuadPart = EDU_DMA_MASK;
 	contig.CacheType = DXGK_MEMORY_CACHING_TYPE_WRITE_COMBINED;
 	KUNIT_ASSERT_EQ(test, w->iface.DxgkCbAllocateContiguousMemory(w->h,
 								      &contig),
 			STATUS_SUCCESS);
 	pa = MmGetPhysicalAddress(contig.pMemory).QuadPart;
 	KUNIT_EXPECT_TRUE(test, PAGE_ALIGNED(pa));
-	KUNIT_EXPECT_LE(test, pa + 2 * PAGE_SIZE - 1, (u64)W24_EDU_MASK);
+	KUNIT_EXPECT_LE(test, pa + 2 * PAGE_SIZE - 1, (u64)EDU_DMA_MASK);
 	w24_expect_identity(test, domain, pa, true);
 	w24_expect_identity(test, domain, pa + PAGE_SIZE, true);
 	KUNIT_EXPECT_EQ(test, dxgkpm_memory_dma_address(w->adapter,
@@ -1240,7 +1239,7 @@ static void dxgkpm_wddm24_identity(struct kunit *test)
 
 	/* Pages for an MDL: each PFN is the device's page number. */
 	memset(&pages, 0, sizeof(pages));
-	pages.HighAddress.QuadPart = W24_EDU_MASK;
+	pages.HighAddress.QuadPart = EDU_DMA_MASK;
 	pages.TotalBytes = 2 * PAGE_SIZE;
 	pages.CacheType = DXGK_MEMORY_CACHING_TYPE_CACHED;
 	KUNIT_ASSERT_EQ(test, w->iface.DxgkCbAllocatePagesForMdl(w->h, &pages),
@@ -1384,7 +1383,7 @@ static void dxgkpm_wddm24_identity_rules(struct kunit *test)
 	 * provider may hand out pages above 256 MiB.
 	 */
 	memset(&pages, 0, sizeof(pages));
-	pages.HighAddress.QuadPart = W24_EDU_MASK;
+	pages.HighAddress.QuadPart = EDU_DMA_MASK;
 	pages.TotalBytes = 2 * PAGE_SIZE;
 	pages.CacheType = DXGK_MEMORY_CACHING_TYPE_CACHED;
 	KUNIT_ASSERT_EQ(test, w->iface.DxgkCbAllocatePagesForMdl(w->h, &pages),

@@ -12,6 +12,7 @@
 #define _DXGKPM_EDU_HW_H
 
 #include <linux/bits.h>
+#include <linux/dma-mapping.h>
 #include <linux/io.h>
 #include <linux/iopoll.h>
 #include <linux/types.h>
@@ -34,6 +35,8 @@
 #define EDU_BUFFER_ADDR		0x40000
 #define EDU_BUFFER_SIZE		4096
 #define EDU_DMA_BITS		28
+/* What a device of EDU_DMA_BITS reaches. */
+#define EDU_DMA_MASK		DMA_BIT_MASK(EDU_DMA_BITS)
 
 /*
  * Largest transfer used: QEMU (7.2 at least) refuses, with a fatal
