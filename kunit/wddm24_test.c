@@ -493,9 +493,66 @@ static void w24_free_pages_order1(void *page)
 	__free_pages(page, 1);
 }
 
+/* An MDL header that MapMdlToIoMmu must refuse. */
+struct w24_mdl_bad {
+	const char *what;
+	ULONG offset, count;
+	bool zero_size;
+};
+
+static const struct w24_mdl_bad w24_mdl_bads[] = {
+	{ "no bytes", 0, 0 },
+	{ "ByteOffset of a whole page", PAGE_SIZE, PAGE_SIZE },
+	{ "ByteOffset + ByteCount overflowing", PAGE_SIZE - 1, U32_MAX },
+	{ "one byte over the limit", 0, W24_LIMIT + 1 },
+	/* Within the limit, but the header is far too small for it. */
+	{ "the limit, in a header of two pages", 0, W24_LIMIT },
+	{ "a span longer than the PFN array", 0, 2 * PAGE_SIZE + 1 },
+	{ "Size 0", 0, 2 * PAGE_SIZE, true },
+};
+
+static void w24_mdl_bad_desc(const struct w24_mdl_bad *c, char *desc)
+{
+	strscpy(desc, c->what, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(w24_mdl_bad, w24_mdl_bads, w24_mdl_bad_desc);
+
+/*
+ * An MDL of two pages whose header lies about its size: refused with
+ * STATUS_INVALID_PARAMETER, no handle, no reference left on the pages,
+ * nothing mapped.
+ */
+static void dxgkpm_wddm24_map_mdl_bad_header(struct kunit *test)
+{
+	const struct w24_mdl_bad *c = test->param_value;
+	struct page *pages[2];
+	HANDLE memory;
+	struct dxgkpm_kt *w;
+	MDL *mdl;
+
+	KUNIT_ASSERT_TRUE_MSG(test, dxgkpm_kt_idle(),
+			      "dxgkpm holds objects before the test");
+	w = w24_setup(test, 0);
+	pages[0] = w24_alloc_page(test);
+	pages[1] = w24_alloc_page(test);
+	mdl = w24_mdl(test, pages, 2, 0, 2 * PAGE_SIZE);
+	mdl->ByteOffset = c->offset;
+	mdl->ByteCount = c->count;
+	if (c->zero_size)
+		mdl->Size = 0;
+	KUNIT_EXPECT_EQ(test, w24_map(w, mdl, &memory),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_NULL(test, memory);
+	KUNIT_EXPECT_EQ(test, page_ref_count(pages[0]), 1);
+	KUNIT_EXPECT_EQ(test, page_ref_count(pages[1]), 1);
+	dxgkpm_kt_expect_no_memory(test);
+}
+
 /*
  * MDLs that must be refused, with nothing mapped and no reference left:
- * bad headers, and PFNs that are not pages in use. A tail page of a
+ * NULL arguments, bad adapters, and PFNs that are not pages in use (bad
+ * sizes are dxgkpm_wddm24_map_mdl_bad_header's). A tail page of a
  * compound page is a page in use.
  */
 static void dxgkpm_wddm24_map_mdl_bad(struct kunit *test)
@@ -528,37 +585,7 @@ static void dxgkpm_wddm24_map_mdl_bad(struct kunit *test)
 							   &args),
 			STATUS_INVALID_HANDLE);
 
-	/* Zero, out-of-page and overflowing sizes. */
-	mdl->ByteCount = 0;
-	KUNIT_EXPECT_EQ(test, w24_map(w, mdl, &memory),
-			STATUS_INVALID_PARAMETER);
-	mdl->ByteCount = PAGE_SIZE;
-	mdl->ByteOffset = PAGE_SIZE;
-	KUNIT_EXPECT_EQ(test, w24_map(w, mdl, &memory),
-			STATUS_INVALID_PARAMETER);
-	mdl->ByteOffset = PAGE_SIZE - 1;
-	mdl->ByteCount = U32_MAX;
-	KUNIT_EXPECT_EQ(test, w24_map(w, mdl, &memory),
-			STATUS_INVALID_PARAMETER);
-	mdl->ByteOffset = 0;
-	mdl->ByteCount = W24_LIMIT + 1;
-	KUNIT_EXPECT_EQ(test, w24_map(w, mdl, &memory),
-			STATUS_INVALID_PARAMETER);
-	/* Within the limit, but the header is far too small for it. */
-	mdl->ByteCount = W24_LIMIT;
-	KUNIT_EXPECT_EQ(test, w24_map(w, mdl, &memory),
-			STATUS_INVALID_PARAMETER);
-	/* A span longer than the PFN array Size holds. */
-	mdl->ByteCount = 2 * PAGE_SIZE + 1;
-	KUNIT_EXPECT_EQ(test, w24_map(w, mdl, &memory),
-			STATUS_INVALID_PARAMETER);
-	mdl->ByteCount = 2 * PAGE_SIZE;
-	mdl->Size = 0;
-	KUNIT_EXPECT_EQ(test, w24_map(w, mdl, &memory),
-			STATUS_INVALID_PARAMETER);
-	KUNIT_EXPECT_NULL(test, memory);
-	mdl->Size = (CSHORT)MmSizeOfMdl(NULL, 2 * PAGE_SIZE);
-
+	/* Bad sizes: dxgkpm_wddm24_map_mdl_bad_header. */
 	/* PFNs beyond RAM: the reference on the good page is given back. */
 	MmGetMdlPfnArray(mdl)[1] = PHYS_PFN(SZ_1T);
 	KUNIT_EXPECT_EQ(test, w24_map(w, mdl, &memory),
@@ -608,24 +635,29 @@ static void dxgkpm_wddm24_map_mdl_bad(struct kunit *test)
 }
 
 /*
- * Allocation arguments that must be refused, with the outputs cleared and
- * nothing allocated.
+ * NULL arguments and bad adapters, for every WDDM 2.4 callback: refused
+ * with STATUS_INVALID_PARAMETER and STATUS_INVALID_HANDLE, nothing
+ * allocated.
  */
 static void dxgkpm_wddm24_bad_args(struct kunit *test)
 {
-	DXGKARGCB_ALLOCATECONTIGUOUSMEMORY contig;
-	DXGKARGCB_ALLOCATEPAGESFORMDL pages;
+	DXGKARGCB_ALLOCATECONTIGUOUSMEMORY contig = {
+		.NumberOfBytes = PAGE_SIZE,
+		.HighestAcceptableAddress.QuadPart = -1,
+		.CacheType = DXGK_MEMORY_CACHING_TYPE_CACHED,
+	};
+	DXGKARGCB_ALLOCATEPAGESFORMDL pages = {
+		.HighAddress.QuadPart = -1,
+		.TotalBytes = PAGE_SIZE,
+	};
 	DXGKARGCB_FREECONTIGUOUSMEMORY fc = { };
 	DXGKARGCB_FREEPAGESFROMMDL fp = { };
-	static const ULONG bad_flags[] = { 0x80, 0x200, 0x80000000 };
-	unsigned int i;
 	struct dxgkpm_kt *w;
 
 	KUNIT_ASSERT_TRUE_MSG(test, dxgkpm_kt_idle(),
 			      "dxgkpm holds objects before the test");
 	w = w24_setup(test, 0);
 
-	/* NULL arguments to every callback. */
 	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocateContiguousMemory(w->h, NULL),
 			STATUS_INVALID_PARAMETER);
 	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbFreeContiguousMemory(w->h, NULL),
@@ -638,11 +670,6 @@ static void dxgkpm_wddm24_bad_args(struct kunit *test)
 			STATUS_INVALID_PARAMETER);
 	w->iface.DxgkCbUnmapMdlFromIoMmu(w->h, NULL);
 
-	/* Bad adapters. */
-	memset(&contig, 0, sizeof(contig));
-	contig.NumberOfBytes = PAGE_SIZE;
-	contig.HighestAcceptableAddress.QuadPart = -1;
-	contig.CacheType = DXGK_MEMORY_CACHING_TYPE_CACHED;
 	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocateContiguousMemory(NULL,
 								      &contig),
 			STATUS_INVALID_HANDLE);
@@ -650,9 +677,6 @@ static void dxgkpm_wddm24_bad_args(struct kunit *test)
 			w->iface.DxgkCbAllocateContiguousMemory((HANDLE)0x1234,
 							       &contig),
 			STATUS_INVALID_HANDLE);
-	memset(&pages, 0, sizeof(pages));
-	pages.HighAddress.QuadPart = -1;
-	pages.TotalBytes = PAGE_SIZE;
 	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocatePagesForMdl(NULL, &pages),
 			STATUS_INVALID_HANDLE);
 	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbFreeContiguousMemory(NULL, &fc),
@@ -661,102 +685,166 @@ static void dxgkpm_wddm24_bad_args(struct kunit *test)
 			STATUS_INVALID_HANDLE);
 	KUNIT_EXPECT_EQ(test, w24_free_contig(w, NULL), STATUS_INVALID_HANDLE);
 	KUNIT_EXPECT_EQ(test, w24_free_pages(w, NULL), STATUS_INVALID_HANDLE);
+	dxgkpm_kt_expect_no_memory(test);
+}
 
-	/* Contiguous memory: sizes, cache type, window, boundary. */
-	KUNIT_EXPECT_EQ(test, w24_alloc_contig(w, &contig, 0,
-					       DXGK_MEMORY_CACHING_TYPE_CACHED),
-			STATUS_INVALID_PARAMETER);
-	KUNIT_EXPECT_EQ(test, w24_alloc_contig(w, &contig, SIZE_MAX,
-					       DXGK_MEMORY_CACHING_TYPE_CACHED),
-			STATUS_INVALID_PARAMETER);
-	KUNIT_EXPECT_EQ(test, w24_alloc_contig(w, &contig, PAGE_SIZE,
-					       (DXGK_MEMORY_CACHING_TYPE)3),
-			STATUS_INVALID_PARAMETER);
-	KUNIT_EXPECT_EQ(test, w24_alloc_contig(w, &contig, PAGE_SIZE,
-					       (DXGK_MEMORY_CACHING_TYPE)-1),
-			STATUS_INVALID_PARAMETER);
-	memset(&contig, 0, sizeof(contig));
-	contig.NumberOfBytes = 2 * PAGE_SIZE;
-	contig.LowestAcceptableAddress.QuadPart = SZ_16M;
-	contig.HighestAcceptableAddress.QuadPart = SZ_16M + PAGE_SIZE - 1;
-	contig.CacheType = DXGK_MEMORY_CACHING_TYPE_CACHED;
-	contig.hMemoryHandle = (HANDLE)0x1;
-	contig.pMemory = (PVOID)0x1;
-	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocateContiguousMemory(w->h,
-								      &contig),
-			STATUS_INVALID_PARAMETER);
-	KUNIT_EXPECT_NULL(test, contig.hMemoryHandle);
-	KUNIT_EXPECT_NULL(test, contig.pMemory);
-	contig.HighestAcceptableAddress.QuadPart = SZ_16M - 1;
-	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocateContiguousMemory(w->h,
-								      &contig),
-			STATUS_INVALID_PARAMETER);
-	contig.HighestAcceptableAddress.QuadPart = SZ_4G - 1;
-	contig.BoundaryAddressMultiple.QuadPart = 3 * PAGE_SIZE;
-	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocateContiguousMemory(w->h,
-								      &contig),
-			STATUS_INVALID_PARAMETER);
-	contig.BoundaryAddressMultiple.QuadPart = PAGE_SIZE;
-	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocateContiguousMemory(w->h,
-								      &contig),
-			STATUS_INVALID_PARAMETER);
+/* A DxgkCbAllocateContiguousMemory that must be refused. */
+struct w24_contig_bad {
+	const char *what;
+	u64 bytes;
+	DXGK_MEMORY_CACHING_TYPE cache;
+	u64 low, high, boundary;
+	NTSTATUS want;
+};
 
-	/* Pages for an MDL: sizes, the limit, cache type, flags, window. */
-	KUNIT_EXPECT_EQ(test, w24_alloc_pages(w, &pages, 0,
-					      DXGK_MEMORY_CACHING_TYPE_CACHED),
-			STATUS_INVALID_PARAMETER);
-	KUNIT_EXPECT_EQ(test, w24_alloc_pages(w, &pages, W24_LIMIT + 1,
-					      DXGK_MEMORY_CACHING_TYPE_CACHED),
-			STATUS_INVALID_PARAMETER);
-	KUNIT_EXPECT_EQ(test, w24_alloc_pages(w, &pages, SZ_4G,
-					      DXGK_MEMORY_CACHING_TYPE_CACHED),
-			STATUS_INVALID_PARAMETER);
-	KUNIT_EXPECT_EQ(test, w24_alloc_pages(w, &pages, SIZE_MAX,
-					      DXGK_MEMORY_CACHING_TYPE_CACHED),
-			STATUS_INVALID_PARAMETER);
-	KUNIT_EXPECT_EQ(test, w24_alloc_pages(w, &pages, PAGE_SIZE,
-					      (DXGK_MEMORY_CACHING_TYPE)3),
-			STATUS_INVALID_PARAMETER);
-	for (i = 0; i < ARRAY_SIZE(bad_flags); i++) {
-		memset(&pages, 0, sizeof(pages));
-		pages.HighAddress.QuadPart = -1;
-		pages.TotalBytes = PAGE_SIZE;
-		pages.CacheType = DXGK_MEMORY_CACHING_TYPE_CACHED;
-		pages.Flags = bad_flags[i];
-		pages.hMemoryHandle = (HANDLE)0x1;
-		pages.pMdl = (PMDL)0x1;
-		KUNIT_EXPECT_EQ_MSG(test,
-				    w->iface.DxgkCbAllocatePagesForMdl(w->h, &pages),
-				    STATUS_INVALID_PARAMETER,
-				    "Flags %#x", bad_flags[i]);
-		KUNIT_EXPECT_NULL(test, pages.hMemoryHandle);
-		KUNIT_EXPECT_NULL(test, pages.pMdl);
-	}
-	pages.Flags = MM_ALLOCATE_FAST_LARGE_PAGES |
-		      MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS;
-	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocatePagesForMdl(w->h, &pages),
-			STATUS_NOT_SUPPORTED);
-	pages.Flags = MM_ALLOCATE_AND_HOT_REMOVE;
-	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocatePagesForMdl(w->h, &pages),
-			STATUS_NOT_SUPPORTED);
-	pages.Flags = 0;
-	pages.SkipBytes.QuadPart = PAGE_SIZE / 2;
-	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocatePagesForMdl(w->h, &pages),
-			STATUS_INVALID_PARAMETER);
-	pages.SkipBytes.QuadPart = 0;
-	pages.LowAddress.QuadPart = SZ_64M;
-	pages.HighAddress.QuadPart = SZ_32M;
-	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocatePagesForMdl(w->h, &pages),
-			STATUS_INVALID_PARAMETER);
+static const struct w24_contig_bad w24_contig_bads[] = {
+	{ "no bytes", 0, DXGK_MEMORY_CACHING_TYPE_CACHED, 0, SZ_4G - 1, 0,
+	  STATUS_INVALID_PARAMETER },
+	{ "SIZE_MAX bytes", SIZE_MAX, DXGK_MEMORY_CACHING_TYPE_CACHED, 0,
+	  SZ_4G - 1, 0, STATUS_INVALID_PARAMETER },
+	{ "cache type 3", PAGE_SIZE, (DXGK_MEMORY_CACHING_TYPE)3, 0, SZ_4G - 1,
+	  0, STATUS_INVALID_PARAMETER },
+	{ "cache type -1", PAGE_SIZE, (DXGK_MEMORY_CACHING_TYPE)-1, 0,
+	  SZ_4G - 1, 0, STATUS_INVALID_PARAMETER },
+	{ "a window smaller than the size", 2 * PAGE_SIZE,
+	  DXGK_MEMORY_CACHING_TYPE_CACHED, SZ_16M, SZ_16M + PAGE_SIZE - 1, 0,
+	  STATUS_INVALID_PARAMETER },
+	{ "a window ending below its start", 2 * PAGE_SIZE,
+	  DXGK_MEMORY_CACHING_TYPE_CACHED, SZ_16M, SZ_16M - 1, 0,
+	  STATUS_INVALID_PARAMETER },
+	{ "a boundary not a power of two", 2 * PAGE_SIZE,
+	  DXGK_MEMORY_CACHING_TYPE_CACHED, SZ_16M, SZ_4G - 1, 3 * PAGE_SIZE,
+	  STATUS_INVALID_PARAMETER },
+	{ "a boundary smaller than the size", 2 * PAGE_SIZE,
+	  DXGK_MEMORY_CACHING_TYPE_CACHED, SZ_16M, SZ_4G - 1, PAGE_SIZE,
+	  STATUS_INVALID_PARAMETER },
+};
+
+static void w24_contig_bad_desc(const struct w24_contig_bad *c, char *desc)
+{
+	strscpy(desc, c->what, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(w24_contig_bad, w24_contig_bads, w24_contig_bad_desc);
+
+/*
+ * Contiguous memory refused for its size, cache type, window or boundary:
+ * the status of the row, the outputs cleared, nothing allocated.
+ */
+static void dxgkpm_wddm24_contiguous_bad(struct kunit *test)
+{
+	const struct w24_contig_bad *c = test->param_value;
+	DXGKARGCB_ALLOCATECONTIGUOUSMEMORY args = {
+		.NumberOfBytes = c->bytes,
+		.LowestAcceptableAddress.QuadPart = c->low,
+		.HighestAcceptableAddress.QuadPart = c->high,
+		.BoundaryAddressMultiple.QuadPart = c->boundary,
+		.CacheType = c->cache,
+		.hMemoryHandle = (HANDLE)0x1,
+		.pMemory = (PVOID)0x1,
+	};
+	struct dxgkpm_kt *w;
+
+	KUNIT_ASSERT_TRUE_MSG(test, dxgkpm_kt_idle(),
+			      "dxgkpm holds objects before the test");
+	w = w24_setup(test, 0);
+	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocateContiguousMemory(w->h,
+								      &args),
+			c->want);
+	KUNIT_EXPECT_NULL(test, args.hMemoryHandle);
+	KUNIT_EXPECT_NULL(test, args.pMemory);
+	dxgkpm_kt_expect_no_memory(test);
+}
+
+/* A DxgkCbAllocatePagesForMdl that must be refused. */
+struct w24_pages_bad {
+	const char *what;
+	u64 bytes;
+	DXGK_MEMORY_CACHING_TYPE cache;
+	u64 low, high, skip;
+	ULONG flags;
+	NTSTATUS want;
+};
+
+#define W24_PAGES_BAD(what, bytes, cache, flags, want)			\
+	{ what, bytes, cache, 0, SZ_4G - 1, 0, flags, want }
+
+static const struct w24_pages_bad w24_pages_bads[] = {
+	W24_PAGES_BAD("no bytes", 0, DXGK_MEMORY_CACHING_TYPE_CACHED, 0,
+		      STATUS_INVALID_PARAMETER),
+	W24_PAGES_BAD("one byte over the limit", W24_LIMIT + 1,
+		      DXGK_MEMORY_CACHING_TYPE_CACHED, 0,
+		      STATUS_INVALID_PARAMETER),
+	W24_PAGES_BAD("4 GiB", SZ_4G, DXGK_MEMORY_CACHING_TYPE_CACHED, 0,
+		      STATUS_INVALID_PARAMETER),
+	W24_PAGES_BAD("SIZE_MAX bytes", SIZE_MAX,
+		      DXGK_MEMORY_CACHING_TYPE_CACHED, 0,
+		      STATUS_INVALID_PARAMETER),
+	W24_PAGES_BAD("cache type 3", PAGE_SIZE, (DXGK_MEMORY_CACHING_TYPE)3,
+		      0, STATUS_INVALID_PARAMETER),
+	W24_PAGES_BAD("unknown flag 0x80", PAGE_SIZE,
+		      DXGK_MEMORY_CACHING_TYPE_CACHED, 0x80,
+		      STATUS_INVALID_PARAMETER),
+	W24_PAGES_BAD("unknown flag 0x200", PAGE_SIZE,
+		      DXGK_MEMORY_CACHING_TYPE_CACHED, 0x200,
+		      STATUS_INVALID_PARAMETER),
+	W24_PAGES_BAD("unknown flag 0x80000000", PAGE_SIZE,
+		      DXGK_MEMORY_CACHING_TYPE_CACHED, 0x80000000,
+		      STATUS_INVALID_PARAMETER),
+	W24_PAGES_BAD("fast large pages in contiguous chunks", PAGE_SIZE,
+		      DXGK_MEMORY_CACHING_TYPE_CACHED,
+		      MM_ALLOCATE_FAST_LARGE_PAGES |
+		      MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS,
+		      STATUS_NOT_SUPPORTED),
+	W24_PAGES_BAD("hot-remove memory", PAGE_SIZE,
+		      DXGK_MEMORY_CACHING_TYPE_CACHED,
+		      MM_ALLOCATE_AND_HOT_REMOVE, STATUS_NOT_SUPPORTED),
+	{ "SkipBytes of half a page", PAGE_SIZE,
+	  DXGK_MEMORY_CACHING_TYPE_CACHED, 0, SZ_4G - 1, PAGE_SIZE / 2, 0,
+	  STATUS_INVALID_PARAMETER },
+	{ "a window ending below its start", PAGE_SIZE,
+	  DXGK_MEMORY_CACHING_TYPE_CACHED, SZ_64M, SZ_32M, 0, 0,
+	  STATUS_INVALID_PARAMETER },
 	/* Contiguous chunks of SkipBytes need TotalBytes a multiple of it. */
-	pages.LowAddress.QuadPart = 0;
-	pages.HighAddress.QuadPart = -1;
-	pages.Flags = MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS;
-	pages.SkipBytes.QuadPart = 2 * PAGE_SIZE;
-	pages.TotalBytes = 3 * PAGE_SIZE;
-	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocatePagesForMdl(w->h, &pages),
-			STATUS_INVALID_PARAMETER);
+	{ "contiguous chunks that do not divide the size", 3 * PAGE_SIZE,
+	  DXGK_MEMORY_CACHING_TYPE_CACHED, 0, -1, 2 * PAGE_SIZE,
+	  MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS, STATUS_INVALID_PARAMETER },
+};
 
+static void w24_pages_bad_desc(const struct w24_pages_bad *c, char *desc)
+{
+	strscpy(desc, c->what, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(w24_pages_bad, w24_pages_bads, w24_pages_bad_desc);
+
+/*
+ * Pages for an MDL refused for their size, the limit, cache type, flags
+ * or window: the status of the row, the outputs cleared, nothing
+ * allocated.
+ */
+static void dxgkpm_wddm24_pages_for_mdl_bad(struct kunit *test)
+{
+	const struct w24_pages_bad *c = test->param_value;
+	DXGKARGCB_ALLOCATEPAGESFORMDL args = {
+		.LowAddress.QuadPart = c->low,
+		.HighAddress.QuadPart = c->high,
+		.SkipBytes.QuadPart = c->skip,
+		.TotalBytes = c->bytes,
+		.CacheType = c->cache,
+		.Flags = c->flags,
+		.hMemoryHandle = (HANDLE)0x1,
+		.pMdl = (PMDL)0x1,
+	};
+	struct dxgkpm_kt *w;
+
+	KUNIT_ASSERT_TRUE_MSG(test, dxgkpm_kt_idle(),
+			      "dxgkpm holds objects before the test");
+	w = w24_setup(test, 0);
+	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbAllocatePagesForMdl(w->h, &args),
+			c->want);
+	KUNIT_EXPECT_NULL(test, args.hMemoryHandle);
+	KUNIT_EXPECT_NULL(test, args.pMdl);
 	dxgkpm_kt_expect_no_memory(test);
 }
 
@@ -1408,7 +1496,13 @@ static struct kunit_case dxgkpm_wddm24_cases[] = {
 	KUNIT_CASE_PARAM(dxgkpm_wddm24_pages_for_mdl, w24_cache_gen_params),
 	KUNIT_CASE(dxgkpm_wddm24_map_mdl),
 	KUNIT_CASE(dxgkpm_wddm24_map_mdl_bad),
+	KUNIT_CASE_PARAM(dxgkpm_wddm24_map_mdl_bad_header,
+			 w24_mdl_bad_gen_params),
 	KUNIT_CASE(dxgkpm_wddm24_bad_args),
+	KUNIT_CASE_PARAM(dxgkpm_wddm24_contiguous_bad,
+			 w24_contig_bad_gen_params),
+	KUNIT_CASE_PARAM(dxgkpm_wddm24_pages_for_mdl_bad,
+			 w24_pages_bad_gen_params),
 	KUNIT_CASE(dxgkpm_wddm24_handles),
 	KUNIT_CASE(dxgkpm_wddm24_unregister),
 	KUNIT_CASE(dxgkpm_wddm24_versions),
