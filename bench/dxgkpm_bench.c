@@ -60,13 +60,18 @@
  *   BENCH row op=<name> size=<bytes> cache=<cache> anchor=<name>
  *         n=<samples> dxgkpm_mean=<ns> dxgkpm_median=<ns> dxgkpm_min=<ns>
  *         anchor_mean=<ns> anchor_median=<ns> anchor_min=<ns> [live=<n>]
+ *   BENCH parts op=<name> size=<bytes> cache=<cache> impl=<dxgkpm|anchor>
+ *         n=<samples> <step>=<median ns> ...
  *   BENCH count op=adl-ranges size=<bytes> cache=cached anchor=<name>
  *         dxgkpm=<n> anchor_count=<n>
  *   BENCH error row=<name> size=<bytes> cache=<cache> impl=<dxgkpm|anchor>
  *         op=<failed call> err=<-errno>
  *   BENCH end status=<ok|error> rows=<count> ms=<wall time>
  *
- * (each record is one line.) For lookup, live= says how many objects were
+ * (each record is one line.) A "parts" record follows the "row" record of
+ * a cycle: where the time of each side goes, step by step (the median of
+ * each step on its own, so they need not add up to the row's median). For
+ * lookup, live= says how many objects were
  * live; fewer than lookup_live means no more fitted. The first error ends
  * the run. The module loads all the same and shows the outcome in its
  * read-only parameter "result" (0 or the error): busybox's insmod loads a
@@ -109,6 +114,8 @@
 /* Iterations kept even when the time budget is exhausted. */
 #define BENCH_MIN_ITERS		5
 #define BENCH_MAX_SIZES		8
+/* Steps of an iteration timed on their own (struct bench_run::part). */
+#define BENCH_MAX_PARTS		6
 /* Live objects of the lookup row's reference. */
 #define BENCH_LOOKUP_FEW	10
 /* Rounds of few, many, few live objects of the lookup row. */
@@ -170,6 +177,7 @@ static unsigned int bench_rows;
  * @caching: cache type
  * @arg: the row's state, shared by its iterations
  * @ns: out: nanoseconds of the timed part
+ * @part: out: nanoseconds of each of its steps, for a row that names them
  * @failed: out: the call that failed, if one did
  */
 struct bench_run {
@@ -178,6 +186,7 @@ struct bench_run {
 	enum dxgkpm_caching caching;
 	void *arg;
 	u64 ns;
+	u64 part[BENCH_MAX_PARTS];
 	const char *failed;
 };
 
@@ -187,13 +196,25 @@ struct bench_run {
  * @name: operation name of the row
  * @anchor: name of the anchor
  * @cold: also report the first iteration, as "<name>-cold"
+ * @parts: names of the steps each implementation times on its own, in
+ *	struct bench_run::part, NULL-terminated; none if NULL
  */
 struct bench_row {
 	int (*run[BENCH_NR_IMPL])(struct bench_run *r);
 	const char *name;
 	const char *anchor;
 	bool cold;
+	const char *const *parts[BENCH_NR_IMPL];
 };
+
+/* Time a step: the nanoseconds since *@t go to @part, *@t moves on. */
+static void bench_lap(u64 *t, u64 *part)
+{
+	u64 now = ktime_get_ns();
+
+	*part = now - *t;
+	*t = now;
+}
 
 static const char *bench_caching_name(enum dxgkpm_caching caching)
 {
@@ -325,14 +346,17 @@ static void bench_ttm_unpopulate(struct ttm_tt *tt)
 static int bench_ttm_cycle(struct bench_run *r)
 {
 	struct ttm_tt tt = { };
-	u64 t;
+	u64 t, lap;
 	int ret;
 
 	t = ktime_get_ns();
+	lap = t;
 	ret = bench_ttm_populate(r->arg, &tt, r->caching, r);
 	if (ret)
 		return ret;
+	bench_lap(&lap, &r->part[0]);
 	bench_ttm_unpopulate(&tt);
+	bench_lap(&lap, &r->part[1]);
 	r->ns = bench_since(t);
 	return 0;
 }
@@ -399,36 +423,43 @@ static int bench_dxgkpm_cycle(struct bench_run *r)
 	struct dxgkpm_pmo *pmo;
 	struct dxgkpm_amo *amo;
 	struct dxgkpm_adl *adl;
-	u64 t;
+	u64 t, lap;
 	int ret;
 
 	bench_desc(&desc, r->size, r->caching);
 	t = ktime_get_ns();
+	lap = t;
 	ret = dxgkpm_pmo_create(&desc, NULL, &pmo, NULL);
 	if (ret)
 		return bench_failed(r, "dxgkpm_pmo_create", ret);
+	bench_lap(&lap, &r->part[0]);
 	ret = dxgkpm_pmo_open(pmo, bench_adapter, &amo);
 	if (ret) {
 		bench_failed(r, "dxgkpm_pmo_open", ret);
 		goto err_destroy_pmo;
 	}
+	bench_lap(&lap, &r->part[1]);
 	ret = dxgkpm_adl_alloc(amo, 0, PAGE_ALIGN(r->size),
 			       DXGKPM_ADL_PREFER_CONTIGUOUS, &adl);
 	if (ret) {
 		bench_failed(r, "dxgkpm_adl_alloc", ret);
 		goto err_close_amo;
 	}
+	bench_lap(&lap, &r->part[2]);
 	ret = dxgkpm_adl_free(amo, adl);
 	if (ret) {
 		bench_failed(r, "dxgkpm_adl_free", ret);
 		goto err_close_amo;
 	}
+	bench_lap(&lap, &r->part[3]);
 	ret = dxgkpm_amo_close(amo);
 	if (ret) {
 		bench_failed(r, "dxgkpm_amo_close", ret);
 		goto err_destroy_pmo;
 	}
+	bench_lap(&lap, &r->part[4]);
 	ret = dxgkpm_pmo_destroy(pmo, NULL);
+	bench_lap(&lap, &r->part[5]);
 	r->ns = bench_since(t);
 	if (ret)
 		return bench_failed(r, "dxgkpm_pmo_destroy", ret);
@@ -576,11 +607,20 @@ static int bench_clear(struct bench_run *r)
 	return 0;
 }
 
+static const char *const bench_cycle_parts[] = {
+	"create", "open", "adl", "adl_free", "close", "destroy", NULL,
+};
+
+static const char *const bench_ttm_cycle_parts[] = {
+	"tt_init+pool_alloc", "pool_free+tt_fini", NULL,
+};
+
 static const struct bench_row bench_row_cycle = {
 	.name = "cycle",
 	.anchor = "ttm-pool",
 	.cold = true,
 	.run = { bench_dxgkpm_cycle, bench_ttm_cycle },
+	.parts = { bench_cycle_parts, bench_ttm_cycle_parts },
 };
 
 static const struct bench_row bench_row_coherent = {
@@ -651,11 +691,51 @@ static void bench_report_row(const char *name, const char *anchor,
 	bench_rows++;
 }
 
+/* The median of each step of each side, after the row they belong to. */
+static void bench_report_parts(const struct bench_row *row, size_t size,
+			       enum dxgkpm_caching caching, u64 *part_ns,
+			       unsigned int max, unsigned int n)
+{
+	struct bench_stat st;
+	char line[256];
+	unsigned int k, p;
+	size_t len;
+
+	for (k = 0; k < BENCH_NR_IMPL; k++) {
+		if (!row->parts[k])
+			continue;
+		len = scnprintf(line, sizeof(line), "op=%s size=%zu cache=%s impl=%s n=%u",
+				row->name, size, bench_caching_name(caching),
+				bench_impl_names[k], n);
+		for (p = 0; p < BENCH_MAX_PARTS && row->parts[k][p]; p++) {
+			bench_stat(part_ns + (k * BENCH_MAX_PARTS + p) * max, n,
+				   &st);
+			len += scnprintf(line + len, sizeof(line) - len,
+					 " %s=%llu", row->parts[k][p],
+					 st.median);
+		}
+		pr_info("BENCH parts %s\n", line);
+	}
+}
+
 static unsigned int bench_iters(size_t size)
 {
 	if (iters)
 		return iters;
 	return clamp_t(size_t, SZ_256M / size, 16, 256);
+}
+
+/* Keep sample @n of each step of @impl, if the row times its steps. */
+static void bench_keep_parts(u64 *part_ns, const struct bench_run *r,
+			     enum bench_impl impl, unsigned int max,
+			     unsigned int n)
+{
+	unsigned int p;
+
+	if (!part_ns)
+		return;
+	for (p = 0; p < BENCH_MAX_PARTS; p++)
+		part_ns[(impl * BENCH_MAX_PARTS + p) * max + n] = r->part[p];
 }
 
 /**
@@ -688,6 +768,7 @@ static int bench_measure(const struct bench_row *row, size_t size,
 	};
 	u64 start, budget = (u64)budget_ms * NSEC_PER_MSEC;
 	u64 *ns[BENCH_NR_IMPL], cold[BENCH_NR_IMPL], *cold_ns[BENCH_NR_IMPL];
+	u64 *part_ns = NULL;
 	static unsigned int measurements;
 	unsigned int first = measurements++ & 1;
 	enum bench_impl impl;
@@ -704,6 +785,16 @@ static int bench_measure(const struct bench_row *row, size_t size,
 		return -ENOMEM;
 	}
 	ns[1] = ns[0] + max;
+	if (row->parts[BENCH_DXGKPM] || row->parts[BENCH_ANCHOR]) {
+		part_ns = kvcalloc(array3_size(BENCH_NR_IMPL, BENCH_MAX_PARTS,
+					       max), sizeof(u64), GFP_KERNEL);
+		if (!part_ns) {
+			bench_report_error(row->name, size, caching, "none",
+					   "kvcalloc", -ENOMEM);
+			ret = -ENOMEM;
+			goto out_free_ns;
+		}
+	}
 	start = ktime_get_ns();
 	for (i = 0; n < max; i++) {
 		for (k = 0; k < BENCH_NR_IMPL; k++) {
@@ -716,10 +807,12 @@ static int bench_measure(const struct bench_row *row, size_t size,
 						   r.failed ?: "?", ret);
 				goto out_free_ns;
 			}
-			if (!i)
+			if (!i) {
 				cold[impl] = r.ns;
-			else if (i >= BENCH_WARMUP)
+			} else if (i >= BENCH_WARMUP) {
 				ns[impl][n] = r.ns;
+				bench_keep_parts(part_ns, &r, impl, max, n);
+			}
 		}
 		if (i >= BENCH_WARMUP)
 			n++;
@@ -742,8 +835,11 @@ static int bench_measure(const struct bench_row *row, size_t size,
 				 cold_ns, 1, 0);
 	}
 	bench_report_row(row->name, row->anchor, size, caching, ns, n, 0);
+	if (part_ns)
+		bench_report_parts(row, size, caching, part_ns, max, n);
 
 out_free_ns:
+	kvfree(part_ns);
 	kvfree(ns[0]);
 	return ret;
 }

@@ -135,6 +135,15 @@ bench_table() {
 		dmean[k] = f["dxgkpm_mean"]; amean[k] = f["anchor_mean"]
 		dmin[k] = f["dxgkpm_min"]; amin[k] = f["anchor_min"]
 	}
+	/^BENCH parts / {
+		line = sprintf("%-6s %5s %-6s %-7s", f["op"], human(f["size"]), f["cache"],
+			       f["impl"] == "anchor" ? "ttm" : f["impl"])
+		for (i = 8; i <= NF; i++) {
+			eq = index($i, "=")
+			if (eq) line = line sprintf(" %s %.0f", substr($i, 1, eq - 1), substr($i, eq + 1))
+		}
+		parts = parts "  " line "\n"
+	}
 	/^BENCH count / {
 		if (f["dxgkpm"] == "" || f["anchor_count"] == "") next
 		k = ++rows
@@ -195,6 +204,10 @@ bench_table() {
 			       human(p_after * 4096), p_mib, p_avail / 1024, p_oom, pv
 			printf "memory-pressure\t0\twc+uc\tuser-fill\t1\t%d\t%d\t\t\t\t\t\t\tshrinks,no-oom\t%s\n",
 			       p_before * 4096, p_after * 4096, pv > tsv
+		}
+		if (parts != "") {
+			printf "\nWhere the time of a cycle goes: median ns of each step on its own\n"
+			printf "(medians of parts need not add up to the median of the whole):\n%s", parts
 		}
 		if (ntarget) printf "\nTargets met: %d of %d.\n", nmet, ntarget
 		if (errors != "") printf "\nErrors reported by the module:\n%s", errors
