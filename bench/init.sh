@@ -63,10 +63,13 @@ args=
 # Memory pressure from user space with pages in dxgkpm's pools (the
 # benchmark leaves them there): a tmpfs file grows 8 MiB at a time, written
 # by a dd that volunteers for the OOM killer, until the pools have given
-# pages back, or it is as large as the memory the kernel calls available
-# plus what the pools hold plus 32 MiB, which fits only if they gave pages
-# back. Reports the pools' pages before and after, the bytes written and
-# the OOM kills; passes if the pools shrank and nothing was killed.
+# pages back, or it is as large as all the RAM (MemTotal), which cannot fit:
+# before it does, reclaim must take the pools' pages, or the OOM killer
+# ends the dd. (MemAvailable is no bound: it leaves out the watermark
+# reserves, and a fill of MemAvailable plus the pools plus 32 MiB once
+# ended with 75 MB still free and the pools never asked.) Reports the
+# pools' pages before and after, the bytes written and the OOM kills;
+# passes if the pools shrank and nothing was killed.
 pool_pages() {
 	sed -n 's/^pages //p' /sys/kernel/debug/dxgkpm/pool
 }
@@ -75,7 +78,8 @@ pressure() {
 	before=$(pool_pages)
 	[ "${before:-0}" -gt 0 ] || { echo "the pools hold no pages"; return 1; }
 	avail=$(sed -n 's/^MemAvailable: *\([0-9]*\) kB$/\1/p' /proc/meminfo)
-	max=$(( (avail + before * 4) / 1024 + 32 ))
+	total=$(sed -n 's/^MemTotal: *\([0-9]*\) kB$/\1/p' /proc/meminfo)
+	max=$(( total / 1024 ))
 	oom0=$(dmesg | grep -c -E 'Out of memory|oom-kill')
 	mkdir -p /tmp/pressure
 	mount -t tmpfs -o size=${max}m pressure /tmp/pressure || return 1

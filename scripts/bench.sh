@@ -254,7 +254,7 @@ code, timed in the same VM):
   memory-pressure after the benchmark, with pages left in dxgkpm's pools: a
                   tmpfs file grows by 8 MiB (dd, which volunteers for the
                   OOM killer) until the pools shrink, at most to
-                  MemAvailable + the pooled bytes + 32 MiB; the pools'
+                  MemTotal, which cannot fit; the pools'
                   pages before -> after, OOM kills. Met if the pools
                   shrank and nothing was killed
 Targets are issue 11's; "(info)" rows have none. Medians are the headline;
