@@ -4,7 +4,8 @@
  * write-combined or uncached object's pages come back to the next object
  * of the same cache type without an attribute change (counted by
  * dxgkpm_pool_stats.set_caching, not timed), still of their type on the
- * linear map (x86 PAT bits, as dxgkpm_pmo reads them) and zeroed; the
+ * linear map (x86 PAT bits, as dxgkpm_pmo reads them) and zeroed, whether
+ * the freeing call, the clearing work item or the taker cleared them; the
  * pools of the two types and cached pages never mix; a request's physical
  * window, node, runs and alignment decide which pooled pages it may take;
  * the shrinker gives pages back write-back again; the pool_pages bound
@@ -279,6 +280,119 @@ static void dxgkpm_pool_zeroed(struct kunit *test)
 	dxgkpm_dkt_unmap(test, &view);
 	pl_destroy(kt, &b);
 	dxgkpm_pool_shrink(ULONG_MAX);
+	dxgkpm_kt_expect_no_memory(test);
+}
+
+/* Who clears a freed page before it is handed out again. */
+enum pl_clearer {
+	PL_CLEAR_ON_FREE,	/* pool_defer_clear off: the freeing call */
+	PL_CLEAR_LATER,		/* the clearing work item */
+	PL_CLEAR_ON_TAKE,	/* the request that takes it still dirty */
+};
+
+struct pl_clear_case {
+	DXGK_MEMORY_CACHING_TYPE cache;
+	enum pl_clearer clearer;
+};
+
+static const struct pl_clear_case pl_clear_cases[] = {
+	{ PL_WC, PL_CLEAR_ON_FREE }, { PL_WC, PL_CLEAR_LATER },
+	{ PL_WC, PL_CLEAR_ON_TAKE }, { PL_UC, PL_CLEAR_ON_FREE },
+	{ PL_UC, PL_CLEAR_LATER }, { PL_UC, PL_CLEAR_ON_TAKE },
+};
+
+static void pl_clear_desc(const struct pl_clear_case *c, char *desc)
+{
+	static const char *const who[] = {
+		"cleared on free", "cleared by the work item",
+		"cleared by the taker",
+	};
+
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s, %s",
+		 c->cache == PL_WC ? "write-combined" : "uncached",
+		 who[c->clearer]);
+}
+
+KUNIT_ARRAY_PARAM(pl_clear, pl_clear_cases, pl_clear_desc);
+
+static void pl_defer_restore(void *old)
+{
+	dxgkpm_pool_set_defer((bool)(uintptr_t)old);
+}
+
+static void pl_clear_resume(void *unused)
+{
+	dxgkpm_pool_clear_resume();
+}
+
+/*
+ * Whoever clears a freed page, nobody gets it back unclear: an object is
+ * filled with a pattern and destroyed, and the next one takes the same
+ * pages from the pool and reads zeroes. With pool_defer_clear off the
+ * destroy cleared them (no dirty page after it); with it on the destroy
+ * left them dirty (all of them, with the work item held back) and then
+ * either the work item cleared them (none left dirty after
+ * dxgkpm_pool_flush(), none cleared by the taker) or, still held back,
+ * the taking create did (cleared_on_take grows by at least as many pages).
+ * Passes if so.
+ */
+static void dxgkpm_pool_clear_deferred(struct kunit *test)
+{
+	const struct pl_clear_case *c = test->param_value;
+	struct dxgkpm_dkt_obj view = { .size = PL_PAGES * PAGE_SIZE };
+	bool defer = c->clearer != PL_CLEAR_ON_FREE, old;
+	struct pl_obj a, b;
+	long on_take;
+	unsigned int i;
+
+	struct dxgkpm_kt *kt = pl_setup(test, PL_LIMIT);
+
+	old = dxgkpm_pool_set_defer(defer);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, pl_defer_restore,
+							(void *)(uintptr_t)old),
+			0);
+	pl_create(test, kt, &a, c->cache, PL_PAGES);
+	view.kt = kt;
+	view.pmo = a.h;
+	dxgkpm_dkt_map(test, &view);
+	dxgkpm_dkt_fill_pages(&view, 0, PL_PAGES, PL_SEED);
+	wmb();	/* drain the write-combining buffers */
+	dxgkpm_dkt_unmap(test, &view);
+
+	dxgkpm_pool_clear_pause();
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, pl_clear_resume,
+							NULL), 0);
+	pl_destroy(kt, &a);
+	KUNIT_EXPECT_EQ(test, PL_STAT(pages), (long)PL_PAGES);
+	KUNIT_EXPECT_EQ_MSG(test, PL_STAT(dirty), defer ? (long)PL_PAGES : 0L,
+			    "pages left dirty by the destroy");
+	if (c->clearer != PL_CLEAR_ON_TAKE) {
+		kunit_release_action(test, pl_clear_resume, NULL);
+		dxgkpm_pool_flush();
+		KUNIT_EXPECT_EQ(test, PL_STAT(dirty), 0L);
+	}
+
+	on_take = PL_STAT(cleared_on_take);
+	pl_create(test, kt, &b, c->cache, PL_PAGES);
+	if (c->clearer == PL_CLEAR_ON_TAKE) {
+		KUNIT_EXPECT_GE(test, PL_STAT(cleared_on_take) - on_take,
+				(long)PL_PAGES);
+		KUNIT_EXPECT_EQ(test, PL_STAT(dirty), 0L);
+		kunit_release_action(test, pl_clear_resume, NULL);
+	} else {
+		KUNIT_EXPECT_EQ(test, PL_STAT(cleared_on_take), on_take);
+	}
+	view.pmo = b.h;
+	dxgkpm_dkt_map(test, &view);
+	for (i = 0; i < PL_PAGES; i++) {
+		KUNIT_EXPECT_TRUE_MSG(test, pl_has(&a, b.pfn[i]),
+				      "page %u was not reused", i);
+		dxgkpm_dkt_expect_zero_page(test, &view, i);
+	}
+	dxgkpm_dkt_unmap(test, &view);
+	pl_destroy(kt, &b);
+	dxgkpm_pool_shrink(ULONG_MAX);
+	KUNIT_EXPECT_EQ(test, PL_STAT(dirty), 0L);
 	dxgkpm_kt_expect_no_memory(test);
 }
 
@@ -652,6 +766,7 @@ static struct kunit_case dxgkpm_pool_cases[] = {
 	KUNIT_CASE_PARAM(dxgkpm_pool_reuse, pl_caching_gen_params),
 	KUNIT_CASE(dxgkpm_pool_cachings_apart),
 	KUNIT_CASE_PARAM(dxgkpm_pool_zeroed, pl_caching_gen_params),
+	KUNIT_CASE_PARAM(dxgkpm_pool_clear_deferred, pl_clear_gen_params),
 	KUNIT_CASE(dxgkpm_pool_window),
 	KUNIT_CASE(dxgkpm_pool_node),
 	KUNIT_CASE(dxgkpm_pool_runs),

@@ -71,19 +71,24 @@ pgprot_t dxgkpm_pgprot(enum dxgkpm_caching caching, pgprot_t prot);
 /**
  * struct dxgkpm_pool_stats - what the page pools did (debugfs "pool")
  * @pages: pages in the pools now, every node and cache type.
+ * @dirty: of those, pages still to be cleared (pool_defer_clear).
  * @hits: pages handed out from the pools, since load.
  * @misses: pages of write-combined and uncached objects that came fresh
  *	from the page allocator instead (and paid an attribute change).
  * @reclaimed: pages the shrinker gave back to the page allocator.
  * @set_caching: set_pages_array_wc()/_uc() calls made for objects and
  *	sections (dxgkpm_pages_set_caching()), each a TLB flush on every CPU.
+ * @cleared_on_take: pages a request took dirty and cleared itself, since
+ *	load.
  */
 struct dxgkpm_pool_stats {
 	atomic_long_t pages;
+	atomic_long_t dirty;
 	atomic_long_t hits;
 	atomic_long_t misses;
 	atomic_long_t reclaimed;
 	atomic_long_t set_caching;
+	atomic_long_t cleared_on_take;
 };
 
 extern struct dxgkpm_pool_stats dxgkpm_pool_stats;
@@ -95,6 +100,10 @@ pgoff_t dxgkpm_pool_take(const struct dxgkpm_page_req *req,
 pgoff_t dxgkpm_pool_give(struct page **pages, pgoff_t npages,
 			 enum dxgkpm_caching caching, bool clear);
 unsigned long dxgkpm_pool_shrink(unsigned long nr);
+void dxgkpm_pool_flush(void);
+bool dxgkpm_pool_set_defer(bool defer);
+void dxgkpm_pool_clear_pause(void);
+void dxgkpm_pool_clear_resume(void);
 void dxgkpm_pool_trim(void);
 unsigned long dxgkpm_pool_set_limit(unsigned long pages);
 struct shrinker *dxgkpm_pool_shrinker(void);

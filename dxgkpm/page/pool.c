@@ -13,10 +13,15 @@
  * - Freeing an object (dxgkpm_pool_give()) puts its pages in the pool of
  *   their cache type and node, gathered again into the largest aligned
  *   blocks the array holds, as long as the pool stays within pool_pages
- *   (the module parameter; 0 disables pooling). Each page is cleared there,
+ *   (the module parameter; 0 disables pooling). Each page is cleared
  *   through its write-combined or uncached linear map, and the write-
- *   combining buffers drained: a pooled page is always zero, so it never
- *   shows its last owner's data, whatever the next request asks for. A page
+ *   combining buffers drained, before anybody gets it again, so that it
+ *   never shows its last owner's data, whatever the next request asks for.
+ *   Clearing is what freeing costs most (TTM clears on free); so by
+ *   default (pool_defer_clear) a block goes on its pool's dirty list and a
+ *   work item on an unbound workqueue clears it and moves it to the clean
+ *   list, off the path of the call that freed it. A request takes clean
+ *   blocks first; one that must take a dirty block clears it itself. A page
  *   somebody else still holds a reference to (a pin taken through a user
  *   view, a test keeping it) is never pooled: it goes back to the system
  *   as before, write-back again.
@@ -30,10 +35,11 @@
  *   page allocator, write-back again first (dxgkpm_pool_release()), and so
  *   does lowering pool_pages and unloading the module.
  *
- * Locking: each pool has a spinlock protecting its list and count; it is a
- * leaf lock: nothing else is taken under it and no two are held at once,
+ * Locking: each pool has a spinlock protecting its lists and counts; it is
+ * a leaf lock: nothing else is taken under it and no two are held at once,
  * so it nests inside any dxgkpm lock a caller holds (pmo->lock). Clearing
- * and attribute changes run with no pool lock held. The counts are atomics.
+ * and attribute changes run with no pool lock held, the clearing work
+ * item's included. The global counts are atomics.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -50,6 +56,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/topology.h>
+#include <linux/workqueue.h>
 #ifdef CONFIG_X86
 #include <asm/set_memory.h>
 #endif
@@ -72,15 +79,19 @@
 
 /**
  * struct dxgkpm_pool_type - one pool: blocks of one cache type, order, node
- * @lock: protects @blocks and @nr.
- * @blocks: the blocks, linked through the first page's lru; the one given
- *	last is first.
- * @nr: pages in @blocks.
+ * @lock: protects the lists and counts.
+ * @blocks: the clean blocks, linked through the first page's lru; the one
+ *	given last is first.
+ * @dirty: the blocks still to be cleared, the same way.
+ * @nr: pages of the pool: in @blocks, in @dirty and being cleared.
+ * @nr_dirty: pages in @dirty.
  */
 struct dxgkpm_pool_type {
 	spinlock_t lock;	/* leaf; see the top of this file */
 	struct list_head blocks;
+	struct list_head dirty;
 	unsigned long nr;
+	unsigned long nr_dirty;
 };
 
 /* [node][cache type][order], nr_node_ids nodes; NULL before init. */
@@ -115,6 +126,17 @@ module_param_cb(pool_pages, &dxgkpm_pool_param_ops, &dxgkpm_pool_limit,
 MODULE_PARM_DESC(pool_pages,
 		 "Most write-combined and uncached pages kept for reuse (0: no pool; default 64 MiB worth)");
 
+static bool dxgkpm_pool_defer = true;
+module_param_named(pool_defer_clear, dxgkpm_pool_defer, bool, 0644);
+MODULE_PARM_DESC(pool_defer_clear,
+		 "Clear freed pages in a work item, not in the call that frees them (default Y)");
+
+static void dxgkpm_pool_clear_fn(struct work_struct *work);
+static void dxgkpm_pool_clear(struct page *page, unsigned int order);
+static DECLARE_WORK(dxgkpm_pool_clear_work, dxgkpm_pool_clear_fn);
+/* Set by dxgkpm_pool_clear_pause(): the work item leaves blocks dirty. */
+static bool dxgkpm_pool_clear_paused;
+
 static int dxgkpm_pool_index(enum dxgkpm_caching caching)
 {
 	switch (caching) {
@@ -147,30 +169,171 @@ static void dxgkpm_pool_add(int idx, struct page *page, unsigned int order)
 	atomic_long_add(1L << order, &dxgkpm_pool_node_pages[nid]);
 }
 
+/* The first of DXGKPM_POOL_SCAN blocks of @list that @fits, or NULL. */
+static struct page *dxgkpm_pool_scan_list(struct list_head *list,
+					  bool (*fits)(const struct dxgkpm_page_req *,
+						       struct page *,
+						       unsigned long),
+					  const struct dxgkpm_page_req *req,
+					  unsigned long count)
+{
+	unsigned int seen = 0;
+	struct page *page;
+
+	list_for_each_entry(page, list, lru) {
+		if (fits(req, page, count))
+			return page;
+		if (++seen >= DXGKPM_POOL_SCAN)
+			break;
+	}
+	return NULL;
+}
+
+/* Add one block of 2^@order pages that may hold data, for clearing. */
+static void dxgkpm_pool_add_dirty(int idx, struct page *page,
+				  unsigned int order)
+{
+	int nid = page_to_nid(page);
+	struct dxgkpm_pool_type *pt = dxgkpm_pool_type(nid, idx, order);
+
+	spin_lock(&pt->lock);
+	list_add_tail(&page->lru, &pt->dirty);
+	pt->nr += 1UL << order;
+	pt->nr_dirty += 1UL << order;
+	spin_unlock(&pt->lock);
+	atomic_long_add(1L << order, &dxgkpm_pool_node_pages[nid]);
+	atomic_long_add(1L << order, &dxgkpm_pool_stats.dirty);
+}
+
+/* Take the oldest dirty block of @pt off its list, or NULL. */
+static struct page *dxgkpm_pool_pop_dirty(struct dxgkpm_pool_type *pt,
+					  unsigned int order)
+{
+	struct page *page;
+
+	if (!READ_ONCE(pt->nr_dirty))
+		return NULL;
+	spin_lock(&pt->lock);
+	page = list_first_entry_or_null(&pt->dirty, struct page, lru);
+	if (page) {
+		list_del(&page->lru);
+		pt->nr_dirty -= 1UL << order;
+	}
+	spin_unlock(&pt->lock);
+	return page;
+}
+
 /*
- * Take a block from @pt that @fits, looking at DXGKPM_POOL_SCAN blocks at
- * most; the pool's page counts drop by the whole block.
+ * The clearing work item: every dirty block, cleared with no lock held and
+ * put on its pool's clean list. A block being cleared is on neither list
+ * but still counted in the pool (a request or the shrinker passes it by).
+ */
+static void dxgkpm_pool_clear_fn(struct work_struct *work)
+{
+	struct dxgkpm_pool_type *pt;
+	unsigned int order;
+	struct page *page;
+	int nid, idx;
+
+	if (READ_ONCE(dxgkpm_pool_clear_paused))
+		return;
+	for_each_node(nid) {
+		for (idx = 0; idx < DXGKPM_POOL_CACHINGS; idx++) {
+			for (order = 0; order < DXGKPM_POOL_ORDERS; order++) {
+				pt = dxgkpm_pool_type(nid, idx, order);
+				while ((page = dxgkpm_pool_pop_dirty(pt, order))) {
+					dxgkpm_pool_clear(page, order);
+					wmb();	/* drain the WC buffers */
+					spin_lock(&pt->lock);
+					list_add(&page->lru, &pt->blocks);
+					spin_unlock(&pt->lock);
+					atomic_long_sub(1L << order,
+							&dxgkpm_pool_stats.dirty);
+					cond_resched();
+				}
+			}
+		}
+	}
+}
+
+/**
+ * dxgkpm_pool_flush() - wait until every block given so far is clean
+ *
+ * Blocks given while dxgkpm_pool_clear_pause() is in force stay dirty.
+ *
+ * Context: process context.
+ */
+void dxgkpm_pool_flush(void)
+{
+	flush_work(&dxgkpm_pool_clear_work);
+}
+
+/**
+ * dxgkpm_pool_set_defer() - change pool_defer_clear
+ * @defer: clear freed pages in the work item (true) or at once
+ *
+ * As writing the module parameter does.
+ *
+ * Context: any.
+ * Return: the previous setting.
+ */
+bool dxgkpm_pool_set_defer(bool defer)
+{
+	return xchg(&dxgkpm_pool_defer, defer);
+}
+
+/**
+ * dxgkpm_pool_clear_pause() - keep the clearing work item from running
+ *
+ * For tests: until dxgkpm_pool_clear_resume(), freed blocks stay dirty
+ * and a request that takes one must clear it itself. A run of the work
+ * item under way is waited for.
+ *
+ * Context: process context.
+ */
+void dxgkpm_pool_clear_pause(void)
+{
+	WRITE_ONCE(dxgkpm_pool_clear_paused, true);
+	flush_work(&dxgkpm_pool_clear_work);
+}
+
+/**
+ * dxgkpm_pool_clear_resume() - undo dxgkpm_pool_clear_pause()
+ *
+ * Context: process context.
+ */
+void dxgkpm_pool_clear_resume(void)
+{
+	WRITE_ONCE(dxgkpm_pool_clear_paused, false);
+	queue_work(system_unbound_wq, &dxgkpm_pool_clear_work);
+}
+
+/*
+ * Take a block from @pt that @fits, clean if one is, else dirty (then
+ * *@dirty is set and the caller clears it), looking at DXGKPM_POOL_SCAN
+ * blocks of each list at most; the pool's page counts drop by the whole
+ * block.
  */
 static struct page *dxgkpm_pool_pick(struct dxgkpm_pool_type *pt, int nid,
 				     unsigned int order,
 				     bool (*fits)(const struct dxgkpm_page_req *,
 						  struct page *, unsigned long),
 				     const struct dxgkpm_page_req *req,
-				     unsigned long count)
+				     unsigned long count, bool *dirty)
 {
-	struct page *page, *found = NULL;
-	unsigned int seen = 0;
+	struct page *found;
 
+	*dirty = false;
 	if (!READ_ONCE(pt->nr))
 		return NULL;
 	spin_lock(&pt->lock);
-	list_for_each_entry(page, &pt->blocks, lru) {
-		if (fits(req, page, count)) {
-			found = page;
-			break;
+	found = dxgkpm_pool_scan_list(&pt->blocks, fits, req, count);
+	if (!found && pt->nr_dirty) {
+		found = dxgkpm_pool_scan_list(&pt->dirty, fits, req, count);
+		if (found) {
+			pt->nr_dirty -= 1UL << order;
+			*dirty = true;
 		}
-		if (++seen >= DXGKPM_POOL_SCAN)
-			break;
 	}
 	if (found) {
 		list_del(&found->lru);
@@ -180,6 +343,8 @@ static struct page *dxgkpm_pool_pick(struct dxgkpm_pool_type *pt, int nid,
 	if (found) {
 		atomic_long_sub(1L << order, &dxgkpm_pool_node_pages[nid]);
 		atomic_long_sub(1L << order, &dxgkpm_pool_stats.pages);
+		if (*dirty)
+			atomic_long_sub(1L << order, &dxgkpm_pool_stats.dirty);
 	}
 	return found;
 }
@@ -243,12 +408,20 @@ static struct page *dxgkpm_pool_take_block(const struct dxgkpm_page_req *req,
 {
 	struct page *block;
 	unsigned int o;
+	bool dirty;
 
 	for (o = order; o <= DXGKPM_MAX_ORDER; o++) {
 		block = dxgkpm_pool_pick(dxgkpm_pool_type(nid, idx, o), nid, o,
-					 fits, req, count);
+					 fits, req, count, &dirty);
 		if (!block)
 			continue;
+		if (dirty) {
+			/* Its clearing has not come yet: do it here. */
+			dxgkpm_pool_clear(block, o);
+			wmb();	/* drain the WC buffers */
+			atomic_long_add(1L << o,
+					&dxgkpm_pool_stats.cleared_on_take);
+		}
 		if ((1UL << o) > count)
 			dxgkpm_pool_put_range(idx, block + count,
 					      (1UL << o) - count);
@@ -375,8 +548,10 @@ static bool dxgkpm_pool_reserve(unsigned int order)
  *	and were never used)
  *
  * Pages go to the pool of their node and cache type, as the largest
- * naturally aligned blocks of consecutive pages the array holds, cleared
- * when @clear, while the pools stay within pool_pages. The pages that are
+ * naturally aligned blocks of consecutive pages the array holds, while the
+ * pools stay within pool_pages. With @clear they are cleared here, or with
+ * pool_defer_clear put on the dirty lists for the clearing work item to
+ * clear, and cleared before anybody takes them either way. The pages that are
  * not kept (no pool for @caching, over the bound, or referenced elsewhere)
  * are moved to the start of @pages, in order, for the caller to make
  * write-back and free. Pooled pages leave dxgkpm_stats' pages and
@@ -392,7 +567,8 @@ pgoff_t dxgkpm_pool_give(struct page **pages, pgoff_t npages,
 	unsigned long pfn, n, max;
 	unsigned int order;
 	pgoff_t i, j, left = 0, pooled = 0;
-	bool cleared = false;
+	bool defer = READ_ONCE(dxgkpm_pool_defer);
+	bool cleared = false, deferred = false;
 	int room;
 
 	if (idx < 0 || !dxgkpm_pools || !READ_ONCE(dxgkpm_pool_limit))
@@ -422,16 +598,23 @@ pgoff_t dxgkpm_pool_give(struct page **pages, pgoff_t npages,
 				left += n - j;
 				break;
 			}
-			if (clear) {
-				dxgkpm_pool_clear(pages[i + j], order);
-				cleared = true;
+			if (clear && defer) {
+				dxgkpm_pool_add_dirty(idx, pages[i + j], order);
+				deferred = true;
+			} else {
+				if (clear) {
+					dxgkpm_pool_clear(pages[i + j], order);
+					cleared = true;
+				}
+				dxgkpm_pool_add(idx, pages[i + j], order);
 			}
-			dxgkpm_pool_add(idx, pages[i + j], order);
 			pooled += 1UL << order;
 		}
 	}
 	if (cleared)
 		wmb();	/* drain the WC buffers: the zeroes reach memory */
+	if (deferred)
+		queue_work(system_unbound_wq, &dxgkpm_pool_clear_work);
 	if (pooled) {
 		atomic_long_sub(pooled, &dxgkpm_stats.pages);
 		atomic_long_sub(pooled, idx == DXGKPM_POOL_WC ?
@@ -491,7 +674,7 @@ static void dxgkpm_pool_release(struct list_head *list, unsigned int order)
 static unsigned long dxgkpm_pool_shrink_node(int nid, unsigned long nr)
 {
 	struct dxgkpm_pool_type *pt;
-	unsigned long freed = 0, taken;
+	unsigned long freed = 0, taken, dirty;
 	struct page *page;
 	int idx, order;
 	LIST_HEAD(list);
@@ -500,7 +683,16 @@ static unsigned long dxgkpm_pool_shrink_node(int nid, unsigned long nr)
 		for (idx = 0; idx < DXGKPM_POOL_CACHINGS && freed < nr; idx++) {
 			pt = dxgkpm_pool_type(nid, idx, order);
 			taken = 0;
+			dirty = 0;
 			spin_lock(&pt->lock);
+			/* Dirty blocks first: nobody has to clear them now. */
+			while (freed + taken < nr && !list_empty(&pt->dirty)) {
+				page = list_first_entry(&pt->dirty,
+							struct page, lru);
+				list_move(&page->lru, &list);
+				taken += 1UL << order;
+				dirty += 1UL << order;
+			}
 			while (freed + taken < nr && !list_empty(&pt->blocks)) {
 				page = list_first_entry(&pt->blocks,
 							struct page, lru);
@@ -508,11 +700,13 @@ static unsigned long dxgkpm_pool_shrink_node(int nid, unsigned long nr)
 				taken += 1UL << order;
 			}
 			pt->nr -= taken;
+			pt->nr_dirty -= dirty;
 			spin_unlock(&pt->lock);
 			if (!taken)
 				continue;
 			atomic_long_sub(taken, &dxgkpm_pool_node_pages[nid]);
 			atomic_long_sub(taken, &dxgkpm_pool_stats.pages);
+			atomic_long_sub(dirty, &dxgkpm_pool_stats.dirty);
 			dxgkpm_pool_release(&list, order);
 			freed += taken;
 		}
@@ -524,6 +718,9 @@ static unsigned long dxgkpm_pool_shrink_node(int nid, unsigned long nr)
  * dxgkpm_pool_shrink() - give pooled pages back to the page allocator
  * @nr: pages to free at least (whole blocks), ULONG_MAX for all
  *
+ * The clearing work item is waited for first, so that no block it holds
+ * escapes.
+ *
  * Context: process context.
  * Return: the number of pages freed.
  */
@@ -534,6 +731,7 @@ unsigned long dxgkpm_pool_shrink(unsigned long nr)
 
 	if (!dxgkpm_pools)
 		return 0;
+	dxgkpm_pool_flush();
 	for_each_node(nid) {
 		if (freed >= nr)
 			break;
@@ -616,13 +814,15 @@ void dxgkpm_pool_show(struct seq_file *m)
 	struct dxgkpm_pool_type *pt;
 	int nid, idx, order;
 
-	seq_printf(m, "limit %lu\npages %ld\nhits %ld\nmisses %ld\nreclaimed %ld\nset_caching %ld\n",
+	seq_printf(m, "limit %lu\npages %ld\ndirty %ld\nhits %ld\nmisses %ld\nreclaimed %ld\nset_caching %ld\ncleared_on_take %ld\n",
 		   READ_ONCE(dxgkpm_pool_limit),
 		   atomic_long_read(&dxgkpm_pool_stats.pages),
+		   atomic_long_read(&dxgkpm_pool_stats.dirty),
 		   atomic_long_read(&dxgkpm_pool_stats.hits),
 		   atomic_long_read(&dxgkpm_pool_stats.misses),
 		   atomic_long_read(&dxgkpm_pool_stats.reclaimed),
-		   atomic_long_read(&dxgkpm_pool_stats.set_caching));
+		   atomic_long_read(&dxgkpm_pool_stats.set_caching),
+		   atomic_long_read(&dxgkpm_pool_stats.cleared_on_take));
 	if (!dxgkpm_pools)
 		return;
 	seq_puts(m, "node caching        ");
@@ -660,6 +860,7 @@ int dxgkpm_pool_init(void)
 	for (i = 0; i < n; i++) {
 		spin_lock_init(&pools[i].lock);
 		INIT_LIST_HEAD(&pools[i].blocks);
+		INIT_LIST_HEAD(&pools[i].dirty);
 	}
 	dxgkpm_pool_node_pages = kvcalloc(nr_node_ids,
 					  sizeof(*dxgkpm_pool_node_pages),
@@ -692,8 +893,10 @@ void dxgkpm_pool_exit(void)
 {
 	dxgkpm_shrinker_destroy(dxgkpm_pool_shrinker_p);
 	dxgkpm_pool_shrinker_p = NULL;
+	cancel_work_sync(&dxgkpm_pool_clear_work);
 	dxgkpm_pool_shrink(ULONG_MAX);
 	WARN_ON(atomic_long_read(&dxgkpm_pool_stats.pages));
+	WARN_ON(atomic_long_read(&dxgkpm_pool_stats.dirty));
 	kvfree(dxgkpm_pools);
 	dxgkpm_pools = NULL;
 	kvfree(dxgkpm_pool_node_pages);
