@@ -586,19 +586,29 @@ err_free_fresh:
 	return ret;
 }
 
+/* Pages handed to release_pages() at once: its count is an int. */
+#define DXGKPM_FREE_BATCH	SZ_64K
+
 /**
  * dxgkpm_pages_free() - give write-back pages back to the system
  * @pages: pages from dxgkpm_pages_alloc()
  * @npages: number of entries
  *
- * Context: any.
+ * The references are dropped in batches (release_pages()), as the page
+ * cache does, not page by page: the pages of a large object go back to
+ * the page allocator with one lock round trip per batch.
+ *
+ * Context: any but NMI.
  */
 void dxgkpm_pages_free(struct page **pages, pgoff_t npages)
 {
-	pgoff_t i;
+	pgoff_t i, n;
 
-	for (i = 0; i < npages; i++)
-		dxgkpm_give_page(pages[i]);
+	for (i = 0; i < npages; i += n) {
+		n = min_t(pgoff_t, npages - i, DXGKPM_FREE_BATCH);
+		release_pages(pages + i, n);
+	}
+	atomic_long_sub(npages, &dxgkpm_stats.pages);
 }
 
 /**
