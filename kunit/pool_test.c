@@ -245,44 +245,6 @@ static void dxgkpm_pool_cachings_apart(struct kunit *test)
 	dxgkpm_kt_expect_no_memory(test);
 }
 
-/*
- * A reused page is zeroed: an object is filled with a pattern through a
- * view of its cache type and destroyed; the next one takes the same pages
- * from the pool (the case checks by page frame number that every page was
- * one of them) and reads as zeroes through a view. Passes if so.
- */
-static void dxgkpm_pool_zeroed(struct kunit *test)
-{
-	const DXGK_MEMORY_CACHING_TYPE *cache = test->param_value;
-	struct dxgkpm_dkt_obj view = { .size = PL_PAGES * PAGE_SIZE };
-	struct pl_obj a, b;
-	unsigned int i;
-
-	struct dxgkpm_kt *kt = pl_setup(test, PL_LIMIT);
-
-	pl_create(test, kt, &a, *cache, PL_PAGES);
-	view.kt = kt;
-	view.pmo = a.h;
-	dxgkpm_dkt_map(test, &view);
-	dxgkpm_dkt_fill_pages(&view, 0, PL_PAGES, PL_SEED);
-	wmb();	/* drain the write-combining buffers */
-	dxgkpm_dkt_unmap(test, &view);
-	pl_destroy(kt, &a);
-
-	pl_create(test, kt, &b, *cache, PL_PAGES);
-	view.pmo = b.h;
-	dxgkpm_dkt_map(test, &view);
-	for (i = 0; i < PL_PAGES; i++) {
-		KUNIT_EXPECT_TRUE_MSG(test, pl_has(&a, b.pfn[i]),
-				      "page %u was not reused", i);
-		dxgkpm_dkt_expect_zero_page(test, &view, i);
-	}
-	dxgkpm_dkt_unmap(test, &view);
-	pl_destroy(kt, &b);
-	dxgkpm_pool_shrink(ULONG_MAX);
-	dxgkpm_kt_expect_no_memory(test);
-}
-
 /* Who clears a freed page before it is handed out again. */
 enum pl_clearer {
 	PL_CLEAR_ON_FREE,	/* pool_defer_clear off: the freeing call */
@@ -765,7 +727,6 @@ static void dxgkpm_pool_failed_fill(struct kunit *test)
 static struct kunit_case dxgkpm_pool_cases[] = {
 	KUNIT_CASE_PARAM(dxgkpm_pool_reuse, pl_caching_gen_params),
 	KUNIT_CASE(dxgkpm_pool_cachings_apart),
-	KUNIT_CASE_PARAM(dxgkpm_pool_zeroed, pl_caching_gen_params),
 	KUNIT_CASE_PARAM(dxgkpm_pool_clear_deferred, pl_clear_gen_params),
 	KUNIT_CASE(dxgkpm_pool_window),
 	KUNIT_CASE(dxgkpm_pool_node),

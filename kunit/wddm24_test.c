@@ -511,12 +511,7 @@ static const struct w24_mdl_bad w24_mdl_bads[] = {
 	{ "Size 0", 0, 2 * PAGE_SIZE, true },
 };
 
-static void w24_mdl_bad_desc(const struct w24_mdl_bad *c, char *desc)
-{
-	strscpy(desc, c->what, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(w24_mdl_bad, w24_mdl_bads, w24_mdl_bad_desc);
+KUNIT_ARRAY_PARAM_DESC(w24_mdl_bad, w24_mdl_bads, what);
 
 /*
  * An MDL of two pages whose header lies about its size: refused with
@@ -720,12 +715,7 @@ static const struct w24_contig_bad w24_contig_bads[] = {
 	  STATUS_INVALID_PARAMETER },
 };
 
-static void w24_contig_bad_desc(const struct w24_contig_bad *c, char *desc)
-{
-	strscpy(desc, c->what, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(w24_contig_bad, w24_contig_bads, w24_contig_bad_desc);
+KUNIT_ARRAY_PARAM_DESC(w24_contig_bad, w24_contig_bads, what);
 
 /*
  * Contiguous memory refused for its size, cache type, window or boundary:
@@ -811,12 +801,7 @@ static const struct w24_pages_bad w24_pages_bads[] = {
 	  MM_ALLOCATE_REQUIRE_CONTIGUOUS_CHUNKS, STATUS_INVALID_PARAMETER },
 };
 
-static void w24_pages_bad_desc(const struct w24_pages_bad *c, char *desc)
-{
-	strscpy(desc, c->what, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(w24_pages_bad, w24_pages_bads, w24_pages_bad_desc);
+KUNIT_ARRAY_PARAM_DESC(w24_pages_bad, w24_pages_bads, what);
 
 /*
  * Pages for an MDL refused for their size, the limit, cache type, flags
