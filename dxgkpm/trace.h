@@ -12,6 +12,8 @@
 
 #include <linux/tracepoint.h>
 
+#include <dxgkpm/dxgkpm.h>
+
 TRACE_DEFINE_ENUM(DXGKPM_MEM_PAGES);
 TRACE_DEFINE_ENUM(DXGKPM_MEM_CONTIGUOUS);
 TRACE_DEFINE_ENUM(DXGKPM_MEM_SECTION);
@@ -86,13 +88,13 @@ DXGKPM_DDI_EVENT(dxgkcb_map_mdl_to_iommu);
 DXGKPM_DDI_EVENT(dxgkcb_unmap_mdl_from_iommu);
 
 /*
- * A native entry point: @id names the object it works on (handle 0, type
- * and cache type -1 when it was given none), @size the bytes of the call,
- * @ret what it returned.
+ * A native entry point: @handle, @type and @caching name the object it
+ * works on (struct dxgkpm_trace_id: handle 0, type and cache type -1 when
+ * it was given none), @size the bytes of the call, @ret what it returned.
  */
 DECLARE_EVENT_CLASS(dxgkpm_native_call,
-	TP_PROTO(const struct dxgkpm_trace_id *id, u64 size, int ret),
-	TP_ARGS(id, size, ret),
+	TP_PROTO(u64 handle, int type, int caching, u64 size, int ret),
+	TP_ARGS(handle, type, caching, size, ret),
 	TP_STRUCT__entry(
 		__field(u64, handle)
 		__field(int, type)
@@ -101,9 +103,9 @@ DECLARE_EVENT_CLASS(dxgkpm_native_call,
 		__field(int, ret)
 	),
 	TP_fast_assign(
-		__entry->handle = id->handle;
-		__entry->type = id->type;
-		__entry->caching = id->caching;
+		__entry->handle = handle;
+		__entry->type = type;
+		__entry->caching = caching;
 		__entry->size = size;
 		__entry->ret = ret;
 	),
@@ -116,9 +118,9 @@ DECLARE_EVENT_CLASS(dxgkpm_native_call,
 
 #define DXGKPM_NATIVE_EVENT(name)					\
 	DEFINE_EVENT(dxgkpm_native_call, name,				\
-		TP_PROTO(const struct dxgkpm_trace_id *id, u64 size,	\
+		TP_PROTO(u64 handle, int type, int caching, u64 size,	\
 			 int ret),					\
-		TP_ARGS(id, size, ret))
+		TP_ARGS(handle, type, caching, size, ret))
 
 DXGKPM_NATIVE_EVENT(dxgkpm_pmo_create);
 DXGKPM_NATIVE_EVENT(dxgkpm_pmo_destroy);

@@ -193,7 +193,7 @@ int dxgkpm_adl_alloc_described(struct dxgkpm_amo *amo, size_t offset,
 	int ret = __dxgkpm_adl_alloc(amo, offset, size, flags, caller_size,
 				     describe, adlp);
 
-	trace_dxgkpm_adl_alloc(&id, size, ret);
+	trace_dxgkpm_adl_alloc(id.handle, id.type, id.caching, size, ret);
 	return ret;
 }
 
@@ -280,7 +280,7 @@ int dxgkpm_adl_free(struct dxgkpm_amo *amo, struct dxgkpm_adl *adl)
 	struct dxgkpm_trace_id id = dxgkpm_amo_trace_id(amo);
 	int ret = __dxgkpm_adl_free(amo, adl);
 
-	trace_dxgkpm_adl_free(&id, 0, ret);
+	trace_dxgkpm_adl_free(id.handle, id.type, id.caching, 0, ret);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_adl_free);

@@ -210,7 +210,7 @@ int dxgkpm_pmo_open(struct dxgkpm_pmo *pmo, struct dxgkpm_adapter *adapter,
 	struct dxgkpm_trace_id id = dxgkpm_trace_id(pmo);
 	int ret = __dxgkpm_pmo_open(pmo, adapter, amop);
 
-	trace_dxgkpm_pmo_open(&id, 0, ret);
+	trace_dxgkpm_pmo_open(id.handle, id.type, id.caching, 0, ret);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_pmo_open);
@@ -249,7 +249,7 @@ int dxgkpm_amo_close(struct dxgkpm_amo *amo)
 	struct dxgkpm_trace_id id = dxgkpm_amo_trace_id(amo);
 	int ret = __dxgkpm_amo_close(amo);
 
-	trace_dxgkpm_amo_close(&id, 0, ret);
+	trace_dxgkpm_amo_close(id.handle, id.type, id.caching, 0, ret);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_amo_close);

@@ -329,7 +329,8 @@ struct dma_buf *dxgkpm_pmo_export(struct dxgkpm_pmo *pmo, int flags)
 	struct dxgkpm_trace_id id = dxgkpm_trace_id(pmo);
 	struct dma_buf *dmabuf = __dxgkpm_pmo_export(pmo, flags);
 
-	trace_dxgkpm_pmo_export(&id, pmo ? pmo->mem.size : 0,
+	trace_dxgkpm_pmo_export(id.handle, id.type, id.caching,
+				pmo ? pmo->mem.size : 0,
 				PTR_ERR_OR_ZERO(dmabuf));
 	return dmabuf;
 }

@@ -153,7 +153,8 @@ struct dxgkpm_import *dxgkpm_import_dmabuf(struct dxgkpm_adapter *adapter,
 	struct dxgkpm_import *imp = __dxgkpm_import_dmabuf(adapter, dmabuf,
 							    size);
 
-	trace_dxgkpm_import_dmabuf(&id, size, PTR_ERR_OR_ZERO(imp));
+	trace_dxgkpm_import_dmabuf(id.handle, id.type, id.caching, size,
+				   PTR_ERR_OR_ZERO(imp));
 	return imp;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_import_dmabuf);
@@ -197,7 +198,7 @@ void dxgkpm_import_release(struct dxgkpm_import *imp)
 	struct dxgkpm_trace_id id = dxgkpm_trace_id(NULL);
 
 	__dxgkpm_import_release(imp);
-	trace_dxgkpm_import_release(&id, 0, 0);
+	trace_dxgkpm_import_release(id.handle, id.type, id.caching, 0, 0);
 }
 EXPORT_SYMBOL_GPL(dxgkpm_import_release);
 

@@ -370,7 +370,8 @@ void dxgkpm_adl_quarantine_free(struct dxgkpm_pmo *pmo);
 bool dxgkpm_dma_contiguous(const dma_addr_t *dma, pgoff_t count);
 
 /**
- * struct dxgkpm_trace_id - what a trace event says of an object
+ * struct dxgkpm_trace_id - what a native trace event (trace.h) says of an
+ *	object, read while the object is alive
  * @handle: its handle, or 0
  * @type: its enum dxgkpm_mem_type, or -1
  * @caching: its enum dxgkpm_caching, or -1

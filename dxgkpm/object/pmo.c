@@ -398,7 +398,8 @@ int dxgkpm_pmo_create(const struct dxgkpm_pmo_desc *desc,
 		id.type = desc->type;
 		id.caching = desc->caching;
 	}
-	trace_dxgkpm_pmo_create(&id, desc ? desc->size : 0, ret);
+	trace_dxgkpm_pmo_create(id.handle, id.type, id.caching,
+				desc ? desc->size : 0, ret);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_pmo_create);
@@ -450,7 +451,7 @@ int dxgkpm_pmo_destroy(struct dxgkpm_pmo *pmo, struct dxgkpm_amo *amo)
 	struct dxgkpm_trace_id id = dxgkpm_trace_id(pmo);
 	int ret = __dxgkpm_pmo_destroy(pmo, amo);
 
-	trace_dxgkpm_pmo_destroy(&id, 0, ret);
+	trace_dxgkpm_pmo_destroy(id.handle, id.type, id.caching, 0, ret);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_pmo_destroy);

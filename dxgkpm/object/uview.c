@@ -336,7 +336,8 @@ int dxgkpm_map_user(struct dxgkpm_pmo *pmo, size_t *offset, size_t *size,
 	struct dxgkpm_trace_id id = dxgkpm_trace_id(pmo);
 	int ret = __dxgkpm_map_user(pmo, offset, size, uaddr);
 
-	trace_dxgkpm_map_user(&id, size ? *size : 0, ret);
+	trace_dxgkpm_map_user(id.handle, id.type, id.caching, size ? *size : 0,
+			      ret);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_map_user);
@@ -392,7 +393,7 @@ int dxgkpm_unmap_user(struct dxgkpm_pmo *pmo, unsigned long uaddr, size_t size)
 	struct dxgkpm_trace_id id = dxgkpm_trace_id(pmo);
 	int ret = __dxgkpm_unmap_user(pmo, uaddr, size);
 
-	trace_dxgkpm_unmap_user(&id, size, ret);
+	trace_dxgkpm_unmap_user(id.handle, id.type, id.caching, size, ret);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_unmap_user);

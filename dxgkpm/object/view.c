@@ -179,7 +179,8 @@ int dxgkpm_map_kernel(struct dxgkpm_pmo *pmo, size_t *offset, size_t *size,
 	struct dxgkpm_trace_id id = dxgkpm_trace_id(pmo);
 	int ret = __dxgkpm_map_kernel(pmo, offset, size, vaddr);
 
-	trace_dxgkpm_map_kernel(&id, size ? *size : 0, ret);
+	trace_dxgkpm_map_kernel(id.handle, id.type, id.caching,
+				size ? *size : 0, ret);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_map_kernel);
@@ -242,7 +243,7 @@ int dxgkpm_unmap_kernel(struct dxgkpm_pmo *pmo, void *vaddr, size_t size)
 	struct dxgkpm_trace_id id = dxgkpm_trace_id(pmo);
 	int ret = __dxgkpm_unmap_kernel(pmo, vaddr, size);
 
-	trace_dxgkpm_unmap_kernel(&id, size, ret);
+	trace_dxgkpm_unmap_kernel(id.handle, id.type, id.caching, size, ret);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_unmap_kernel);

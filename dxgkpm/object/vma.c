@@ -77,8 +77,8 @@ int dxgkpm_pmo_mmap(struct dxgkpm_pmo *pmo, struct vm_area_struct *vma)
 	if (!ret)
 		ret = dxgkpm_pmo_mmap_vma(pmo, vma);
 
-	trace_dxgkpm_pmo_mmap(&id, vma ? vma->vm_end - vma->vm_start : 0,
-			      ret);
+	trace_dxgkpm_pmo_mmap(id.handle, id.type, id.caching,
+			      vma ? vma->vm_end - vma->vm_start : 0, ret);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_pmo_mmap);
