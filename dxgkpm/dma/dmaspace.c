@@ -326,11 +326,12 @@ static int __dxgkpm_space_map_pages(struct dxgkpm_dma_dev *ddev,
 	struct dxgkpm_dma_space *space = ddev->space;
 	size_t size = (size_t)npages << PAGE_SHIFT;
 	u64 limit = dxgkpm_space_limit(ddev);
-	struct sg_dma_page_iter iter;
+	pgoff_t i = 0, end;
+	struct scatterlist *sg;
 	dma_addr_t base;
 	bool translated;
 	ssize_t mapped;
-	pgoff_t i = 0;
+	unsigned int k;
 	int ret;
 
 	if (space && space->identity)
@@ -366,12 +367,20 @@ static int __dxgkpm_space_map_pages(struct dxgkpm_dma_dev *ddev,
 		dma_unmap_sgtable(ddev->dev, sgt, DMA_BIDIRECTIONAL, attrs);
 		return -EOPNOTSUPP;
 	}
-	for_each_sgtable_dma_page(sgt, &iter, 0) {
-		dma_addr_t addr = sg_page_iter_dma_address(&iter);
+	/*
+	 * A segment at a time, as for_each_sgtable_dma_page() would see its
+	 * pages but without a call per page: an object of 2 MiB is 512 pages
+	 * in one segment under an IOMMU.
+	 */
+	for_each_sgtable_dma_sg(sgt, sg, k) {
+		dma_addr_t addr = sg_dma_address(sg);
+		pgoff_t n = PAGE_ALIGN(sg->offset + sg_dma_len(sg)) >> PAGE_SHIFT;
 
-		if (i >= npages || addr + PAGE_SIZE - 1 > limit)
+		if (n > npages - i ||
+		    addr + ((dma_addr_t)n << PAGE_SHIFT) - 1 > limit)
 			goto err_unmap;
-		dma[i++] = addr;
+		for (end = i + n; i < end; i++, addr += PAGE_SIZE)
+			dma[i] = addr;
 	}
 	if (i == npages)
 		return 0;
