@@ -422,12 +422,13 @@ static void fault_undo_adl(struct fault_ctx *ctx, const struct fault_op *op)
 /* Every page of the ADL is inside the device's reach. */
 static void fault_check_adl(struct fault_ctx *ctx, const struct fault_op *op)
 {
-	struct dxgkpm_adl *adl = (struct dxgkpm_adl *)ctx->adl;
 	u64 mask = dxgkpm_space_limit(&ctx->kt->adapter->dma);
+	struct dxgkpm_adl *adl;
 	dma_addr_t addr;
 	u32 i;
 
-	KUNIT_ASSERT_NOT_NULL(ctx->test, adl);
+	KUNIT_ASSERT_NOT_NULL(ctx->test, ctx->adl);
+	adl = dxgkpm_adl_from_caller(ctx->adl);
 	for (i = 0; i < dxgkpm_adl_page_count(adl); i++) {
 		addr = dxgkpm_adl_dma_address(adl, i);
 		KUNIT_EXPECT_NE(ctx->test, addr, DMA_MAPPING_ERROR);
