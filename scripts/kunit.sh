@@ -3,11 +3,11 @@
 #
 # Run the dxgkpm KUnit suites with the kernel's own kunit.py: the checkout is
 # grafted into the Debian linux-source tree as drivers/dxgkpm, built into an
-# x86_64 kernel (kunit/.kunitconfig) and booted in QEMU under TCG on a q35
-# machine with an emulated Intel IOMMU and two edu devices
-# (kunit/qemu_x86_64.py). The kernel log is then searched for reports of the
-# kernel's checkers (KASAN, lockdep, DMA-API debugging, kmemleak, WARN, ...),
-# which fail the run even when every test case passed.
+# x86_64 kernel (dxgkpm/tests/.kunitconfig) and booted in QEMU under TCG on a
+# q35 machine with an emulated Intel IOMMU and two edu devices
+# (dxgkpm/tests/qemu_x86_64.py). The kernel log is then searched for reports of
+# the kernel's checkers (KASAN, lockdep, DMA-API debugging, kmemleak, WARN,
+# ...), which fail the run even when every test case passed.
 #
 # Usage: scripts/kunit.sh [kunit.py run arguments]
 #   e.g. scripts/kunit.sh 'dxgkpm_harness.*'    (a filter glob)
@@ -18,8 +18,8 @@
 #                  directory is $DXGKPM_CACHE/kunit-build/x86_64, outside
 #                  the checkout, so reruns are incremental.
 # Every suite and the number of its cases that must pass are listed in
-# kunit/expected (scripts/kunit_expect.py compares): a case that is lost or
-# skipped fails the run as surely as one that fails. The last line of output
+# dxgkpm/tests/expected (scripts/kunit_expect.py compares): a case that is lost
+# or skipped fails the run as surely as one that fails. The last line of output
 # is always "N passed, N failed, N skipped"; the exit status is non-zero if
 # anything failed. Works without a terminal and as root.
 set -uo pipefail
@@ -35,9 +35,9 @@ KUNIT_TIMEOUT=${KUNIT_TIMEOUT:-1800}
 KUNIT_JOBS=${KUNIT_JOBS:-$(nproc)}
 KUNIT_ARCH=x86_64
 KUNIT_BUILD=$DXGKPM_CACHE/kunit-build/$KUNIT_ARCH
-KUNIT_CONFIG=$DXGKPM_TOP/kunit/.kunitconfig
-KUNIT_QEMU_CONFIG=$DXGKPM_TOP/kunit/qemu_$KUNIT_ARCH.py
-KUNIT_EXPECTED=$DXGKPM_TOP/kunit/expected
+KUNIT_CONFIG=$DXGKPM_TOP/dxgkpm/tests/.kunitconfig
+KUNIT_QEMU_CONFIG=$DXGKPM_TOP/dxgkpm/tests/qemu_$KUNIT_ARCH.py
+KUNIT_EXPECTED=$DXGKPM_TOP/dxgkpm/tests/expected
 
 # The final verdict, printed on every way out (die() included): nothing
 # passed is a failure too.

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
-"""Check kunit.py's results (its --json output) against kunit/expected.
+"""Check kunit.py's results (its --json output) against dxgkpm/tests/expected.
 
-kunit/expected names every suite and how many of its cases must pass
+dxgkpm/tests/expected names every suite and how many of its cases must pass
 (a parameterised case counts once per parameter, as kunit.py counts it).
 A suite that ran fewer passing cases (cases lost, skipped or failed), a
 suite that is missing, and a suite that is not listed are problems, each

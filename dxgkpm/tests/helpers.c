@@ -55,7 +55,7 @@ struct dxgkpm_edu *dxgkpm_kt_edu(struct kunit *test, unsigned int index)
 	struct dxgkpm_edu *edu = dxgkpm_edu_get(index);
 
 	KUNIT_ASSERT_NOT_NULL_MSG(test, edu,
-				  "edu device %u absent: the machine needs -device edu behind -device intel-iommu (kunit/qemu_x86_64.py)",
+				  "edu device %u absent: the machine needs -device edu behind -device intel-iommu (dxgkpm/tests/qemu_x86_64.py)",
 				  index);
 	return edu;
 }

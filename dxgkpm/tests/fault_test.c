@@ -5,7 +5,7 @@
  * the test task's fail-nth making each allocation on an operation's call
  * path fail in turn, down to the ones inside vmap(), the scatterlist
  * tables, the IOMMU's IOVA allocator and page tables, vm_mmap(), shmem and
- * set_pages_array_*() (kunit/failnth.c). Each operation of the DXGK
+ * set_pages_array_*() (dxgkpm/tests/failnth.c). Each operation of the DXGK
  * interface (and the native calls that have no DXGK form) is run to count
  * its points, then once per point with that point failing. Each failure
  * must make the call return the exact status Documentation/dxgkpm.rst

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
  * KUnit suite "dxgkpm_isolation": once a driver has given memory back, its
- * device cannot reach it any more. For every page-backed memory type and
- * cache type, and for each way of giving memory back (FreeAdl, then also
- * Close, then also Destroy), the edu device is made to write to the device
- * addresses the ADL had: each case sees the emulated IOMMU (strict mode,
- * see kunit/qemu_x86_64.py) refuse that very write, at that very address,
- * in the kernel log, and the memory keep what the CPU wrote.
+ * device cannot reach it any more. For every page-backed memory type and cache
+ * type, and for each way of giving memory back (FreeAdl, then also Close, then
+ * also Destroy), the edu device is made to write to the device addresses the
+ * ADL had: each case sees the emulated IOMMU (strict mode, see
+ * dxgkpm/tests/qemu_x86_64.py) refuse that very write, at that very address, in
+ * the kernel log, and the memory keep what the CPU wrote.
  *
  * How a case sees the refusal. The Intel IOMMU driver of 6.12 reports a DMA
  * fault only by printing it (drivers/iommu/intel/dmar.c: dmar_fault() and

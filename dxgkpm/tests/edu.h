@@ -2,7 +2,7 @@
 /*
  * QEMU's edu PCI device (1234:11e8) as a DMA master for the KUnit suites.
  *
- * The KUnit machine (kunit/qemu_x86_64.py) has two of them behind an
+ * The KUnit machine (dxgkpm/tests/qemu_x86_64.py) has two of them behind an
  * emulated Intel IOMMU. A suite registers the driver in its suite_init,
  * takes the devices it needs with dxgkpm_edu_get() (failing the test when
  * one is missing) and unregisters the driver in its suite_exit, so that

@@ -7,15 +7,15 @@
  * going offline, which is what ZONE_MOVABLE exists for (movablecore=,
  * memory hot-unplug, virtio-mem).
  *
- * The KUnit machine boots with movablecore= (kunit/qemu_x86_64.py), so that
- * ZONE_MOVABLE holds the top of its RAM, and every case asserts that it
- * does. Each memory type, the native calls and the WDDM 2.4 ones, is asked
- * for memory anywhere, in a window that runs from ordinary memory into
- * ZONE_MOVABLE (which needs the window scan, since the window excludes low
- * memory), and in a window that holds nothing but ZONE_MOVABLE, where the
- * only right answer is that there is no memory. The kernel the suite runs
- * on has no CMA (Debian's kernels have none either), so the CMA check
- * cannot fail here; it is made for the kernels that have one.
+ * The KUnit machine boots with movablecore= (dxgkpm/tests/qemu_x86_64.py), so
+ * that ZONE_MOVABLE holds the top of its RAM, and every case asserts that it
+ * does. Each memory type, the native calls and the WDDM 2.4 ones, is asked for
+ * memory anywhere, in a window that runs from ordinary memory into ZONE_MOVABLE
+ * (which needs the window scan, since the window excludes low memory), and in a
+ * window that holds nothing but ZONE_MOVABLE, where the only right answer is
+ * that there is no memory. The kernel the suite runs on has no CMA (Debian's
+ * kernels have none either), so the CMA check cannot fail here; it is made for
+ * the kernels that have one.
  */
 
 #include <kunit/test.h>
@@ -98,7 +98,7 @@ static void mv_movable_span(struct kunit *test, phys_addr_t *low,
 		end = max(end, zone_end_pfn(zone));
 	}
 	KUNIT_ASSERT_LT_MSG(test, start, end,
-			    "no ZONE_MOVABLE: boot with movablecore= (kunit/qemu_x86_64.py)");
+			    "no ZONE_MOVABLE: boot with movablecore= (dxgkpm/tests/qemu_x86_64.py)");
 	KUNIT_ASSERT_GT_MSG(test, PFN_PHYS(start), (phys_addr_t)SZ_128M,
 			    "ZONE_MOVABLE starts too low for the cases");
 	*low = PFN_PHYS(start);

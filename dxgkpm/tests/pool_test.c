@@ -636,7 +636,7 @@ static void dxgkpm_pool_limit(struct kunit *test)
  * Allocation failures with pooled pages: four write-combined pages are
  * pooled, then an object of eight is created (four from the pool, four
  * fresh and made write-combined) with each allocation on its path failing
- * in turn (kunit/failnth.c). Whether the create fails or gets over it,
+ * in turn (dxgkpm/tests/failnth.c). Whether the create fails or gets over it,
  * nothing leaks: after it (and its Destroy) dxgkpm holds no page, the
  * pools hold the four pages, or all eight, and no pooled page lost its
  * type. Passes if so and at least one run failed the create.

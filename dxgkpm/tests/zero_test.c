@@ -15,7 +15,7 @@
  * of the new object was one of the dirtied ones (it tries ZT_ROUNDS times)
  * and every page of the new object reads as zeroes through a view. The
  * kernel must not be zeroing pages itself (init_on_alloc and init_on_free
- * off: kunit/qemu_x86_64.py boots with both off, and every case checks).
+ * off: dxgkpm/tests/qemu_x86_64.py boots with both off, and every case checks).
  *
  * Every type that hands out fresh pages is covered, with every cache type
  * and both sources of pages: MDL and contiguous objects, and the WDDM 2.4

@@ -1,17 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # kunit.py --qemu_config for the dxgkpm KUnit suites (see scripts/kunit.sh):
-# x86_64 on QEMU's q35 machine, an emulated Intel IOMMU in strict mode in
-# front of two edu PCI devices (1234:11e8), which the suites use as DMA
-# masters (kunit/edu.c). kunit.py adds -nodefaults, -m 1024, -no-reboot and
+# x86_64 on QEMU's q35 machine, an emulated Intel IOMMU in strict mode in front
+# of two edu PCI devices (1234:11e8), which the suites use as DMA masters
+# (dxgkpm/tests/edu.c). kunit.py adds -nodefaults, -m 1024, -no-reboot and
 # -nographic itself.
 #
 # init_on_alloc=0 init_on_free=0: the page allocator must not zero pages
-# itself, or dxgkpm_zero (kunit/zero_test.c) could not see dxgkpm fail to
+# itself, or dxgkpm_zero (dxgkpm/tests/zero_test.c) could not see dxgkpm fail to
 # (the suite checks that it does not).
 #
-# movablecore=256M: the top 256 MiB of RAM is ZONE_MOVABLE, where dxgkpm
-# must never take a page it pins (kunit/movable_test.c checks every memory
+# movablecore=256M: the top 256 MiB of RAM is ZONE_MOVABLE, where dxgkpm must
+# never take a page it pins (dxgkpm/tests/movable_test.c checks every memory
 # type against it).
 #
 # -accel tcg is essential: /dev/kvm on the project's machines belongs to a
