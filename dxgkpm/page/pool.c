@@ -56,6 +56,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/topology.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 #ifdef CONFIG_X86
 #include <asm/set_memory.h>
@@ -85,6 +86,9 @@
  * @dirty: the blocks still to be cleared, the same way.
  * @nr: pages of the pool: in @blocks, in @dirty and being cleared.
  * @nr_dirty: pages in @dirty.
+ * @nr_clearing: pages the clearing work item holds, on neither list.
+ * @cleared: blocks the work item has put on @blocks; a request that found
+ *	nothing while a block was being cleared waits for it to change.
  */
 struct dxgkpm_pool_type {
 	spinlock_t lock;	/* leaf; see the top of this file */
@@ -92,6 +96,8 @@ struct dxgkpm_pool_type {
 	struct list_head dirty;
 	unsigned long nr;
 	unsigned long nr_dirty;
+	unsigned long nr_clearing;
+	unsigned long cleared;
 };
 
 /* [node][cache type][order], nr_node_ids nodes; NULL before init. */
@@ -136,6 +142,8 @@ static void dxgkpm_pool_clear(struct page *page, unsigned int order);
 static DECLARE_WORK(dxgkpm_pool_clear_work, dxgkpm_pool_clear_fn);
 /* Set by dxgkpm_pool_clear_pause(): the work item leaves blocks dirty. */
 static bool dxgkpm_pool_clear_paused;
+/* Woken each time the work item puts a cleared block on a clean list. */
+static DECLARE_WAIT_QUEUE_HEAD(dxgkpm_pool_cleared_wq);
 
 static int dxgkpm_pool_index(enum dxgkpm_caching caching)
 {
@@ -218,6 +226,7 @@ static struct page *dxgkpm_pool_pop_dirty(struct dxgkpm_pool_type *pt,
 	if (page) {
 		list_del(&page->lru);
 		pt->nr_dirty -= 1UL << order;
+		pt->nr_clearing += 1UL << order;
 	}
 	spin_unlock(&pt->lock);
 	return page;
@@ -226,7 +235,9 @@ static struct page *dxgkpm_pool_pop_dirty(struct dxgkpm_pool_type *pt,
 /*
  * The clearing work item: every dirty block, cleared with no lock held and
  * put on its pool's clean list. A block being cleared is on neither list
- * but still counted in the pool (a request or the shrinker passes it by).
+ * but still counted in the pool: the shrinker passes it by, and a request
+ * that finds nothing else waits for it (dxgkpm_pool_take_block()), so that
+ * a page freed just before is not missed because it was being cleared.
  */
 static void dxgkpm_pool_clear_fn(struct work_struct *work)
 {
@@ -246,9 +257,12 @@ static void dxgkpm_pool_clear_fn(struct work_struct *work)
 					wmb();	/* drain the WC buffers */
 					spin_lock(&pt->lock);
 					list_add(&page->lru, &pt->blocks);
+					pt->nr_clearing -= 1UL << order;
+					pt->cleared++;
 					spin_unlock(&pt->lock);
 					atomic_long_sub(1L << order,
 							&dxgkpm_pool_stats.dirty);
+					wake_up_all(&dxgkpm_pool_cleared_wq);
 					cond_resched();
 				}
 			}
@@ -312,18 +326,21 @@ void dxgkpm_pool_clear_resume(void)
  * Take a block from @pt that @fits, clean if one is, else dirty (then
  * *@dirty is set and the caller clears it), looking at DXGKPM_POOL_SCAN
  * blocks of each list at most; the pool's page counts drop by the whole
- * block.
+ * block. When none is found while the work item is clearing one of @pt,
+ * *@cleared is what @pt->cleared was, else ULONG_MAX.
  */
 static struct page *dxgkpm_pool_pick(struct dxgkpm_pool_type *pt, int nid,
 				     unsigned int order,
 				     bool (*fits)(const struct dxgkpm_page_req *,
 						  struct page *, unsigned long),
 				     const struct dxgkpm_page_req *req,
-				     unsigned long count, bool *dirty)
+				     unsigned long count, bool *dirty,
+				     unsigned long *cleared)
 {
 	struct page *found;
 
 	*dirty = false;
+	*cleared = ULONG_MAX;
 	if (!READ_ONCE(pt->nr))
 		return NULL;
 	spin_lock(&pt->lock);
@@ -338,6 +355,8 @@ static struct page *dxgkpm_pool_pick(struct dxgkpm_pool_type *pt, int nid,
 	if (found) {
 		list_del(&found->lru);
 		pt->nr -= 1UL << order;
+	} else if (pt->nr_clearing) {
+		*cleared = pt->cleared;
 	}
 	spin_unlock(&pt->lock);
 	if (found) {
@@ -406,13 +425,24 @@ static struct page *dxgkpm_pool_take_block(const struct dxgkpm_page_req *req,
 							struct page *,
 							unsigned long))
 {
+	bool may_wait = !(req->flags & DXGKPM_ALLOC_NO_WAIT);
+	struct dxgkpm_pool_type *pt;
+	unsigned long cleared;
 	struct page *block;
 	unsigned int o;
 	bool dirty;
 
 	for (o = order; o <= DXGKPM_MAX_ORDER; o++) {
-		block = dxgkpm_pool_pick(dxgkpm_pool_type(nid, idx, o), nid, o,
-					 fits, req, count, &dirty);
+		pt = dxgkpm_pool_type(nid, idx, o);
+		block = dxgkpm_pool_pick(pt, nid, o, fits, req, count, &dirty,
+					 &cleared);
+		if (!block && cleared != ULONG_MAX && may_wait) {
+			/* A block is being cleared: as quick as clearing it. */
+			wait_event(dxgkpm_pool_cleared_wq,
+				   READ_ONCE(pt->cleared) != cleared);
+			block = dxgkpm_pool_pick(pt, nid, o, fits, req, count,
+						 &dirty, &cleared);
+		}
 		if (!block)
 			continue;
 		if (dirty) {
@@ -440,9 +470,11 @@ static struct page *dxgkpm_pool_take_block(const struct dxgkpm_page_req *req,
  * runs are taken (the last one may be shorter, as the request's last run
  * is), so the rest of the array is filled by whole runs too. The pages are
  * zero and have @req->caching on the linear map; they are counted in
- * dxgkpm_stats (pages, pages_wc or pages_uc) as the object's.
+ * dxgkpm_stats (pages, pages_wc or pages_uc) as the object's. Where the
+ * only block of a pool is being cleared by the work item, the request
+ * waits for it, unless DXGKPM_ALLOC_NO_WAIT.
  *
- * Context: may be called in any context that may take a spinlock.
+ * Context: process context; may sleep unless @req has DXGKPM_ALLOC_NO_WAIT.
  * Return: the number of pages put at the start of @pages.
  */
 pgoff_t dxgkpm_pool_take(const struct dxgkpm_page_req *req,
