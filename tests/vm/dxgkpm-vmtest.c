@@ -1328,15 +1328,45 @@ static int zero_source(uint32_t type, uint32_t cache, uint64_t low,
 	return 0;
 }
 
-/* Reused pages of each source read as zeroes through a user view. */
+#define DEFER_PARAM	"/sys/module/dxgkpm/parameters/pool_defer_clear"
+
+/* Write @value to pool_defer_clear; the old value in @old if not NULL. */
+static int set_defer(char value, char *old)
+{
+	int fd = open(DEFER_PARAM, O_RDWR);
+	int ok;
+
+	if (fd < 0)
+		return failf("%s: %s", DEFER_PARAM, strerror(errno));
+	ok = (!old || pread(fd, old, 1, 0) == 1) &&
+	     pwrite(fd, &value, 1, 0) == 1;
+	close(fd);
+	return ok ? 0 : failf("%s: %s", DEFER_PARAM, strerror(errno));
+}
+
+/*
+ * Reused pages of each source read as zeroes through a user view. With
+ * pool_defer_clear (the default) a freed write-combined or uncached page
+ * waits on a dirty list while the clean pages the pools already hold are
+ * handed out first, so the next object gets those very pages only when
+ * the freeing call clears them: these tests run with pool_defer_clear=N.
+ * The deferred clearing is dxgkpm_pool_clear_deferred's (KUnit), where
+ * the work item can be held and waited for.
+ */
 static int reused_zeroed(uint32_t type, uint32_t cache)
 {
-	if (kernel_leaves_pages_dirty() || pin_cpu())
+	char old;
+	int ret;
+
+	if (kernel_leaves_pages_dirty() || pin_cpu() || set_defer('N', &old))
 		return -1;
-	if (zero_source(type, cache, 0, 1, "one page, buddy allocator"))
+	ret = zero_source(type, cache, 0, 1, "one page, buddy allocator");
+	if (!ret)
+		ret = zero_source(type, cache, REUSE_WINDOW, REUSE_PAGES,
+				  "four pages above 256 MiB, window scan");
+	if (set_defer(old, NULL))
 		return -1;
-	return zero_source(type, cache, REUSE_WINDOW, REUSE_PAGES,
-			   "four pages above 256 MiB, window scan");
+	return ret;
 }
 
 static int t_zero_mdl_uc(void) { return reused_zeroed(MDL, NON_CACHED); }
