@@ -17,11 +17,13 @@
  *   through its write-combined or uncached linear map, and the write-
  *   combining buffers drained, before anybody gets it again, so that it
  *   never shows its last owner's data, whatever the next request asks for.
- *   Clearing is what freeing costs most (TTM clears on free); so by
- *   default (pool_defer_clear) a block goes on its pool's dirty list and a
- *   work item on an unbound workqueue clears it and moves it to the clean
- *   list, off the path of the call that freed it. A request takes clean
- *   blocks first; one that must take a dirty block clears it itself. A page
+ *   The call that frees clears, as TTM does; with pool_defer_clear a block
+ *   goes on its pool's dirty list instead and a work item on an unbound
+ *   workqueue clears it and moves it to the clean list, off the path of
+ *   the call that freed it. A request takes clean blocks first; one that
+ *   must take a dirty block clears it itself. (Not the default: under
+ *   back-to-back cycles the work item, on another CPU, rarely gets ahead,
+ *   and waking it costs small objects more than clearing them.) A page
  *   somebody else still holds a reference to (a pin taken through a user
  *   view, a test keeping it) is never pooled: it goes back to the system
  *   as before, write-back again.
@@ -132,10 +134,10 @@ module_param_cb(pool_pages, &dxgkpm_pool_param_ops, &dxgkpm_pool_limit,
 MODULE_PARM_DESC(pool_pages,
 		 "Most write-combined and uncached pages kept for reuse (0: no pool; default 64 MiB worth)");
 
-static bool dxgkpm_pool_defer = true;
+static bool dxgkpm_pool_defer;
 module_param_named(pool_defer_clear, dxgkpm_pool_defer, bool, 0644);
 MODULE_PARM_DESC(pool_defer_clear,
-		 "Clear freed pages in a work item, not in the call that frees them (default Y)");
+		 "Clear freed pages in a work item, not in the call that frees them (default N)");
 
 static void dxgkpm_pool_clear_fn(struct work_struct *work);
 static void dxgkpm_pool_clear(struct page *page, unsigned int order);
