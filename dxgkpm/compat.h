@@ -54,7 +54,11 @@ static inline int dxgkpm_iommu_map(struct iommu_domain *domain,
 /*
  * A registered NUMA-aware shrinker named @name, or NULL: shrinker_alloc()
  * and shrinker_register() since 6.7, a kzalloc()ed one given to
- * register_shrinker() before.
+ * register_shrinker() before. Its seeks is 0: what it frees costs no I/O
+ * to make again, so reclaim asks for half of it at every priority, not
+ * only once it is desperate (with DEFAULT_SEEKS a pool of 1024 pages was
+ * first scanned at priority 3, and a tmpfs fill on 6.12 reached the OOM
+ * killer before that).
  */
 static inline struct shrinker *
 dxgkpm_shrinker_create(const char *name,
@@ -71,6 +75,7 @@ dxgkpm_shrinker_create(const char *name,
 		return NULL;
 	s->count_objects = count;
 	s->scan_objects = scan;
+	s->seeks = 0;
 	shrinker_register(s);
 #else
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
@@ -78,7 +83,7 @@ dxgkpm_shrinker_create(const char *name,
 		return NULL;
 	s->count_objects = count;
 	s->scan_objects = scan;
-	s->seeks = DEFAULT_SEEKS;
+	s->seeks = 0;
 	s->flags = SHRINKER_NUMA_AWARE;
 	if (register_shrinker(s, "%s", name)) {
 		kfree(s);
