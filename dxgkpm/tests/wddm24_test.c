@@ -189,6 +189,14 @@ static MDL *w24_mdl(struct kunit *test, struct page **pages,
 	return mdl;
 }
 
+/* Two pages of the test's own, and an MDL of both in @pages' order. */
+static MDL *w24_two_page_mdl(struct kunit *test, struct page *pages[2])
+{
+	pages[0] = w24_alloc_page(test);
+	pages[1] = w24_alloc_page(test);
+	return w24_mdl(test, pages, 2, 0, 2 * PAGE_SIZE);
+}
+
 /* The byte at @offset of the pages an MDL spans. */
 static u8 *w24_span_byte(struct page **pages, size_t offset)
 {
@@ -529,9 +537,7 @@ static void dxgkpm_wddm24_map_mdl_bad_header(struct kunit *test)
 	KUNIT_ASSERT_TRUE_MSG(test, dxgkpm_kt_idle(),
 			      "dxgkpm holds objects before the test");
 	w = w24_setup(test, 0);
-	pages[0] = w24_alloc_page(test);
-	pages[1] = w24_alloc_page(test);
-	mdl = w24_mdl(test, pages, 2, 0, 2 * PAGE_SIZE);
+	mdl = w24_two_page_mdl(test, pages);
 	mdl->ByteOffset = c->offset;
 	mdl->ByteCount = c->count;
 	if (c->zero_size)
@@ -561,8 +567,7 @@ static void dxgkpm_wddm24_map_mdl_bad(struct kunit *test)
 	KUNIT_ASSERT_TRUE_MSG(test, dxgkpm_kt_idle(),
 			      "dxgkpm holds objects before the test");
 	w = w24_setup(test, 0);
-	pages[0] = w24_alloc_page(test);
-	pages[1] = w24_alloc_page(test);
+	mdl = w24_two_page_mdl(test, pages);
 
 	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbMapMdlToIoMmu(w->h, NULL),
 			STATUS_INVALID_PARAMETER);
@@ -570,7 +575,6 @@ static void dxgkpm_wddm24_map_mdl_bad(struct kunit *test)
 			STATUS_INVALID_PARAMETER);
 	KUNIT_EXPECT_NULL(test, args.hMemoryHandle);
 
-	mdl = w24_mdl(test, pages, 2, 0, 2 * PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, w->iface.DxgkCbMapMdlToIoMmu(NULL, &args),
 			STATUS_INVALID_PARAMETER);
 	args.pMdl = mdl;
@@ -983,9 +987,7 @@ static void dxgkpm_wddm24_unregister(struct kunit *test)
 	KUNIT_ASSERT_TRUE_MSG(test, dxgkpm_kt_idle(),
 			      "dxgkpm holds objects before the test");
 	w = w24_setup(test, 0);
-	mine[0] = w24_alloc_page(test);
-	mine[1] = w24_alloc_page(test);
-	mdl = w24_mdl(test, mine, 2, 0, 2 * PAGE_SIZE);
+	mdl = w24_two_page_mdl(test, mine);
 
 	KUNIT_ASSERT_EQ(test,
 			w24_alloc_contig(w, &contig, 2 * PAGE_SIZE,
