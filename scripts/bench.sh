@@ -200,9 +200,9 @@ bench_table() {
 			pv = (p_after + 0 < p_before + 0 && p_oom == 0 && p_dd == 0) ? "met" : "missed"
 			if (pv == "met") nmet++
 			printf "%-15s %5s %-6s %-12s %4s pools %s -> %s with %d MiB written (%d MiB were available); %d OOM kills  %s\n",
-			       "memory-pressure", "-", "wc+uc", "user-fill", "1", human(p_before * 4096),
+			       "memory-pressure", "-", "pooled", "user-fill", "1", human(p_before * 4096),
 			       human(p_after * 4096), p_mib, p_avail / 1024, p_oom, pv
-			printf "memory-pressure\t0\twc+uc\tuser-fill\t1\t%d\t%d\t\t\t\t\t\t\tshrinks,no-oom\t%s\n",
+			printf "memory-pressure\t0\tpooled\tuser-fill\t1\t%d\t%d\t\t\t\t\t\t\tshrinks,no-oom\t%s\n",
 			       p_before * 4096, p_after * 4096, pv > tsv
 		}
 		if (parts != "") {
@@ -243,7 +243,10 @@ code, timed in the same VM):
                   _adl_free, _pmo_destroy | dma_alloc_coherent +
                   dma_free_coherent (both: a CPU view and a device address)
   create-big      dxgkpm_pmo_create(cached, no adapter) | clear_page() over
-                  as many bytes of pages allocated beforehand: the bound
+                  as many bytes of pages allocated beforehand: the bound.
+                  From the second create on, up to pool_pages (64 MiB) of
+                  the object are 2 MiB blocks from the cached pool, which
+                  the work item cleared off the path
   adl-ranges      runs of consecutive device addresses in the ADL of a whole
                   object (PREFER_CONTIGUOUS) | the same in a TTM tt's
                   dma_address array; counts, not times

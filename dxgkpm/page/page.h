@@ -71,15 +71,15 @@ pgprot_t dxgkpm_pgprot(enum dxgkpm_caching caching, pgprot_t prot);
 /**
  * struct dxgkpm_pool_stats - what the page pools did (debugfs "pool")
  * @pages: pages in the pools now, every node and cache type.
- * @dirty: of those, pages still to be cleared (pool_defer_clear).
+ * @dirty: of those, pages still to be cleared (pool_defer_order).
  * @hits: pages handed out from the pools, since load.
  * @misses: pages of write-combined and uncached objects that came fresh
  *	from the page allocator instead (and paid an attribute change).
  * @reclaimed: pages the shrinker gave back to the page allocator.
  * @set_caching: set_pages_array_wc()/_uc() calls made for objects and
  *	sections (dxgkpm_pages_set_caching()), each a TLB flush on every CPU.
- * @cleared_on_take: pages a request took dirty and cleared itself, since
- *	load.
+ * @cleared_on_take: pages of dirty blocks a request cleared itself, alone
+ *	or sharing a block with the work item, since load.
  */
 struct dxgkpm_pool_stats {
 	atomic_long_t pages;
@@ -101,7 +101,9 @@ pgoff_t dxgkpm_pool_give(struct page **pages, pgoff_t npages,
 			 enum dxgkpm_caching caching, bool clear);
 unsigned long dxgkpm_pool_shrink(unsigned long nr);
 void dxgkpm_pool_flush(void);
-bool dxgkpm_pool_set_defer(bool defer);
+/* A pool_defer_order under which every block is cleared on free. */
+#define DXGKPM_POOL_DEFER_NEVER	UINT_MAX
+unsigned int dxgkpm_pool_set_defer_order(unsigned int order);
 void dxgkpm_pool_clear_pause(void);
 void dxgkpm_pool_clear_resume(void);
 void dxgkpm_pool_trim(void);

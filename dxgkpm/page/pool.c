@@ -6,9 +6,11 @@
  *
  * One pool per (cache type, order, NUMA node), each a list of naturally
  * aligned blocks of 2^order physically consecutive order-0 pages (every
- * block the page provider takes is split, see provider.c); cached pages are
- * not pooled: the page allocator's own per-CPU lists are their pool, and
- * their attribute costs nothing to set.
+ * block the page provider takes is split, see provider.c). Cached pages are
+ * pooled only in blocks of DXGKPM_POOL_WB_ORDER and more: the page
+ * allocator's own per-CPU lists are the pool of small ones, and their
+ * attribute costs nothing to set, but clearing a 2 MiB block is the whole
+ * cost of creating it, and the pool takes that off the create's path.
  *
  * - Freeing an object (dxgkpm_pool_give()) puts its pages in the pool of
  *   their cache type and node, gathered again into the largest aligned
@@ -17,13 +19,16 @@
  *   through its write-combined or uncached linear map, and the write-
  *   combining buffers drained, before anybody gets it again, so that it
  *   never shows its last owner's data, whatever the next request asks for.
- *   The call that frees clears, as TTM does; with pool_defer_clear a block
- *   goes on its pool's dirty list instead and a work item on an unbound
- *   workqueue clears it and moves it to the clean list, off the path of
- *   the call that freed it. A request takes clean blocks first; one that
- *   must take a dirty block clears it itself. (Not the default: under
- *   back-to-back cycles the work item, on another CPU, rarely gets ahead,
- *   and waking it costs small objects more than clearing them.) A page
+ *   Blocks under 2^pool_defer_order pages (256 KiB by default) are
+ *   cleared by the call that frees them, as TTM does: waking anybody would
+ *   cost more. Larger ones go on their pool's dirty list, off the path of
+ *   the call that freed them, and a work item on an unbound workqueue
+ *   clears them, 64 KiB chunk by chunk, onto the clean list. A request
+ *   takes clean blocks first; else it takes the block being cleared, or a
+ *   dirty one, and clears its chunks side by side with the work item on
+ *   another CPU, so that a cycle of free and create pays about half the
+ *   clearing (or, where it must not sleep, clears a dirty block alone). A
+ *   page
  *   somebody else still holds a reference to (a pin taken through a user
  *   view, a test keeping it) is never pooled: it goes back to the system
  *   as before, write-back again.
@@ -47,6 +52,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/cpumask.h>
 #include <linux/highmem.h>
 #include <linux/list.h>
 #include <linux/log2.h>
@@ -71,7 +77,8 @@
 /* The cache types that are pooled: index of a pool's cache type. */
 #define DXGKPM_POOL_WC		0
 #define DXGKPM_POOL_UC		1
-#define DXGKPM_POOL_CACHINGS	2
+#define DXGKPM_POOL_WB		2
+#define DXGKPM_POOL_CACHINGS	3
 #define DXGKPM_POOL_ORDERS	(DXGKPM_MAX_ORDER + 1)
 
 /* Blocks looked at per pool for a request with a window, under its lock. */
@@ -80,17 +87,56 @@
 /* Pages made write-back again per set_pages_array_wb() call. */
 #define DXGKPM_POOL_BATCH	64
 
+/*
+ * Pages cleared at a time by the work item or by the request that owns a
+ * block (64 KiB): a 2 MiB block is 32 chunks the two share.
+ */
+#define DXGKPM_POOL_CHUNK_ORDER	4
+
+/*
+ * Smaller blocks are cleared by the call that frees them: waking the work
+ * item would cost more than clearing them, and a block of less than two
+ * chunks cannot be shared.
+ */
+#define DXGKPM_POOL_DEFER_ORDER	6
+
+/*
+ * Cached pages are pooled only in blocks of 2 MiB and more: what the page
+ * allocator has least of, and what costs most to clear on the path of a
+ * create (about 1 ms under TCG); the pool clears them off that path.
+ * Smaller ones cost nothing to get again.
+ */
+#define DXGKPM_POOL_WB_ORDER	min_t(unsigned int, 9, DXGKPM_MAX_ORDER)
+
+/*
+ * A request takes pooled blocks of at least 1/8 of its size (up to the
+ * largest order), as TTM's pool takes blocks only of the order it fills
+ * at: the rest comes fresh from the page allocator in large blocks. Made
+ * of the crumbs smaller objects left, a large object would stay a mixture
+ * of small blocks from one life to the next: more blocks to clear one by
+ * one, more segments to map, more pages to free.
+ */
+#define DXGKPM_POOL_CRUMB_SHIFT	3
+
 /**
  * struct dxgkpm_pool_type - one pool: blocks of one cache type, order, node
- * @lock: protects the lists and counts.
+ * @lock: protects the lists, counts and the block being cleared.
  * @blocks: the clean blocks, linked through the first page's lru; the one
  *	given last is first.
- * @dirty: the blocks still to be cleared, the same way.
- * @nr: pages of the pool: in @blocks, in @dirty and being cleared.
+ * @dirty: the blocks still to be cleared, oldest first, the same way.
+ * @nr: pages of the pool: in @blocks, in @dirty and @clr_page if the pool
+ *	still owns it.
  * @nr_dirty: pages in @dirty.
- * @nr_clearing: pages the clearing work item holds, on neither list.
- * @cleared: blocks the work item has put on @blocks; a request that found
+ * @nr_clearing: pages of @clr_page while the pool owns it.
+ * @cleared: blocks put on @blocks after clearing; a request that found
  *	nothing while a block was being cleared waits for it to change.
+ * @clr_page: the block being cleared in chunks (DXGKPM_POOL_CHUNK_ORDER),
+ *	on neither list, or NULL. The work item and the request that owns it
+ *	clear its chunks side by side.
+ * @clr_next: chunks of @clr_page handed out so far.
+ * @clr_left: chunks of @clr_page not cleared yet.
+ * @clr_owned: a request took @clr_page: when its last chunk is cleared it
+ *	is that request's, not the clean list's.
  */
 struct dxgkpm_pool_type {
 	spinlock_t lock;	/* leaf; see the top of this file */
@@ -100,6 +146,10 @@ struct dxgkpm_pool_type {
 	unsigned long nr_dirty;
 	unsigned long nr_clearing;
 	unsigned long cleared;
+	struct page *clr_page;
+	unsigned int clr_next;
+	unsigned int clr_left;
+	bool clr_owned;
 };
 
 /* [node][cache type][order], nr_node_ids nodes; NULL before init. */
@@ -134,10 +184,11 @@ module_param_cb(pool_pages, &dxgkpm_pool_param_ops, &dxgkpm_pool_limit,
 MODULE_PARM_DESC(pool_pages,
 		 "Most write-combined and uncached pages kept for reuse (0: no pool; default 64 MiB worth)");
 
-static bool dxgkpm_pool_defer;
-module_param_named(pool_defer_clear, dxgkpm_pool_defer, bool, 0644);
-MODULE_PARM_DESC(pool_defer_clear,
-		 "Clear freed pages in a work item, not in the call that frees them (default N)");
+/* Blocks of at least this order are cleared off the path that frees them. */
+static unsigned int dxgkpm_pool_defer_order = DXGKPM_POOL_DEFER_ORDER;
+module_param_named(pool_defer_order, dxgkpm_pool_defer_order, uint, 0644);
+MODULE_PARM_DESC(pool_defer_order,
+		 "Clear freed blocks of at least 2^order pages in a work item, not in the call that frees them (default 6: 256 KiB; 11: never)");
 
 static void dxgkpm_pool_clear_fn(struct work_struct *work);
 static void dxgkpm_pool_clear(struct page *page, unsigned int order);
@@ -154,8 +205,29 @@ static int dxgkpm_pool_index(enum dxgkpm_caching caching)
 		return DXGKPM_POOL_WC;
 	case DXGKPM_CACHING_UNCACHED:
 		return DXGKPM_POOL_UC;
+	case DXGKPM_CACHING_CACHED:
+		return DXGKPM_POOL_WB;
 	default:
 		return -1;
+	}
+}
+
+/* The smallest block the pools of cache type @idx keep. */
+static unsigned int dxgkpm_pool_min_order(int idx)
+{
+	return idx == DXGKPM_POOL_WB ? DXGKPM_POOL_WB_ORDER : 0;
+}
+
+/* The count of the objects' pages of cache type @idx, if it has one. */
+static atomic_long_t *dxgkpm_pool_type_count(int idx)
+{
+	switch (idx) {
+	case DXGKPM_POOL_WC:
+		return &dxgkpm_stats.pages_wc;
+	case DXGKPM_POOL_UC:
+		return &dxgkpm_stats.pages_uc;
+	default:
+		return NULL;
 	}
 }
 
@@ -215,58 +287,154 @@ static void dxgkpm_pool_add_dirty(int idx, struct page *page,
 	atomic_long_add(1L << order, &dxgkpm_pool_stats.dirty);
 }
 
-/* Take the oldest dirty block of @pt off its list, or NULL. */
-static struct page *dxgkpm_pool_pop_dirty(struct dxgkpm_pool_type *pt,
-					  unsigned int order)
+/*
+ * Queue the clearing work item on another CPU of the caller's node, where
+ * there is one: the caller goes on with its own work, or clears its share
+ * of a block, while that CPU clears. (On an unbound workqueue it would as
+ * often start on the caller's CPU and only take turns with it.)
+ */
+static void dxgkpm_pool_kick(void)
 {
+	int this = get_cpu(), cpu;
+
+	for_each_cpu_and(cpu, cpumask_of_node(cpu_to_node(this)),
+			 cpu_online_mask)
+		if (cpu != this)
+			break;
+	put_cpu();
+	if (cpu < nr_cpu_ids)
+		queue_work_on(cpu, system_wq, &dxgkpm_pool_clear_work);
+	else
+		queue_work(system_unbound_wq, &dxgkpm_pool_clear_work);
+}
+
+/* Chunks in a block of @order: one at least. */
+static unsigned int dxgkpm_pool_chunks(unsigned int order)
+{
+	return 1U << (order - min_t(unsigned int, order,
+				    DXGKPM_POOL_CHUNK_ORDER));
+}
+
+/*
+ * Make @page (2^@order pages, on neither list of @pt) the block being
+ * cleared; @owned when a request took it. Called with @pt->lock held and
+ * @pt->clr_page NULL.
+ */
+static void dxgkpm_pool_start_clear(struct dxgkpm_pool_type *pt,
+				    struct page *page, unsigned int order,
+				    bool owned)
+{
+	pt->clr_page = page;
+	pt->clr_next = 0;
+	pt->clr_left = dxgkpm_pool_chunks(order);
+	pt->clr_owned = owned;
+	if (!owned)
+		pt->nr_clearing += 1UL << order;
+}
+
+/*
+ * Clear one chunk of @pt's block being cleared (only if it is @only, when
+ * not NULL), if one is left to hand out. The call that clears its last
+ * chunk finishes the block: onto the clean list when the pool still owns
+ * it, else to the request that took it, which is woken. Returns the pages
+ * cleared (0: nothing was left).
+ */
+static unsigned long dxgkpm_pool_clear_chunk(struct dxgkpm_pool_type *pt,
+					     unsigned int order,
+					     struct page *only)
+{
+	unsigned int shift = min_t(unsigned int, order,
+				   DXGKPM_POOL_CHUNK_ORDER);
+	unsigned long i, n = 1UL << shift;
+	bool finished = false, requeue = false;
 	struct page *page;
 
-	if (!READ_ONCE(pt->nr_dirty))
-		return NULL;
+	if (!READ_ONCE(pt->clr_page))
+		return 0;
 	spin_lock(&pt->lock);
-	page = list_first_entry_or_null(&pt->dirty, struct page, lru);
+	page = pt->clr_page;
+	if (!page || (only && page != only) ||
+	    pt->clr_next == dxgkpm_pool_chunks(order)) {
+		spin_unlock(&pt->lock);
+		return 0;
+	}
+	page += (unsigned long)pt->clr_next++ << shift;
+	spin_unlock(&pt->lock);
+
+	for (i = 0; i < n; i++)
+		clear_page(page_address(page + i));
+	wmb();	/* drain the WC buffers before the block can be handed out */
+
+	spin_lock(&pt->lock);
+	if (!--pt->clr_left) {
+		if (!pt->clr_owned) {
+			list_add(&pt->clr_page->lru, &pt->blocks);
+			pt->nr_clearing -= 1UL << order;
+			pt->cleared++;
+			atomic_long_sub(1L << order, &dxgkpm_pool_stats.dirty);
+		}
+		pt->clr_page = NULL;
+		finished = true;
+		requeue = pt->nr_dirty;
+	}
+	spin_unlock(&pt->lock);
+	if (finished)
+		wake_up_all(&dxgkpm_pool_cleared_wq);
+	if (requeue)
+		dxgkpm_pool_kick();
+	return n;
+}
+
+/*
+ * Make the oldest dirty block of @pt the block being cleared, if there is
+ * one and no block is being cleared. Returns whether it did.
+ */
+static bool dxgkpm_pool_next_dirty(struct dxgkpm_pool_type *pt,
+				   unsigned int order)
+{
+	struct page *page = NULL;
+
+	if (!READ_ONCE(pt->nr_dirty) || READ_ONCE(pt->clr_page))
+		return false;
+	spin_lock(&pt->lock);
+	if (!pt->clr_page)
+		page = list_first_entry_or_null(&pt->dirty, struct page, lru);
 	if (page) {
 		list_del(&page->lru);
 		pt->nr_dirty -= 1UL << order;
-		pt->nr_clearing += 1UL << order;
+		dxgkpm_pool_start_clear(pt, page, order, false);
 	}
 	spin_unlock(&pt->lock);
 	return page;
 }
 
 /*
- * The clearing work item: every dirty block, cleared with no lock held and
- * put on its pool's clean list. A block being cleared is on neither list
- * but still counted in the pool: the shrinker passes it by, and a request
- * that finds nothing else waits for it (dxgkpm_pool_take_block()), so that
- * a page freed just before is not missed because it was being cleared.
+ * The clearing work item: clears the chunks of each pool's block being
+ * cleared, its own or the one a request is clearing (so that the two
+ * share it), then the dirty blocks one by one, each put on its pool's
+ * clean list when its last chunk is. A block being cleared is on neither
+ * list but counted in the pool while the pool owns it: the shrinker passes
+ * it by, and a request takes it over and clears the rest of it with the
+ * work item (dxgkpm_pool_take_block()), so that a page freed just before
+ * is not missed because it was being cleared.
  */
 static void dxgkpm_pool_clear_fn(struct work_struct *work)
 {
 	struct dxgkpm_pool_type *pt;
 	unsigned int order;
-	struct page *page;
 	int nid, idx;
 
-	if (READ_ONCE(dxgkpm_pool_clear_paused))
-		return;
 	for_each_node(nid) {
 		for (idx = 0; idx < DXGKPM_POOL_CACHINGS; idx++) {
 			for (order = 0; order < DXGKPM_POOL_ORDERS; order++) {
 				pt = dxgkpm_pool_type(nid, idx, order);
-				while ((page = dxgkpm_pool_pop_dirty(pt, order))) {
-					dxgkpm_pool_clear(page, order);
-					wmb();	/* drain the WC buffers */
-					spin_lock(&pt->lock);
-					list_add(&page->lru, &pt->blocks);
-					pt->nr_clearing -= 1UL << order;
-					pt->cleared++;
-					spin_unlock(&pt->lock);
-					atomic_long_sub(1L << order,
-							&dxgkpm_pool_stats.dirty);
-					wake_up_all(&dxgkpm_pool_cleared_wq);
-					cond_resched();
-				}
+				do {
+					if (READ_ONCE(dxgkpm_pool_clear_paused))
+						return;
+					while (dxgkpm_pool_clear_chunk(pt, order,
+								       NULL))
+						cond_resched();
+				} while (dxgkpm_pool_next_dirty(pt, order));
 			}
 		}
 	}
@@ -285,25 +453,26 @@ void dxgkpm_pool_flush(void)
 }
 
 /**
- * dxgkpm_pool_set_defer() - change pool_defer_clear
- * @defer: clear freed pages in the work item (true) or at once
+ * dxgkpm_pool_set_defer_order() - change pool_defer_order
+ * @order: freed blocks of at least 2^@order pages are cleared in the work
+ *	item; larger than DXGKPM_MAX_ORDER: all of them at once
  *
  * As writing the module parameter does.
  *
  * Context: any.
  * Return: the previous setting.
  */
-bool dxgkpm_pool_set_defer(bool defer)
+unsigned int dxgkpm_pool_set_defer_order(unsigned int order)
 {
-	return xchg(&dxgkpm_pool_defer, defer);
+	return xchg(&dxgkpm_pool_defer_order, order);
 }
 
 /**
  * dxgkpm_pool_clear_pause() - keep the clearing work item from running
  *
  * For tests: until dxgkpm_pool_clear_resume(), freed blocks stay dirty
- * and a request that takes one must clear it itself. A run of the work
- * item under way is waited for.
+ * and a request that takes one clears it alone. A run of the work item
+ * under way is waited for.
  *
  * Context: process context.
  */
@@ -321,53 +490,95 @@ void dxgkpm_pool_clear_pause(void)
 void dxgkpm_pool_clear_resume(void)
 {
 	WRITE_ONCE(dxgkpm_pool_clear_paused, false);
-	queue_work(system_unbound_wq, &dxgkpm_pool_clear_work);
+	dxgkpm_pool_kick();
 }
 
+/* How a block came out of its pool (dxgkpm_pool_pick()). */
+enum dxgkpm_pool_got {
+	DXGKPM_POOL_GOT_CLEAN,	/* cleared already */
+	DXGKPM_POOL_GOT_DIRTY,	/* the caller clears it alone */
+	DXGKPM_POOL_GOT_SHARED,	/* @clr_page: the caller and the work item */
+};
+
 /*
- * Take a block from @pt that @fits, clean if one is, else dirty (then
- * *@dirty is set and the caller clears it), looking at DXGKPM_POOL_SCAN
- * blocks of each list at most; the pool's page counts drop by the whole
- * block. When none is found while the work item is clearing one of @pt,
- * *@cleared is what @pt->cleared was, else ULONG_MAX.
+ * Take a block from @pt that @fits: a clean one if any; else, when the
+ * caller may sleep, the block being cleared, or a dirty one made the
+ * block being cleared, for the caller to clear with the work item; else a
+ * dirty one for the caller to clear alone. At most DXGKPM_POOL_SCAN
+ * blocks of each list are looked at; the pool's page counts drop by the
+ * whole block. When none is found while the work item is clearing a block
+ * of @pt that does not fit, *@cleared is what @pt->cleared was, else
+ * ULONG_MAX.
  */
 static struct page *dxgkpm_pool_pick(struct dxgkpm_pool_type *pt, int nid,
 				     unsigned int order,
 				     bool (*fits)(const struct dxgkpm_page_req *,
 						  struct page *, unsigned long),
 				     const struct dxgkpm_page_req *req,
-				     unsigned long count, bool *dirty,
+				     unsigned long count, bool may_wait,
+				     enum dxgkpm_pool_got *got,
 				     unsigned long *cleared)
 {
+	unsigned long n = 1UL << order;
 	struct page *found;
 
-	*dirty = false;
+	*got = DXGKPM_POOL_GOT_CLEAN;
 	*cleared = ULONG_MAX;
 	if (!READ_ONCE(pt->nr))
 		return NULL;
 	spin_lock(&pt->lock);
 	found = dxgkpm_pool_scan_list(&pt->blocks, fits, req, count);
-	if (!found && pt->nr_dirty) {
-		found = dxgkpm_pool_scan_list(&pt->dirty, fits, req, count);
-		if (found) {
-			pt->nr_dirty -= 1UL << order;
-			*dirty = true;
-		}
-	}
 	if (found) {
 		list_del(&found->lru);
-		pt->nr -= 1UL << order;
-	} else if (pt->nr_clearing) {
-		*cleared = pt->cleared;
+	} else if (may_wait && pt->clr_page && !pt->clr_owned &&
+		   fits(req, pt->clr_page, count)) {
+		found = pt->clr_page;
+		pt->clr_owned = true;
+		pt->nr_clearing -= n;
+		*got = DXGKPM_POOL_GOT_SHARED;
+	} else if (pt->nr_dirty) {
+		found = dxgkpm_pool_scan_list(&pt->dirty, fits, req, count);
+		if (found) {
+			list_del(&found->lru);
+			pt->nr_dirty -= n;
+			*got = DXGKPM_POOL_GOT_DIRTY;
+			if (may_wait && !pt->clr_page &&
+			    dxgkpm_pool_chunks(order) > 1) {
+				dxgkpm_pool_start_clear(pt, found, order, true);
+				*got = DXGKPM_POOL_GOT_SHARED;
+			}
+		}
 	}
+	if (found)
+		pt->nr -= n;
+	else if (pt->nr_clearing)
+		*cleared = pt->cleared;
 	spin_unlock(&pt->lock);
 	if (found) {
-		atomic_long_sub(1L << order, &dxgkpm_pool_node_pages[nid]);
-		atomic_long_sub(1L << order, &dxgkpm_pool_stats.pages);
-		if (*dirty)
-			atomic_long_sub(1L << order, &dxgkpm_pool_stats.dirty);
+		atomic_long_sub(n, &dxgkpm_pool_node_pages[nid]);
+		atomic_long_sub(n, &dxgkpm_pool_stats.pages);
+		if (*got != DXGKPM_POOL_GOT_CLEAN)
+			atomic_long_sub(n, &dxgkpm_pool_stats.dirty);
 	}
 	return found;
+}
+
+/*
+ * Clear the rest of @block, @pt's block being cleared, which the caller
+ * took, with the work item, and wait for its last chunk. Returns the pages the caller
+ * cleared.
+ */
+static unsigned long dxgkpm_pool_clear_shared(struct dxgkpm_pool_type *pt,
+					      unsigned int order,
+					      struct page *block)
+{
+	unsigned long n, mine = 0;
+
+	dxgkpm_pool_kick();
+	while ((n = dxgkpm_pool_clear_chunk(pt, order, block)))
+		mine += n;
+	wait_event(dxgkpm_pool_cleared_wq, READ_ONCE(pt->clr_page) != block);
+	return mine;
 }
 
 /*
@@ -429,31 +640,36 @@ static struct page *dxgkpm_pool_take_block(const struct dxgkpm_page_req *req,
 {
 	bool may_wait = !(req->flags & DXGKPM_ALLOC_NO_WAIT);
 	struct dxgkpm_pool_type *pt;
-	unsigned long cleared;
+	enum dxgkpm_pool_got got;
+	unsigned long cleared, mine;
 	struct page *block;
 	unsigned int o;
-	bool dirty;
 
 	for (o = order; o <= DXGKPM_MAX_ORDER; o++) {
 		pt = dxgkpm_pool_type(nid, idx, o);
-		block = dxgkpm_pool_pick(pt, nid, o, fits, req, count, &dirty,
-					 &cleared);
+		block = dxgkpm_pool_pick(pt, nid, o, fits, req, count,
+					 may_wait, &got, &cleared);
 		if (!block && cleared != ULONG_MAX && may_wait) {
-			/* A block is being cleared: as quick as clearing it. */
+			/* A block that does not fit is being cleared. */
 			wait_event(dxgkpm_pool_cleared_wq,
 				   READ_ONCE(pt->cleared) != cleared);
 			block = dxgkpm_pool_pick(pt, nid, o, fits, req, count,
-						 &dirty, &cleared);
+						 may_wait, &got, &cleared);
 		}
 		if (!block)
 			continue;
-		if (dirty) {
+		mine = 0;
+		if (got == DXGKPM_POOL_GOT_SHARED) {
+			mine = dxgkpm_pool_clear_shared(pt, o, block);
+		} else if (got == DXGKPM_POOL_GOT_DIRTY) {
 			/* Its clearing has not come yet: do it here. */
 			dxgkpm_pool_clear(block, o);
 			wmb();	/* drain the WC buffers */
-			atomic_long_add(1L << o,
-					&dxgkpm_pool_stats.cleared_on_take);
+			mine = 1UL << o;
 		}
+		if (mine)
+			atomic_long_add(mine,
+					&dxgkpm_pool_stats.cleared_on_take);
 		if ((1UL << o) > count)
 			dxgkpm_pool_put_range(idx, block + count,
 					      (1UL << o) - count);
@@ -483,26 +699,33 @@ pgoff_t dxgkpm_pool_take(const struct dxgkpm_page_req *req,
 			 struct page **pages)
 {
 	int idx = dxgkpm_pool_index(req->caching);
+	unsigned int order, min_order;
 	unsigned long count, i;
+	atomic_long_t *counter;
 	struct page *block;
-	unsigned int order;
 	pgoff_t done = 0;
 	int nid;
 
 	if (idx < 0 || !dxgkpm_pools || !READ_ONCE(dxgkpm_pool_limit) ||
 	    !atomic_long_read(&dxgkpm_pool_stats.pages))
 		return 0;
+	min_order = dxgkpm_pool_min_order(idx);
+	if (req->npages < (1UL << min_order))
+		return 0;
 	nid = dxgkpm_pool_node(req);
 	if (nid < 0 || nid >= nr_node_ids)
 		return 0;
 
 	order = min_t(unsigned int, DXGKPM_MAX_ORDER, ilog2(req->npages));
+	/* Not a large request out of crumbs: see DXGKPM_POOL_CRUMB_SHIFT. */
+	if (req->run <= 1 && order > min_order + DXGKPM_POOL_CRUMB_SHIFT)
+		min_order = order - DXGKPM_POOL_CRUMB_SHIFT;
 	while (done < req->npages) {
 		if (req->run > 1) {
 			count = min_t(unsigned long, req->run,
 				      req->npages - done);
 			order = order_base_2(count);
-			if (order > DXGKPM_MAX_ORDER)
+			if (order > DXGKPM_MAX_ORDER || order < min_order)
 				break;
 			block = dxgkpm_pool_take_block(req, nid, idx, order,
 						       count,
@@ -512,12 +735,14 @@ pgoff_t dxgkpm_pool_take(const struct dxgkpm_page_req *req,
 		} else {
 			order = min_t(unsigned int, order,
 				      ilog2(req->npages - done));
+			if (order < min_order)
+				break;
 			count = 1UL << order;
 			block = dxgkpm_pool_take_block(req, nid, idx, order,
 						       count,
 						       dxgkpm_pool_fits_pages);
 			if (!block) {
-				if (!order)
+				if (order <= min_order)
 					break;
 				order--;
 				continue;
@@ -528,8 +753,9 @@ pgoff_t dxgkpm_pool_take(const struct dxgkpm_page_req *req,
 	}
 	if (done) {
 		atomic_long_add(done, &dxgkpm_stats.pages);
-		atomic_long_add(done, idx == DXGKPM_POOL_WC ?
-				&dxgkpm_stats.pages_wc : &dxgkpm_stats.pages_uc);
+		counter = dxgkpm_pool_type_count(idx);
+		if (counter)
+			atomic_long_add(done, counter);
 		atomic_long_add(done, &dxgkpm_pool_stats.hits);
 	}
 	return done;
@@ -583,9 +809,9 @@ static bool dxgkpm_pool_reserve(unsigned int order)
  *
  * Pages go to the pool of their node and cache type, as the largest
  * naturally aligned blocks of consecutive pages the array holds, while the
- * pools stay within pool_pages. With @clear they are cleared here, or with
- * pool_defer_clear put on the dirty lists for the clearing work item to
- * clear, and cleared before anybody takes them either way. The pages that are
+ * pools stay within pool_pages. With @clear they are cleared before
+ * anybody takes them: here, or for blocks of at least 2^pool_defer_order
+ * pages on the dirty lists, for the clearing work item. The pages that are
  * not kept (no pool for @caching, over the bound, or referenced elsewhere)
  * are moved to the start of @pages, in order, for the caller to make
  * write-back and free. Pooled pages leave dxgkpm_stats' pages and
@@ -597,16 +823,17 @@ static bool dxgkpm_pool_reserve(unsigned int order)
 pgoff_t dxgkpm_pool_give(struct page **pages, pgoff_t npages,
 			 enum dxgkpm_caching caching, bool clear)
 {
-	int idx = dxgkpm_pool_index(caching);
-	unsigned long pfn, n, max;
-	unsigned int order;
-	pgoff_t i, j, left = 0, pooled = 0;
-	bool defer = READ_ONCE(dxgkpm_pool_defer);
+	unsigned int defer = READ_ONCE(dxgkpm_pool_defer_order);
+	int idx = dxgkpm_pool_index(caching), min_order, room;
 	bool cleared = false, deferred = false;
-	int room;
+	pgoff_t i, j, left = 0, pooled = 0;
+	unsigned long pfn, n, max;
+	atomic_long_t *counter;
+	unsigned int order;
 
 	if (idx < 0 || !dxgkpm_pools || !READ_ONCE(dxgkpm_pool_limit))
 		return npages;
+	min_order = dxgkpm_pool_min_order(idx);
 
 	for (i = 0; i < npages; i += n) {
 		pfn = page_to_pfn(pages[i]);
@@ -626,13 +853,13 @@ pgoff_t dxgkpm_pool_give(struct page **pages, pgoff_t npages,
 		for (j = 0; j < n; j += 1UL << order) {
 			room = dxgkpm_pool_room(ilog2(n - j));
 			order = room < 0 ? 0 : room;
-			if (room < 0 || !dxgkpm_pool_reserve(order)) {
+			if (room < min_order || !dxgkpm_pool_reserve(order)) {
 				memmove(&pages[left], &pages[i + j],
 					(n - j) * sizeof(*pages));
 				left += n - j;
 				break;
 			}
-			if (clear && defer) {
+			if (clear && order >= defer) {
 				dxgkpm_pool_add_dirty(idx, pages[i + j], order);
 				deferred = true;
 			} else {
@@ -648,24 +875,29 @@ pgoff_t dxgkpm_pool_give(struct page **pages, pgoff_t npages,
 	if (cleared)
 		wmb();	/* drain the WC buffers: the zeroes reach memory */
 	if (deferred)
-		queue_work(system_unbound_wq, &dxgkpm_pool_clear_work);
+		dxgkpm_pool_kick();
 	if (pooled) {
 		atomic_long_sub(pooled, &dxgkpm_stats.pages);
-		atomic_long_sub(pooled, idx == DXGKPM_POOL_WC ?
-				&dxgkpm_stats.pages_wc : &dxgkpm_stats.pages_uc);
+		counter = dxgkpm_pool_type_count(idx);
+		if (counter)
+			atomic_long_sub(pooled, counter);
 	}
 	return left;
 }
 
-/* Make a batch of pooled pages write-back and free them; leak on failure. */
-static void dxgkpm_pool_free_batch(struct page **batch, unsigned int n)
+/*
+ * Make a batch of pooled pages write-back, unless they are (@wb), and free
+ * them; leak them if that fails.
+ */
+static void dxgkpm_pool_free_batch(struct page **batch, unsigned int n,
+				   bool wb)
 {
 	unsigned int i;
 
 	if (!n)
 		return;
 #ifdef CONFIG_X86
-	if (set_pages_array_wb(batch, n)) {
+	if (!wb && set_pages_array_wb(batch, n)) {
 		pr_err("cannot make %u pooled pages write-back again; leaking them\n",
 		       n);
 		return;
@@ -680,8 +912,10 @@ static void dxgkpm_pool_free_batch(struct page **batch, unsigned int n)
  * page allocator, write-back again, DXGKPM_POOL_BATCH pages per attribute
  * change.
  */
-static void dxgkpm_pool_release(struct list_head *list, unsigned int order)
+static void dxgkpm_pool_release(struct list_head *list, int idx,
+				unsigned int order)
 {
+	bool wb = idx == DXGKPM_POOL_WB;
 	struct page *batch[DXGKPM_POOL_BATCH];
 	struct page *page, *next;
 	unsigned int n = 0;
@@ -692,12 +926,12 @@ static void dxgkpm_pool_release(struct list_head *list, unsigned int order)
 		for (i = 0; i < (1UL << order); i++) {
 			batch[n++] = page + i;
 			if (n == DXGKPM_POOL_BATCH) {
-				dxgkpm_pool_free_batch(batch, n);
+				dxgkpm_pool_free_batch(batch, n, wb);
 				n = 0;
 			}
 		}
 	}
-	dxgkpm_pool_free_batch(batch, n);
+	dxgkpm_pool_free_batch(batch, n, wb);
 }
 
 /*
@@ -741,7 +975,7 @@ static unsigned long dxgkpm_pool_shrink_node(int nid, unsigned long nr)
 			atomic_long_sub(taken, &dxgkpm_pool_node_pages[nid]);
 			atomic_long_sub(taken, &dxgkpm_pool_stats.pages);
 			atomic_long_sub(dirty, &dxgkpm_pool_stats.dirty);
-			dxgkpm_pool_release(&list, order);
+			dxgkpm_pool_release(&list, idx, order);
 			freed += taken;
 		}
 	}
@@ -844,7 +1078,9 @@ struct shrinker *dxgkpm_pool_shrinker(void)
  */
 void dxgkpm_pool_show(struct seq_file *m)
 {
-	static const char * const names[] = { "write-combined", "uncached" };
+	static const char * const names[] = {
+		"write-combined", "uncached", "cached",
+	};
 	struct dxgkpm_pool_type *pt;
 	int nid, idx, order;
 

@@ -40,10 +40,11 @@
  * On x86 the linear map of write-combined and uncached pages is switched with
  * one set_pages_array_*() call per object, so the TLB flush and the cache
  * flush happen once; pages only return to the system after they are
- * write-back again. Before either source is asked, such a request takes
- * what it can from the pools of its cache type (pool.c), whose pages keep
- * their attribute and cost no change at all; an object's pages go back to
- * those pools when it is freed.
+ * write-back again. Before either source is asked, a request takes what it
+ * can from the pools of its cache type (pool.c; for cached pages, blocks
+ * of 2 MiB and more), whose pages keep their attribute and cost no change
+ * at all, and are cleared already; an object's pages go back to those
+ * pools when it is freed.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt

@@ -51,7 +51,7 @@
 struct pl_obj {
 	HANDLE h;
 	unsigned int npages;
-	unsigned long pfn[8];
+	unsigned long pfn[64];
 };
 
 static const DXGK_MEMORY_CACHING_TYPE pl_cachings[] = { PL_WC, PL_UC };
@@ -247,31 +247,41 @@ static void dxgkpm_pool_cachings_apart(struct kunit *test)
 
 /* Who clears a freed page before it is handed out again. */
 enum pl_clearer {
-	PL_CLEAR_ON_FREE,	/* pool_defer_clear off: the freeing call */
+	PL_CLEAR_ON_FREE,	/* pool_defer_order off: the freeing call */
 	PL_CLEAR_LATER,		/* the clearing work item */
 	PL_CLEAR_ON_TAKE,	/* the request that takes it still dirty */
+	PL_CLEAR_SHARED,	/* the work item and the request, racing */
 };
 
 struct pl_clear_case {
 	DXGK_MEMORY_CACHING_TYPE cache;
 	enum pl_clearer clearer;
+	unsigned int npages;
 };
 
+/* 64 pages: one block of four chunks, which the clearers may share. */
 static const struct pl_clear_case pl_clear_cases[] = {
-	{ PL_WC, PL_CLEAR_ON_FREE }, { PL_WC, PL_CLEAR_LATER },
-	{ PL_WC, PL_CLEAR_ON_TAKE }, { PL_UC, PL_CLEAR_ON_FREE },
-	{ PL_UC, PL_CLEAR_LATER }, { PL_UC, PL_CLEAR_ON_TAKE },
+	{ PL_WC, PL_CLEAR_ON_FREE, PL_PAGES },
+	{ PL_WC, PL_CLEAR_LATER, PL_PAGES },
+	{ PL_WC, PL_CLEAR_ON_TAKE, PL_PAGES },
+	{ PL_UC, PL_CLEAR_ON_FREE, PL_PAGES },
+	{ PL_UC, PL_CLEAR_LATER, PL_PAGES },
+	{ PL_UC, PL_CLEAR_ON_TAKE, PL_PAGES },
+	{ PL_WC, PL_CLEAR_LATER, 64 },
+	{ PL_WC, PL_CLEAR_ON_TAKE, 64 },
+	{ PL_WC, PL_CLEAR_SHARED, 64 },
+	{ PL_UC, PL_CLEAR_SHARED, 64 },
 };
 
 static void pl_clear_desc(const struct pl_clear_case *c, char *desc)
 {
 	static const char *const who[] = {
 		"cleared on free", "cleared by the work item",
-		"cleared by the taker",
+		"cleared by the taker", "cleared by the work item and the taker",
 	};
 
-	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s, %s",
-		 c->cache == PL_WC ? "write-combined" : "uncached",
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s, %u pages, %s",
+		 c->cache == PL_WC ? "write-combined" : "uncached", c->npages,
 		 who[c->clearer]);
 }
 
@@ -279,7 +289,7 @@ KUNIT_ARRAY_PARAM(pl_clear, pl_clear_cases, pl_clear_desc);
 
 static void pl_defer_restore(void *old)
 {
-	dxgkpm_pool_set_defer((bool)(uintptr_t)old);
+	dxgkpm_pool_set_defer_order((uintptr_t)old);
 }
 
 static void pl_clear_resume(void *unused)
@@ -290,63 +300,81 @@ static void pl_clear_resume(void *unused)
 /*
  * Whoever clears a freed page, nobody gets it back unclear: an object is
  * filled with a pattern and destroyed, and the next one takes the same
- * pages from the pool and reads zeroes. With pool_defer_clear off the
- * destroy cleared them (no dirty page after it); with it on the destroy
+ * pages from the pool and reads zeroes. With pool_defer_order off the
+ * destroy cleared them (no dirty page after it); with it at 0 the destroy
  * left them dirty (all of them, with the work item held back) and then
  * either the work item cleared them (none left dirty after
- * dxgkpm_pool_flush(), none cleared by the taker) or, still held back,
- * the taking create did (cleared_on_take grows by at least as many pages).
- * Passes if so.
+ * dxgkpm_pool_flush(), none cleared by the taker), or, still held back,
+ * the taking create did (cleared_on_take grows by at least as many pages;
+ * for a block of several chunks through the path it shares with the work
+ * item), or the two raced for the chunks with nobody waited for (the
+ * taker cleared at most the object's pages). Passes if so.
  */
 static void dxgkpm_pool_clear_deferred(struct kunit *test)
 {
 	const struct pl_clear_case *c = test->param_value;
-	struct dxgkpm_dkt_obj view = { .size = PL_PAGES * PAGE_SIZE };
-	bool defer = c->clearer != PL_CLEAR_ON_FREE, old;
+	struct dxgkpm_dkt_obj view = { .size = c->npages * PAGE_SIZE };
+	bool defer = c->clearer != PL_CLEAR_ON_FREE;
+	bool paused = c->clearer != PL_CLEAR_SHARED;
 	struct pl_obj a, b;
+	unsigned int i, old;
 	long on_take;
-	unsigned int i;
 
 	struct dxgkpm_kt *kt = pl_setup(test, PL_LIMIT);
 
-	old = dxgkpm_pool_set_defer(defer);
+	old = dxgkpm_pool_set_defer_order(defer ? 0 : DXGKPM_POOL_DEFER_NEVER);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, pl_defer_restore,
 							(void *)(uintptr_t)old),
 			0);
-	pl_create(test, kt, &a, c->cache, PL_PAGES);
+	pl_create(test, kt, &a, c->cache, c->npages);
 	view.kt = kt;
 	view.pmo = a.h;
 	dxgkpm_dkt_map(test, &view);
-	dxgkpm_dkt_fill_pages(&view, 0, PL_PAGES, PL_SEED);
+	dxgkpm_dkt_fill_pages(&view, 0, c->npages, PL_SEED);
 	wmb();	/* drain the write-combining buffers */
 	dxgkpm_dkt_unmap(test, &view);
 
-	dxgkpm_pool_clear_pause();
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, pl_clear_resume,
-							NULL), 0);
+	if (paused) {
+		dxgkpm_pool_clear_pause();
+		KUNIT_ASSERT_EQ(test,
+				kunit_add_action_or_reset(test,
+							  pl_clear_resume,
+							  NULL), 0);
+	}
+	on_take = PL_STAT(cleared_on_take);
 	pl_destroy(kt, &a);
-	KUNIT_EXPECT_EQ(test, PL_STAT(pages), (long)PL_PAGES);
-	KUNIT_EXPECT_EQ_MSG(test, PL_STAT(dirty), defer ? (long)PL_PAGES : 0L,
-			    "pages left dirty by the destroy");
-	if (c->clearer != PL_CLEAR_ON_TAKE) {
+	if (paused) {
+		KUNIT_EXPECT_EQ(test, PL_STAT(pages), (long)c->npages);
+		KUNIT_EXPECT_EQ_MSG(test, PL_STAT(dirty),
+				    defer ? (long)c->npages : 0L,
+				    "pages left dirty by the destroy");
+	}
+	if (c->clearer == PL_CLEAR_ON_FREE || c->clearer == PL_CLEAR_LATER) {
 		kunit_release_action(test, pl_clear_resume, NULL);
 		dxgkpm_pool_flush();
 		KUNIT_EXPECT_EQ(test, PL_STAT(dirty), 0L);
 	}
 
-	on_take = PL_STAT(cleared_on_take);
-	pl_create(test, kt, &b, c->cache, PL_PAGES);
-	if (c->clearer == PL_CLEAR_ON_TAKE) {
+	pl_create(test, kt, &b, c->cache, c->npages);
+	switch (c->clearer) {
+	case PL_CLEAR_ON_TAKE:
 		KUNIT_EXPECT_GE(test, PL_STAT(cleared_on_take) - on_take,
-				(long)PL_PAGES);
+				(long)c->npages);
 		KUNIT_EXPECT_EQ(test, PL_STAT(dirty), 0L);
 		kunit_release_action(test, pl_clear_resume, NULL);
-	} else {
+		break;
+	case PL_CLEAR_SHARED:
+		dxgkpm_pool_flush();
+		KUNIT_EXPECT_LE(test, PL_STAT(cleared_on_take) - on_take,
+				(long)c->npages);
+		KUNIT_EXPECT_EQ(test, PL_STAT(dirty), 0L);
+		break;
+	default:
 		KUNIT_EXPECT_EQ(test, PL_STAT(cleared_on_take), on_take);
 	}
 	view.pmo = b.h;
 	dxgkpm_dkt_map(test, &view);
-	for (i = 0; i < PL_PAGES; i++) {
+	for (i = 0; i < c->npages; i++) {
 		KUNIT_EXPECT_TRUE_MSG(test, pl_has(&a, b.pfn[i]),
 				      "page %u was not reused", i);
 		dxgkpm_dkt_expect_zero_page(test, &view, i);
@@ -358,7 +386,6 @@ static void dxgkpm_pool_clear_deferred(struct kunit *test)
 	dxgkpm_kt_expect_no_memory(test);
 }
 
-/* A page request as an MDL object of @cache on any node would make. */
 static struct dxgkpm_page_req pl_req(DXGK_MEMORY_CACHING_TYPE cache,
 				     pgoff_t npages, phys_addr_t low,
 				     phys_addr_t high)

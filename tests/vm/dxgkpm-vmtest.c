@@ -1328,37 +1328,42 @@ static int zero_source(uint32_t type, uint32_t cache, uint64_t low,
 	return 0;
 }
 
-#define DEFER_PARAM	"/sys/module/dxgkpm/parameters/pool_defer_clear"
+#define DEFER_PARAM	"/sys/module/dxgkpm/parameters/pool_defer_order"
 
-/* Write @value to pool_defer_clear; the old value in @old if not NULL. */
-static int set_defer(char value, char *old)
+/* Write @value to pool_defer_order; the old value in @old if not NULL. */
+static int set_defer(const char *value, char old[8])
 {
 	int fd = open(DEFER_PARAM, O_RDWR);
+	ssize_t n = 0;
 	int ok;
 
 	if (fd < 0)
 		return failf("%s: %s", DEFER_PARAM, strerror(errno));
-	ok = (!old || pread(fd, old, 1, 0) == 1) &&
-	     pwrite(fd, &value, 1, 0) == 1;
+	if (old) {
+		n = pread(fd, old, 7, 0);
+		old[n > 0 ? n : 0] = '\0';
+	}
+	ok = (!old || n > 0) &&
+	     pwrite(fd, value, strlen(value), 0) == (ssize_t)strlen(value);
 	close(fd);
 	return ok ? 0 : failf("%s: %s", DEFER_PARAM, strerror(errno));
 }
 
 /*
- * Reused pages of each source read as zeroes through a user view. With
- * pool_defer_clear (the default) a freed write-combined or uncached page
- * waits on a dirty list while the clean pages the pools already hold are
- * handed out first, so the next object gets those very pages only when
- * the freeing call clears them: these tests run with pool_defer_clear=N.
- * The deferred clearing is dxgkpm_pool_clear_deferred's (KUnit), where
- * the work item can be held and waited for.
+ * Reused pages of each source read as zeroes through a user view. A freed
+ * block of pool_defer_order or more pages waits on a dirty list while the
+ * clean pages the pools already hold are handed out first, so the next
+ * object gets those very pages only when the freeing call clears them:
+ * these tests run with pool_defer_order=99 (never deferred). The deferred
+ * clearing is dxgkpm_pool_clear_deferred's (KUnit), where the work item
+ * can be held and waited for.
  */
 static int reused_zeroed(uint32_t type, uint32_t cache)
 {
-	char old;
+	char old[8];
 	int ret;
 
-	if (kernel_leaves_pages_dirty() || pin_cpu() || set_defer('N', &old))
+	if (kernel_leaves_pages_dirty() || pin_cpu() || set_defer("99", old))
 		return -1;
 	ret = zero_source(type, cache, 0, 1, "one page, buddy allocator");
 	if (!ret)
