@@ -91,6 +91,7 @@
 #include <linux/numa.h>
 #include <linux/overflow.h>
 #include <linux/pci.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -1027,12 +1028,17 @@ static u64 bench_lookup_batch(struct bench_lookup *l, unsigned int batch)
 	return div_u64(bench_since(t), BENCH_LOOKUP_BATCH);
 }
 
-/* @count samples of bench_lookup_batch() into @ns, after BENCH_WARMUP. */
+/*
+ * @count samples of bench_lookup_batch() into @ns, after BENCH_WARMUP.
+ * The RCU callbacks of the objects just destroyed (a handle is retired
+ * through call_rcu()) run first, not in the middle of the samples.
+ */
 static void bench_lookup_phase(struct bench_lookup *l, u64 *ns,
 			       unsigned int count)
 {
 	unsigned int i;
 
+	rcu_barrier();
 	for (i = 0; i < count + BENCH_WARMUP; i++)
 		if (i >= BENCH_WARMUP)
 			ns[i - BENCH_WARMUP] = bench_lookup_batch(l, i);

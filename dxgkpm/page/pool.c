@@ -428,13 +428,15 @@ static void dxgkpm_pool_clear_fn(struct work_struct *work)
 		for (idx = 0; idx < DXGKPM_POOL_CACHINGS; idx++) {
 			for (order = 0; order < DXGKPM_POOL_ORDERS; order++) {
 				pt = dxgkpm_pool_type(nid, idx, order);
+				if (READ_ONCE(dxgkpm_pool_clear_paused))
+					return;
+				/* A block it took on, it finishes. */
 				do {
-					if (READ_ONCE(dxgkpm_pool_clear_paused))
-						return;
 					while (dxgkpm_pool_clear_chunk(pt, order,
 								       NULL))
 						cond_resched();
-				} while (dxgkpm_pool_next_dirty(pt, order));
+				} while (!READ_ONCE(dxgkpm_pool_clear_paused) &&
+					 dxgkpm_pool_next_dirty(pt, order));
 			}
 		}
 	}
@@ -498,6 +500,7 @@ enum dxgkpm_pool_got {
 	DXGKPM_POOL_GOT_CLEAN,	/* cleared already */
 	DXGKPM_POOL_GOT_DIRTY,	/* the caller clears it alone */
 	DXGKPM_POOL_GOT_SHARED,	/* @clr_page: the caller and the work item */
+	DXGKPM_POOL_GOT_STARTED, /* the same, the work item not told yet */
 };
 
 /*
@@ -545,7 +548,7 @@ static struct page *dxgkpm_pool_pick(struct dxgkpm_pool_type *pt, int nid,
 			if (may_wait && !pt->clr_page &&
 			    dxgkpm_pool_chunks(order) > 1) {
 				dxgkpm_pool_start_clear(pt, found, order, true);
-				*got = DXGKPM_POOL_GOT_SHARED;
+				*got = DXGKPM_POOL_GOT_STARTED;
 			}
 		}
 	}
@@ -565,16 +568,18 @@ static struct page *dxgkpm_pool_pick(struct dxgkpm_pool_type *pt, int nid,
 
 /*
  * Clear the rest of @block, @pt's block being cleared, which the caller
- * took, with the work item, and wait for its last chunk. Returns the pages the caller
+ * took, with the work item (queued first if @kick: it is not on the block
+ * yet), and wait for its last chunk. Returns the pages the caller
  * cleared.
  */
 static unsigned long dxgkpm_pool_clear_shared(struct dxgkpm_pool_type *pt,
 					      unsigned int order,
-					      struct page *block)
+					      struct page *block, bool kick)
 {
 	unsigned long n, mine = 0;
 
-	dxgkpm_pool_kick();
+	if (kick)
+		dxgkpm_pool_kick();
 	while ((n = dxgkpm_pool_clear_chunk(pt, order, block)))
 		mine += n;
 	wait_event(dxgkpm_pool_cleared_wq, READ_ONCE(pt->clr_page) != block);
@@ -659,8 +664,10 @@ static struct page *dxgkpm_pool_take_block(const struct dxgkpm_page_req *req,
 		if (!block)
 			continue;
 		mine = 0;
-		if (got == DXGKPM_POOL_GOT_SHARED) {
-			mine = dxgkpm_pool_clear_shared(pt, o, block);
+		if (got == DXGKPM_POOL_GOT_SHARED ||
+		    got == DXGKPM_POOL_GOT_STARTED) {
+			mine = dxgkpm_pool_clear_shared(pt, o, block,
+							got == DXGKPM_POOL_GOT_STARTED);
 		} else if (got == DXGKPM_POOL_GOT_DIRTY) {
 			/* Its clearing has not come yet: do it here. */
 			dxgkpm_pool_clear(block, o);
