@@ -104,24 +104,36 @@ static struct dxgkpm_kt *pl_setup(struct kunit *test, unsigned long limit)
 	return kt;
 }
 
+/* Create an MDL object of @npages anywhere: its handle, its object pinned. */
+static struct dxgkpm_pmo *pl_create_pmo(struct kunit *test,
+					struct dxgkpm_kt *kt,
+					DXGK_MEMORY_CACHING_TYPE cache,
+					unsigned int npages, HANDLE *h)
+{
+	DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT c;
+	struct dxgkpm_pmo *pmo;
+
+	dxgkpm_dkt_args(&c, kt, false, DXGK_PHYSICAL_MEMORY_TYPE_MDL, cache,
+			npages * PAGE_SIZE);
+	c.Mdl.LowAddress.QuadPart = 0;
+	dxgkpm_call_create(test, kt, &c);
+	*h = c.hPhysicalMemoryObject;
+	pmo = dxgkpm_pmo_get_handle(dxgkpm_handle_to_u64(*h));
+	KUNIT_ASSERT_NOT_NULL(test, pmo);
+	return pmo;
+}
+
 /* Create an MDL object of @npages anywhere; record its pages. */
 static void pl_create(struct kunit *test, struct dxgkpm_kt *kt,
 		      struct pl_obj *obj, DXGK_MEMORY_CACHING_TYPE cache,
 		      unsigned int npages)
 {
-	DXGKARGCB_CREATE_PHYSICAL_MEMORY_OBJECT c;
 	struct dxgkpm_pmo *pmo;
 	unsigned int i;
 
 	KUNIT_ASSERT_LE(test, npages, (unsigned int)ARRAY_SIZE(obj->pfn));
-	dxgkpm_dkt_args(&c, kt, false, DXGK_PHYSICAL_MEMORY_TYPE_MDL, cache,
-			npages * PAGE_SIZE);
-	c.Mdl.LowAddress.QuadPart = 0;
-	dxgkpm_call_create(test, kt, &c);
-	obj->h = c.hPhysicalMemoryObject;
+	pmo = pl_create_pmo(test, kt, cache, npages, &obj->h);
 	obj->npages = npages;
-	pmo = dxgkpm_pmo_get_handle(dxgkpm_handle_to_u64(obj->h));
-	KUNIT_ASSERT_NOT_NULL(test, pmo);
 	for (i = 0; i < npages; i++)
 		obj->pfn[i] = page_to_pfn(pmo->mem.pages[i]);
 	dxgkpm_pmo_put(pmo);
@@ -200,11 +212,124 @@ static void dxgkpm_pool_reuse(struct kunit *test)
 	dxgkpm_kt_expect_no_memory(test);
 }
 
+/* Pages of a 2 MiB block. */
+#define PL_BLOCK	(SZ_2M >> PAGE_SHIFT)
+
+/*
+ * Create an MDL object of @npages anywhere; its handle, and in *@pfn the
+ * frame of its first page if its pages are one run of consecutive frames,
+ * else 0.
+ */
+static HANDLE pl_create_run(struct kunit *test, struct dxgkpm_kt *kt,
+			    DXGK_MEMORY_CACHING_TYPE cache,
+			    unsigned int npages, unsigned long *pfn)
+{
+	struct dxgkpm_pmo *pmo;
+	unsigned int i;
+	HANDLE h;
+
+	pmo = pl_create_pmo(test, kt, cache, npages, &h);
+	*pfn = page_to_pfn(pmo->mem.pages[0]);
+	for (i = 1; i < npages; i++)
+		if (page_to_pfn(pmo->mem.pages[i]) != *pfn + i)
+			*pfn = 0;
+	dxgkpm_pmo_put(pmo);
+	return h;
+}
+
+/*
+ * Cached pages are pooled in 2 MiB blocks only: a cached object of
+ * PL_PAGES leaves nothing in the pools; a cached object of 2 MiB, one
+ * block, filled with a pattern and destroyed, leaves its block there, out
+ * of dxgkpm_stats.pages; the next cached 2 MiB create takes that very
+ * block (hits), cleared. Passes if so.
+ */
+static void dxgkpm_pool_cached_blocks(struct kunit *test)
+{
+	struct dxgkpm_dkt_obj view = { .size = SZ_2M };
+	struct pl_obj small, a = { }, b = { };
+	unsigned long pfn_a, pfn_b;
+	unsigned int i;
+	long hits;
+
+	struct dxgkpm_kt *kt = pl_setup(test, PL_LIMIT);
+
+	pl_create(test, kt, &small, PL_WB, PL_PAGES);
+	pl_destroy(kt, &small);
+	KUNIT_EXPECT_EQ_MSG(test, PL_STAT(pages), 0L,
+			    "the pages of a small cached object were pooled");
+
+	a.h = pl_create_run(test, kt, PL_WB, PL_BLOCK, &pfn_a);
+	KUNIT_ASSERT_NE_MSG(test, pfn_a, 0UL,
+			    "a fresh 2 MiB object is not one block");
+	view.kt = kt;
+	view.pmo = a.h;
+	dxgkpm_dkt_map(test, &view);
+	dxgkpm_dkt_fill_pages(&view, 0, PL_BLOCK, PL_SEED);
+	dxgkpm_dkt_unmap(test, &view);
+	pl_destroy(kt, &a);
+	KUNIT_EXPECT_EQ(test, PL_STAT(pages), (long)PL_BLOCK);
+	dxgkpm_kt_expect_no_memory(test);
+
+	hits = PL_STAT(hits);
+	b.h = pl_create_run(test, kt, PL_WB, PL_BLOCK, &pfn_b);
+	KUNIT_EXPECT_EQ_MSG(test, pfn_b, pfn_a, "the pooled block was not reused");
+	KUNIT_EXPECT_EQ(test, PL_STAT(hits) - hits, (long)PL_BLOCK);
+	KUNIT_EXPECT_EQ(test, PL_STAT(pages), 0L);
+	view.pmo = b.h;
+	dxgkpm_dkt_map(test, &view);
+	for (i = 0; i < PL_BLOCK; i++)
+		dxgkpm_dkt_expect_zero_page(test, &view, i);
+	dxgkpm_dkt_unmap(test, &view);
+	pl_destroy(kt, &b);
+	dxgkpm_pool_shrink(ULONG_MAX);
+	dxgkpm_kt_expect_no_memory(test);
+}
+
+/*
+ * A large create is not made of the crumbs of small objects: with the
+ * write-combined pool holding only a PL_PAGES object's pages, a 2 MiB
+ * create takes none of them (its pages come fresh, as one block) and
+ * leaves them pooled, and a create of PL_PAGES then takes them. Passes if
+ * so.
+ */
+static void dxgkpm_pool_no_crumbs(struct kunit *test)
+{
+	struct pl_obj small, big = { }, again;
+	unsigned long pfn;
+	unsigned int i;
+	long hits;
+
+	struct dxgkpm_kt *kt = pl_setup(test, PL_LIMIT);
+
+	pl_create(test, kt, &small, PL_WC, PL_PAGES);
+	pl_destroy(kt, &small);
+	KUNIT_ASSERT_EQ(test, PL_STAT(pages), (long)PL_PAGES);
+
+	hits = PL_STAT(hits);
+	big.h = pl_create_run(test, kt, PL_WC, PL_BLOCK, &pfn);
+	KUNIT_EXPECT_EQ_MSG(test, PL_STAT(hits), hits,
+			    "a 2 MiB create took a small object's pooled pages");
+	KUNIT_EXPECT_EQ(test, PL_STAT(pages), (long)PL_PAGES);
+	KUNIT_EXPECT_NE_MSG(test, pfn, 0UL,
+			    "a fresh 2 MiB object is not one block");
+	pl_destroy(kt, &big);
+
+	pl_create(test, kt, &again, PL_WC, PL_PAGES);
+	for (i = 0; i < PL_PAGES; i++)
+		KUNIT_EXPECT_TRUE_MSG(test, pl_has(&small, again.pfn[i]),
+				      "page %u is not one the small object left",
+				      i);
+	pl_destroy(kt, &again);
+	dxgkpm_pool_shrink(ULONG_MAX);
+	dxgkpm_kt_expect_no_memory(test);
+}
+
 /*
  * The pools of the two cache types, and cached pages, never mix: pooled
  * uncached pages do not serve a write-combined create (it changes the
  * attribute of fresh pages instead, and none of them is an uncached one),
- * and a cached object's pages are not pooled, so a write-combined create
+ * and a small cached object's pages are not pooled, so a write-combined create
  * after one still makes its attribute change and gets write-combined
  * pages. Passes if so.
  */
@@ -754,6 +879,8 @@ static void dxgkpm_pool_failed_fill(struct kunit *test)
 static struct kunit_case dxgkpm_pool_cases[] = {
 	KUNIT_CASE_PARAM(dxgkpm_pool_reuse, pl_caching_gen_params),
 	KUNIT_CASE(dxgkpm_pool_cachings_apart),
+	KUNIT_CASE(dxgkpm_pool_cached_blocks),
+	KUNIT_CASE(dxgkpm_pool_no_crumbs),
 	KUNIT_CASE_PARAM(dxgkpm_pool_clear_deferred, pl_clear_gen_params),
 	KUNIT_CASE(dxgkpm_pool_window),
 	KUNIT_CASE(dxgkpm_pool_node),
