@@ -59,6 +59,7 @@ int dxgkpm_pages_get_pfns(const unsigned long *pfns, pgoff_t npages,
 void dxgkpm_pages_put_pfns(struct page **pages, pgoff_t npages);
 void dxgkpm_pages_release(struct page **pages, pgoff_t npages,
 			  enum dxgkpm_caching caching, bool used);
+atomic_long_t *dxgkpm_caching_counter(enum dxgkpm_caching caching);
 bool dxgkpm_caching_changes(enum dxgkpm_caching caching);
 int dxgkpm_pages_set_caching(struct page **pages, pgoff_t npages,
 			     enum dxgkpm_caching caching);

@@ -218,19 +218,6 @@ static unsigned int dxgkpm_pool_min_order(int idx)
 	return idx == DXGKPM_POOL_WB ? DXGKPM_POOL_WB_ORDER : 0;
 }
 
-/* The count of the objects' pages of cache type @idx, if it has one. */
-static atomic_long_t *dxgkpm_pool_type_count(int idx)
-{
-	switch (idx) {
-	case DXGKPM_POOL_WC:
-		return &dxgkpm_stats.pages_wc;
-	case DXGKPM_POOL_UC:
-		return &dxgkpm_stats.pages_uc;
-	default:
-		return NULL;
-	}
-}
-
 static struct dxgkpm_pool_type *dxgkpm_pool_type(int nid, int idx,
 						 unsigned int order)
 {
@@ -760,7 +747,7 @@ pgoff_t dxgkpm_pool_take(const struct dxgkpm_page_req *req,
 	}
 	if (done) {
 		atomic_long_add(done, &dxgkpm_stats.pages);
-		counter = dxgkpm_pool_type_count(idx);
+		counter = dxgkpm_caching_counter(req->caching);
 		if (counter)
 			atomic_long_add(done, counter);
 		atomic_long_add(done, &dxgkpm_pool_stats.hits);
@@ -885,7 +872,7 @@ pgoff_t dxgkpm_pool_give(struct page **pages, pgoff_t npages,
 		dxgkpm_pool_kick();
 	if (pooled) {
 		atomic_long_sub(pooled, &dxgkpm_stats.pages);
-		counter = dxgkpm_pool_type_count(idx);
+		counter = dxgkpm_caching_counter(caching);
 		if (counter)
 			atomic_long_sub(pooled, counter);
 	}

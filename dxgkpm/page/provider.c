@@ -635,7 +635,15 @@ void dxgkpm_pages_release(struct page **pages, pgoff_t npages,
 		dxgkpm_pages_free(pages, left);
 }
 
-static atomic_long_t *dxgkpm_caching_counter(enum dxgkpm_caching caching)
+/**
+ * dxgkpm_caching_counter() - the count of objects' pages of a cache type
+ * @caching: a cache type
+ *
+ * Context: any.
+ * Return: dxgkpm_stats.pages_wc or .pages_uc; NULL for cached pages, which
+ * have no count of their own.
+ */
+atomic_long_t *dxgkpm_caching_counter(enum dxgkpm_caching caching)
 {
 	switch (caching) {
 	case DXGKPM_CACHING_UNCACHED:

@@ -148,6 +148,15 @@ static void pl_destroy(struct dxgkpm_kt *kt, struct pl_obj *obj)
 	kt->iface.DxgkCbDestroyPhysicalMemoryObject(&d);
 }
 
+/* Leave the pages of an object of PL_PAGES in the (empty) pools. */
+static void pl_leave_small(struct kunit *test, struct dxgkpm_kt *kt,
+			   struct pl_obj *obj, DXGK_MEMORY_CACHING_TYPE cache)
+{
+	pl_create(test, kt, obj, cache, PL_PAGES);
+	pl_destroy(kt, obj);
+	KUNIT_ASSERT_EQ(test, PL_STAT(pages), (long)PL_PAGES);
+}
+
 static bool pl_has(const struct pl_obj *obj, unsigned long pfn)
 {
 	unsigned int i;
@@ -302,9 +311,7 @@ static void dxgkpm_pool_no_crumbs(struct kunit *test)
 
 	struct dxgkpm_kt *kt = pl_setup(test, PL_LIMIT);
 
-	pl_create(test, kt, &small, PL_WC, PL_PAGES);
-	pl_destroy(kt, &small);
-	KUNIT_ASSERT_EQ(test, PL_STAT(pages), (long)PL_PAGES);
+	pl_leave_small(test, kt, &small, PL_WC);
 
 	hits = PL_STAT(hits);
 	big.h = pl_create_run(test, kt, PL_WC, PL_BLOCK, &pfn);
@@ -341,9 +348,7 @@ static void dxgkpm_pool_cachings_apart(struct kunit *test)
 
 	struct dxgkpm_kt *kt = pl_setup(test, PL_LIMIT);
 
-	pl_create(test, kt, &uc, PL_UC, PL_PAGES);
-	pl_destroy(kt, &uc);
-	KUNIT_ASSERT_EQ(test, PL_STAT(pages), (long)PL_PAGES);
+	pl_leave_small(test, kt, &uc, PL_UC);
 
 	calls = PL_STAT(set_caching);
 	pl_create(test, kt, &wc, PL_WC, PL_PAGES);
