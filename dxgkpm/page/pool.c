@@ -127,9 +127,6 @@
  * @nr: pages of the pool: in @blocks, in @dirty and @clr_page if the pool
  *	still owns it.
  * @nr_dirty: pages in @dirty.
- * @nr_clearing: pages of @clr_page while the pool owns it.
- * @cleared: blocks put on @blocks after clearing; a request that found
- *	nothing while a block was being cleared waits for it to change.
  * @clr_page: the block being cleared in chunks (DXGKPM_POOL_CHUNK_ORDER),
  *	on neither list, or NULL. The work item and the request that owns it
  *	clear its chunks side by side.
@@ -144,8 +141,6 @@ struct dxgkpm_pool_type {
 	struct list_head dirty;
 	unsigned long nr;
 	unsigned long nr_dirty;
-	unsigned long nr_clearing;
-	unsigned long cleared;
 	struct page *clr_page;
 	unsigned int clr_next;
 	unsigned int clr_left;
@@ -195,7 +190,7 @@ static void dxgkpm_pool_clear(struct page *page, unsigned int order);
 static DECLARE_WORK(dxgkpm_pool_clear_work, dxgkpm_pool_clear_fn);
 /* Set by dxgkpm_pool_clear_pause(): the work item leaves blocks dirty. */
 static bool dxgkpm_pool_clear_paused;
-/* Woken each time the work item puts a cleared block on a clean list. */
+/* Woken each time a pool's block being cleared is finished. */
 static DECLARE_WAIT_QUEUE_HEAD(dxgkpm_pool_cleared_wq);
 
 static int dxgkpm_pool_index(enum dxgkpm_caching caching)
@@ -315,16 +310,15 @@ static void dxgkpm_pool_start_clear(struct dxgkpm_pool_type *pt,
 	pt->clr_next = 0;
 	pt->clr_left = dxgkpm_pool_chunks(order);
 	pt->clr_owned = owned;
-	if (!owned)
-		pt->nr_clearing += 1UL << order;
 }
 
 /*
  * Clear one chunk of @pt's block being cleared (only if it is @only, when
  * not NULL), if one is left to hand out. The call that clears its last
  * chunk finishes the block: onto the clean list when the pool still owns
- * it, else to the request that took it, which is woken. Returns the pages
- * cleared (0: nothing was left).
+ * it, else to the request that took it, which is woken; a request that
+ * finishes one queues the work item for the dirty blocks it passed by
+ * meanwhile. Returns the pages cleared (0: nothing was left).
  */
 static unsigned long dxgkpm_pool_clear_chunk(struct dxgkpm_pool_type *pt,
 					     unsigned int order,
@@ -332,7 +326,6 @@ static unsigned long dxgkpm_pool_clear_chunk(struct dxgkpm_pool_type *pt,
 {
 	unsigned int shift = min_t(unsigned int, order,
 				   DXGKPM_POOL_CHUNK_ORDER);
-	unsigned long i, n = 1UL << shift;
 	bool finished = false, requeue = false;
 	struct page *page;
 
@@ -348,28 +341,26 @@ static unsigned long dxgkpm_pool_clear_chunk(struct dxgkpm_pool_type *pt,
 	page += (unsigned long)pt->clr_next++ << shift;
 	spin_unlock(&pt->lock);
 
-	for (i = 0; i < n; i++)
-		clear_page(page_address(page + i));
+	dxgkpm_pool_clear(page, shift);
 	wmb();	/* drain the WC buffers before the block can be handed out */
 
 	spin_lock(&pt->lock);
 	if (!--pt->clr_left) {
 		if (!pt->clr_owned) {
 			list_add(&pt->clr_page->lru, &pt->blocks);
-			pt->nr_clearing -= 1UL << order;
-			pt->cleared++;
 			atomic_long_sub(1L << order, &dxgkpm_pool_stats.dirty);
 		}
 		pt->clr_page = NULL;
 		finished = true;
-		requeue = pt->nr_dirty;
+		/* The work item goes on to them itself. */
+		requeue = only && pt->nr_dirty;
 	}
 	spin_unlock(&pt->lock);
 	if (finished)
 		wake_up_all(&dxgkpm_pool_cleared_wq);
 	if (requeue)
 		dxgkpm_pool_kick();
-	return n;
+	return 1UL << shift;
 }
 
 /*
@@ -496,9 +487,7 @@ enum dxgkpm_pool_got {
  * block being cleared, for the caller to clear with the work item; else a
  * dirty one for the caller to clear alone. At most DXGKPM_POOL_SCAN
  * blocks of each list are looked at; the pool's page counts drop by the
- * whole block. When none is found while the work item is clearing a block
- * of @pt that does not fit, *@cleared is what @pt->cleared was, else
- * ULONG_MAX.
+ * whole block.
  */
 static struct page *dxgkpm_pool_pick(struct dxgkpm_pool_type *pt, int nid,
 				     unsigned int order,
@@ -506,14 +495,12 @@ static struct page *dxgkpm_pool_pick(struct dxgkpm_pool_type *pt, int nid,
 						  struct page *, unsigned long),
 				     const struct dxgkpm_page_req *req,
 				     unsigned long count, bool may_wait,
-				     enum dxgkpm_pool_got *got,
-				     unsigned long *cleared)
+				     enum dxgkpm_pool_got *got)
 {
 	unsigned long n = 1UL << order;
 	struct page *found;
 
 	*got = DXGKPM_POOL_GOT_CLEAN;
-	*cleared = ULONG_MAX;
 	if (!READ_ONCE(pt->nr))
 		return NULL;
 	spin_lock(&pt->lock);
@@ -524,7 +511,6 @@ static struct page *dxgkpm_pool_pick(struct dxgkpm_pool_type *pt, int nid,
 		   fits(req, pt->clr_page, count)) {
 		found = pt->clr_page;
 		pt->clr_owned = true;
-		pt->nr_clearing -= n;
 		*got = DXGKPM_POOL_GOT_SHARED;
 	} else if (pt->nr_dirty) {
 		found = dxgkpm_pool_scan_list(&pt->dirty, fits, req, count);
@@ -541,8 +527,6 @@ static struct page *dxgkpm_pool_pick(struct dxgkpm_pool_type *pt, int nid,
 	}
 	if (found)
 		pt->nr -= n;
-	else if (pt->nr_clearing)
-		*cleared = pt->cleared;
 	spin_unlock(&pt->lock);
 	if (found) {
 		atomic_long_sub(n, &dxgkpm_pool_node_pages[nid]);
@@ -633,21 +617,14 @@ static struct page *dxgkpm_pool_take_block(const struct dxgkpm_page_req *req,
 	bool may_wait = !(req->flags & DXGKPM_ALLOC_NO_WAIT);
 	struct dxgkpm_pool_type *pt;
 	enum dxgkpm_pool_got got;
-	unsigned long cleared, mine;
+	unsigned long mine;
 	struct page *block;
 	unsigned int o;
 
 	for (o = order; o <= DXGKPM_MAX_ORDER; o++) {
 		pt = dxgkpm_pool_type(nid, idx, o);
 		block = dxgkpm_pool_pick(pt, nid, o, fits, req, count,
-					 may_wait, &got, &cleared);
-		if (!block && cleared != ULONG_MAX && may_wait) {
-			/* A block that does not fit is being cleared. */
-			wait_event(dxgkpm_pool_cleared_wq,
-				   READ_ONCE(pt->cleared) != cleared);
-			block = dxgkpm_pool_pick(pt, nid, o, fits, req, count,
-						 may_wait, &got, &cleared);
-		}
+					 may_wait, &got);
 		if (!block)
 			continue;
 		mine = 0;
@@ -682,9 +659,10 @@ static struct page *dxgkpm_pool_take_block(const struct dxgkpm_page_req *req,
  * runs are taken (the last one may be shorter, as the request's last run
  * is), so the rest of the array is filled by whole runs too. The pages are
  * zero and have @req->caching on the linear map; they are counted in
- * dxgkpm_stats (pages, pages_wc or pages_uc) as the object's. Where the
- * only block of a pool is being cleared by the work item, the request
- * waits for it, unless DXGKPM_ALLOC_NO_WAIT.
+ * dxgkpm_stats (pages, pages_wc or pages_uc) as the object's. A block
+ * taken dirty or while the work item clears it is cleared here first,
+ * alone with DXGKPM_ALLOC_NO_WAIT, else with the work item, waiting for
+ * its last chunk.
  *
  * Context: process context; may sleep unless @req has DXGKPM_ALLOC_NO_WAIT.
  * Return: the number of pages put at the start of @pages.
