@@ -342,35 +342,41 @@ static void dxgkpm_pool_no_crumbs(struct kunit *test)
  */
 static void dxgkpm_pool_cachings_apart(struct kunit *test)
 {
-	struct pl_obj uc, wc, wb;
+	struct pl_obj *uc, *wc, *wb;
 	unsigned int i;
 	long calls;
 
 	struct dxgkpm_kt *kt = pl_setup(test, PL_LIMIT);
 
-	pl_leave_small(test, kt, &uc, PL_UC);
+	/* Off the stack: three of them are too much for it under KASAN. */
+	uc = kunit_kzalloc(test, 3 * sizeof(*uc), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, uc);
+	wc = uc + 1;
+	wb = uc + 2;
+
+	pl_leave_small(test, kt, uc, PL_UC);
 
 	calls = PL_STAT(set_caching);
-	pl_create(test, kt, &wc, PL_WC, PL_PAGES);
+	pl_create(test, kt, wc, PL_WC, PL_PAGES);
 	KUNIT_EXPECT_EQ(test, PL_STAT(set_caching) - calls, 1L);
 	KUNIT_EXPECT_EQ(test, PL_STAT(pages), (long)PL_PAGES);
 	for (i = 0; i < PL_PAGES; i++)
-		KUNIT_EXPECT_FALSE_MSG(test, pl_has(&uc, wc.pfn[i]),
+		KUNIT_EXPECT_FALSE_MSG(test, pl_has(uc, wc->pfn[i]),
 				       "write-combined page %u was pooled uncached",
 				       i);
-	pl_expect_bits(test, &wc, PL_WC, "write-combined");
-	pl_expect_bits(test, &uc, PL_UC, "pooled uncached");
-	pl_destroy(kt, &wc);
+	pl_expect_bits(test, wc, PL_WC, "write-combined");
+	pl_expect_bits(test, uc, PL_UC, "pooled uncached");
+	pl_destroy(kt, wc);
 	dxgkpm_pool_shrink(ULONG_MAX);
 
-	pl_create(test, kt, &wb, PL_WB, PL_PAGES);
-	pl_destroy(kt, &wb);
+	pl_create(test, kt, wb, PL_WB, PL_PAGES);
+	pl_destroy(kt, wb);
 	KUNIT_EXPECT_EQ_MSG(test, PL_STAT(pages), 0L, "cached pages were pooled");
 	calls = PL_STAT(set_caching);
-	pl_create(test, kt, &wc, PL_WC, PL_PAGES);
+	pl_create(test, kt, wc, PL_WC, PL_PAGES);
 	KUNIT_EXPECT_EQ(test, PL_STAT(set_caching) - calls, 1L);
-	pl_expect_bits(test, &wc, PL_WC, "write-combined after cached");
-	pl_destroy(kt, &wc);
+	pl_expect_bits(test, wc, PL_WC, "write-combined after cached");
+	pl_destroy(kt, wc);
 	dxgkpm_pool_shrink(ULONG_MAX);
 	dxgkpm_kt_expect_no_memory(test);
 }
