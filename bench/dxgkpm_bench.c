@@ -62,6 +62,10 @@
  *         anchor_mean=<ns> anchor_median=<ns> anchor_min=<ns> [live=<n>]
  *   BENCH parts op=<name> size=<bytes> cache=<cache> impl=<dxgkpm|anchor>
  *         n=<samples> <step>=<median ns> ...
+ *   BENCH order op=<name> size=<bytes> cache=<cache>
+ *         after_self_n=<samples> after_self_dxgkpm=<median ns>
+ *         after_self_anchor=<median ns> after_anchor_n=<samples>
+ *         after_anchor_dxgkpm=<median ns> after_anchor_anchor=<median ns>
  *   BENCH count op=adl-ranges size=<bytes> cache=cached anchor=<name>
  *         dxgkpm=<n> anchor_count=<n>
  *   BENCH error row=<name> size=<bytes> cache=<cache> impl=<dxgkpm|anchor>
@@ -70,8 +74,14 @@
  *
  * (each record is one line.) A "parts" record follows the "row" record of
  * a cycle: where the time of each side goes, step by step (the median of
- * each step on its own, so they need not add up to the row's median). For
- * lookup, live= says how many objects were
+ * each step on its own, so they need not add up to the row's median), and
+ * an "order" record: the same medians over the iterations in which dxgkpm
+ * ran right after its own previous run ("after_self": its first in the
+ * iteration, the last of the one before) and over those in which two anchor
+ * runs came between ("after_anchor"). Work dxgkpm leaves to another CPU
+ * (the clearing of large freed blocks) is done by then in the second case,
+ * not in the first, so the two can lie far apart, and the median of the
+ * row between them. For lookup, live= says how many objects were
  * live; fewer than lookup_live means no more fitted. The first error ends
  * the run. The module loads all the same and shows the outcome in its
  * read-only parameter "result" (0 or the error): busybox's insmod loads a
@@ -692,6 +702,43 @@ static void bench_report_row(const char *name, const char *anchor,
 	bench_rows++;
 }
 
+/*
+ * The medians of each side over the iterations of each order (see "BENCH
+ * order" above). Sample j comes from iteration j + BENCH_WARMUP, in which
+ * dxgkpm ran first if bench_measure()'s @first says so for that iteration.
+ * Must run before bench_report_row(), which sorts @ns.
+ */
+static void bench_report_order(const char *name, size_t size,
+			       enum dxgkpm_caching caching,
+			       u64 *ns[BENCH_NR_IMPL], unsigned int n,
+			       unsigned int first)
+{
+	struct bench_stat st[2][BENCH_NR_IMPL] = { };
+	unsigned int cnt[2] = { }, j, o, k;
+	u64 *split;
+
+	split = kvcalloc(array3_size(2, BENCH_NR_IMPL, n), sizeof(u64),
+			 GFP_KERNEL);
+	if (!split)
+		return;
+	for (j = 0; j < n; j++) {
+		/* 0: dxgkpm went first, right after its own last run. */
+		o = (j + BENCH_WARMUP + first) & 1;
+		for (k = 0; k < BENCH_NR_IMPL; k++)
+			split[(o * BENCH_NR_IMPL + k) * n + cnt[o]] = ns[k][j];
+		cnt[o]++;
+	}
+	for (o = 0; o < 2; o++)
+		for (k = 0; cnt[o] && k < BENCH_NR_IMPL; k++)
+			bench_stat(split + (o * BENCH_NR_IMPL + k) * n, cnt[o],
+				   &st[o][k]);
+	pr_info("BENCH order op=%s size=%zu cache=%s after_self_n=%u after_self_dxgkpm=%llu after_self_anchor=%llu after_anchor_n=%u after_anchor_dxgkpm=%llu after_anchor_anchor=%llu\n",
+		name, size, bench_caching_name(caching),
+		cnt[0], st[0][BENCH_DXGKPM].median, st[0][BENCH_ANCHOR].median,
+		cnt[1], st[1][BENCH_DXGKPM].median, st[1][BENCH_ANCHOR].median);
+	kvfree(split);
+}
+
 /* The median of each step of each side, after the row they belong to. */
 static void bench_report_parts(const struct bench_row *row, size_t size,
 			       enum dxgkpm_caching caching, u64 *part_ns,
@@ -835,6 +882,8 @@ static int bench_measure(const struct bench_row *row, size_t size,
 		bench_report_row(cold_name, row->anchor, size, caching,
 				 cold_ns, 1, 0);
 	}
+	if (part_ns)
+		bench_report_order(row->name, size, caching, ns, n, first);
 	bench_report_row(row->name, row->anchor, size, caching, ns, n, 0);
 	if (part_ns)
 		bench_report_parts(row, size, caching, part_ns, max, n);

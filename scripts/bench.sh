@@ -144,6 +144,13 @@ bench_table() {
 		}
 		parts = parts "  " line "\n"
 	}
+	/^BENCH order / {
+		if (f["after_self_n"] + 0 == 0 || f["after_anchor_n"] + 0 == 0) next
+		order = order sprintf("  %-6s %5s %-6s %4d %s %s\n", f["op"], human(f["size"]),
+				      f["cache"], f["after_self_n"] + f["after_anchor_n"],
+				      fmt(ratio(f["after_self_dxgkpm"], f["after_self_anchor"])),
+				      fmt(ratio(f["after_anchor_dxgkpm"], f["after_anchor_anchor"])))
+	}
 	/^BENCH count / {
 		if (f["dxgkpm"] == "" || f["anchor_count"] == "") next
 		k = ++rows
@@ -208,6 +215,15 @@ bench_table() {
 		if (parts != "") {
 			printf "\nWhere the time of a cycle goes: median ns of each step on its own\n"
 			printf "(medians of parts need not add up to the median of the whole):\n%s", parts
+		}
+		if (order != "") {
+			printf "\nThe cycle ratio by order: each half of the iterations on its own\n"
+			printf "(ratio of the medians of dxgkpm and the anchor in the same iterations).\n"
+			printf "after-self: dxgkpm ran right after its own previous run; after-anchor: two\n"
+			printf "anchor runs came between, time in which the work dxgkpm leaves to another\n"
+			printf "CPU (clearing freed blocks of pool_defer_order and up) got done:\n"
+			printf "  %-6s %5s %-6s %4s %6s %6s\n", "row", "size", "cache", "n", "self", "anchor"
+			printf "%s", order
 		}
 		if (ntarget) printf "\nTargets met: %d of %d.\n", nmet, ntarget
 		if (errors != "") printf "\nErrors reported by the module:\n%s", errors
