@@ -82,6 +82,8 @@ static void dxgkpm_gem_free(struct drm_gem_object *obj)
 			dxgkpm_adl_free(bo->amo, bo->adl);
 	}
 	if (bo->import) {
+		/* The attachment goes with the import. */
+		obj->import_attach = NULL;
 		dxgkpm_import_release(bo->import);
 		dma_buf_put(bo->import_buf);
 	} else if (bo->pmo) {
@@ -435,8 +437,12 @@ EXPORT_SYMBOL_GPL(dxgkpm_gem_dumb_create);
  *
  * The whole buffer is attached to the adapter's device and mapped through
  * its DMA API path with dxgkpm_import_dmabuf(), until the object is freed;
- * its pages are then device-visible without pinning. mmap and vmap of the
- * object go to the exporter. A buffer this device exported itself is
+ * its pages are then device-visible without pinning. Its
+ * &drm_gem_object.import_attach is that attachment, as for any imported
+ * GEM object: DRM then tells it imported, hands the original buffer out
+ * again on export, and refuses it a dumb-buffer mmap offset
+ * (drm_gem_dumb_map_offset()). mmap and vmap of the object go to the
+ * exporter. A buffer this device exported itself is
  * imported like any other: the same pages, mapped once more.
  *
  * Context: process context, may sleep.
@@ -465,6 +471,8 @@ struct drm_gem_object *dxgkpm_gem_prime_import(struct drm_device *drm,
 	get_dma_buf(buf);
 	bo->import_buf = buf;
 	bo->import = imp;
+	/* An imported object to DRM too (drm_gem_is_imported()). */
+	bo->base.import_attach = dxgkpm_import_attachment(imp);
 	ret = drm_gem_create_mmap_offset(&bo->base);
 	if (ret) {
 		drm_gem_object_put(&bo->base);

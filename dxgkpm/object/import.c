@@ -229,6 +229,24 @@ dma_addr_t dxgkpm_import_dma_address(const struct dxgkpm_import *imp,
 }
 EXPORT_SYMBOL_GPL(dxgkpm_import_dma_address);
 
+/**
+ * dxgkpm_import_attachment() - the attachment behind an import
+ * @imp: live import
+ *
+ * For a DRM driver's &drm_gem_object.import_attach, which DRM reads to
+ * tell an imported object (drm_gem_is_imported()) and to hand out the
+ * original buffer again on export. The attachment is the import's: only
+ * to be read, and only while the import lives.
+ *
+ * Return: the adapter's device's attachment to the buffer.
+ */
+struct dma_buf_attachment *
+dxgkpm_import_attachment(const struct dxgkpm_import *imp)
+{
+	return imp->attach;
+}
+EXPORT_SYMBOL_GPL(dxgkpm_import_attachment);
+
 /* Unregistration: release what the driver left, naming each. */
 unsigned int dxgkpm_imports_teardown(struct dxgkpm_adapter *adapter,
 				     const char *why)

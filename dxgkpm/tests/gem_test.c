@@ -140,6 +140,7 @@ static void dxgkpm_gem_create_copy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, src->pmo->context, (unsigned long)src);
 	KUNIT_EXPECT_EQ(test, src->caching, c->caching);
 	KUNIT_EXPECT_FALSE(test, dxgkpm_gem_is_imported(src));
+	KUNIT_EXPECT_FALSE(test, drm_gem_is_imported(&src->base));
 	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(pmos), 2L);
 	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(amos), 2L);
 
@@ -316,6 +317,11 @@ static void dxgkpm_gem_prime(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, obj);
 	imp = to_dxgkpm_gem(obj);
 	KUNIT_EXPECT_TRUE(test, dxgkpm_gem_is_imported(imp));
+	/* Imported to DRM too: the attachment of edu1's device to buf. */
+	KUNIT_EXPECT_TRUE(test, drm_gem_is_imported(obj));
+	KUNIT_ASSERT_NOT_NULL(test, obj->import_attach);
+	KUNIT_EXPECT_PTR_EQ(test, obj->import_attach->dmabuf, buf);
+	KUNIT_EXPECT_PTR_EQ(test, obj->import_attach->dev, drm1->dev);
 	KUNIT_EXPECT_EQ(test, obj->size, buf->size);
 	KUNIT_EXPECT_PTR_EQ(test, obj->resv, buf->resv);
 	KUNIT_EXPECT_EQ(test, DXGKPM_KT_STAT(imports), 1L);

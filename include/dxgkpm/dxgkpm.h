@@ -17,6 +17,7 @@
 
 struct device;
 struct dma_buf;
+struct dma_buf_attachment;
 struct dxgkpm_adapter;
 struct dxgkpm_pmo;
 struct dxgkpm_amo;
@@ -163,6 +164,8 @@ void dxgkpm_import_release(struct dxgkpm_import *imp);
 u32 dxgkpm_import_page_count(const struct dxgkpm_import *imp);
 dma_addr_t dxgkpm_import_dma_address(const struct dxgkpm_import *imp,
 				     u32 index);
+struct dma_buf_attachment *
+dxgkpm_import_attachment(const struct dxgkpm_import *imp);
 
 int dxgkpm_adl_alloc(struct dxgkpm_amo *amo, size_t offset, size_t size,
 		     u32 flags, struct dxgkpm_adl **adlp);
