@@ -57,6 +57,18 @@ void dxgkpm_adapter_put(struct dxgkpm_adapter *adapter)
 }
 EXPORT_SYMBOL_GPL(dxgkpm_adapter_put);
 
+/* The adapter registered for @dev, or NULL; dxgkpm_adapters_lock held. */
+static struct dxgkpm_adapter *dxgkpm_adapter_find_locked(struct device *dev)
+{
+	struct dxgkpm_adapter *adapter;
+
+	lockdep_assert_held(&dxgkpm_adapters_lock);
+	list_for_each_entry(adapter, &dxgkpm_adapters, node)
+		if (dev && adapter->dma.dev == dev)
+			return adapter;
+	return NULL;
+}
+
 /**
  * dxgkpm_adapter_get() - the adapter registered for a device
  * @dev: a device
@@ -72,18 +84,14 @@ EXPORT_SYMBOL_GPL(dxgkpm_adapter_put);
  */
 struct dxgkpm_adapter *dxgkpm_adapter_get(struct device *dev)
 {
-	struct dxgkpm_adapter *adapter, *found = ERR_PTR(-ENODEV);
+	struct dxgkpm_adapter *adapter;
 
 	mutex_lock(&dxgkpm_adapters_lock);
-	list_for_each_entry(adapter, &dxgkpm_adapters, node) {
-		if (dev && adapter->dma.dev == dev) {
-			dxgkpm_adapter_get_ref(adapter);
-			found = adapter;
-			break;
-		}
-	}
+	adapter = dxgkpm_adapter_find_locked(dev);
+	if (adapter)
+		dxgkpm_adapter_get_ref(adapter);
 	mutex_unlock(&dxgkpm_adapters_lock);
-	return found;
+	return adapter ?: ERR_PTR(-ENODEV);
 }
 EXPORT_SYMBOL_GPL(dxgkpm_adapter_get);
 
@@ -183,7 +191,7 @@ struct dxgkpm_adapter *dxgkpm_adapter_get_handle(u64 handle)
  */
 struct dxgkpm_adapter *dxgkpm_register_adapter(struct device *dev)
 {
-	struct dxgkpm_adapter *adapter, *pos;
+	struct dxgkpm_adapter *adapter;
 	int ret;
 
 	might_sleep();
@@ -203,11 +211,9 @@ struct dxgkpm_adapter *dxgkpm_register_adapter(struct device *dev)
 	adapter->dma.dev = dev;
 
 	mutex_lock(&dxgkpm_adapters_lock);
-	list_for_each_entry(pos, &dxgkpm_adapters, node) {
-		if (pos->dma.dev == dev) {
-			ret = -EBUSY;
-			goto err_unlock;
-		}
+	if (dxgkpm_adapter_find_locked(dev)) {
+		ret = -EBUSY;
+		goto err_unlock;
 	}
 	ret = dxgkpm_handle_publish(&adapter->obj);
 	if (ret)
