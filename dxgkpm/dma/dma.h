@@ -32,13 +32,16 @@ struct dxgkpm_dma_dev {
 /**
  * struct dxgkpm_dma_map - pages mapped for a device (dma/dmaspace.c)
  * @sgt: the pages, as mapped for the adapter's device(s).
- * @dma: device address of each page (the caller's storage).
+ * @pn: device page number (device address >> PAGE_SHIFT) of each page, in
+ *	the caller's storage: what an ADL hands out as it is.
  * @npages: number of pages.
+ * @contiguous: @pn[i] == @pn[0] + i for every i: one device range.
  */
 struct dxgkpm_dma_map {
 	struct sg_table sgt;
-	dma_addr_t *dma;
+	unsigned long *pn;
 	pgoff_t npages;
+	bool contiguous;
 };
 
 u64 dxgkpm_space_limit(struct dxgkpm_dma_dev *ddev);
@@ -46,7 +49,7 @@ int dxgkpm_pages_to_sgt(struct device *dev, struct page **pages,
 			pgoff_t npages, struct sg_table *sgt);
 int dxgkpm_space_map_pages(struct dxgkpm_dma_dev *ddev,
 			   struct page **pages, pgoff_t npages,
-			   dma_addr_t *dma, struct dxgkpm_dma_map *map);
+			   unsigned long *pn, struct dxgkpm_dma_map *map);
 void dxgkpm_space_unmap_pages(struct dxgkpm_dma_dev *ddev,
 			      struct dxgkpm_dma_map *map);
 int dxgkpm_dma_map_table(struct device *dev, struct sg_table *sgt,

@@ -269,33 +269,41 @@ err_put_pfns:
 	return ret;
 }
 
-/* Map the pages of @sgt at their physical addresses in an identity space. */
+/*
+ * Map the pages of @sgt at their physical addresses in an identity space:
+ * their device page numbers are their PFNs.
+ */
 static int dxgkpm_space_identity_map_pages(struct dxgkpm_dma_space *space,
 					   struct sg_table *sgt,
-					   dma_addr_t *dma, pgoff_t npages)
+					   unsigned long *pn, pgoff_t npages,
+					   bool *contiguous)
 {
 	struct sg_page_iter iter;
+	unsigned long pfn;
 	pgoff_t i = 0;
 	int ret = 0;
 
+	*contiguous = true;
 	mutex_lock(&space->lock);
 	for_each_sgtable_page(sgt, &iter, 0) {
 		if (WARN_ON_ONCE(i >= npages)) {
 			ret = -EINVAL;
 			break;
 		}
-		ret = dxgkpm_space_identity_get(space,
-						page_to_pfn(sg_page_iter_page(&iter)),
-						1, DXGKPM_SPACE_PROT_RAM);
+		pfn = page_to_pfn(sg_page_iter_page(&iter));
+		ret = dxgkpm_space_identity_get(space, pfn, 1,
+						DXGKPM_SPACE_PROT_RAM);
 		if (ret)
 			break;
-		dma[i++] = page_to_phys(sg_page_iter_page(&iter));
+		if (i && pfn != pn[0] + i)
+			*contiguous = false;
+		pn[i++] = pfn;
 	}
 	if (!ret && i != npages)
 		ret = -EINVAL;
 	if (ret) {
 		while (i--)
-			dxgkpm_space_identity_put(space, PHYS_PFN(dma[i]), 1);
+			dxgkpm_space_identity_put(space, pn[i], 1);
 	}
 	mutex_unlock(&space->lock);
 	return ret;
@@ -305,17 +313,19 @@ static int dxgkpm_space_identity_map_pages(struct dxgkpm_dma_space *space,
  * __dxgkpm_space_map_pages() - map a table of whole pages for an adapter
  * @ddev: the adapter's DMA device
  * @sgt: the pages, page aligned
- * @dma: out: the device address of each page
+ * @pn: out: the device page number of each page
  * @npages: number of pages in @sgt
+ * @contiguous: out: whether the page numbers follow one another
  *
  * Every address is checked against the space's limit: the DMA API promises
- * it, and a device must never be handed more than it can reach.
+ * it, and a device must never be handed more than it can reach. One pass
+ * over the mapped segments gives both outputs.
  *
  * Return: 0 or -errno.
  */
 static int __dxgkpm_space_map_pages(struct dxgkpm_dma_dev *ddev,
-				    struct sg_table *sgt, dma_addr_t *dma,
-				    pgoff_t npages)
+				    struct sg_table *sgt, unsigned long *pn,
+				    pgoff_t npages, bool *contiguous)
 {
 	/*
 	 * x86 DMA is cache coherent: there is nothing to sync, and saying so
@@ -335,7 +345,9 @@ static int __dxgkpm_space_map_pages(struct dxgkpm_dma_dev *ddev,
 	int ret;
 
 	if (space && space->identity)
-		return dxgkpm_space_identity_map_pages(space, sgt, dma, npages);
+		return dxgkpm_space_identity_map_pages(space, sgt, pn, npages,
+						       contiguous);
+	*contiguous = true;
 	if (space) {
 		ret = dxgkpm_space_alloc(space, size, &base);
 		if (ret)
@@ -349,7 +361,7 @@ static int __dxgkpm_space_map_pages(struct dxgkpm_dma_dev *ddev,
 			return -ENOMEM;
 		}
 		for (i = 0; i < npages; i++)
-			dma[i] = base + ((dma_addr_t)i << PAGE_SHIFT);
+			pn[i] = PHYS_PFN(base) + i;
 		return 0;
 	}
 
@@ -375,12 +387,15 @@ static int __dxgkpm_space_map_pages(struct dxgkpm_dma_dev *ddev,
 	for_each_sgtable_dma_sg(sgt, sg, k) {
 		dma_addr_t addr = sg_dma_address(sg);
 		pgoff_t n = PAGE_ALIGN(sg->offset + sg_dma_len(sg)) >> PAGE_SHIFT;
+		unsigned long first = PHYS_PFN(addr);
 
 		if (n > npages - i ||
 		    addr + ((dma_addr_t)n << PAGE_SHIFT) - 1 > limit)
 			goto err_unmap;
-		for (end = i + n; i < end; i++, addr += PAGE_SIZE)
-			dma[i] = addr;
+		if (i && first != pn[0] + i)
+			*contiguous = false;
+		for (end = i + n; i < end; i++)
+			pn[i] = first++;
 	}
 	if (i == npages)
 		return 0;
@@ -412,12 +427,12 @@ static void dxgkpm_space_sync_unmap(struct dxgkpm_dma_dev *ddev)
  * __dxgkpm_space_unmap_pages() - undo __dxgkpm_space_map_pages()
  * @ddev: DMA device the pages were mapped for
  * @sgt: the table
- * @dma: the addresses it returned
+ * @pn: the page numbers it returned
  * @npages: number of pages
  */
 static void __dxgkpm_space_unmap_pages(struct dxgkpm_dma_dev *ddev,
 				       struct sg_table *sgt,
-				       const dma_addr_t *dma, pgoff_t npages)
+				       const unsigned long *pn, pgoff_t npages)
 {
 	struct dxgkpm_dma_space *space = ddev->space;
 
@@ -432,13 +447,13 @@ static void __dxgkpm_space_unmap_pages(struct dxgkpm_dma_dev *ddev,
 
 		mutex_lock(&space->lock);
 		for (i = 0; i < npages; i++)
-			dxgkpm_space_identity_put(space, PHYS_PFN(dma[i]), 1);
+			dxgkpm_space_identity_put(space, pn[i], 1);
 		mutex_unlock(&space->lock);
 		return;
 	}
 	/* The domain is strict: the IOTLB is flushed before reuse. */
-	iommu_unmap(space->domain, dma[0], (size_t)npages << PAGE_SHIFT);
-	dxgkpm_space_free(space, dma[0]);
+	iommu_unmap(space->domain, PFN_PHYS(pn[0]), (size_t)npages << PAGE_SHIFT);
+	dxgkpm_space_free(space, PFN_PHYS(pn[0]));
 }
 
 /*
@@ -581,14 +596,17 @@ int dxgkpm_pages_to_sgt(struct device *dev, struct page **pages,
  * @ddev: the adapter's DMA device
  * @pages: the pages
  * @npages: number of pages
- * @dma: out: room for the device address of each page, kept in @map
+ * @pn: out: room for the device page number of each page, kept in @map
  * @map: the mapping, on success; undo it with dxgkpm_space_unmap_pages()
  *
  * The one place pages are mapped for a device: every ADL of a page-backed
  * object, every WDDM 2.4 mapping. One table for the pages, mapped once:
  * under an IOMMU that is one IOVA range, so the pages are contiguous in
- * the device's address space. The device address of every page is kept in
- * @dma, so that nobody walks the table again. Every address is checked
+ * the device's address space. The device page number (address >>
+ * PAGE_SHIFT, what an ADL hands out) of every page is written to @pn, and
+ * whether they follow one another to @map->contiguous, in one pass over
+ * the mapped segments, so that nobody walks the table or the numbers
+ * again. Every address is checked
  * against the space's limit: the DMA API promises it, and a device must
  * never be handed more than it can reach. Each mapping is counted
  * (dxgkpm_stats.dma_maps) until it is undone.
@@ -598,7 +616,7 @@ int dxgkpm_pages_to_sgt(struct device *dev, struct page **pages,
  */
 int dxgkpm_space_map_pages(struct dxgkpm_dma_dev *ddev,
 			   struct page **pages, pgoff_t npages,
-			   dma_addr_t *dma, struct dxgkpm_dma_map *map)
+			   unsigned long *pn, struct dxgkpm_dma_map *map)
 {
 	int ret;
 
@@ -606,13 +624,14 @@ int dxgkpm_space_map_pages(struct dxgkpm_dma_dev *ddev,
 	if (ret)
 		return ret;
 	down_read(&dxgkpm_space_rwsem);
-	ret = __dxgkpm_space_map_pages(ddev, &map->sgt, dma, npages);
+	ret = __dxgkpm_space_map_pages(ddev, &map->sgt, pn, npages,
+				       &map->contiguous);
 	if (!ret)
 		dxgkpm_space_count(ddev, 1);
 	up_read(&dxgkpm_space_rwsem);
 	if (ret)
 		goto err_free_table;
-	map->dma = dma;
+	map->pn = pn;
 	map->npages = npages;
 	atomic_long_inc(&dxgkpm_stats.dma_maps);
 	return 0;
@@ -636,12 +655,12 @@ void dxgkpm_space_unmap_pages(struct dxgkpm_dma_dev *ddev,
 			      struct dxgkpm_dma_map *map)
 {
 	down_read(&dxgkpm_space_rwsem);
-	__dxgkpm_space_unmap_pages(ddev, &map->sgt, map->dma, map->npages);
+	__dxgkpm_space_unmap_pages(ddev, &map->sgt, map->pn, map->npages);
 	dxgkpm_space_count(ddev, -1);
 	up_read(&dxgkpm_space_rwsem);
 	atomic_long_dec(&dxgkpm_stats.dma_maps);
 	sg_free_table(&map->sgt);
-	map->dma = NULL;
+	map->pn = NULL;
 }
 
 /**

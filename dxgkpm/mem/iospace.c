@@ -69,26 +69,28 @@ static void dxgkpm_mem_io_release(struct dxgkpm_mem *mem)
 /* An ADL's range of the BAR, mapped for its adapter's device(s). */
 static int dxgkpm_mem_io_adl_map(struct dxgkpm_mem *mem,
 				 struct dxgkpm_dma_dev *ddev, pgoff_t first,
-				 u32 count, const dma_addr_t **dmap,
-				 void **priv)
+				 u32 count, unsigned long **pnp,
+				 bool *contiguous, void **priv)
 {
-	dma_addr_t *dma, base;
+	unsigned long *pn;
+	dma_addr_t base;
 	pgoff_t i;
 	int ret;
 
-	dma = kvmalloc_array(count, sizeof(*dma), GFP_KERNEL);
-	if (!dma)
+	pn = kvmalloc_array(count, sizeof(*pn), GFP_KERNEL);
+	if (!pn)
 		return -ENOMEM;
 	ret = dxgkpm_space_map_resource(ddev, mem->io_base + PFN_PHYS(first),
 					(size_t)count << PAGE_SHIFT, &base);
 	if (ret) {
-		kvfree(dma);
+		kvfree(pn);
 		return ret;
 	}
 	for (i = 0; i < count; i++)
-		dma[i] = base + ((dma_addr_t)i << PAGE_SHIFT);
-	*priv = dma;
-	*dmap = dma;
+		pn[i] = PHYS_PFN(base) + i;
+	*priv = pn;
+	*pnp = pn;
+	*contiguous = true;
 	return 0;
 }
 
@@ -96,10 +98,11 @@ static void dxgkpm_mem_io_adl_unmap(struct dxgkpm_mem *mem,
 				    struct dxgkpm_dma_dev *ddev, u32 count,
 				    void *priv)
 {
-	dma_addr_t *dma = priv;
+	unsigned long *pn = priv;
 
-	dxgkpm_space_unmap_resource(ddev, dma[0], (size_t)count << PAGE_SHIFT);
-	kvfree(dma);
+	dxgkpm_space_unmap_resource(ddev, PFN_PHYS(pn[0]),
+				    (size_t)count << PAGE_SHIFT);
+	kvfree(pn);
 }
 
 /*

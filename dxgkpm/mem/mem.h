@@ -68,8 +68,10 @@ struct dxgkpm_mem {
  *	or NULL.
  * @release: free it (restoring the linear map's cache type first).
  * @adl_map: pin (if need be) and map @count pages from @first for the
- *	device @ddev, setting *@dma (the device address of each page) and
- *	*@priv. Every ADL has its own mapping, so that FreeAdl takes the
+ *	device @ddev, setting *@pn (the device page number of each page, kept
+ *	until @adl_unmap: the ADL hands it out as it is), *@contiguous (the
+ *	numbers follow one another) and *@priv. Every ADL has its own
+ *	mapping, so that FreeAdl takes the
  *	device's access away, as the DXGK contract says it does. Called with
  *	*@mem->lock held.
  * @adl_unmap: undo @adl_map, with *@mem->lock held.
@@ -88,8 +90,8 @@ struct dxgkpm_mem_ops {
 		    const struct dxgkpm_pmo_desc *desc);
 	void (*release)(struct dxgkpm_mem *mem);
 	int (*adl_map)(struct dxgkpm_mem *mem, struct dxgkpm_dma_dev *ddev,
-		       pgoff_t first, u32 count, const dma_addr_t **dma,
-		       void **priv);
+		       pgoff_t first, u32 count, unsigned long **pn,
+		       bool *contiguous, void **priv);
 	void (*adl_unmap)(struct dxgkpm_mem *mem, struct dxgkpm_dma_dev *ddev,
 			  u32 count, void *priv);
 	void *(*vmap)(struct dxgkpm_mem *mem, pgoff_t first, pgoff_t count,
@@ -119,7 +121,8 @@ int dxgkpm_pagearray_alloc(struct dxgkpm_mem *mem,
 void dxgkpm_pagearray_release(struct dxgkpm_mem *mem);
 int dxgkpm_pagearray_adl_map(struct dxgkpm_mem *mem,
 			     struct dxgkpm_dma_dev *ddev, pgoff_t first,
-			     u32 count, const dma_addr_t **dma, void **priv);
+			     u32 count, unsigned long **pn, bool *contiguous,
+			     void **priv);
 void dxgkpm_pagearray_adl_unmap(struct dxgkpm_mem *mem,
 				struct dxgkpm_dma_dev *ddev, u32 count,
 				void *priv);

@@ -60,11 +60,11 @@ void dxgkpm_pagearray_release(struct dxgkpm_mem *mem)
 /**
  * struct dxgkpm_pagearray_map - one ADL's mapping of a page-backed object
  * @map: the ADL's pages, as mapped for its adapter
- * @dma: device address of each page
+ * @pn: device page number of each page
  */
 struct dxgkpm_pagearray_map {
 	struct dxgkpm_dma_map map;
-	dma_addr_t dma[];
+	unsigned long pn[];
 };
 
 /**
@@ -73,32 +73,37 @@ struct dxgkpm_pagearray_map {
  * @ddev: the device of the ADL's adapter
  * @first: first page of the range
  * @count: number of pages
- * @dma: set to the device address of each page
+ * @pn: set to the device page number of each page
+ * @contiguous: set to whether they follow one another
  * @priv: set to the mapping, for dxgkpm_pagearray_adl_unmap()
  *
- * The range is mapped by dxgkpm_space_map_pages(), which keeps the device
- * address of every page. FreeAdl unmaps it: the device loses the range at
- * once.
+ * The range is mapped by dxgkpm_space_map_pages(), which writes the device
+ * page number of every page. FreeAdl unmaps it: the device loses the range
+ * at once.
  *
  * Context: process context, may sleep; the object's lock is held.
  * Return: 0 or -errno.
  */
 int dxgkpm_pagearray_adl_map(struct dxgkpm_mem *mem,
 			     struct dxgkpm_dma_dev *ddev, pgoff_t first,
-			     u32 count, const dma_addr_t **dma, void **priv)
+			     u32 count, unsigned long **pn, bool *contiguous,
+			     void **priv)
 {
 	struct dxgkpm_pagearray_map *map;
 	int ret;
 
-	map = kvzalloc(struct_size(map, dma, count), GFP_KERNEL);
+	/* Every page number is written by the mapping. */
+	map = kvmalloc(struct_size(map, pn, count), GFP_KERNEL);
 	if (!map)
 		return -ENOMEM;
+	memset(&map->map, 0, sizeof(map->map));
 	ret = dxgkpm_space_map_pages(ddev, mem->pages + first, count,
-				     map->dma, &map->map);
+				     map->pn, &map->map);
 	if (ret)
 		goto err_free_map;
 	*priv = map;
-	*dma = map->dma;
+	*pn = map->pn;
+	*contiguous = map->map.contiguous;
 	return 0;
 
 err_free_map:

@@ -76,14 +76,14 @@
  * @pages: the pinned pages (NULL where one was leaked, see
  *	dxgkpm_section_caching_put())
  * @map: an ADL's pages, as mapped for its adapter
- * @dma: an ADL's device address of each page
+ * @pn: an ADL's device page number of each page
  */
 struct dxgkpm_section_pin {
 	pgoff_t first;
 	pgoff_t count;
 	struct page **pages;
 	struct dxgkpm_dma_map map;
-	dma_addr_t dma[];
+	unsigned long pn[];
 };
 
 static int dxgkpm_section_init(struct dxgkpm_mem *mem,
@@ -302,7 +302,7 @@ err_put_pages:
 	return ret;
 }
 
-/* Pin [@first, @first + @count), with room for @ndma device addresses. */
+/* Pin [@first, @first + @count), with room for @ndma device page numbers. */
 static struct dxgkpm_section_pin *
 dxgkpm_section_pin(struct dxgkpm_mem *mem, pgoff_t first, pgoff_t count,
 		   pgoff_t ndma)
@@ -310,7 +310,7 @@ dxgkpm_section_pin(struct dxgkpm_mem *mem, pgoff_t first, pgoff_t count,
 	struct dxgkpm_section_pin *pin;
 	int ret;
 
-	pin = kvzalloc(struct_size(pin, dma, ndma), GFP_KERNEL);
+	pin = kvzalloc(struct_size(pin, pn, ndma), GFP_KERNEL);
 	if (!pin)
 		return ERR_PTR(-ENOMEM);
 	pin->first = first;
@@ -348,8 +348,8 @@ static void dxgkpm_section_unpin(struct dxgkpm_mem *mem,
 
 static int dxgkpm_section_adl_map(struct dxgkpm_mem *mem,
 				  struct dxgkpm_dma_dev *ddev, pgoff_t first,
-				  u32 count, const dma_addr_t **dma,
-				  void **priv)
+				  u32 count, unsigned long **pn,
+				  bool *contiguous, void **priv)
 {
 	struct dxgkpm_section_pin *pin;
 	int ret;
@@ -357,12 +357,13 @@ static int dxgkpm_section_adl_map(struct dxgkpm_mem *mem,
 	pin = dxgkpm_section_pin(mem, first, count, count);
 	if (IS_ERR(pin))
 		return PTR_ERR(pin);
-	ret = dxgkpm_space_map_pages(ddev, pin->pages, count, pin->dma,
+	ret = dxgkpm_space_map_pages(ddev, pin->pages, count, pin->pn,
 				     &pin->map);
 	if (ret)
 		goto err_unpin;
 	*priv = pin;
-	*dma = pin->dma;
+	*pn = pin->pn;
+	*contiguous = pin->map.contiguous;
 	return 0;
 
 err_unpin:

@@ -18,14 +18,18 @@
 #include "object/object.h"
 #include "trace.h"
 
-/* Map @adl's range for its adapter's device: the backend's ADL mapping. */
-static int dxgkpm_adl_map_range(struct dxgkpm_adl *adl)
+/*
+ * Map @adl's range for its adapter's device: the backend's ADL mapping,
+ * whose page numbers the ADL hands out as they are.
+ */
+static int dxgkpm_adl_map_range(struct dxgkpm_adl *adl, bool *contiguous)
 {
 	struct dxgkpm_amo *amo = adl->amo;
 	struct dxgkpm_mem *mem = &amo->pmo->mem;
 
 	return mem->ops->adl_map(mem, &amo->adapter->dma, adl->first,
-				 adl->count, &adl->dma, &adl->priv);
+				 adl->count, &adl->pages, contiguous,
+				 &adl->priv);
 }
 
 /* Undo dxgkpm_adl_map_range(). */
@@ -36,24 +40,7 @@ static void dxgkpm_adl_unmap_range(struct dxgkpm_adl *adl)
 
 	mem->ops->adl_unmap(mem, &amo->adapter->dma, adl->count, adl->priv);
 	adl->priv = NULL;
-	adl->dma = NULL;
-}
-
-/**
- * dxgkpm_dma_contiguous() - whether page addresses follow one another
- * @dma: device address of each page
- * @count: number of pages
- *
- * Return: true if @dma[i] == @dma[0] + i pages for every i.
- */
-bool dxgkpm_dma_contiguous(const dma_addr_t *dma, pgoff_t count)
-{
-	pgoff_t i;
-
-	for (i = 1; i < count; i++)
-		if (dma[i] != dma[0] + ((dma_addr_t)i << PAGE_SHIFT))
-			return false;
-	return true;
+	adl->pages = NULL;
 }
 
 static int __dxgkpm_adl_alloc(struct dxgkpm_amo *amo, size_t offset,
@@ -64,7 +51,7 @@ static int __dxgkpm_adl_alloc(struct dxgkpm_amo *amo, size_t offset,
 {
 	struct dxgkpm_pmo *pmo;
 	struct dxgkpm_adl *adl;
-	pgoff_t first, count, i;
+	pgoff_t first, count;
 	bool contiguous;
 	int ret;
 
@@ -103,27 +90,15 @@ static int __dxgkpm_adl_alloc(struct dxgkpm_amo *amo, size_t offset,
 		ret = -ENOENT;
 		goto err_unlock;
 	}
-	ret = dxgkpm_adl_map_range(adl);
+	ret = dxgkpm_adl_map_range(adl, &contiguous);
 	if (ret)
 		goto err_unlock;
-	contiguous = dxgkpm_dma_contiguous(adl->dma, count);
 	if ((flags & DXGKPM_ADL_REQUIRE_CONTIGUOUS) && !contiguous) {
 		ret = -EINVAL;
 		goto err_unmap;
 	}
 	adl->contiguous = contiguous && flags;
-	if (adl->contiguous) {
-		adl->base = adl->dma[0] >> PAGE_SHIFT;
-	} else {
-		adl->pages = kvmalloc_array(count, sizeof(*adl->pages),
-					    GFP_KERNEL);
-		if (!adl->pages) {
-			ret = -ENOMEM;
-			goto err_unmap;
-		}
-		for (i = 0; i < count; i++)
-			adl->pages[i] = adl->dma[i] >> PAGE_SHIFT;
-	}
+	adl->base = adl->pages[0];
 	if (describe)
 		describe(adl, adl->caller);
 	list_add_tail(&adl->node, &amo->adls);
@@ -206,7 +181,6 @@ static void dxgkpm_adl_free_locked(struct dxgkpm_adl *adl)
 	dxgkpm_adl_unmap_range(adl);
 	pmo->nr_adls--;
 	atomic_long_dec(&dxgkpm_stats.adls);
-	kvfree(adl->pages);
 	/* Quarantined (see DXGKPM_ADL_QUARANTINE); the oldest goes back. */
 	memset(adl, 0, struct_size(adl, caller, adl->caller_size));
 	kfree(pmo->freed_adls[pmo->freed_next]);

@@ -62,7 +62,7 @@
  * @npages: pages of the mapping.
  * @pages: those pages, each with a reference (mapping).
  * @map: @pages, as mapped for @adapter (mapping).
- * @dma: device address of each of @pages (mapping).
+ * @pn: device page number of each of @pages (mapping).
  */
 struct dxgkpm_mem24 {
 	struct dxgkpm_obj obj;
@@ -81,7 +81,7 @@ struct dxgkpm_mem24 {
 	pgoff_t npages;
 	struct page **pages;
 	struct dxgkpm_dma_map map;
-	dma_addr_t *dma;
+	unsigned long *pn;
 };
 
 static const char *dxgkpm_mem24_name(const struct dxgkpm_mem24 *mem)
@@ -374,18 +374,18 @@ static int dxgkpm_mem24_map_pages(struct dxgkpm_mem24 *mem)
 {
 	int ret;
 
-	mem->dma = kvmalloc_array(mem->npages, sizeof(*mem->dma), GFP_KERNEL);
-	if (!mem->dma)
+	mem->pn = kvmalloc_array(mem->npages, sizeof(*mem->pn), GFP_KERNEL);
+	if (!mem->pn)
 		return -ENOMEM;
 	ret = dxgkpm_space_map_pages(&mem->adapter->dma, mem->pages, mem->npages,
-				     mem->dma, &mem->map);
+				     mem->pn, &mem->map);
 	if (ret)
-		goto err_free_dma;
+		goto err_free_pn;
 	return 0;
 
-err_free_dma:
-	kvfree(mem->dma);
-	mem->dma = NULL;
+err_free_pn:
+	kvfree(mem->pn);
+	mem->pn = NULL;
 	return ret;
 }
 
@@ -393,8 +393,8 @@ err_free_dma:
 static void dxgkpm_mem24_unmap_pages(struct dxgkpm_mem24 *mem)
 {
 	dxgkpm_space_unmap_pages(&mem->adapter->dma, &mem->map);
-	kvfree(mem->dma);
-	mem->dma = NULL;
+	kvfree(mem->pn);
+	mem->pn = NULL;
 }
 
 /* Drop the pages' references dxgkpm_mem24_map_pfns() took. */
@@ -548,7 +548,8 @@ static dma_addr_t dxgkpm_mem24_dma(const struct dxgkpm_mem24 *mem,
 {
 	if (mem->type == DXGKPM_MEM24_MAPPING) {
 		offset += mem->offset;
-		return mem->dma[offset >> PAGE_SHIFT] + offset_in_page(offset);
+		return PFN_PHYS(mem->pn[offset >> PAGE_SHIFT]) +
+		       offset_in_page(offset);
 	}
 	return dxgkpm_adl_dma_address(mem->adl, offset >> PAGE_SHIFT) +
 	       offset_in_page(offset);

@@ -279,9 +279,10 @@ struct dxgkpm_amo {
  * @first: first page of the object it describes.
  * @count: number of pages.
  * @contiguous: described by @base alone.
- * @base: first page number in the device's address space, if @contiguous.
- * @pages: page numbers in the device's address space, if not @contiguous.
- * @dma: device address of each page (the backend's).
+ * @base: first page number in the device's address space.
+ * @pages: page number of each page in the device's address space: the
+ *	backend's mapping's own array (what dxgkpm_space_map_pages() wrote),
+ *	handed out as it is while the ADL lives.
  * @priv: the backend's state of the ADL's mapping.
  * @caller_size: bytes in @caller.
  * @caller: what the caller of dxgkpm_adl_alloc_described() keeps with the
@@ -296,7 +297,6 @@ struct dxgkpm_adl {
 	bool contiguous;
 	unsigned long base;
 	unsigned long *pages;
-	const dma_addr_t *dma;
 	void *priv;
 	size_t caller_size;
 	u8 caller[] __aligned(sizeof(u64));
@@ -367,7 +367,6 @@ int dxgkpm_adl_alloc_described(struct dxgkpm_amo *amo, size_t offset,
 			       struct dxgkpm_adl **adlp);
 void dxgkpm_adl_free_all_locked(struct dxgkpm_amo *amo, const char *why);
 void dxgkpm_adl_quarantine_free(struct dxgkpm_pmo *pmo);
-bool dxgkpm_dma_contiguous(const dma_addr_t *dma, pgoff_t count);
 
 /**
  * struct dxgkpm_trace_id - what a native trace event (trace.h) says of an

@@ -24,6 +24,7 @@
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
+#include "dma/dma.h"
 #include "helpers.h"
 
 #define W24_LIMIT	(SZ_4G - PAGE_SIZE)
@@ -1243,6 +1244,29 @@ static void w24_free_page_cb(void *page)
 	__free_page(page);
 }
 
+/*
+ * Map @pages (within the device's reach) in @w's identity space: each page
+ * number is the page's PFN, and the mapping is one range exactly when the
+ * pages follow one another.
+ */
+static void w24_expect_identity_map(struct kunit *test, struct dxgkpm_kt *w,
+				    struct page **pages, unsigned int n,
+				    bool follow)
+{
+	struct dxgkpm_dma_map map = { };
+	unsigned long pn[4];
+	unsigned int i;
+
+	KUNIT_ASSERT_LE(test, n, ARRAY_SIZE(pn));
+	KUNIT_ASSERT_EQ(test, dxgkpm_space_map_pages(&w->adapter->dma, pages,
+						     n, pn, &map), 0);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ_MSG(test, pn[i], page_to_pfn(pages[i]),
+				    "page %u", i);
+	KUNIT_EXPECT_EQ(test, map.contiguous, follow);
+	dxgkpm_space_unmap_pages(&w->adapter->dma, &map);
+}
+
 static const ULONG w24_iso_versions[] = {
 	DXGKDDI_INTERFACE_VERSION_WDDM2_4,
 	DXGKDDI_INTERFACE_VERSION_WDDM2_8,
@@ -1369,6 +1393,18 @@ static void dxgkpm_wddm24_identity(struct kunit *test)
 	KUNIT_EXPECT_NULL_MSG(test, memchr_inv(page_address(mine[0]), 0,
 					       span_off),
 			      "the device wrote before the span");
+
+	/*
+	 * The page numbers of a mapping in the identity space, and whether
+	 * it is one range: the test's pages in order (one range only if
+	 * they happen to follow one another), then the other way round.
+	 */
+	w24_expect_identity_map(test, w, mine, 2,
+				mine_pfns[1] == mine_pfns[0] + 1);
+	swap(mine[0], mine[1]);
+	w24_expect_identity_map(test, w, mine, 2,
+				mine_pfns[0] == mine_pfns[1] + 1);
+	swap(mine[0], mine[1]);
 
 	/* Freed or unmapped: the device loses each address at once. */
 	w24_unmap(w, mapping);
