@@ -352,7 +352,7 @@ static void dxgkpm_ddi_fill_adl(const struct dxgkpm_adl *adl, void *caller)
 	dxgk->Flags.Value = 0;
 	dxgk->Flags.Contiguous = adl->contiguous;
 	if (adl->contiguous)
-		dxgk->BasePageNumber = adl->base;
+		dxgk->BasePageNumber = adl->pages[0];
 	else
 		dxgk->Pages = adl->pages;
 }

@@ -98,7 +98,6 @@ static int __dxgkpm_adl_alloc(struct dxgkpm_amo *amo, size_t offset,
 		goto err_unmap;
 	}
 	adl->contiguous = contiguous && flags;
-	adl->base = adl->pages[0];
 	if (describe)
 		describe(adl, adl->caller);
 	list_add_tail(&adl->node, &amo->adls);
@@ -309,8 +308,6 @@ dma_addr_t dxgkpm_adl_dma_address(const struct dxgkpm_adl *adl, u32 index)
 {
 	if (index >= adl->count)
 		return DMA_MAPPING_ERROR;
-	if (adl->contiguous)
-		return (dma_addr_t)(adl->base + index) << PAGE_SHIFT;
 	return (dma_addr_t)adl->pages[index] << PAGE_SHIFT;
 }
 EXPORT_SYMBOL_GPL(dxgkpm_adl_dma_address);

@@ -278,8 +278,7 @@ struct dxgkpm_amo {
  * @amo: the attachment it was built from.
  * @first: first page of the object it describes.
  * @count: number of pages.
- * @contiguous: described by @base alone.
- * @base: first page number in the device's address space.
+ * @contiguous: described by its first page number alone.
  * @pages: page number of each page in the device's address space: the
  *	backend's mapping's own array (what dxgkpm_space_map_pages() wrote),
  *	handed out as it is while the ADL lives.
@@ -295,7 +294,6 @@ struct dxgkpm_adl {
 	pgoff_t first;
 	u32 count;
 	bool contiguous;
-	unsigned long base;
 	unsigned long *pages;
 	void *priv;
 	size_t caller_size;
